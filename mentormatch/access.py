@@ -1,0 +1,73 @@
+"""Deny by default: every view declares who may use it, and objects come through scoped getters.
+
+The app refuses (500 in development, so the mistake is loud) any endpoint that has no declaration.
+Scoped getters answer 404, not 403, for anything that is not yours, so that ids reveal nothing.
+"""
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from .extensions import db
+from .models import Membership, Program, ProgramCoordinator
+
+
+def public(view):
+    view.access = "public"
+    return view
+
+
+def roles(*allowed: str):
+    """Logged-in users of these roles only; others get 403, anonymous users the login page."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from .extensions import login_manager
+
+                return login_manager.unauthorized()
+            if current_user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.access = tuple(allowed)
+        return wrapped
+
+    return decorate
+
+
+def logged_in(view):
+    return roles("mentee", "mentor", "coordinator")(view)
+
+
+def coordinated_program(program_id: int) -> Program:
+    """A program the current coordinator runs, else 404."""
+    program = db.session.scalar(
+        db.select(Program)
+        .join(ProgramCoordinator)
+        .where(Program.id == program_id, ProgramCoordinator.user_id == current_user.id)
+    )
+    if program is None:
+        abort(404)
+    return program
+
+
+def own_membership(program_id: int) -> Membership:
+    """The current mentee's or mentor's membership in a program, else 404."""
+    membership = db.session.scalar(
+        db.select(Membership).where(
+            Membership.program_id == program_id, Membership.user_id == current_user.id
+        )
+    )
+    if membership is None:
+        abort(404)
+    return membership
+
+
+def program_membership(program: Program, membership_id: int) -> Membership:
+    """A member of a program the caller already proved they coordinate, else 404."""
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.program_id != program.id:
+        abort(404)
+    return membership

@@ -1,0 +1,63 @@
+"""Check-ins: both sides answer two questions; coordinators read the results per program."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import RadioField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from ..access import coordinated_program, roles
+from ..extensions import db
+from ..forms import apply_service_error
+from ..services import ServiceError, checkins
+
+bp = Blueprint("checkins", __name__)
+
+
+class CheckInForm(FlaskForm):
+    score = RadioField("How is it going?", coerce=int, choices=list(checkins.SCORE_LABELS.items()),
+                       validators=[InputRequired("Choose a score from 1 to 5.")])
+    comment = TextAreaField("Anything to add? (optional)", validators=[Length(max=checkins.MAX_COMMENT)],
+                            description="Only the program's coordinators read it.")
+
+
+@bp.record_once
+def _setup(state):
+    # The home pages (owned elsewhere) include our partial; it asks for the user's due check-ins.
+    def checkins_due():
+        return checkins.pending_for(current_user) if current_user.is_authenticated else []
+
+    state.app.jinja_env.globals["checkins_due"] = checkins_due
+
+
+def own_checkin(checkin_id: int):
+    checkin = checkins.checkin_of(current_user, checkin_id)
+    if checkin is None:
+        abort(404)
+    return checkin
+
+
+@bp.route("/<int:checkin_id>", methods=["GET", "POST"])
+@roles("mentee", "mentor")
+def answer(checkin_id: int):
+    checkin = own_checkin(checkin_id)
+    form = CheckInForm()
+    if checkin.answered_at is None and form.validate_on_submit():
+        try:
+            checkins.answer(checkin, current_user, form.score.data, form.comment.data)
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_error(form, error)
+        else:
+            flash("Thank you. Your coordinator reads every check-in.", "success")
+            return redirect(url_for("mentor.home" if current_user.role == "mentor" else "mentee.home"), code=303)
+    pairing = checkin.pairing
+    other = pairing.mentor if checkin.membership_id == pairing.mentee_membership_id else pairing.mentee
+    return render_template("checkins/answer.html", checkin=checkin, form=form, other=other)
+
+
+@bp.route("/programs/<int:program_id>")
+@roles("coordinator")
+def program(program_id: int):
+    program = coordinated_program(program_id)
+    return render_template("checkins/program.html", program=program, results=checkins.program_results(program),
+                           low=checkins.LOW)

@@ -1,0 +1,44 @@
+"""Flask commands: `flask --app app <command>`."""
+import click
+from flask import Flask
+
+from .extensions import db
+from .services import ServiceError, accounts
+
+
+def register(app: Flask) -> None:
+    from .rounds.commands import register as register_round_commands
+
+    register_round_commands(app)
+
+    @app.cli.command("remind")
+    def remind_command() -> None:
+        """Send due reminders, expire unanswered items, pause silent mentors (run from cron)."""
+        from .services import reminders
+
+        click.echo(reminders.run().summary())
+
+    @app.cli.command("create-coordinator")
+    @click.option("--email", prompt=True)
+    @click.option("--name", prompt=True)
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    def create_coordinator(email: str, name: str, password: str) -> None:
+        """Create a coordinator account."""
+        try:
+            user = accounts.create_user(email=email, name=name, password=password, role="coordinator")
+        except ServiceError as error:
+            db.session.rollback()
+            raise click.ClickException(error.message) from error
+        click.echo(f"Coordinator {user.email} created.")
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command() -> None:
+        """Load demo data if it is not there yet, and print the demo accounts."""
+        from . import demo
+
+        created = demo.seed_demo()
+        click.echo("Demo data loaded." if created else "Demo data already present; nothing changed.")
+        click.echo(f"Demo accounts (password for all: {demo.DEMO_PASSWORD}):")
+        for role, email, name in demo.demo_accounts():
+            click.echo(f"  {role:<12} {email:<40} {name}")
+        click.echo("Open http://127.0.0.1:5000 and log in with one of them.")

@@ -1,0 +1,22 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ..forms import email_field
+
+
+class ProgramForm(FlaskForm):
+    name = StringField("Program name", validators=[DataRequired("Give the program a name."), Length(max=120)])
+    description = TextAreaField("Description", validators=[Length(max=2000)],
+                                description="Who it is for and what people can expect. Shown on the invite page.")
+    offers_rounds = BooleanField("Cohort match rounds", default=True,
+                                 description="You run rounds that pair mentees with mentors for a period.")
+    offers_micro = BooleanField("Micro-requests", default=True,
+                                description="Mentees send small, specific asks to mentors in a directory.")
+    requires_mentor_approval = BooleanField("Mentors need my approval", default=False,
+                                            description="New mentors appear in the directory and in rounds only "
+                                                        "after a coordinator approves them (on the health page).")
+
+
+class InviteCoordinatorForm(FlaskForm):
+    email = email_field("Their email")

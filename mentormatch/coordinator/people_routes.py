@@ -1,0 +1,117 @@
+"""The coordinator's view of people: who has filled in their form, each person's profile, and the
+program's topic and affinity-group lists. Added to the coordinator blueprint."""
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, StringField
+
+from ..access import coordinated_program, program_membership, roles
+from ..extensions import db
+from ..forms import apply_service_error
+from ..services import ServiceError, people
+from .routes import bp
+
+
+class TermForm(FlaskForm):
+    name = StringField("Name")
+    kind = RadioField("List", choices=[("topic", "Topic"), ("group", "Affinity group")], default="topic",
+                      validate_choice=False)
+
+
+class RenameForm(FlaskForm):
+    name = StringField("New name")
+
+
+class MergeForm(FlaskForm):
+    target = SelectField("Merge into", coerce=int, validate_choice=False)
+
+
+@bp.route("/programs/<int:program_id>/people")
+@roles("coordinator")
+def people_list(program_id: int):
+    program = coordinated_program(program_id)
+    rows = people.people_status(program, date.today())
+    return render_template("coordinator/people.html", program=program, rows=rows,
+                           done={role: sum(1 for r in rows if r.role == role and r.status == "complete")
+                                 for role in ("mentee", "mentor")},
+                           total={role: sum(1 for r in rows if r.role == role) for role in ("mentee", "mentor")})
+
+
+@bp.route("/programs/<int:program_id>/people/<int:membership_id>")
+@roles("coordinator")
+def person(program_id: int, membership_id: int):
+    program = coordinated_program(program_id)
+    membership = program_membership(program, membership_id)
+    today = date.today()
+    profile = people.profile_of(membership) if membership.user.role == "mentor" else None
+    return render_template(
+        "coordinator/people_person.html", program=program, membership=membership,
+        goal=people.goal_form_of(membership) if membership.user.role == "mentee" else None,
+        profile=profile, names=people.term_names(program.id),
+        seats=people.seats_label(people.seats_taken(membership.id), profile.capacity_round) if profile else None,
+        availability=people.availability_label(profile, today),
+        labels={"role": people.ROLE_LEVEL_LABELS, "preference": people.PREFERENCE_LABELS,
+                "wants": people.WANTS_LABELS, "languages": dict(people.LANGUAGES)},
+    )
+
+
+@bp.route("/programs/<int:program_id>/topics", methods=["GET", "POST"])
+@roles("coordinator")
+def topics(program_id: int):
+    program = coordinated_program(program_id)
+    form = TermForm()
+    if form.validate_on_submit():
+        try:
+            term = people.add_term(program, form.kind.data, form.name.data)
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_error(form, error)
+        else:
+            flash(f"“{term.name}” added.", "success")
+            return redirect(url_for(".topics", program_id=program.id), code=303)
+    return _topics_page(program, form)
+
+
+@bp.route("/programs/<int:program_id>/topics/<int:term_id>/rename", methods=["POST"])
+@roles("coordinator")
+def rename_term(program_id: int, term_id: int):
+    program = coordinated_program(program_id)
+    term = people.term_of_program(program, term_id) or abort(404)
+    form = RenameForm()
+    if form.validate_on_submit():
+        try:
+            people.rename_term(term, form.name.data)
+        except ServiceError as error:
+            db.session.rollback()
+            return _topics_page(program, TermForm(formdata=None), row_errors={term_id: error.message})
+        flash(f"Renamed to “{term.name}”.", "success")
+    return redirect(url_for(".topics", program_id=program.id), code=303)
+
+
+@bp.route("/programs/<int:program_id>/topics/<int:term_id>/merge", methods=["POST"])
+@roles("coordinator")
+def merge_term(program_id: int, term_id: int):
+    program = coordinated_program(program_id)
+    source = people.term_of_program(program, term_id) or abort(404)
+    form = MergeForm()
+    if form.validate_on_submit():
+        target = people.term_of_program(program, form.target.data or 0)
+        try:
+            if target is None:
+                raise ServiceError("Choose an entry to merge into.", "target")
+            name = source.name
+            changed = people.merge_terms(source, target)
+        except ServiceError as error:
+            db.session.rollback()
+            return _topics_page(program, TermForm(formdata=None), row_errors={term_id: error.message})
+        else:
+            flash(f"“{name}” merged into “{target.name}” ({changed} forms and profiles updated).", "success")
+    return redirect(url_for(".topics", program_id=program.id), code=303)
+
+
+def _topics_page(program, form, row_errors=None):
+    lists = {kind: people.terms(program.id, kind) for kind in ("topic", "group")}
+    return render_template("coordinator/topics.html", program=program, form=form, lists=lists,
+                           usage=people.term_usage(program.id), rename_form=RenameForm(formdata=None), merge_form=MergeForm(formdata=None),
+                           row_errors=row_errors or {})

@@ -1,0 +1,90 @@
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..access import coordinated_program, roles
+from ..extensions import db
+from ..forms import apply_service_error
+from ..services import ServiceError, programs
+from .forms import InviteCoordinatorForm, ProgramForm
+
+bp = Blueprint("coordinator", __name__)
+
+
+@bp.route("/")
+@roles("coordinator")
+def home():
+    return render_template("coordinator/home.html", programs=programs.programs_of_coordinator(current_user))
+
+
+@bp.route("/programs/new", methods=["GET", "POST"])
+@roles("coordinator")
+def new_program():
+    form = ProgramForm()
+    if form.validate_on_submit():
+        try:
+            program = programs.create_program(current_user, **_program_fields(form))
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_error(form, error)
+        else:
+            flash(f"Program “{program.name}” created. Share the invite links below.", "success")
+            return redirect(url_for(".program", program_id=program.id), code=303)
+    return render_template("coordinator/program_form.html", form=form, program=None)
+
+
+@bp.route("/programs/<int:program_id>")
+@roles("coordinator")
+def program(program_id: int):
+    program = coordinated_program(program_id)
+    return render_template(
+        "coordinator/program.html",
+        program=program,
+        counts=programs.member_counts(program),
+        mentors=programs.members(program, "mentor"),
+        mentees=programs.members(program, "mentee"),
+        invite_form=InviteCoordinatorForm(),
+    )
+
+
+@bp.route("/programs/<int:program_id>/edit", methods=["GET", "POST"])
+@roles("coordinator")
+def edit_program(program_id: int):
+    program = coordinated_program(program_id)
+    form = ProgramForm(obj=program)
+    if form.validate_on_submit():
+        try:
+            programs.update_program(program, **_program_fields(form))
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_error(form, error)
+        else:
+            flash("Program saved.", "success")
+            return redirect(url_for(".program", program_id=program.id), code=303)
+    return render_template("coordinator/program_form.html", form=form, program=program)
+
+
+@bp.route("/programs/<int:program_id>/coordinators", methods=["POST"])
+@roles("coordinator")
+def invite_coordinator(program_id: int):
+    program = coordinated_program(program_id)
+    form = InviteCoordinatorForm()
+    if form.validate_on_submit():
+        invitation = programs.invite_coordinator(current_user, form.email.data, program)
+        link = url_for("auth.accept_coordinator_invite", token=invitation.token, _external=True)
+        flash(f"Invitation created for {invitation.email}. Send them this link: {link}", "success")
+    else:
+        flash("Enter a valid email address to invite a coordinator.", "error")
+    return redirect(url_for(".program", program_id=program.id), code=303)
+
+
+def _program_fields(form: ProgramForm) -> dict:
+    return {
+        "name": form.name.data,
+        "description": form.description.data or "",
+        "offers_rounds": form.offers_rounds.data,
+        "offers_micro": form.offers_micro.data,
+        "requires_mentor_approval": form.requires_mentor_approval.data,
+    }
+
+
+from . import people_routes  # noqa

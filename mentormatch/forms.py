@@ -1,0 +1,31 @@
+"""Shared form pieces."""
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, Length
+
+from .security import MAX_PASSWORD
+
+
+def email_field(label: str = "Email") -> EmailField:
+    return EmailField(label, validators=[DataRequired("Enter your email."), Email("Enter a valid email address."), Length(max=254)])
+
+
+def name_field(label: str = "Full name") -> StringField:
+    return StringField(label, validators=[DataRequired("Enter your name."), Length(max=120)])
+
+
+def new_password_field(label: str = "Password") -> PasswordField:
+    # Strength rules live in security.password_problem (run by the service) so CLI and web agree.
+    return PasswordField(
+        label,
+        validators=[DataRequired("Choose a password."), Length(max=MAX_PASSWORD)],
+        description="At least 8 characters. A long phrase is easiest to remember.",
+    )
+
+
+def apply_service_error(form, error) -> None:
+    """Show a service's refusal next to the field it names (or above the form)."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [error.message]
+    else:
+        form.form_errors.append(error.message)

@@ -1,0 +1,97 @@
+"""Program health for coordinators: figures, silent mentors, and what to do about them."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..access import coordinated_program, program_membership, roles
+from ..extensions import db
+from ..htmx import redirect_htmx_aware
+from ..models import MentorProfile, Program
+from ..services import ServiceError, checkins, fairness, health
+
+bp = Blueprint("health", __name__)
+
+
+def program_mentor(program: Program, membership_id: int) -> MentorProfile:
+    """A mentor profile in a program the coordinator runs (proved by the caller), else 404."""
+    profile = health.mentor_in(program, membership_id)
+    if profile is None:
+        abort(404)
+    return profile
+
+
+@bp.route("/programs/<int:program_id>/health")
+@roles("coordinator")
+def program(program_id: int):
+    program = coordinated_program(program_id)
+    figures = health.program_health(program)
+    return render_template("health/program.html", program=program, h=figures, chart=health.chart(figures.weeks),
+                           reports=health.open_reports(program), pending=fairness.pending_mentors(program),
+                           checkin=checkins.program_results(program))
+
+
+@bp.route("/programs/<int:program_id>/mentors/<int:mentor_id>/approve", methods=["POST"])
+@roles("coordinator")
+def approve_mentor(program_id: int, mentor_id: int):
+    program = coordinated_program(program_id)
+    membership = program_membership(program, mentor_id)
+    try:
+        fairness.approve_mentor(program, membership, current_user)
+        flash(f"{membership.user.name} is approved: they now appear in the directory and in rounds.", "success")
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect_htmx_aware(url_for(".program", program_id=program.id) + "#approvals")
+
+
+@bp.route("/programs/<int:program_id>/reports/<int:report_id>/resolve", methods=["POST"])
+@roles("coordinator")
+def resolve_report(program_id: int, report_id: int):
+    program = coordinated_program(program_id)
+    report = health.report_in(program, report_id) or abort(404)
+    try:
+        health.resolve_report(report, current_user)
+        flash("Report marked resolved.", "success")
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect_htmx_aware(url_for(".program", program_id=program.id) + "#reports")
+
+
+@bp.route("/programs/<int:program_id>/mentors/<int:mentor_id>/nudge", methods=["POST"])
+@roles("coordinator")
+def nudge(program_id: int, mentor_id: int):
+    program = coordinated_program(program_id)
+    profile = program_mentor(program, mentor_id)
+    try:
+        n = health.nudge(program, profile, current_user)
+        flash(f"Nudged {profile.membership.user.name} about {n} waiting item{'s' if n != 1 else ''}.", "success")
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect_htmx_aware(url_for(".program", program_id=program.id))
+
+
+@bp.route("/programs/<int:program_id>/mentors/<int:mentor_id>/unavailable", methods=["POST"])
+@roles("coordinator")
+def mark_unavailable(program_id: int, mentor_id: int):
+    program = coordinated_program(program_id)
+    profile = program_mentor(program, mentor_id)
+    try:
+        health.mark_unavailable(program, profile, current_user)
+        flash(f"{profile.membership.user.name} is marked unavailable and will get no new requests.", "success")
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect_htmx_aware(url_for(".program", program_id=program.id))
+
+
+@bp.route("/health")
+@roles("coordinator")
+def index():
+    """The nav's entry point: straight to the one program's health, or a list to choose from."""
+    from ..services.programs import programs_of_coordinator
+
+    mine = programs_of_coordinator(current_user)
+    if len(mine) == 1:
+        return redirect(url_for(".program", program_id=mine[0].id))
+    return render_template("health/index.html", programs=mine)

@@ -1,0 +1,69 @@
+"""Solve an instance file with no database and no app.
+
+    python -m mentormatch.matching --input round.json --output result.json [--time-limit 60]
+
+Exit codes: 0 solved (optimal or feasible), 1 the instance is infeasible, 2 a bad input file
+or bad arguments (every problem is printed on stderr, one per line, naming the field).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .formats import InstanceError, load_instance, result_to_dict
+from .solver import solve
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m mentormatch.matching",
+                                 description="Solve a MentorMatch instance file (format v1).")
+    ap.add_argument("--input", required=True, help="instance JSON file")
+    ap.add_argument("--output", required=True, help="where to write the result JSON ('-' for "
+                    "standard output)")
+    ap.add_argument("--time-limit", type=float, default=None,
+                    help="seconds for the CP-SAT phase (group balance); deterministic")
+    ap.add_argument("--progress", action="store_true", help="print progress lines on stderr")
+    args = ap.parse_args(argv)
+    if args.time_limit is not None and args.time_limit <= 0:
+        ap.error("--time-limit must be a positive number of seconds")
+
+    try:
+        instance = load_instance(args.input)
+    except OSError as e:
+        print(f"error: cannot read {args.input}: {e.strerror}", file=sys.stderr)
+        return 2
+    except InstanceError as e:
+        print(f"error: {args.input} is not a valid instance ({len(e.errors)} problems):",
+              file=sys.stderr)
+        for line in e.errors:
+            print(f"  {line}", file=sys.stderr)
+        return 2
+
+    def progress(info: dict) -> None:
+        print(json.dumps(info, separators=(",", ":")), file=sys.stderr, flush=True)
+
+    result = solve(instance, time_limit=args.time_limit,
+                   progress=progress if args.progress else None)
+    text = json.dumps(result_to_dict(result), indent=1)
+    if args.output == "-":
+        sys.stdout.write(text + "\n")
+    else:
+        try:
+            with open(args.output, "w", encoding="utf-8") as f:
+                f.write(text + "\n")
+        except OSError as e:
+            print(f"error: cannot write {args.output}: {e.strerror}", file=sys.stderr)
+            return 2
+    o = result.objective
+    print(f"{result.status}: {o['pairs']} pairs, score {o['score']}, gap {result.gap:.4%}, "
+          f"{len(result.unmatched)} unmatched ({result.solver}, "
+          f"{result.stats.get('wall_s', 0):.2f} s)", file=sys.stderr)
+    if result.status == "infeasible":
+        print(f"error: {result.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

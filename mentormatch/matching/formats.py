@@ -1,0 +1,586 @@
+"""Reader and writer for the interchange format, version 1 (see docs/matching.md).
+
+The reader validates the whole document before building anything and reports every problem it
+finds, each as "path: message" (``mentees[12].tz: must be a number in [-12, 14]``), so that a
+coordinator fixing a CSV export sees all mistakes at once instead of one per attempt.  A
+half-valid instance is never solved.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .model import (BALANCE_KEYS, CONTEXT_KEYS, OBJECTIVES, PREFERENCES, Edges, GroupBalance,
+                    Instance, Mentee, Mentor, Pair, Result, Rules, Unmatched, Weights)
+
+INSTANCE_FORMAT = "mentormatch-instance"
+RESULT_FORMAT = "mentormatch-result"
+VERSION = 1
+MAX_ERRORS = 200
+MAX_SCORE_ABS = 10**6
+STATUSES = ("optimal", "feasible", "infeasible", "cancelled")
+
+
+class InstanceError(ValueError):
+    """The instance is not valid; ``errors`` lists every problem as "path: message"."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = list(errors)
+        shown = "\n".join(self.errors[:20])
+        more = f"\n... and {len(self.errors) - 20} more" if len(self.errors) > 20 else ""
+        super().__init__(f"invalid instance ({len(self.errors)} errors):\n{shown}{more}")
+
+
+class ResultError(ValueError):
+    def __init__(self, errors: list[str]):
+        self.errors = list(errors)
+        super().__init__("invalid result:\n" + "\n".join(self.errors[:20]))
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self.dropped = 0
+
+    def add(self, path: str, message: str) -> None:
+        if len(self.items) < MAX_ERRORS:
+            self.items.append(f"{path}: {message}")
+        else:
+            self.dropped += 1
+
+    def final(self) -> list[str]:
+        if self.dropped:
+            return self.items + [f"...: and {self.dropped} more errors"]
+        return self.items
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _number(err: _Errors, obj: dict, key: str, path: str, lo: float | None = None,
+            hi: float | None = None, default: Any = ..., allow_none: bool = False) -> Any:
+    if key not in obj or (allow_none and obj[key] is None):
+        if default is ...:
+            err.add(f"{path}.{key}", "is required")
+            return None
+        return default
+    v = obj[key]
+    if not _is_number(v) or (lo is not None and v < lo) or (hi is not None and v > hi):
+        if lo is not None and hi is not None:
+            err.add(f"{path}.{key}", f"must be a number in [{lo:g}, {hi:g}]")
+        elif lo is not None:
+            err.add(f"{path}.{key}", f"must be a number >= {lo:g}")
+        else:
+            err.add(f"{path}.{key}", "must be a number")
+        return None
+    return v
+
+
+def _integer(err: _Errors, obj: dict, key: str, path: str, lo: int | None = None,
+             default: Any = ..., allow_none: bool = False, hi: int | None = None) -> Any:
+    if key not in obj or (allow_none and obj[key] is None):
+        if default is ...:
+            err.add(f"{path}.{key}", "is required")
+            return None
+        return default
+    v = obj[key]
+    if not _is_int(v) or (lo is not None and v < lo) or (hi is not None and v > hi):
+        rng = (f" in [{lo}, {hi}]" if hi is not None else f" >= {lo}") if lo is not None else ""
+        err.add(f"{path}.{key}", f"must be an integer{rng}" + (" or null" if allow_none else ""))
+        return None
+    return v
+
+
+def _string(err: _Errors, obj: dict, key: str, path: str, default: Any = ...,
+            allow_none: bool = False, choices: tuple[str, ...] | None = None) -> Any:
+    if key not in obj or (allow_none and obj[key] is None):
+        if default is ...:
+            err.add(f"{path}.{key}", "is required")
+            return None
+        return default
+    v = obj[key]
+    if not isinstance(v, str) or not v.strip():
+        err.add(f"{path}.{key}", "must be a non-empty string" + (" or null" if allow_none else ""))
+        return None
+    if choices is not None and v not in choices:
+        err.add(f"{path}.{key}", "must be one of " + ", ".join(f'"{c}"' for c in choices))
+        return None
+    return v
+
+
+def _str_list(err: _Errors, obj: dict, key: str, path: str, default: Any = ...,
+              choices: tuple[str, ...] | None = None) -> Any:
+    if key not in obj:
+        if default is ...:
+            err.add(f"{path}.{key}", "is required")
+            return None
+        return list(default)
+    v = obj[key]
+    if not isinstance(v, list):
+        err.add(f"{path}.{key}", "must be a list of strings")
+        return None
+    out: list[str] = []
+    seen: set[str] = set()
+    ok = True
+    for i, item in enumerate(v):
+        if not isinstance(item, str) or not item.strip():
+            err.add(f"{path}.{key}[{i}]", "must be a non-empty string")
+            ok = False
+        elif choices is not None and item not in choices:
+            err.add(f"{path}.{key}[{i}]", "must be one of " + ", ".join(f'"{c}"' for c in choices))
+            ok = False
+        elif item not in seen:  # repeated entries carry no extra meaning; keep the first
+            seen.add(item)
+            out.append(item)
+    return out if ok else None
+
+
+def _bool(err: _Errors, obj: dict, key: str, path: str, default: bool) -> Any:
+    if key not in obj:
+        return default
+    if not isinstance(obj[key], bool):
+        err.add(f"{path}.{key}", "must be true or false")
+        return None
+    return obj[key]
+
+
+def _read_mentee(err: _Errors, d: Any, path: str) -> Mentee | None:
+    if not isinstance(d, dict):
+        err.add(path, "must be an object")
+        return None
+    n0 = len(err.items) + err.dropped
+    m = Mentee(
+        id=_string(err, d, "id", path),
+        languages=_str_list(err, d, "languages", path),
+        tz=_number(err, d, "tz", path, -12, 14),
+        years=_number(err, d, "years", path, 0),
+        preference=_string(err, d, "preference", path, choices=PREFERENCES),
+        topics=_str_list(err, d, "topics", path, default=[]),
+        industry=_string(err, d, "industry", path, default=None, allow_none=True),
+        tags=_str_list(err, d, "tags", path, default=[]),
+        context_matters=_str_list(err, d, "context_matters", path, default=[],
+                                  choices=CONTEXT_KEYS),
+        team=_string(err, d, "team", path, default=None, allow_none=True),
+        # Negative: lower priority (a mentee who let requests expire or missed meetings).
+        priority=_integer(err, d, "priority", path, -MAX_SCORE_ABS, default=0, hi=MAX_SCORE_ABS),
+        must_match=_bool(err, d, "must_match", path, False),
+    )
+    return m if len(err.items) + err.dropped == n0 else None
+
+
+def _read_mentor(err: _Errors, d: Any, path: str) -> Mentor | None:
+    if not isinstance(d, dict):
+        err.add(path, "must be an object")
+        return None
+    n0 = len(err.items) + err.dropped
+    m = Mentor(
+        id=_string(err, d, "id", path),
+        languages=_str_list(err, d, "languages", path),
+        tz=_number(err, d, "tz", path, -12, 14),
+        years=_number(err, d, "years", path, 0),
+        capacity=_integer(err, d, "capacity", path, 0),
+        topics=_str_list(err, d, "topics", path, default=[]),
+        industry=_string(err, d, "industry", path, default=None, allow_none=True),
+        tags=_str_list(err, d, "tags", path, default=[]),
+        prefers_topics=_str_list(err, d, "prefers_topics", path, default=[]),
+        prefers_stages=_str_list(err, d, "prefers_stages", path, default=[], choices=PREFERENCES),
+    )
+    return m if len(err.items) + err.dropped == n0 else None
+
+
+def _read_weights(err: _Errors, d: Any) -> Weights:
+    w = Weights()
+    if d is None:
+        return w
+    if not isinstance(d, dict):
+        err.add("weights", "must be an object")
+        return w
+    for key in ("topics", "context", "stage", "tz", "mentor_pref"):
+        v = _number(err, d, key, "weights", 0, 1000, default=getattr(w, key))
+        if v is not None:
+            setattr(w, key, v)
+    return w
+
+
+def _read_rules(err: _Errors, d: Any) -> Rules:
+    r = Rules()
+    if d is None:
+        return r
+    if not isinstance(d, dict):
+        err.add("rules", "must be an object")
+        return r
+    r.min_score = _number(err, d, "min_score", "rules", default=None, allow_none=True)
+    r.mentors_per_mentee = _integer(err, d, "mentors_per_mentee", "rules", 1, default=1) or 1
+    r.max_same_team = _integer(err, d, "max_same_team", "rules", 1, default=None,
+                               allow_none=True)
+    gb = d.get("group_balance")
+    if gb is not None:
+        if not isinstance(gb, dict):
+            err.add("rules.group_balance", "must be an object like {\"by\": \"tags\", "
+                    "\"slack\": 0.05} or null")
+        else:
+            by = _string(err, gb, "by", "rules.group_balance", choices=BALANCE_KEYS)
+            slack = _number(err, gb, "slack", "rules.group_balance", 0, 1, default=0.05)
+            if by is not None and slack is not None:
+                r.group_balance = GroupBalance(by=by, slack=slack)
+    r.min_tz_overlap = _number(err, d, "min_tz_overlap", "rules", 0, 8, default=None,
+                               allow_none=True)
+    r.continuity_bonus = _integer(err, d, "continuity_bonus", "rules", 0, default=0,
+                                  hi=MAX_SCORE_ABS) or 0
+    r.max_continued_per_mentor = _integer(err, d, "max_continued_per_mentor", "rules", 0,
+                                          default=None, allow_none=True)
+    r.objective = _string(err, d, "objective", "rules", default="coverage",
+                          choices=OBJECTIVES) or "coverage"
+    return r
+
+
+def _read_pairs(err: _Errors, d: Any, key: str, mentee_ids: dict[str, int],
+                mentor_ids: dict[str, int]) -> list[tuple[str, str]]:
+    if d is None:
+        return []
+    if not isinstance(d, list):
+        err.add(key, "must be a list of {\"mentee\": id, \"mentor\": id}")
+        return []
+    out: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for i, p in enumerate(d):
+        path = f"{key}[{i}]"
+        if not isinstance(p, dict):
+            err.add(path, "must be an object {\"mentee\": id, \"mentor\": id}")
+            continue
+        e = _string(err, p, "mentee", path)
+        m = _string(err, p, "mentor", path)
+        bad = False
+        if e is not None and e not in mentee_ids:
+            err.add(f"{path}.mentee", f"unknown mentee id \"{e}\"")
+            bad = True
+        if m is not None and m not in mentor_ids:
+            err.add(f"{path}.mentor", f"unknown mentor id \"{m}\"")
+            bad = True
+        if e is None or m is None or bad:
+            continue
+        if (e, m) in seen:
+            err.add(path, f"pair ({e}, {m}) is listed twice")
+            continue
+        seen.add((e, m))
+        out.append((e, m))
+    return out
+
+
+def _read_edges(err: _Errors, d: Any, n_mentees: int, n_mentors: int) -> Edges | None:
+    if d is None:
+        return None
+    if not isinstance(d, dict):
+        err.add("edges", "must be an object with lists \"mentee\", \"mentor\" and \"score\"")
+        return None
+    arrays = {}
+    for key, hi in (("mentee", n_mentees), ("mentor", n_mentors), ("score", None)):
+        v = d.get(key)
+        if not isinstance(v, list):
+            err.add(f"edges.{key}", "must be a list of integers")
+            continue
+        try:
+            # Fast path for the common, valid case; fall back to an item-by-item check to name
+            # the first offending position.
+            a = np.array(v) if v else np.zeros(0, dtype=np.int64)
+        except (ValueError, TypeError):
+            a = np.zeros(0, dtype=object)
+        if len(v) > 0 and (a.ndim != 1 or a.dtype.kind not in "iu"):
+            for i, x in enumerate(v):
+                if not _is_int(x):
+                    err.add(f"edges.{key}[{i}]", "must be an integer")
+                    break
+            else:
+                err.add(f"edges.{key}", "holds integers out of range")
+            continue
+        a = a.astype(np.int64)
+        lo_bad = np.flatnonzero(a < 0) if hi is not None else np.flatnonzero(
+            np.abs(a) > MAX_SCORE_ABS)
+        if lo_bad.size:
+            i = int(lo_bad[0])
+            err.add(f"edges.{key}[{i}]", "must be >= 0" if hi is not None
+                    else f"must be an integer in [-{MAX_SCORE_ABS}, {MAX_SCORE_ABS}]")
+            continue
+        if hi is not None:
+            hi_bad = np.flatnonzero(a >= hi)
+            if hi_bad.size:
+                i = int(hi_bad[0])
+                what = "mentees" if key == "mentee" else "mentors"
+                err.add(f"edges.{key}[{i}]", f"{int(a[i])} is not a position in {what} "
+                        f"(0..{hi - 1})")
+                continue
+        arrays[key] = a
+    if len(arrays) < 3:
+        return None
+    lens = {k: len(a) for k, a in arrays.items()}
+    if len(set(lens.values())) != 1:
+        err.add("edges", "mentee, mentor and score must have the same length "
+                f"(got {lens['mentee']}, {lens['mentor']}, {lens['score']})")
+        return None
+    key = arrays["mentee"] * max(n_mentors, 1) + arrays["mentor"]
+    order = np.argsort(key, kind="stable")
+    dup = np.flatnonzero(key[order][1:] == key[order][:-1])
+    if dup.size:
+        i = int(order[dup[0] + 1])
+        err.add(f"edges.mentee[{i}]", f"pair ({int(arrays['mentee'][i])}, "
+                f"{int(arrays['mentor'][i])}) appears more than once in edges")
+        return None
+    return Edges(arrays["mentee"], arrays["mentor"], arrays["score"])
+
+
+def read_instance(data: Any) -> Instance:
+    """Validate a decoded JSON instance and build an Instance, or raise InstanceError."""
+    err = _Errors()
+    if not isinstance(data, dict):
+        raise InstanceError(["(root): must be a JSON object"])
+    if data.get("format") != INSTANCE_FORMAT:
+        err.add("format", f"must be \"{INSTANCE_FORMAT}\"")
+    if data.get("version") != VERSION:
+        err.add("version", f"must be {VERSION} (the only version this reader knows)")
+    weights = _read_weights(err, data.get("weights"))
+    rules = _read_rules(err, data.get("rules"))
+
+    mentees: list[Mentee | None] = []
+    mentors: list[Mentor | None] = []
+    for key, reader, out in (("mentees", _read_mentee, mentees),
+                             ("mentors", _read_mentor, mentors)):
+        lst = data.get(key)
+        if not isinstance(lst, list):
+            err.add(key, "is required and must be a list" if lst is None else "must be a list")
+            continue
+        for i, d in enumerate(lst):
+            out.append(reader(err, d, f"{key}[{i}]"))
+
+    # Ids are unique across both lists: a person is referred to by id alone in pair lists.
+    # Ids are taken from the raw records, so that one bad field does not also make every pair
+    # that names the person fail with "unknown id".
+    first_seen: dict[str, str] = {}
+    mentee_ids: dict[str, int] = {}
+    mentor_ids: dict[str, int] = {}
+    for key, ids in (("mentees", mentee_ids), ("mentors", mentor_ids)):
+        raw = data.get(key)
+        for i, d in enumerate(raw if isinstance(raw, list) else []):
+            pid = d.get("id") if isinstance(d, dict) else None
+            if not isinstance(pid, str) or not pid.strip():
+                continue
+            if pid in first_seen:
+                err.add(f"{key}[{i}].id", f"\"{pid}\" is already used by {first_seen[pid]}")
+            else:
+                first_seen[pid] = f"{key}[{i}]"
+                ids[pid] = i
+
+    forbidden = _read_pairs(err, data.get("forbidden"), "forbidden", mentee_ids, mentor_ids)
+    locked = _read_pairs(err, data.get("locked"), "locked", mentee_ids, mentor_ids)
+    continuing = _read_pairs(err, data.get("continuing"), "continuing", mentee_ids, mentor_ids)
+    edges = _read_edges(err, data.get("edges"), len(mentees), len(mentors))
+
+    _check_locked(err, locked, forbidden, rules, mentees, mentors, mentee_ids, mentor_ids)
+    if rules.max_continued_per_mentor is not None:
+        cset = set(continuing)
+        per = Counter(m for e, m in locked if (e, m) in cset)
+        for m, n in sorted(per.items()):
+            if n > rules.max_continued_per_mentor:
+                err.add("locked", f"mentor \"{m}\" is locked to {n} continuing mentees but "
+                        f"rules.max_continued_per_mentor is {rules.max_continued_per_mentor}")
+
+    if err.items:
+        raise InstanceError(err.final())
+    inst = Instance(mentees=mentees, mentors=mentors, weights=weights,  # type: ignore[arg-type]
+                    rules=rules, forbidden=forbidden, locked=locked, continuing=continuing,
+                    edges=edges)
+    # solve() skips re-validating an instance that came straight from this reader.
+    inst.validated_by_reader = True  # type: ignore[attr-defined]
+    return inst
+
+
+def _check_locked(err, locked, forbidden, rules, mentees, mentors, mentee_ids, mentor_ids):
+    fset = set(forbidden)
+    for i, pair in enumerate(locked):
+        if pair in fset:
+            err.add(f"locked[{i}]", f"pair ({pair[0]}, {pair[1]}) is also forbidden")
+    per_mentee = Counter(e for e, _ in locked)
+    for e, n in sorted(per_mentee.items()):
+        if n > rules.mentors_per_mentee:
+            err.add(f"mentees[{mentee_ids[e]}]", f"\"{e}\" is locked to {n} mentors but "
+                    f"rules.mentors_per_mentee is {rules.mentors_per_mentee}")
+    per_mentor = Counter(m for _, m in locked)
+    for m, n in sorted(per_mentor.items()):
+        mentor = mentors[mentor_ids[m]] if mentor_ids[m] < len(mentors) else None
+        if mentor is not None and n > mentor.capacity:
+            err.add(f"mentors[{mentor_ids[m]}].capacity", f"\"{m}\" has {n} locked mentees "
+                    f"but capacity {mentor.capacity}")
+    if rules.max_same_team is not None:
+        per_team = Counter((m, mentees[mentee_ids[e]].team) for e, m in locked
+                           if mentees[mentee_ids[e]] is not None
+                           and mentees[mentee_ids[e]].team is not None)
+        for (m, team), n in sorted(per_team.items()):
+            if n > rules.max_same_team:
+                err.add("locked", f"mentor \"{m}\" is locked to {n} mentees of team "
+                        f"\"{team}\" but rules.max_same_team is {rules.max_same_team}")
+
+
+def load_instance(path: str | Path) -> Instance:
+    """Read and validate an instance file; a file that is not JSON is an InstanceError too."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except json.JSONDecodeError as e:
+        raise InstanceError([f"(file): not valid JSON: {e}"]) from None
+    except UnicodeDecodeError as e:
+        raise InstanceError([f"(file): not UTF-8 text: {e}"]) from None
+    return read_instance(data)
+
+
+def _person_dict(p: Mentee | Mentor) -> dict:
+    d: dict[str, Any] = {"id": p.id}
+    if p.industry is not None:
+        d["industry"] = p.industry
+    d["tags"] = list(p.tags)
+    d["languages"] = list(p.languages)
+    d["tz"] = p.tz
+    d["years"] = p.years
+    d["topics"] = list(p.topics)
+    if isinstance(p, Mentee):
+        d["preference"] = p.preference
+        d["context_matters"] = list(p.context_matters)
+        if p.team is not None:
+            d["team"] = p.team
+        if p.priority:
+            d["priority"] = p.priority
+        if p.must_match:
+            d["must_match"] = True
+    else:
+        d["capacity"] = p.capacity
+        if p.prefers_topics:
+            d["prefers_topics"] = list(p.prefers_topics)
+        if p.prefers_stages:
+            d["prefers_stages"] = list(p.prefers_stages)
+    return d
+
+
+def instance_to_dict(inst: Instance) -> dict:
+    w, r = inst.weights, inst.rules
+    weights = {"topics": w.topics, "context": w.context, "stage": w.stage, "tz": w.tz}
+    if w.mentor_pref:
+        weights["mentor_pref"] = w.mentor_pref
+    rules: dict[str, Any] = {
+        "min_score": r.min_score, "mentors_per_mentee": r.mentors_per_mentee,
+        "max_same_team": r.max_same_team,
+        "group_balance": None if r.group_balance is None else
+        {"by": r.group_balance.by, "slack": r.group_balance.slack},
+    }
+    if r.min_tz_overlap is not None:
+        rules["min_tz_overlap"] = r.min_tz_overlap
+    if r.continuity_bonus:
+        rules["continuity_bonus"] = r.continuity_bonus
+    if r.max_continued_per_mentor is not None:
+        rules["max_continued_per_mentor"] = r.max_continued_per_mentor
+    if r.objective != "coverage":
+        rules["objective"] = r.objective
+    d: dict[str, Any] = {
+        "format": INSTANCE_FORMAT, "version": VERSION, "weights": weights, "rules": rules,
+        "mentees": [_person_dict(p) for p in inst.mentees],
+        "mentors": [_person_dict(p) for p in inst.mentors],
+        "forbidden": [{"mentee": e, "mentor": m} for e, m in inst.forbidden],
+        "locked": [{"mentee": e, "mentor": m} for e, m in inst.locked],
+    }
+    if inst.continuing:
+        d["continuing"] = [{"mentee": e, "mentor": m} for e, m in inst.continuing]
+    if inst.edges is not None:
+        d["edges"] = {"mentee": inst.edges.mentee.tolist(), "mentor": inst.edges.mentor.tolist(),
+                      "score": inst.edges.score.tolist()}
+    return d
+
+
+def reasons_to_strings(reasons: list[tuple[str, int]]) -> list[str]:
+    return [f"{code}:{count}" for code, count in reasons]
+
+
+def result_to_dict(res: Result) -> dict:
+    d: dict[str, Any] = {
+        "format": RESULT_FORMAT, "version": VERSION, "status": res.status,
+        "objective": dict(res.objective), "bound": dict(res.bound), "gap": res.gap,
+        "solver": res.solver, "stats": dict(res.stats),
+        "assignment": [], "unmatched": [],
+    }
+    for p in res.assignment:
+        a: dict[str, Any] = {"mentee": p.mentee, "mentor": p.mentor, "score": p.score,
+                             "why": dict(p.why), "sentence": p.sentence}
+        if p.locked:
+            a["locked"] = True
+        d["assignment"].append(a)
+    for u in res.unmatched:
+        d["unmatched"].append({"mentee": u.mentee, "reasons": reasons_to_strings(u.reasons),
+                               "sentence": u.sentence})
+    if res.message:
+        d["message"] = res.message
+    return d
+
+
+def _parse_reason(s: Any) -> tuple[str, int] | None:
+    if isinstance(s, (list, tuple)) and len(s) == 2 and isinstance(s[0], str) and _is_int(s[1]):
+        return (s[0], s[1])
+    if isinstance(s, str) and ":" in s:
+        code, _, count = s.rpartition(":")
+        if code and count.isdigit():
+            return (code, int(count))
+    return None
+
+
+def read_result(data: Any) -> Result:
+    """Build a Result from a decoded result document, checking its shape."""
+    errs: list[str] = []
+    if not isinstance(data, dict):
+        raise ResultError(["(root): must be a JSON object"])
+    if data.get("format") != RESULT_FORMAT:
+        errs.append(f"format: must be \"{RESULT_FORMAT}\"")
+    if data.get("version") != VERSION:
+        errs.append(f"version: must be {VERSION}")
+    if data.get("status") not in STATUSES:
+        errs.append("status: must be one of " + ", ".join(STATUSES))
+    for key in ("objective", "bound"):
+        v = data.get(key)
+        if not isinstance(v, dict) or not all(_is_int(x) for x in v.values()):
+            errs.append(f"{key}: must be an object of integers like {{\"pairs\": 3, \"score\": 180}}")
+    gap = data.get("gap")
+    if gap is not None and not _is_number(gap):
+        errs.append("gap: must be a number or null")
+    assignment: list[Pair] = []
+    for i, a in enumerate(data.get("assignment") or []):
+        if not (isinstance(a, dict) and isinstance(a.get("mentee"), str)
+                and isinstance(a.get("mentor"), str) and _is_int(a.get("score"))):
+            errs.append(f"assignment[{i}]: must have string mentee, mentor and integer score")
+            continue
+        assignment.append(Pair(a["mentee"], a["mentor"], a["score"], dict(a.get("why") or {}),
+                               str(a.get("sentence") or ""), bool(a.get("locked", False))))
+    unmatched: list[Unmatched] = []
+    for i, u in enumerate(data.get("unmatched") or []):
+        if not (isinstance(u, dict) and isinstance(u.get("mentee"), str)
+                and isinstance(u.get("reasons", []), list)):
+            errs.append(f"unmatched[{i}]: must have a string mentee and a list of reasons")
+            continue
+        reasons = []
+        for j, s in enumerate(u.get("reasons", [])):
+            r = _parse_reason(s)
+            if r is None:
+                errs.append(f"unmatched[{i}].reasons[{j}]: must look like \"code:count\"")
+            else:
+                reasons.append(r)
+        unmatched.append(Unmatched(u["mentee"], reasons, str(u.get("sentence") or "")))
+    if errs:
+        raise ResultError(errs)
+    return Result(status=data["status"], objective=dict(data["objective"]),
+                  bound=dict(data["bound"]), gap=float(gap) if gap is not None else 0.0,
+                  solver=str(data.get("solver", "")), stats=dict(data.get("stats") or {}),
+                  assignment=assignment, unmatched=unmatched,
+                  message=str(data.get("message") or ""))

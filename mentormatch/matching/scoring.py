@@ -1,0 +1,422 @@
+"""Eligibility and score, vectorized with numpy.
+
+Every person is encoded once into flat arrays (languages as bit masks, topics and tags as
+positions into small indicator matrices), and the same element-wise function scores either a
+block of mentees against all mentors (building the candidate set) or a list of given pairs
+(explaining a result).  Because both paths run the very same float32 operations, the score the
+site shows for a single pair is exactly the score the optimizer used.
+
+Score components, each in [0, 1] (see docs/matching.md for the reasoning behind each curve):
+
+- topics:  share of the mentee's topics the mentor covers; the i-th of k topics weighs k - i,
+           so the first-listed topic counts most.
+- context: mean over the attributes in ``context_matters`` of "shares it" (industry: equal;
+           tags: share of the mentee's tags the mentor also has).  A mentee to whom no context
+           matters is indifferent, hence 1.
+- stage:   1 inside the ideal gap for the preference (peer |gap| <= 2, ahead 2..6, senior >= 7
+           years), falling off linearly outside.
+- tz:      hours of overlap of 9:00-17:00 working days, divided by 8.
+- mentor_pref: how well the mentee fits the mentor's own stated preferences (topics, stages).
+"""
+from __future__ import annotations
+
+import math
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .model import Instance
+
+COMPONENTS = ("topics", "context", "stage", "tz", "mentor_pref")
+# Eligibility failures, in the order they are checked: a mentor who fails several rules for a
+# mentee is counted once, under the first.
+INELIGIBLE = ("mentor_unavailable", "forbidden", "no_shared_language", "below_min_overlap",
+              "below_min_score")
+NOT_CANDIDATE = "not_a_candidate"  # edges given and this pair is not among them
+WORK_HOURS = 8.0
+# Ideal career gap (mentor years - mentee years) per preference, and how many years outside it
+# the stage component takes to fall to 0 (below, above).
+STAGE_CURVES = {
+    "peer": (-2.0, 2.0, 5.0, 5.0),
+    "ahead": (2.0, 6.0, 4.0, 8.0),
+    "senior": (7.0, math.inf, 5.0, 1.0),
+}
+BLOCK_CELLS = 1 << 18  # mentee x mentor cells per block: temporaries stay in the CPU cache
+
+
+def norm(s: str | None) -> str | None:
+    return None if s is None else s.strip().casefold()
+
+
+def _vocab(*lists_of_lists) -> dict[str, int]:
+    words = sorted({norm(w) for lists in lists_of_lists for lst in lists for w in lst})
+    return {w: i for i, w in enumerate(words)}
+
+
+def _slots(lists: list[list[str]], vocab: dict[str, int], pad: int) -> np.ndarray:
+    width = max([len(x) for x in lists] + [1])
+    out = np.full((len(lists), width), pad, dtype=np.int32)
+    for i, lst in enumerate(lists):
+        for s, w in enumerate(lst):
+            out[i, s] = vocab.get(norm(w), pad)
+    return out
+
+
+def _indicator(lists: list[list[str]], vocab: dict[str, int]) -> np.ndarray:
+    """(len(vocab) + 1, n) bool; the last row is the padding row and always False."""
+    out = np.zeros((len(vocab) + 1, len(lists)), dtype=bool)
+    for j, lst in enumerate(lists):
+        for w in lst:
+            if norm(w) in vocab:
+                out[vocab[norm(w)], j] = True
+    return out
+
+
+def _lang_masks(lists: list[list[str]], vocab: dict[str, int]) -> np.ndarray:
+    words = max(1, (len(vocab) + 63) // 64)
+    out = np.zeros((len(lists), words), dtype=np.uint64)
+    for i, lst in enumerate(lists):
+        for w in lst:
+            k = vocab.get(norm(w))
+            if k is not None:
+                out[i, k // 64] |= np.uint64(1 << (k % 64))
+    return out
+
+
+@dataclass
+class Prepared:
+    """The instance encoded as arrays, built once per solve."""
+
+    n_e: int
+    n_m: int
+    weights: np.ndarray  # float32, in COMPONENTS order
+    min_score: float | None
+    min_overlap: float | None
+    e_tz: np.ndarray
+    e_years: np.ndarray
+    e_lang: np.ndarray
+    e_topic: np.ndarray  # (n_e, S) topic positions, padded with T
+    e_topic_w: np.ndarray  # (n_e, S) float32 position weights summing to 1 (0 when no topics)
+    e_ind: np.ndarray  # industry code, -1 when none
+    e_tag: np.ndarray  # (n_e, St) tag positions padded with G
+    e_tag_w: np.ndarray  # 1 / number of tags (0 when none)
+    e_care_ind: np.ndarray  # float32: 1 / number of context keys if industry matters
+    e_care_tags: np.ndarray
+    e_care_none: np.ndarray  # 1.0 where no context matters
+    e_stage: np.ndarray  # (n_e, 4): lo, hi, width below, width above
+    m_tz: np.ndarray
+    m_years: np.ndarray
+    m_lang: np.ndarray
+    m_topic: np.ndarray  # (T + 1, n_m) bool
+    m_ind: np.ndarray
+    m_tag: np.ndarray  # (G + 1, n_m) bool
+    m_cap: np.ndarray
+    m_pref_topic: np.ndarray  # (T + 1, n_m) bool: the mentor would like mentees wanting this
+    m_pref_stage: np.ndarray  # (n_m,) bit mask over peer/ahead/senior
+    m_pref_parts: np.ndarray  # float32: number of stated preference kinds (0, 1, 2)
+    topic_names: list[str] = field(default_factory=list)
+    tag_names: list[str] = field(default_factory=list)
+    ind_names: list[str] = field(default_factory=list)
+
+
+def prepare(inst: Instance) -> Prepared:
+    es, ms = inst.mentees, inst.mentors
+    w = inst.weights
+    topics = _vocab([m.topics for m in ms], [m.prefers_topics for m in ms])
+    tags = _vocab([m.tags for m in ms])
+    langs = _vocab([m.languages for m in ms])
+    inds = _vocab([[m.industry] for m in ms if m.industry is not None])
+    T, G = len(topics), len(tags)
+
+    e_topic = _slots([e.topics for e in es], topics, T)
+    e_topic_w = np.zeros(e_topic.shape, dtype=np.float32)
+    for i, e in enumerate(es):
+        k = len(e.topics)
+        if k:
+            e_topic_w[i, :k] = np.arange(k, 0, -1, dtype=np.float64) / (k * (k + 1) / 2)
+    e_tag = _slots([e.tags for e in es], tags, G)
+    e_tag_w = np.array([1.0 / len(e.tags) if e.tags else 0.0 for e in es], dtype=np.float32)
+    ncare = np.array([len(e.context_matters) for e in es], dtype=np.float32)
+    inv = np.where(ncare > 0, 1.0 / np.maximum(ncare, 1), 0).astype(np.float32)
+    care_ind = np.array(["industry" in e.context_matters for e in es], dtype=np.float32) * inv
+    care_tags = np.array(["tags" in e.context_matters for e in es], dtype=np.float32) * inv
+    e_stage = np.array([STAGE_CURVES[e.preference] for e in es],
+                       dtype=np.float32).reshape(len(es), 4)
+    stage_bit = {"peer": 1, "ahead": 2, "senior": 4}
+    m_pref_stage = np.array([sum(stage_bit[s] for s in m.prefers_stages) for m in ms],
+                            dtype=np.int8)
+    m_pref_parts = np.array([bool(m.prefers_topics) + bool(m.prefers_stages) for m in ms],
+                            dtype=np.float32)
+    return Prepared(
+        n_e=len(es), n_m=len(ms),
+        weights=np.array([w.topics, w.context, w.stage, w.tz, w.mentor_pref], dtype=np.float32),
+        min_score=inst.rules.min_score, min_overlap=inst.rules.min_tz_overlap,
+        e_tz=np.array([e.tz for e in es], dtype=np.float32),
+        e_years=np.array([e.years for e in es], dtype=np.float32),
+        e_lang=_lang_masks([e.languages for e in es], langs),
+        e_topic=e_topic, e_topic_w=e_topic_w,
+        e_ind=np.array([inds.get(norm(e.industry), -1) if e.industry else -1 for e in es],
+                       dtype=np.int32),
+        e_tag=e_tag, e_tag_w=e_tag_w, e_care_ind=care_ind, e_care_tags=care_tags,
+        e_care_none=(ncare == 0).astype(np.float32), e_stage=e_stage,
+        m_tz=np.array([m.tz for m in ms], dtype=np.float32),
+        m_years=np.array([m.years for m in ms], dtype=np.float32),
+        m_lang=_lang_masks([m.languages for m in ms], langs),
+        m_topic=_indicator([m.topics for m in ms], topics),
+        m_ind=np.array([inds[norm(m.industry)] if m.industry else -2 for m in ms],
+                       dtype=np.int32),
+        m_tag=_indicator([m.tags for m in ms], tags),
+        m_cap=np.array([m.capacity for m in ms], dtype=np.int64),
+        m_pref_topic=_indicator([m.prefers_topics for m in ms], topics),
+        m_pref_stage=m_pref_stage, m_pref_parts=m_pref_parts,
+        topic_names=sorted(topics, key=topics.get), tag_names=sorted(tags, key=tags.get),
+        ind_names=sorted(inds, key=inds.get),
+    )
+
+
+class _Pairs:
+    """Index helpers for given pairs (ei[k], mj[k]); shapes broadcast like numpy indices."""
+
+    def __init__(self, ei, mj):
+        self.ei, self.mj = ei, mj
+
+    def e(self, arr: np.ndarray) -> np.ndarray:
+        return arr[self.ei]
+
+    def m(self, arr: np.ndarray) -> np.ndarray:
+        return arr[self.mj]
+
+    def rows(self, matrix: np.ndarray, e_idx: np.ndarray) -> np.ndarray:
+        """matrix[e_idx[mentee], mentor] for each pair (matrix is (X, n_m))."""
+        return matrix[e_idx[self.ei], self.mj]
+
+
+class _Block:
+    """Index helpers for mentees lo..hi against every mentor, using slices and row gathers
+    (much faster than broadcast fancy indexing, same float32 operations)."""
+
+    def __init__(self, lo: int, hi: int):
+        self.lo, self.hi = lo, hi
+
+    def e(self, arr: np.ndarray) -> np.ndarray:
+        return arr[self.lo:self.hi, None] if arr.ndim == 1 else arr[self.lo:self.hi, None, :]
+
+    def m(self, arr: np.ndarray) -> np.ndarray:
+        return arr[None, :] if arr.ndim == 1 else arr[None, :, :]
+
+    def rows(self, matrix: np.ndarray, e_idx: np.ndarray) -> np.ndarray:
+        return matrix[e_idx[self.lo:self.hi]]
+
+
+def _view(ei, mj):
+    return ei if isinstance(ei, (_Pairs, _Block)) else _Pairs(ei, mj)
+
+
+def overlap_hours(P: Prepared, ei, mj=None) -> np.ndarray:
+    V = _view(ei, mj)
+    d = np.abs(V.e(P.e_tz) - V.m(P.m_tz))
+    # Offsets span 26 hours (UTC-12..UTC+14), so the distance on the 24-hour clock is the
+    # smaller of d and |24 - d|.
+    d = np.minimum(d, np.abs(np.float32(24) - d))
+    return np.clip(np.float32(WORK_HOURS) - d, 0, WORK_HOURS)
+
+
+def shared_language(P: Prepared, ei, mj=None) -> np.ndarray:
+    V = _view(ei, mj)
+    el, ml = V.e(P.e_lang), V.m(P.m_lang)
+    ok = (el[..., 0] & ml[..., 0]) != 0
+    for w in range(1, P.e_lang.shape[1]):
+        ok |= (el[..., w] & ml[..., w]) != 0
+    return ok
+
+
+def components(P: Prepared, ei, mj=None, overlap: np.ndarray | None = None
+               ) -> dict[str, np.ndarray]:
+    """Each score component for the pairs (ei, mj), or for a _Block of mentees."""
+    V = _view(ei, mj)
+    topics = None
+    for s in range(P.e_topic.shape[1]):
+        part = V.rows(P.m_topic, P.e_topic[:, s]) * V.e(P.e_topic_w[:, s])
+        topics = part if topics is None else topics + part
+
+    tagshare = None
+    for s in range(P.e_tag.shape[1]):
+        part = V.rows(P.m_tag, P.e_tag[:, s])
+        tagshare = part.astype(np.float32) if tagshare is None else tagshare + part
+    tagshare = tagshare * V.e(P.e_tag_w)
+    same_ind = (V.e(P.e_ind) == V.m(P.m_ind)).astype(np.float32)
+    context = same_ind * V.e(P.e_care_ind) + tagshare * V.e(P.e_care_tags) + V.e(P.e_care_none)
+
+    gap = V.m(P.m_years) - V.e(P.e_years)
+    st = V.e(P.e_stage)
+    lo, hi, wb, wa = st[..., 0], st[..., 1], st[..., 2], st[..., 3]
+    below = np.maximum(lo - gap, 0) / wb
+    above = np.maximum(gap - hi, 0) / wa
+    stage = np.clip(np.float32(1) - below - above, 0, 1)
+
+    if overlap is None:
+        overlap = overlap_hours(P, V)
+    tz = overlap / np.float32(WORK_HOURS)
+
+    out = {"topics": topics.astype(np.float32, copy=False),
+           "context": context.astype(np.float32, copy=False),
+           "stage": stage.astype(np.float32, copy=False), "tz": tz.astype(np.float32, copy=False)}
+    if P.weights[4] != 0:
+        out["mentor_pref"] = mentor_pref(P, V, gap)
+    return out
+
+
+def relation_bits(gap: np.ndarray) -> np.ndarray:
+    """How the mentor stands to the mentee: 1 peer, 2 a few years ahead, 4 senior, 0 behind."""
+    return np.where(np.abs(gap) <= 2, 1, np.where(gap < -2, 0, np.where(gap < 7, 2, 4)))
+
+
+def mentor_pref(P: Prepared, V, gap) -> np.ndarray:
+    wants_topic = None
+    for s in range(P.e_topic.shape[1]):
+        part = V.rows(P.m_pref_topic, P.e_topic[:, s])
+        wants_topic = part if wants_topic is None else wants_topic | part
+    has_topics = V.m(P.m_pref_topic[:-1].any(axis=0))
+    stage_ok = (relation_bits(gap) & V.m(P.m_pref_stage)) != 0
+    has_stages = V.m(P.m_pref_stage) != 0
+    parts = V.m(P.m_pref_parts)
+    got = wants_topic.astype(np.float32) * has_topics + stage_ok.astype(np.float32) * has_stages
+    # A mentor who stated no preference is content with anyone.
+    return np.where(parts > 0, got / np.maximum(parts, 1), np.float32(1)).astype(np.float32)
+
+
+def weighted_total(P: Prepared, comps: dict[str, np.ndarray]) -> np.ndarray:
+    """The weighted sum plus one half, in float32; the integer score is its floor."""
+    total = None
+    for k, name in enumerate(COMPONENTS):
+        if name in comps and P.weights[k] != 0:
+            part = comps[name] * P.weights[k]
+            total = part if total is None else total + part
+    if total is None:
+        total = np.zeros(np.broadcast(*comps.values()).shape, dtype=np.float32)
+    return total + np.float32(0.5)
+
+
+def base_score(P: Prepared, comps: dict[str, np.ndarray]) -> np.ndarray:
+    return np.floor(weighted_total(P, comps)).astype(np.int64)
+
+
+@dataclass
+class Candidates:
+    """Candidate pairs sorted by (mentee, mentor), with their integer scores."""
+
+    ei: np.ndarray  # int64
+    mj: np.ndarray  # int64
+    score: np.ndarray  # int64, bonuses included
+    reasons: np.ndarray  # (n_e, len(INELIGIBLE) + 1) counts of mentors removed, per rule
+    scored: bool  # True when the core computed the scores (False: from edges)
+
+    @property
+    def n(self) -> int:
+        return len(self.ei)
+
+
+def _block(P: Prepared, lo: int, hi: int, forbid: dict[int, np.ndarray]):
+    V = _Block(lo, hi)
+    counts = np.zeros((hi - lo, len(INELIGIBLE) + 1), dtype=np.int32)
+    avail = P.m_cap > 0
+    n_avail = int(np.count_nonzero(avail))
+    counts[:, 0] = P.n_m - n_avail
+    alive = shared_language(P, V)
+    alive &= avail[None, :]
+    for i in range(lo, hi):
+        cols = forbid.get(i)
+        if cols is not None:
+            counts[i - lo, 1] = np.count_nonzero(avail[cols])
+            alive[i - lo, cols] = False
+    left = np.count_nonzero(alive, axis=1)
+    counts[:, 2] = n_avail - counts[:, 1] - left
+    overlap = overlap_hours(P, V)
+    if P.min_overlap is not None:
+        alive &= overlap >= np.float32(P.min_overlap)
+        now = np.count_nonzero(alive, axis=1)
+        counts[:, 3] = left - now
+        left = now
+    total = weighted_total(P, components(P, V, overlap=overlap))
+    if P.min_score is not None:
+        # floor(total) >= min_score  <=>  total >= ceil(min_score)
+        alive &= total >= np.float32(math.ceil(P.min_score))
+        counts[:, 4] = left - np.count_nonzero(alive, axis=1)
+    rows, cols = np.nonzero(alive)
+    return rows + lo, cols, np.floor(total[rows, cols]).astype(np.int64), counts
+
+
+def score_candidates(inst: Instance, P: Prepared, threads: int | None = None) -> Candidates:
+    """All eligible pairs and their scores, plus why every other mentor was left out."""
+    mentee_pos = {e.id: i for i, e in enumerate(inst.mentees)}
+    mentor_pos = {m.id: j for j, m in enumerate(inst.mentors)}
+    forbid_lists: dict[int, list[int]] = {}
+    for e, m in inst.forbidden:
+        forbid_lists.setdefault(mentee_pos[e], []).append(mentor_pos[m])
+    forbid = {i: np.array(sorted(v)) for i, v in forbid_lists.items()}
+
+    if inst.edges is not None:
+        return _from_edges(inst, P, forbid)
+
+    rows = max(1, BLOCK_CELLS // max(P.n_m, 1))
+    starts = list(range(0, P.n_e, rows))
+    threads = threads or min(2, os.cpu_count() or 1)
+    if threads > 1 and len(starts) > 1:
+        # numpy releases the GIL inside these loops, so two threads use both cores; results
+        # are gathered in block order, so the output does not depend on scheduling.
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            parts = list(pool.map(lambda s: _block(P, s, min(s + rows, P.n_e), forbid), starts))
+    else:
+        parts = [_block(P, s, min(s + rows, P.n_e), forbid) for s in starts]
+    if parts:
+        ei = np.concatenate([p[0] for p in parts]).astype(np.int64)
+        mj = np.concatenate([p[1] for p in parts]).astype(np.int64)
+        sc = np.concatenate([p[2] for p in parts]).astype(np.int64)
+        counts = np.concatenate([p[3] for p in parts])
+    else:
+        ei = mj = sc = np.zeros(0, dtype=np.int64)
+        counts = np.zeros((0, len(INELIGIBLE) + 1), dtype=np.int32)
+    return Candidates(ei, mj, sc, counts, scored=True)
+
+
+def _from_edges(inst: Instance, P: Prepared, forbid: dict[int, np.ndarray]) -> Candidates:
+    E = inst.edges
+    keep = np.ones(len(E.mentee), dtype=bool)
+    counts = np.zeros((P.n_e, len(INELIGIBLE) + 1), dtype=np.int32)
+    if forbid:
+        fkey = np.concatenate([i * P.n_m + cols for i, cols in forbid.items()])
+        keep &= ~np.isin(E.mentee * P.n_m + E.mentor, fkey)
+        for i, cols in forbid.items():
+            counts[i, 1] = len(cols)
+    ei, mj, sc = E.mentee[keep], E.mentor[keep], E.score[keep]
+    order = np.lexsort((mj, ei))
+    ei, mj, sc = ei[order], mj[order], sc[order]
+    per = np.bincount(ei, minlength=P.n_e)
+    counts[:, -1] = P.n_m - per - counts[:, 1]
+    return Candidates(ei, mj, sc, counts, scored=False)
+
+
+def pair_breakdown(P: Prepared, ei: np.ndarray, mj: np.ndarray) -> tuple[np.ndarray, dict]:
+    """Base scores and components of given pairs, exactly as the candidate pass computes them."""
+    ei = np.asarray(ei, dtype=np.int64)
+    mj = np.asarray(mj, dtype=np.int64)
+    comps = components(P, ei, mj)
+    return base_score(P, comps), comps
+
+
+def eligibility(P: Prepared, i: int, j: int, forbidden: bool) -> str | None:
+    """The first rule that removes mentor j for mentee i, or None if the pair is a candidate."""
+    ei, mj = np.array([i]), np.array([j])
+    if P.m_cap[j] <= 0:
+        return "mentor_unavailable"
+    if forbidden:
+        return "forbidden"
+    if not shared_language(P, ei, mj)[0]:
+        return "no_shared_language"
+    if P.min_overlap is not None and overlap_hours(P, ei, mj)[0] < np.float32(P.min_overlap):
+        return "below_min_overlap"
+    if P.min_score is not None and pair_breakdown(P, ei, mj)[0][0] < P.min_score:
+        return "below_min_score"
+    return None

@@ -1,0 +1,71 @@
+"""Mentee forms. They take only the fields a mentee may set (an allowlist) and coerce types; the
+rules about values (lengths, the program's lists, time zones) live in services.people."""
+from flask_wtf import FlaskForm
+from wtforms import (IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField,
+                     widgets)
+from wtforms.validators import Optional
+
+from ..models import CONTEXT_KINDS, PREFERENCES, ROLE_LEVELS, WANTS
+from ..services import people
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (the field macro renders it as a fieldset with a legend)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def _ints(values):
+    return [int(v) for v in values]
+
+
+class ContextForm(FlaskForm):
+    """Career stage and context: the part mentees and mentors share."""
+
+    # Ordered Term ids, rendered by the topic picker (not the field macro); choices checked by the service.
+    topics = SelectMultipleField("Topics", coerce=int, validate_choice=False)
+    years = IntegerField("Years of experience", validators=[Optional()],
+                         widget=widgets.NumberInput(min=0, max=60), description="In tech or in your field; 0 is fine.")
+    role_level = SelectField("Current role level", choices=[(v, people.ROLE_LEVEL_LABELS[v]) for v in ROLE_LEVELS],
+                             default="junior", validate_choice=False)
+    industry = StringField("Industry", description="For example fintech, healthcare, public sector.")
+    groups = MultiCheckboxField("Affinity groups", coerce=int, validate_choice=False)
+    background = StringField("Background", description="Anything about your path that shapes what you need, "
+                                                       "in a few words (e.g. self-taught, bootcamp, PhD).")
+    location = StringField("Location", description="City or country; only what you are happy to share.")
+    languages = MultiCheckboxField("Languages you can talk in", choices=list(people.LANGUAGES), validate_choice=False)
+    timezone = SelectField("Time zone", validate_choice=False, render_kw={"data-tz-default": "1"},
+                           description="Stored as a zone name, so daylight saving is handled for you.")
+
+    def set_program(self, program_id: int) -> None:
+        self.groups.choices = [(t.id, t.name) for t in people.terms(program_id, "group")]
+        self.timezone.choices = [("", "Choose your time zone…")] + [(z, z.replace("_", " ")) for z in people.timezones()]
+
+
+class GoalForm(ContextForm):
+    near_term_goal = TextAreaField(
+        "Your goal for the next 3–6 months",
+        description="Concrete beats grand: “lead my first feature end to end”, “pass the AWS associate exam”.")
+    long_term_goal = TextAreaField("Your long-term ambition", description="Where you would like to be in a few years.")
+    context_matters = MultiCheckboxField(
+        "Which of these would you like your mentor to share with you?",
+        choices=[(k, people.CONTEXT_LABELS[k]) for k in CONTEXT_KINDS], validate_choice=False,
+        description="We match on the ticked ones, and your mentor sees only those.")
+    preference = RadioField("Who would you like to learn from?",
+                            choices=[(k, people.PREFERENCE_LABELS[k]) for k in PREFERENCES], default="ahead",
+                            validate_choice=False)
+    power_question = TextAreaField(
+        "Your one power question for the first conversation",
+        description="Small and specific gets the best answer: something a mentor can help with in one conversation.")
+    wants = RadioField("What would you like?", choices=[(k, people.WANTS_LABELS[k]) for k in WANTS], default="both",
+                       validate_choice=False)
+
+
+class FollowUpForm(FlaskForm):
+    body = TextAreaField("What did you do with the advice?",
+                         description="A few lines: what you tried, and what happened.")
+
+
+class ThanksForm(FlaskForm):
+    body = TextAreaField("Your thank-you note", description="Optional: a line about what helped most.")

@@ -1,0 +1,127 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..access import own_membership, roles
+from ..extensions import db
+from ..forms import apply_service_error
+from ..services import ServiceError, micro_requests, people
+from .forms import FollowUpForm, GoalForm, ThanksForm
+from .picker import apply_op, apply_problems, picker, picker_endpoint
+
+bp = Blueprint("mentee", __name__)
+
+
+@bp.route("/")
+@roles("mentee")
+def home():
+    programs = []
+    for membership in people.memberships_of(current_user):
+        goal = people.goal_form_of(membership)
+        programs.append({
+            "membership": membership,
+            "program": membership.program,
+            "goal": goal,
+            "completeness": people.goal_completeness(people.values_of(goal, people.GOAL_FIELDS)),
+            "pairings": people.mentee_pairings(membership),
+        })
+    return render_template("mentee/home.html", programs=programs)
+
+
+@bp.route("/programs/<int:program_id>/goals", methods=["GET", "POST"])
+@roles("mentee")
+def goals(program_id: int):
+    membership = own_membership(program_id)
+    goal = people.goal_form_of(membership)
+    form = GoalForm(obj=goal) if goal else GoalForm(timezone="")
+    form.set_program(program_id)
+    message = apply_op(form, people.MAX_TOPICS_MENTEE) if request.method == "POST" else None
+    if message is None and form.validate_on_submit():
+        problems = people.goal_form_problems(program_id, form.data)
+        if not problems:
+            try:
+                people.save_goal_form(membership, form.data)
+            except ServiceError as error:
+                db.session.rollback()
+                apply_service_error(form, error)
+            else:
+                flash("Your goals are saved. Coordinators use them for the next match round.", "success")
+                return redirect(url_for(".home"), code=303)
+        apply_problems(form, problems)
+    return _goal_page(membership, form, message=message)
+
+
+@bp.route("/programs/<int:program_id>/goals/check", methods=["POST"])
+@roles("mentee")
+def check_goals(program_id: int):
+    """Inline validation of one field (named in the URL), plus the completeness meter out of band."""
+    own_membership(program_id)
+    name = request.args.get("field", "")
+    if name not in people.GOAL_FIELDS:
+        abort(404)
+    form = GoalForm()
+    form.set_program(program_id)
+    form.validate()
+    apply_problems(form, {k: v for k, v in people.goal_form_problems(program_id, form.data).items() if k == name})
+    hint = people.vague_ask_hint(form.power_question.data) if name == "power_question" and not form[name].errors else None
+    return render_template("mentee/_check.html", f=form[name], hint=hint,
+                           completeness=people.goal_completeness(form.data))
+
+
+@bp.route("/programs/<int:program_id>/goals/topics", methods=["GET", "POST"])
+@roles("mentee")
+def goal_topics(program_id: int):
+    own_membership(program_id)
+    return picker_endpoint(program_id, most=people.MAX_TOPICS_MENTEE,
+                           url=url_for(".goal_topics", program_id=program_id))
+
+
+@bp.route("/pairings/<int:pairing_id>")
+@roles("mentee")
+def pairing(pairing_id: int):
+    found = people.mentee_pairing(current_user, pairing_id) or abort(404)
+    return _pairing_page(found, FollowUpForm(prefix="followup"), ThanksForm(prefix="thanks"))
+
+
+@bp.route("/pairings/<int:pairing_id>/<any(followup, thanks):kind>", methods=["POST"])
+@roles("mentee")
+def add_followup(pairing_id: int, kind: str):
+    found = people.mentee_pairing(current_user, pairing_id) or abort(404)
+    followup_form, thanks_form = FollowUpForm(prefix="followup"), ThanksForm(prefix="thanks")
+    form = followup_form if kind == "followup" else thanks_form
+    if form.validate_on_submit():
+        try:
+            micro_requests.add_followup(current_user, pairing=found, kind=kind, body=form.body.data)
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_error(form, error)
+        else:
+            flash("Follow-up logged: your mentor will see it." if kind == "followup"
+                  else "Thank-you sent. It makes a mentor's week.", "success")
+            return redirect(url_for(".pairing", pairing_id=found.id), code=303)
+    return _pairing_page(found, followup_form, thanks_form)
+
+
+def _picker(program_id: int, ids: list[int], **kwargs) -> dict:
+    return picker(program_id, ids, most=people.MAX_TOPICS_MENTEE,
+                  pick_url=url_for(".goal_topics", program_id=program_id),
+                  search_url=url_for(".goal_topics", program_id=program_id), **kwargs)
+
+
+def _goal_page(membership, form, *, message=None):
+    program_id = membership.program_id
+    p = _picker(program_id, form.topics.data or [], query=request.form.get("topic_q", ""), message=message)
+    return render_template(
+        "mentee/goals.html", form=form, program=membership.program, p=p,
+        completeness=people.goal_completeness(form.data), examples=people.POWER_QUESTION_EXAMPLES,
+        hint=people.vague_ask_hint(form.power_question.data) if not form.power_question.errors else None,
+        saved=people.goal_form_of(membership),
+    )
+
+
+def _pairing_page(pairing, followup_form, thanks_form):
+    mentor_profile = people.profile_of(pairing.mentor)
+    return render_template(
+        "mentee/pairing.html", pairing=pairing, followup_form=followup_form, thanks_form=thanks_form,
+        followups=people.followups_of_pairing(pairing), mentor_profile=mentor_profile,
+        names=people.term_names(pairing.program_id),
+    )

@@ -1,0 +1,34 @@
+"""Mentor forms: allowlists of the fields a mentor may set; value rules live in services.people."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, TextAreaField, widgets
+from wtforms.validators import Optional
+
+from ..mentee.forms import ContextForm, MultiCheckboxField
+from ..services import people
+
+
+class ProfileForm(ContextForm):
+    capacity_round = IntegerField("Mentees per round", validators=[Optional()], default=2,
+                                  widget=widgets.NumberInput(min=0, max=20),
+                                  description="How many mentees you can take on in one cohort round (0–20).")
+    capacity_micro = IntegerField("Micro-requests per month", validators=[Optional()], default=4,
+                                  widget=widgets.NumberInput(min=0, max=20),
+                                  description="Small, specific asks you are happy to answer each month (0–20).")
+    available = BooleanField("I am available for new mentees and requests", default=True)
+    away_until = DateField("Away until", validators=[Optional()],
+                           description="Optional. You are off until this date, and back on by yourself the day after.")
+    prefers_stages = MultiCheckboxField("Career stages you most like to help",
+                                        choices=[("peer", "Peers, about my level"),
+                                                 ("ahead", "People a few years behind me"),
+                                                 ("senior", "People much earlier in their career")],
+                                        validate_choice=False)
+    prefers_topics = MultiCheckboxField("Topics you most like to help with", coerce=int, validate_choice=False)
+    bio = TextAreaField("A line about you", description="What you do, and how you like to help.")
+
+    def set_program(self, program_id: int) -> None:
+        super().set_program(program_id)
+        self.prefers_topics.choices = [(t.id, t.name) for t in people.terms(program_id, "topic")]
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField("Private notes", description="Only you can read these. Not your mentee, not the coordinator.")

@@ -1,0 +1,137 @@
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..access import own_membership, roles
+from ..extensions import db
+from ..forms import apply_service_error
+from ..htmx import is_htmx, page_or_partial
+from ..mentee.picker import apply_op, apply_problems, picker, picker_endpoint
+from ..services import ServiceError, people
+from .forms import NoteForm, ProfileForm
+
+bp = Blueprint("mentor", __name__)
+
+
+@bp.route("/")
+@roles("mentor")
+def home():
+    today = date.today()
+    programs = []
+    for membership in people.memberships_of(current_user):
+        profile = people.profile_of(membership)
+        pairings = people.current_mentee_pairings(membership)
+        taken = people.seats_taken(membership.id)
+        programs.append({
+            "membership": membership,
+            "program": membership.program,
+            "profile": profile,
+            "taken": taken,
+            "seats": people.seats_label(taken, profile.capacity_round) if profile else None,
+            "availability": people.availability_label(profile, today),
+            "mentees": [(p, people.goal_form_of(p.mentee)) for p in pairings],
+            "followups": {p.id: people.followups_of_pairing(p) for p in pairings},
+        })
+    return render_template("mentor/home.html", programs=programs)
+
+
+@bp.route("/programs/<int:program_id>/profile", methods=["GET", "POST"])
+@roles("mentor")
+def profile(program_id: int):
+    membership = own_membership(program_id)
+    saved = people.profile_of(membership)
+    form = ProfileForm(obj=saved) if saved else ProfileForm(timezone="")
+    form.set_program(program_id)
+    message = apply_op(form, people.MAX_TOPICS_MENTOR) if request.method == "POST" else None
+    if message is None and form.validate_on_submit():
+        problems = people.profile_problems(program_id, form.data, today=date.today())
+        if not problems:
+            try:
+                people.save_profile(membership, form.data, today=date.today())
+            except ServiceError as error:
+                db.session.rollback()
+                apply_service_error(form, error)
+            else:
+                flash("Your profile is saved.", "success")
+                return redirect(url_for(".home"), code=303)
+        apply_problems(form, problems)
+    return _profile_page(membership, form, saved, message=message)
+
+
+@bp.route("/programs/<int:program_id>/profile/check", methods=["POST"])
+@roles("mentor")
+def check_profile(program_id: int):
+    own_membership(program_id)
+    name = request.args.get("field", "")
+    if name not in people.PROFILE_FIELDS:
+        abort(404)
+    form = ProfileForm()
+    form.set_program(program_id)
+    form.validate()
+    problems = people.profile_problems(program_id, form.data, today=date.today())
+    apply_problems(form, {k: v for k, v in problems.items() if k == name})
+    return render_template("mentor/_check.html", f=form[name])
+
+
+@bp.route("/programs/<int:program_id>/profile/topics", methods=["GET", "POST"])
+@roles("mentor")
+def profile_topics(program_id: int):
+    own_membership(program_id)
+    return picker_endpoint(program_id, most=people.MAX_TOPICS_MENTOR,
+                           url=url_for(".profile_topics", program_id=program_id))
+
+
+@bp.route("/programs/<int:program_id>/mentees/<int:mentee_id>")
+@roles("mentor")
+def mentee(program_id: int, mentee_id: int):
+    membership = own_membership(program_id)
+    pairing = people.current_pairing(membership, mentee_id) or abort(404)
+    note = people.note_of(membership, mentee_id)
+    return _mentee_page(membership, pairing, NoteForm(obj=note), note)
+
+
+@bp.route("/programs/<int:program_id>/mentees/<int:mentee_id>/note", methods=["POST"])
+@roles("mentor")
+def save_note(program_id: int, mentee_id: int):
+    membership = own_membership(program_id)
+    pairing = people.current_pairing(membership, mentee_id) or abort(404)
+    form = NoteForm()
+    note = None
+    if form.validate_on_submit():
+        try:
+            note = people.save_note(membership, pairing, form.body.data)
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_error(form, error)
+        else:
+            if not is_htmx():
+                flash("Notes saved. Only you can read them.", "success")
+                return redirect(url_for(".mentee", program_id=program_id, mentee_id=mentee_id), code=303)
+    if is_htmx():
+        return page_or_partial("mentor/_note.html", "mentor/_note.html", form=form, note=note, pairing=pairing,
+                               saved_now=note is not None)
+    return _mentee_page(membership, pairing, form, people.note_of(membership, mentee_id))
+
+
+def _picker(program_id: int, ids: list[int], **kwargs) -> dict:
+    url = url_for(".profile_topics", program_id=program_id)
+    return picker(program_id, ids, most=people.MAX_TOPICS_MENTOR, pick_url=url, search_url=url, **kwargs)
+
+
+def _profile_page(membership, form, saved, *, message=None):
+    p = _picker(membership.program_id, form.topics.data or [], query=request.form.get("topic_q", ""), message=message)
+    p["legend"] = "Topics you can help with"
+    taken = people.seats_taken(membership.id)
+    return render_template("mentor/profile.html", form=form, program=membership.program, p=p, saved=saved,
+                           seats=people.seats_label(taken, saved.capacity_round) if saved else None)
+
+
+def _mentee_page(membership, pairing, form, note):
+    goal = people.goal_form_of(pairing.mentee)
+    return render_template(
+        "mentor/mentee.html", pairing=pairing, goal=goal, form=form, note=note,
+        names=people.term_names(membership.program_id), followups=people.followups_of_pairing(pairing),
+        labels={"role": people.ROLE_LEVEL_LABELS, "preference": people.PREFERENCE_LABELS, "wants": people.WANTS_LABELS,
+                "languages": dict(people.LANGUAGES)},
+    )

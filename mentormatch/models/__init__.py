@@ -1,0 +1,18 @@
+"""All models, imported here so that Alembic and create_all() see every table."""
+from .base import Base, utcnow
+from .people import CONTEXT_KINDS, PREFERENCES, ROLE_LEVELS, WANTS, GoalForm, MentorProfile, Term
+from .people import FOLLOWUP_KINDS, FollowUp, Note
+from .pairing import DECLINE_REASONS, PAIRING_STATES, SEAT_STATES, Pairing
+from .program import Invitation, Membership, Program, ProgramCoordinator
+from .requests import (CAPACITY_STATES, MAX_OPEN_REQUESTS, PENDING_REQUEST, REQUEST_KIND_LABELS, REQUEST_KINDS,
+                       REQUEST_STATES, Event, MicroRequest, OpenRequestCounter)
+from .rounds import ROUND_STATES, Round
+from .rounds import RoundConstraint, RoundEvent, RunPair, RunUnmatched, SolveRun
+from .user import ROLES, User
+from .extras import CHECKIN_DAYS, CheckIn, ContinueWish, GoalStep, MenteePriority, MentorReport, UsedEmailToken
+
+__all__ = [
+    "Base", "utcnow", "User", "ROLES", "Program", "ProgramCoordinator", "Membership", "Invitation",
+    "Term", "GoalForm", "MentorProfile", "PREFERENCES", "WANTS", "CONTEXT_KINDS", "ROLE_LEVELS",
+    "Pairing", "PAIRING_STATES", "SEAT_STATES", "DECLINE_REASONS", "Round", "ROUND_STATES",
+]

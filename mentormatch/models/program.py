@@ -1,0 +1,85 @@
+import secrets
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import utcnow
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Program(db.Model):
+    __tablename__ = "programs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    offers_rounds: Mapped[bool] = mapped_column(default=True)
+    offers_micro: Mapped[bool] = mapped_column(default=True)
+    # A coordinator approves each mentor before they appear in the directory or in rounds.
+    requires_mentor_approval: Mapped[bool] = mapped_column(default=False)
+    mentor_invite: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    mentee_invite: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    coordinators: Mapped[list["ProgramCoordinator"]] = relationship(
+        back_populates="program", cascade="all, delete-orphan"
+    )
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="program", cascade="all, delete-orphan"
+    )
+
+    @property
+    def kind_label(self) -> str:
+        if self.offers_rounds and self.offers_micro:
+            return "Cohort rounds and micro-requests"
+        return "Cohort rounds" if self.offers_rounds else "Micro-requests"
+
+
+class ProgramCoordinator(db.Model):
+    __tablename__ = "program_coordinators"
+    __table_args__ = (UniqueConstraint("program_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+    program: Mapped[Program] = relationship(back_populates="coordinators")
+    user: Mapped["User"] = relationship()  # noqa: F821
+
+
+class Membership(db.Model):
+    """A mentee or mentor taking part in one program (their role is the account's role)."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("program_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set by a coordinator; only read when the program requires mentor approval.
+    approved_at: Mapped[datetime | None]
+
+    program: Mapped[Program] = relationship(back_populates="memberships")
+    user: Mapped["User"] = relationship()  # noqa: F821
+
+
+class Invitation(db.Model):
+    """A coordinator inviting another coordinator, by email, single use."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    email: Mapped[str] = mapped_column(String(254))
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
+
+    program: Mapped[Program | None] = relationship()

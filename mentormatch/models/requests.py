@@ -1,0 +1,100 @@
+"""Micro-requests (the small, specific ask), the open-request counter and the event log."""
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import utcnow
+
+REQUEST_STATES = ("open", "info_requested", "accepted", "done", "declined", "cancelled", "expired")
+# Waiting for an answer: the mentor's (open) or, after "ask for more info", the mentee's.
+PENDING_REQUEST = ("open", "info_requested")
+REQUEST_KINDS = ("feedback", "intro", "email", "call15", "call30")
+REQUEST_KIND_LABELS = {
+    "feedback": "Feedback on something",
+    "intro": "An introduction",
+    "email": "A quick take by email",
+    "call15": "A 15-minute call",
+    "call30": "A 30-minute call",
+}
+# States that count against a mentor's monthly micro capacity (a decline frees the slot).
+CAPACITY_STATES = ("open", "info_requested", "accepted", "done")
+MAX_OPEN_REQUESTS = 5
+
+
+class MicroRequest(db.Model):
+    __tablename__ = "micro_requests"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('open', 'info_requested', 'accepted', 'done', 'declined', 'cancelled', 'expired')",
+            name="state"),
+        CheckConstraint("kind IN ('feedback', 'intro', 'email', 'call15', 'call30')", name="kind"),
+        Index("ix_micro_requests_mentor_state", "mentor_membership_id", "state"),
+        Index("ix_micro_requests_mentee_state", "mentee_membership_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
+    mentee_membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id", ondelete="CASCADE"))
+    mentor_membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))
+    question: Mapped[str] = mapped_column(Text)
+    context: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    decline_reason: Mapped[str | None] = mapped_column(String(16))
+    decline_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    reminders_sent: Mapped[int] = mapped_column(default=0)
+    last_reminded_at: Mapped[datetime | None]
+    followup_asked_at: Mapped[datetime | None]
+    # "Ask for more info" (open <-> info_requested), as on Pairing.
+    info_question: Mapped[str] = mapped_column(Text, default="")
+    info_answer: Mapped[str] = mapped_column(Text, default="")
+    info_asked_at: Mapped[datetime | None]
+    info_answered_at: Mapped[datetime | None]
+
+    mentee: Mapped["Membership"] = relationship(foreign_keys=[mentee_membership_id])  # noqa: F821
+    mentor: Mapped["Membership"] = relationship(foreign_keys=[mentor_membership_id])  # noqa: F821
+
+    @property
+    def kind_label(self) -> str:
+        return REQUEST_KIND_LABELS.get(self.kind, self.kind)
+
+
+class OpenRequestCounter(db.Model):
+    """One row per mentee membership: how many of their requests are open.
+
+    The cap lives in the database (a CHECK plus a conditional UPDATE in the same transaction as
+    the insert), so two submits racing in different workers cannot both take the fifth slot.
+    """
+
+    __tablename__ = "open_request_counters"
+    __table_args__ = (CheckConstraint("open_requests >= 0 AND open_requests <= 5", name="open_requests"),)
+
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), primary_key=True)
+    open_requests: Mapped[int] = mapped_column(default=0)
+
+
+class Event(db.Model):
+    """Every state change: what (subject), from, to, who (None: the system), when."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("subject_type IN ('pairing', 'request', 'mentor')", name="subject_type"),
+        Index("ix_events_subject", "subject_type", "subject_id"),
+        Index("ix_events_program_at", "program_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    subject_type: Mapped[str] = mapped_column(String(8))
+    subject_id: Mapped[int]
+    from_state: Mapped[str | None] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,17 @@
+"""Navigation per role: (endpoint, label). Endpoints that do not exist yet are skipped."""
+from flask import current_app
+from flask_login import current_user
+
+NAV = {
+    "coordinator": [("coordinator.home", "Programs"), ("health.index", "Health")],
+    "mentor": [("mentor.home", "Home"), ("pairings.proposals", "Proposals"), ("requests.inbox", "Requests")],
+    "mentee": [("mentee.home", "Home"), ("requests.mine", "Requests")],
+}
+COMMON = [("auth.change_password", "Password")]
+
+
+def nav_links() -> list[tuple[str, str]]:
+    if not current_user.is_authenticated:
+        return []
+    links = NAV.get(current_user.role, []) + COMMON
+    return [(endpoint, label) for endpoint, label in links if endpoint in current_app.view_functions]

@@ -1,0 +1,47 @@
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from ..access import public
+from ..extensions import db
+from ..services import ServiceError, programs
+
+bp = Blueprint("public", __name__)
+
+
+@bp.route("/")
+@public
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for(f"{current_user.role}.home"))
+    return render_template("public/index.html")
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+@public
+def join(token: str):
+    invited = programs.program_for_invite(token)
+    if invited is None:
+        return render_template("error.html", code=404, title="Invitation not found",
+                               message="This invite link is not valid. Ask your coordinator for a new one."), 404
+    program, role = invited
+    if not current_user.is_authenticated:
+        return render_template("public/join.html", program=program, role=role, token=token, form=None)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        try:
+            programs.join(current_user, program, role)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(f"You joined {program.name}.", "success")
+            return redirect(url_for(f"{current_user.role}.home"), code=303)
+    return render_template("public/join.html", program=program, role=role, token=token, form=form)
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    db.session.execute(db.text("SELECT 1"))
+    return {"status": "ok"}

@@ -1,0 +1,294 @@
+"""Micro-requests: the mentor directory, sending, answering, withdrawing and following up."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..access import own_membership, roles
+from ..extensions import db
+from ..forms import apply_service_error
+from ..htmx import is_htmx, page_or_partial, redirect_htmx_aware
+from ..models import Membership, MicroRequest, Program, User
+from ..pairings.forms import DeclineForm, FollowUpForm, InfoAnswerForm, InfoQuestionForm, ReportForm
+from ..services import ServiceError, directory, health, lifecycle, micro_requests
+from ..services.people import LANGUAGES
+from .forms import DirectoryFilter, RequestForm
+
+bp = Blueprint("requests", __name__)
+
+
+def _request_as(role_column, request_id: int) -> MicroRequest:
+    """A request where the current user is the mentor (or mentee) of it, else 404."""
+    req = db.session.scalar(db.select(MicroRequest).join(Membership, role_column == Membership.id)
+                            .where(MicroRequest.id == request_id, Membership.user_id == current_user.id))
+    if req is None:
+        abort(404)
+    return req
+
+
+def mentor_request(request_id: int) -> MicroRequest:
+    return _request_as(MicroRequest.mentor_membership_id, request_id)
+
+
+def mentee_request(request_id: int) -> MicroRequest:
+    return _request_as(MicroRequest.mentee_membership_id, request_id)
+
+
+def visible_request(request_id: int) -> MicroRequest:
+    req = micro_requests.visible_request(current_user, request_id)
+    if req is None:
+        abort(404)
+    return req
+
+
+def micro_program(program_id: int) -> tuple[Program, Membership]:
+    """A program the current mentee belongs to that takes micro-requests, else 404."""
+    membership = own_membership(program_id)
+    if not membership.program.offers_micro:
+        abort(404)
+    return membership.program, membership
+
+
+def program_mentor(program: Program, membership_id: int) -> Membership:
+    mentor = db.session.scalar(db.select(Membership).join(User).where(
+        Membership.id == membership_id, Membership.program_id == program.id, User.role == "mentor"))
+    if mentor is None:
+        abort(404)
+    return mentor
+
+
+@bp.route("/")
+@roles("mentee")
+def mine():
+    from ..services.programs import programs_of_member
+
+    return render_template("requests/mine.html", requests=micro_requests.requests_of_mentee(current_user),
+                           programs=[p for p in programs_of_member(current_user) if p.offers_micro])
+
+
+@bp.route("/inbox")
+@roles("mentor")
+def inbox():
+    reqs = micro_requests.requests_to_mentor(current_user)
+    return render_template("requests/inbox.html", waiting=[r for r in reqs if r.state == "open"],
+                           others=[r for r in reqs if r.state != "open"])
+
+
+@bp.route("/programs/<int:program_id>/mentors", endpoint="directory")
+@roles("mentee")
+def directory_page(program_id: int):
+    program, membership = micro_program(program_id)
+    topics, groups = directory.terms_of(program.id)
+    form = DirectoryFilter(request.args)
+    form.topic.choices = [("", "Any topic")] + sorted(((str(k), v) for k, v in topics.items()), key=lambda c: c[1].lower())
+    form.group.choices = [("", "Any group")] + sorted(((str(k), v) for k, v in groups.items()), key=lambda c: c[1].lower())
+    form.language.choices = [("", "Any language")] + list(LANGUAGES)
+    cards = directory.search(membership, q=(form.q.data or "")[:100], topic=_int_or_none(form.topic.data),
+                             language=form.language.data or "", group=_int_or_none(form.group.data),
+                             sort=form.sort.data if form.sort.data in directory.SORTS else "recommended")
+    # The best DIRECTORY_PAGE first: a page of 300 cards is slow to send and to read.
+    shown = max(DIRECTORY_PAGE, _int_or_none(request.args.get("show")) or DIRECTORY_PAGE)
+    more_args = {k: v for k, v in request.args.items() if k != "show"} | {"show": shown + DIRECTORY_PAGE}
+    return page_or_partial("requests/directory.html", "requests/_directory_results.html", program=program,
+                           form=form, cards=cards, shown=shown, more_args=more_args,
+                           open_count=micro_requests.open_count(membership.id))
+
+
+DIRECTORY_PAGE = 24
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+@bp.route("/programs/<int:program_id>/mentors/<int:mentor_id>/ask", methods=["GET", "POST"])
+@roles("mentee")
+def new(program_id: int, mentor_id: int):
+    program, membership = micro_program(program_id)
+    mentor = program_mentor(program, mentor_id)
+    form = RequestForm()
+    if form.validate_on_submit():
+        try:
+            req = micro_requests.send(current_user, program, mentor, {
+                "kind": form.kind.data, "question": form.question.data, "context": form.context.data})
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_error(form, error)
+        else:
+            flash(f"Sent to {mentor.user.name}. You will hear back by email.", "success")
+            return redirect(url_for(".show", request_id=req.id), code=303)
+    return render_template("requests/new.html", form=form, program=program, mentor=mentor,
+                           open_count=micro_requests.open_count(membership.id))
+
+
+@bp.route("/<int:request_id>")
+@roles("mentee", "mentor")
+def show(request_id: int):
+    req = visible_request(request_id)
+    as_mentee = current_user.id == req.mentee.user_id
+    return render_template("requests/show.html", req=req, events=lifecycle.events_of("request", req.id),
+                           others=micro_requests.other_open(req) if as_mentee else [],
+                           sent=micro_requests.followups_for(request_id=req.id),
+                           can_undo=micro_requests.can_undo_cancel(req, current_user) if as_mentee else False,
+                           context=None if as_mentee else lifecycle.mentee_context(req.mentee_membership_id,
+                                                                                   request_id=req.id),
+                           answer_form=InfoAnswerForm() if as_mentee and req.state == "info_requested" else None)
+
+
+@bp.route("/<int:request_id>/accept", methods=["POST"])
+@roles("mentor")
+def accept(request_id: int):
+    req = mentor_request(request_id)
+    return _act(lambda: micro_requests.accept(req, current_user), req, f"Accepted. {req.mentee.user.name} has been told.")
+
+
+@bp.route("/<int:request_id>/decline", methods=["GET", "POST"])
+@roles("mentor")
+def decline(request_id: int):
+    req = mentor_request(request_id)
+    form = DeclineForm()
+    form.note.label.text = "A word for the mentee (optional)"
+    form.note.description = "They can ask someone else either way."
+    if form.validate_on_submit():
+        try:
+            micro_requests.decline(req, current_user, form.reason.data, form.note.data, **form.pause_values())
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_error(form, error)
+        else:
+            flash(f"Declined. {req.mentee.user.name} can ask someone else.", "success")
+            return redirect_htmx_aware(url_for(".inbox"))
+    return render_template("requests/decline.html", form=form, req=req)
+
+
+@bp.route("/<int:request_id>/ask", methods=["GET", "POST"])
+@roles("mentor")
+def ask_info(request_id: int):
+    req = mentor_request(request_id)
+    form = InfoQuestionForm()
+    if form.validate_on_submit():
+        try:
+            micro_requests.ask_info(req, current_user, form.question.data)
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_error(form, error)
+        else:
+            flash(f"Question sent to {req.mentee.user.name}. The request comes back with their answer.", "success")
+            return redirect_htmx_aware(url_for(".show", request_id=req.id))
+    return render_template("requests/ask_info.html", form=form, req=req)
+
+
+@bp.route("/<int:request_id>/answer", methods=["GET", "POST"])
+@roles("mentee")
+def answer_info(request_id: int):
+    req = mentee_request(request_id)
+    form = InfoAnswerForm()
+    if form.validate_on_submit():
+        try:
+            micro_requests.answer_info(req, current_user, form.answer.data)
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_error(form, error)
+        else:
+            flash(f"Answer sent to {req.mentor.user.name}.", "success")
+            return redirect(url_for(".show", request_id=req.id), code=303)
+    return render_template("requests/answer_info.html", form=form, req=req)
+
+
+@bp.route("/<int:request_id>/edit", methods=["GET", "POST"])
+@roles("mentee")
+def edit(request_id: int):
+    req = mentee_request(request_id)
+    form = RequestForm(obj=req)
+    if form.validate_on_submit():
+        try:
+            micro_requests.edit(req, current_user, {
+                "kind": form.kind.data, "question": form.question.data, "context": form.context.data})
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_error(form, error)
+        else:
+            flash(f"Saved. {req.mentor.user.name} sees the new version.", "success")
+            return redirect(url_for(".show", request_id=req.id), code=303)
+    return render_template("requests/edit.html", form=form, req=req)
+
+
+@bp.route("/<int:request_id>/undo", methods=["POST"])
+@roles("mentee")
+def undo_cancel(request_id: int):
+    req = mentee_request(request_id)
+    return _act(lambda: micro_requests.undo_cancel(req, current_user), req, "Withdrawal undone: the request is open again.")
+
+
+@bp.route("/<int:request_id>/report", methods=["GET", "POST"])
+@roles("mentee")
+def report(request_id: int):
+    req = mentee_request(request_id)
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            health.report_mentor(current_user, form.note.data, request=req)
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_error(form, error)
+        else:
+            flash("Thank you. Your coordinator will look into it.", "success")
+            return redirect(url_for(".show", request_id=req.id), code=303)
+    return render_template("pairings/report.html", form=form, who=req.mentor.user.name,
+                           back=url_for(".show", request_id=req.id))
+
+
+@bp.route("/<int:request_id>/cancel", methods=["POST"])
+@roles("mentee")
+def cancel(request_id: int):
+    req = mentee_request(request_id)
+    return _act(lambda: micro_requests.cancel(req, current_user), req, "Request withdrawn.")
+
+
+@bp.route("/<int:request_id>/done", methods=["POST"])
+@roles("mentee", "mentor")
+def done(request_id: int):
+    req = visible_request(request_id)
+    return _act(lambda: micro_requests.mark_done(req, current_user), req, "Marked done.")
+
+
+@bp.route("/<int:request_id>/withdraw-others", methods=["POST"])
+@roles("mentee")
+def withdraw_others(request_id: int):
+    req = mentee_request(request_id)
+    try:
+        n = micro_requests.withdraw_others(req, current_user)
+        flash(f"Withdrew {n} other request{'s' if n != 1 else ''}. Their mentors will not be asked again.", "success")
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect_htmx_aware(url_for(".show", request_id=req.id))
+
+
+def _act(action, req: MicroRequest, message: str):
+    try:
+        action()
+        flash(message, "success")
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return redirect_htmx_aware(url_for(".show", request_id=req.id))
+
+
+@bp.route("/<int:request_id>/followup", methods=["GET", "POST"])
+@roles("mentee")
+def followup(request_id: int):
+    req = mentee_request(request_id)
+    form = FollowUpForm()
+    if form.validate_on_submit():
+        try:
+            micro_requests.add_followup(current_user, request=req, kind=form.kind.data, body=form.body.data)
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_error(form, error)
+        else:
+            flash(f"Sent to {req.mentor.user.name}. Thank you for closing the loop.", "success")
+            return redirect(url_for(".show", request_id=req.id), code=303)
+    return render_template("requests/followup.html", form=form, req=req,
+                           sent=micro_requests.followups_for(request_id=req.id))

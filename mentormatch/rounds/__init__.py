@@ -1,0 +1,1 @@
+"""Match rounds for coordinators: create, run, review, edit, compare, approve; CSV import."""

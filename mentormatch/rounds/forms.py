@@ -1,0 +1,128 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, EmailField, IntegerField, IntegerRangeField, RadioField, SelectField, \
+    SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from ..services.round_instance import DEFAULT_RULES, DEFAULT_WEIGHTS, TEAM_ATTRIBUTES, WEIGHT_HELP
+
+
+def _weight(label: str, key: str):
+    return IntegerRangeField(label, default=DEFAULT_WEIGHTS[key], validators=[InputRequired(), NumberRange(0, 100)],
+                             description=f"{WEIGHT_HELP[key]} Default {DEFAULT_WEIGHTS[key]}.")
+
+
+class RoundForm(FlaskForm):
+    name = StringField("Round name", validators=[DataRequired("Give the round a name."), Length(max=120)])
+    # Pool
+    unmatched_only = BooleanField("Only mentees not matched yet",
+                                  description="Leave out mentees who already have a live or completed pairing.")
+    tag_ids = SelectMultipleField("Only mentees with these topics or groups", coerce=int, validators=[Optional()],
+                                  description="Leave empty for everyone.")
+    joined_after = DateField("Cohort: joined on or after", validators=[Optional()])
+    joined_before = DateField("Cohort: joined before", validators=[Optional()])
+    # Weights
+    topics = _weight("Topics", "topics")
+    context = _weight("Shared context", "context")
+    stage = _weight("Career stage", "stage")
+    tz = _weight("Time zone", "tz")
+    # Rules
+    min_score = IntegerField("Minimum score", validators=[Optional(), NumberRange(0, 100, "Between 0 and 100.")],
+                             description="Pairs below it are never proposed. Empty: no minimum.")
+    mentors_per_mentee = IntegerField("Mentors per mentee", default=DEFAULT_RULES["mentors_per_mentee"],
+                                      validators=[InputRequired("Enter a number."), NumberRange(1, 5, "Between 1 and 5.")])
+    max_same_team = IntegerField("Most mentees from one team per mentor",
+                                 validators=[Optional(), NumberRange(1, 20, "Between 1 and 20.")],
+                                 description="Empty: no limit.")
+    team_by = SelectField("A team is people with the same", choices=[(t, t.title()) for t in TEAM_ATTRIBUTES],
+                          default="industry")
+    group_balance = BooleanField("Balance affinity groups",
+                                 description="Each group's match rate stays close to the overall rate.")
+    balance_slack = IntegerField("Allowed difference (percent)", default=DEFAULT_RULES["balance_slack"],
+                                 validators=[InputRequired("Enter a number."), NumberRange(0, 50, "Between 0 and 50.")])
+    # Objective, fairness across rounds, continuity
+    objective = RadioField("What matters most", default="coverage", choices=[
+        ("coverage", "Most people matched: then the best total score"),
+        ("quality", "Best pairs only: the highest total score; weak pairs are left out, so people may stay unmatched")])
+    carry_bonus = IntegerField("Score bonus for mentees carried over from the last round",
+                               default=DEFAULT_RULES["carry_bonus"],
+                               validators=[Optional(), NumberRange(0, 50, "Between 0 and 50.")],
+                               description="Added to every pair of a mentee left without a mentor last time. 0: none.")
+    carry_must_match = BooleanField("Carried-over mentees must be matched if any candidate has a seat")
+    continuity_bonus = IntegerField("Score bonus for keeping last round's pair", default=DEFAULT_RULES["continuity_bonus"],
+                                    validators=[Optional(), NumberRange(0, 50, "Between 0 and 50.")],
+                                    description="Only when both the mentor and the mentee said “continue”.")
+    max_continued_per_mentor = IntegerField(
+        "Most continued pairs per mentor", default=DEFAULT_RULES["max_continued_per_mentor"],
+        validators=[Optional(), NumberRange(1, 20, "Between 1 and 20.")],
+        description="So a few popular mentors do not fill up with last round's mentees every time. Empty: no cap.")
+
+    def settings(self) -> dict:
+        return {
+            "name": self.name.data,
+            "weights": {k: getattr(self, k).data for k in DEFAULT_WEIGHTS},
+            "rules": {"min_score": self.min_score.data, "mentors_per_mentee": self.mentors_per_mentee.data,
+                      "max_same_team": self.max_same_team.data, "team_by": self.team_by.data,
+                      "group_balance": self.group_balance.data, "balance_slack": self.balance_slack.data,
+                      "objective": self.objective.data or "coverage",
+                      "carry_bonus": _or_default(self.carry_bonus.data, "carry_bonus"),
+                      "carry_must_match": self.carry_must_match.data,
+                      "continuity_bonus": _or_default(self.continuity_bonus.data, "continuity_bonus"),
+                      "max_continued_per_mentor": self.max_continued_per_mentor.data},
+            "pool": {"unmatched_only": self.unmatched_only.data, "tag_ids": self.tag_ids.data or [],
+                     "joined_after": self.joined_after.data.isoformat() if self.joined_after.data else None,
+                     "joined_before": self.joined_before.data.isoformat() if self.joined_before.data else None},
+        }
+
+    def fill(self, round_) -> None:
+        self.name.data = round_.name
+        for k in DEFAULT_WEIGHTS:
+            getattr(self, k).data = (round_.weights or {}).get(k, DEFAULT_WEIGHTS[k])
+        rules = {**DEFAULT_RULES, **(round_.rules or {})}
+        for k in ("min_score", "mentors_per_mentee", "max_same_team", "team_by", "group_balance", "balance_slack",
+                  "objective", "carry_bonus", "carry_must_match", "continuity_bonus", "max_continued_per_mentor"):
+            getattr(self, k).data = rules[k]
+        pool = round_.pool or {}
+        self.unmatched_only.data = bool(pool.get("unmatched_only"))
+        self.tag_ids.data = pool.get("tag_ids") or []
+        from datetime import date
+
+        self.joined_after.data = date.fromisoformat(pool["joined_after"]) if pool.get("joined_after") else None
+        self.joined_before.data = date.fromisoformat(pool["joined_before"]) if pool.get("joined_before") else None
+
+
+def _or_default(value, key: str):
+    """A field left out of the post (an older form) keeps the round default."""
+    return DEFAULT_RULES[key] if value is None else value
+
+
+class ConstraintForm(FlaskForm):
+    mentee_email = EmailField("Mentee's email", validators=[DataRequired("Enter the mentee's email."), Email("Enter an email address.")])
+    mentor_email = EmailField("Mentor's email", validators=[DataRequired("Enter the mentor's email."), Email("Enter an email address.")])
+    kind = RadioField("Rule", choices=[("lock", "Lock: always pair them"), ("forbid", "Forbid: never pair them")],
+                      default="lock", validators=[InputRequired("Choose lock or forbid.")])
+
+
+class SwapForm(FlaskForm):
+    mentor_id = IntegerField("New mentor", validators=[InputRequired("Choose a mentor.")])
+
+
+class ImportForm(FlaskForm):
+    file = FileField("CSV file", description="One person per row; the first row names the columns.")
+    csv_text = TextAreaField("CSV", validators=[Optional(), Length(max=5 * 1024 * 1024)])
+
+
+class ObjectiveForm(FlaskForm):
+    objective = RadioField("Run this round for", choices=[("coverage", "Most people matched"),
+                                                          ("quality", "Best pairs only")],
+                           validators=[InputRequired("Choose one.")])
+
+
+class PriorityForm(FlaskForm):
+    """A coordinator's fairness setting for one mentee; the mentee comes from the URL."""
+
+    bonus = IntegerField("Score bonus", default=0,
+                         validators=[InputRequired("Enter a number."), NumberRange(-50, 50, "Between -50 and 50.")],
+                         description="Added to each of their pairs. Negative gives lower priority.")
+    must_match = BooleanField("Must be matched if any candidate has a seat")
+    note = StringField("Why (for coordinators)", validators=[Length(max=300)])

@@ -1,0 +1,358 @@
+"""Routes for match rounds and CSV import. Thin: check access, validate, call a service, render."""
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..access import coordinated_program, roles
+from ..extensions import db
+from ..forms import apply_service_error
+from ..htmx import page_or_partial
+from ..models import Term
+from ..access import program_membership
+from ..services import ServiceError, csv_import, fairness, rounds as svc
+from ..services.round_instance import pool_mentee_ids
+from .forms import ConstraintForm, ImportForm, ObjectiveForm, PriorityForm, RoundForm, SwapForm
+
+bp = Blueprint("rounds", __name__)
+BASE = "/programs/<int:program_id>/rounds"
+ROUND = BASE + "/<int:round_id>"
+
+
+def _round(program_id: int, round_id: int):
+    program = coordinated_program(program_id)
+    return program, svc.round_of(program, round_id)
+
+
+def _to_round(round_, anchor: str = ""):
+    return redirect(url_for(".show", program_id=round_.program_id, round_id=round_.id) + anchor, code=303)
+
+
+def _round_form(program, round_=None) -> RoundForm:
+    form = RoundForm()
+    terms = db.session.execute(db.select(Term.id, Term.kind, Term.name).where(Term.program_id == program.id)
+                               .order_by(Term.kind, Term.name)).all()
+    form.tag_ids.choices = [(t.id, f"{t.name} ({'group' if t.kind == 'group' else 'topic'})") for t in terms]
+    if round_ is not None and request.method == "GET":
+        form.fill(round_)
+    return form
+
+
+@bp.route(BASE)
+@roles("coordinator")
+def index(program_id: int):
+    program = coordinated_program(program_id)
+    return render_template("rounds/index.html", program=program, rounds=svc.rounds_of(program))
+
+
+@bp.route(BASE + "/new", methods=["GET", "POST"])
+@roles("coordinator")
+def new(program_id: int):
+    program = coordinated_program(program_id)
+    form = _round_form(program)
+    if form.validate_on_submit():
+        try:
+            round_ = svc.create_round(program, current_user, **form.settings())
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_error(form, error)
+        else:
+            flash(f"Round “{round_.name}” created. Add locks or forbidden pairs, then run it.", "success")
+            return _to_round(round_)
+    return render_template("rounds/form.html", program=program, form=form, round=None)
+
+
+@bp.route(ROUND + "/settings", methods=["GET", "POST"])
+@roles("coordinator")
+def settings(program_id: int, round_id: int):
+    program, round_ = _round(program_id, round_id)
+    form = _round_form(program, round_)
+    if form.validate_on_submit():
+        try:
+            svc.update_settings(round_, current_user, **form.settings())
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_error(form, error)
+        else:
+            flash("Settings saved. Run the round again to see their effect.", "success")
+            return _to_round(round_)
+    return render_template("rounds/form.html", program=program, form=form, round=round_)
+
+
+@bp.route(ROUND)
+@roles("coordinator")
+def show(program_id: int, round_id: int):
+    program, round_ = _round(program_id, round_id)
+    latest = svc.latest_run(round_)
+    if latest is not None:
+        svc.check_stale(latest)
+    run = svc.proposal_run(round_)
+    page = svc.pairs_page(run) if run else None
+    return render_template(
+        "rounds/show.html", program=program, round=round_, latest=latest, run=run, page=page,
+        unmatched=svc.unmatched_of(run) if run else [], runs=svc.runs_of(round_),
+        constraints=svc.constraints_of(round_), events=svc.events_of(round_), constraint_form=ConstraintForm(),
+        freed=svc.freed_mentees(round_) if round_.state == "approved" else [],
+        carried=fairness.fairness_rows(round_, pool_mentee_ids(round_)),
+        continuing=fairness.continuing_names(round_), objective_form=ObjectiveForm(
+            objective=(round_.rules or {}).get("objective", "coverage")))
+
+
+@bp.route(ROUND + "/objectives")
+@roles("coordinator")
+def objectives(program_id: int, round_id: int):
+    """Both objectives' figures side by side (htmx loads it into the round page)."""
+    program, round_ = _round(program_id, round_id)
+    return page_or_partial("rounds/objectives.html", "rounds/_objectives.html", program=program, round=round_,
+                           preview=fairness.objective_preview(round_), objective_form=ObjectiveForm(
+                               objective=(round_.rules or {}).get("objective", "coverage")))
+
+
+@bp.route(ROUND + "/objective", methods=["POST"])
+@roles("coordinator")
+def set_objective(program_id: int, round_id: int):
+    _, round_ = _round(program_id, round_id)
+    form = ObjectiveForm()
+    if form.validate_on_submit():
+        try:
+            fairness.set_objective(round_, current_user, form.objective.data)
+            flash(f"Objective set: {fairness.OBJECTIVE_LABELS[form.objective.data].lower()}. Run the round to use it.",
+                  "success")
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+    else:
+        flash("Choose “most people matched” or “best pairs only”.", "error")
+    return _to_round(round_, "#objective")
+
+
+@bp.route(ROUND + "/priorities/<int:mentee_id>", methods=["GET", "POST"])
+@roles("coordinator")
+def set_priority(program_id: int, round_id: int, mentee_id: int):
+    """A mentee's priority in this and later rounds: a bonus (negative: lower) or must-match."""
+    program, round_ = _round(program_id, round_id)
+    mentee = program_membership(program, mentee_id)
+    if mentee.user.role != "mentee":
+        from flask import abort
+
+        abort(404)
+    current = fairness.priority_of(mentee.id)
+    form = PriorityForm(obj=current) if current is not None else PriorityForm()
+    if form.validate_on_submit():
+        try:
+            fairness.set_priority(program, mentee, current_user, bonus=form.bonus.data,
+                                  must_match=form.must_match.data, note=form.note.data)
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_error(form, error)
+        else:
+            flash(f"Priority saved for {mentee.user.name}.", "success")
+            return _to_round(round_, "#fairness")
+    return render_template("rounds/priority.html", program=program, round=round_, mentee=mentee, form=form,
+                           signals=fairness.signals(program).get(mentee.id, []),
+                           carried=mentee.id in set(fairness.carried_over(round_)))
+
+
+@bp.route(ROUND + "/run", methods=["POST"])
+@roles("coordinator")
+def run(program_id: int, round_id: int):
+    _, round_ = _round(program_id, round_id)
+    try:
+        svc.start_run(round_, current_user)
+    except ServiceError as error:
+        flash(error.message, "error")
+    return _to_round(round_)
+
+
+@bp.route(ROUND + "/runs/<int:run_id>/progress")
+@roles("coordinator")
+def progress(program_id: int, round_id: int, run_id: int):
+    _, round_ = _round(program_id, round_id)
+    run = svc.run_of(round_, run_id)
+    svc.check_stale(run)  # a poll is what notices a dead worker
+    return page_or_partial("rounds/progress.html", "rounds/_progress.html", program=round_.program, round=round_,
+                           latest=run)
+
+
+@bp.route(ROUND + "/runs/<int:run_id>/cancel", methods=["POST"])
+@roles("coordinator")
+def cancel(program_id: int, round_id: int, run_id: int):
+    _, round_ = _round(program_id, round_id)
+    run = svc.run_of(round_, run_id)
+    try:
+        svc.request_cancel(run, current_user)
+        flash("Cancelling the run.", "success")
+    except ServiceError as error:
+        flash(error.message, "error")
+    return _to_round(round_)
+
+
+@bp.route(ROUND + "/pairs")
+@roles("coordinator")
+def pairs(program_id: int, round_id: int):
+    program, round_ = _round(program_id, round_id)
+    run = svc.run_of(round_, request.args.get("run", type=int)) if request.args.get("run") else svc.proposal_run(round_)
+    if run is None:
+        return _to_round(round_)
+    page = svc.pairs_page(run, q=request.args.get("q", ""), sort=request.args.get("sort", "score"),
+                          filter=request.args.get("filter", "all"), page=request.args.get("page", 1, type=int))
+    return page_or_partial("rounds/pairs.html", "rounds/_pairs.html", program=program, round=round_, run=run,
+                           pairs_page=page)
+
+
+@bp.route(ROUND + "/constraints", methods=["POST"])
+@roles("coordinator")
+def add_constraint(program_id: int, round_id: int):
+    _, round_ = _round(program_id, round_id)
+    form = ConstraintForm()
+    if form.validate_on_submit():
+        try:
+            svc.add_constraint_by_email(round_, current_user, mentee_email=form.mentee_email.data,
+                                        mentor_email=form.mentor_email.data, kind=form.kind.data)
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_error(form, error)
+        else:
+            flash("Rule added. It holds in every re-run.", "success")
+            return _to_round(round_, "#rules")
+    return render_template("rounds/constraint_form.html", program=round_.program, round=round_, form=form), 422
+
+
+@bp.route(ROUND + "/constraints/<int:constraint_id>/delete", methods=["POST"])
+@roles("coordinator")
+def remove_constraint(program_id: int, round_id: int, constraint_id: int):
+    _, round_ = _round(program_id, round_id)
+    try:
+        svc.remove_constraint(round_, current_user, svc.constraint_of(round_, constraint_id))
+    except ServiceError as error:
+        flash(error.message, "error")
+    return _to_round(round_, "#rules")
+
+
+def _pair(round_, pair_id: int):
+    run = svc.proposal_run(round_)
+    if run is None:
+        from flask import abort
+
+        abort(404)
+    return svc.pair_of(run, pair_id)
+
+
+@bp.route(ROUND + "/pairs/<int:pair_id>/<any(lock, forbid):action>", methods=["POST"])
+@roles("coordinator")
+def pair_action(program_id: int, round_id: int, pair_id: int, action: str):
+    _, round_ = _round(program_id, round_id)
+    pair = _pair(round_, pair_id)
+    try:
+        svc.lock_or_forbid_pair(round_, current_user, pair, action)
+        flash("Pair locked." if action == "lock" else "Pair forbidden and taken out of this proposal.", "success")
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return _to_round(round_, "#review")
+
+
+@bp.route(ROUND + "/pairs/<int:pair_id>/swap", methods=["GET", "POST"])
+@roles("coordinator")
+def swap(program_id: int, round_id: int, pair_id: int):
+    program, round_ = _round(program_id, round_id)
+    pair = _pair(round_, pair_id)
+    form = SwapForm()
+    if form.validate_on_submit():
+        try:
+            svc.swap(round_, current_user, pair, form.mentor_id.data)
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_error(form, error)
+        else:
+            flash(f"{pair.mentee_name} now has {pair.mentor_name}; the pair is locked for re-runs.", "success")
+            return _to_round(round_, "#review")
+    options = svc.swap_options(round_, pair)
+    return page_or_partial("rounds/swap.html", "rounds/_swap.html", program=program, round=round_, pair=pair,
+                           options=options, form=form)
+
+
+@bp.route(ROUND + "/compare")
+@roles("coordinator")
+def compare(program_id: int, round_id: int):
+    program, round_ = _round(program_id, round_id)
+    done = [r for r in svc.runs_of(round_) if r.status == "done"]
+    a_id, b_id = request.args.get("a", type=int), request.args.get("b", type=int)
+    a = svc.run_of(round_, a_id) if a_id else (done[1] if len(done) > 1 else None)
+    b = svc.run_of(round_, b_id) if b_id else (done[0] if done else None)
+    diff = svc.compare(a, b) if a and b else None
+    return render_template("rounds/compare.html", program=program, round=round_, runs=done, a=a, b=b, diff=diff)
+
+
+@bp.route(ROUND + "/approve", methods=["POST"])
+@roles("coordinator")
+def approve(program_id: int, round_id: int):
+    _, round_ = _round(program_id, round_id)
+    try:
+        count = svc.approve_round(round_, current_user)
+        flash(f"Approved: {count} proposals sent to mentors and mentees.", "success")
+    except ServiceError as error:
+        flash(error.message, "error")
+    return _to_round(round_)
+
+
+@bp.route(ROUND + "/close", methods=["POST"])
+@roles("coordinator")
+def close(program_id: int, round_id: int):
+    _, round_ = _round(program_id, round_id)
+    try:
+        svc.close_round(round_, current_user)
+        flash("Round closed.", "success")
+    except ServiceError as error:
+        flash(error.message, "error")
+    return _to_round(round_)
+
+
+@bp.route(ROUND + "/repair", methods=["POST"])
+@roles("coordinator")
+def repair(program_id: int, round_id: int):
+    _, round_ = _round(program_id, round_id)
+    try:
+        run = svc.repair_round(round_, current_user)
+        flash(f"Repaired: {run.pair_count} new proposals; {run.unmatched_count} mentees still without a mentor.", "success")
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    return _to_round(round_)
+
+
+@bp.route(ROUND + "/export.csv")
+@roles("coordinator")
+def export(program_id: int, round_id: int):
+    _, round_ = _round(program_id, round_id)
+    run = svc.proposal_run(round_)
+    if run is None:
+        flash("There are no pairs to export yet.", "error")
+        return _to_round(round_)
+    filename = f"round-{round_.id}-pairs.csv"
+    return Response(svc.export_csv(run), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/programs/<int:program_id>/import", methods=["GET", "POST"])
+@roles("coordinator")
+def import_people(program_id: int):
+    """GET: the upload form. POST with a file: preview. POST with confirm: apply, all or nothing."""
+    program = coordinated_program(program_id)
+    form = ImportForm()
+    preview = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        text = upload.read().decode("utf-8-sig", "replace") if upload else (form.csv_text.data or "")
+        try:
+            if not text.strip():
+                raise ServiceError("Choose a CSV file to upload.", "file")
+            if request.form.get("confirm") == "1":
+                counts = csv_import.apply(program, text, current_user)
+                flash(f"Imported {counts['rows']} people: {counts['created']} new accounts (invited by email), "
+                      f"{counts['joined']} added to the program.", "success")
+                return redirect(url_for("coordinator.program", program_id=program.id), code=303)
+            preview = csv_import.preview(program, text)
+            form.csv_text.data = text
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_error(form, error)
+    return render_template("rounds/import.html", program=program, form=form, preview=preview)

@@ -1,0 +1,132 @@
+"""Check-ins: 30 and 60 days after a pairing becomes active, both sides answer two questions
+("how is it going", 1-5, and a comment). `flask remind` sends the invitations; coordinators see
+the results per program, scores of LOW or less flagged.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock
+from ..extensions import db
+from ..models import CHECKIN_DAYS, CheckIn, Membership, Pairing, Program, User
+from . import ServiceError, notify
+from .lifecycle import _link
+
+LOW = 2
+MAX_COMMENT = 1000
+SCORE_LABELS = {1: "1 · Not working", 2: "2 · Struggling", 3: "3 · OK", 4: "4 · Good", 5: "5 · Great"}
+
+
+def due_day(active_since: datetime, now: datetime) -> int | None:
+    """The latest check-in day reached (a pairing found at day 65 is asked once, for day 60)."""
+    reached = [d for d in CHECKIN_DAYS if now - active_since >= timedelta(days=d)]
+    return max(reached) if reached else None
+
+
+def send_due(now: datetime | None = None) -> list[str]:
+    """Invite both sides of every active pairing whose check-in day has come, once each: the
+    unique (pairing, member, day) row is the claim, so cron and a scheduler never both send."""
+    now = now or clock.now()
+    sent = []
+    pairings = list(db.session.scalars(db.select(Pairing).where(
+        Pairing.state == "active", Pairing.answered_at <= now - timedelta(days=min(CHECKIN_DAYS)))
+        .order_by(Pairing.id)))
+    for pairing in pairings:
+        day = due_day(pairing.answered_at, now)
+        if day is None:
+            continue
+        for member in (pairing.mentee, pairing.mentor):
+            exists = db.session.scalar(db.select(CheckIn.id).where(
+                CheckIn.pairing_id == pairing.id, CheckIn.membership_id == member.id, CheckIn.day == day))
+            if exists is not None:
+                continue
+            try:
+                with db.session.begin_nested():
+                    row = CheckIn(program_id=pairing.program_id, pairing_id=pairing.id, membership_id=member.id,
+                                  day=day, invited_at=now)
+                    db.session.add(row)
+                db.session.commit()
+            except IntegrityError:
+                db.session.rollback()
+                continue
+            other = pairing.mentor if member.id == pairing.mentee_membership_id else pairing.mentee
+            user = member.user
+            notify.send(user.email, f"{day} days in: how is it going with {other.user.name}?",
+                        f"Hello {user.name},\n\nYou and {other.user.name} have been paired for {day} days. Two "
+                        f"questions, one minute: how is it going (1 to 5), and anything to add?\n\n"
+                        f"{_link('checkins.answer', checkin_id=row.id)}\n\nOnly the program's coordinators read "
+                        f"your answer.\n")
+            sent.append(f"checkin {row.id}")
+    return sent
+
+
+def checkin_of(user: User, checkin_id: int) -> CheckIn | None:
+    """The current user's own check-in, else None (the route answers 404)."""
+    return db.session.scalar(db.select(CheckIn).join(Membership, Membership.id == CheckIn.membership_id)
+                             .where(CheckIn.id == checkin_id, Membership.user_id == user.id))
+
+
+def pending_for(user: User) -> list[CheckIn]:
+    return list(db.session.scalars(db.select(CheckIn).join(Membership, Membership.id == CheckIn.membership_id)
+                                   .where(Membership.user_id == user.id, CheckIn.answered_at.is_(None))
+                                   .order_by(CheckIn.invited_at, CheckIn.id)))
+
+
+def answer(checkin: CheckIn, user: User, score, comment: str) -> CheckIn:
+    if checkin.membership.user_id != user.id:
+        raise ServiceError("Only the person invited can answer this check-in.")
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        raise ServiceError("Choose a score from 1 to 5.", "score") from None
+    if not 1 <= score <= 5:
+        raise ServiceError("Choose a score from 1 to 5.", "score")
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT:
+        raise ServiceError(f"Keep the comment under {MAX_COMMENT} characters.", "comment")
+    done = db.session.execute(db.update(CheckIn).where(CheckIn.id == checkin.id, CheckIn.answered_at.is_(None))
+                              .values(score=score, comment=comment, answered_at=clock.now())
+                              .execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        db.session.rollback()
+        raise ServiceError("You already answered this check-in. Thank you!")
+    db.session.commit()
+    db.session.refresh(checkin)
+    return checkin
+
+
+@dataclass
+class Row:
+    checkin: CheckIn
+    who: str          # "mentee" or "mentor"
+    name: str
+    other: str
+
+    @property
+    def low(self) -> bool:
+        return self.checkin.score is not None and self.checkin.score <= LOW
+
+
+@dataclass
+class Results:
+    rows: list[Row]
+    answered: int
+    invited: int
+    low: int
+    average: float | None
+
+
+def program_results(program: Program) -> Results:
+    rows = []
+    for c in db.session.scalars(db.select(CheckIn).where(CheckIn.program_id == program.id)
+                                .order_by(CheckIn.answered_at.is_(None), CheckIn.score.asc(), CheckIn.id.desc())):
+        p = c.pairing
+        mentee_side = c.membership_id == p.mentee_membership_id
+        rows.append(Row(c, "mentee" if mentee_side else "mentor", c.membership.user.name,
+                        (p.mentor if mentee_side else p.mentee).user.name))
+    scores = [r.checkin.score for r in rows if r.checkin.score is not None]
+    return Results(rows=rows, answered=len(scores), invited=len(rows), low=sum(1 for s in scores if s <= LOW),
+                   average=round(sum(scores) / len(scores), 1) if scores else None)

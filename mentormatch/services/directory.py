@@ -1,0 +1,141 @@
+"""The mentor directory a mentee browses to send a micro-request.
+
+"Recommended for you" uses the matching core's own score (the same one rounds use), through a
+small adapter from our rows to the core's dataclasses; so the why shown here is the why a round
+would give. Mentors who are off, away, or out of monthly capacity are left out until next month.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import current_app
+
+from .. import clock
+from ..extensions import db
+from ..matching import Instance, Mentee, Mentor, candidates
+from ..models import GoalForm, Membership, MentorProfile, MicroRequest, Term, User
+from .micro_requests import MentorStats, mentor_stats, used_by_mentor
+
+# Our context kinds -> the core's context keys (background and location are shown, not scored).
+CONTEXT_MAP = {"industry": "industry", "groups": "tags"}
+SORTS = ("recommended", "name")
+
+
+@dataclass
+class Card:
+    membership: Membership
+    profile: MentorProfile
+    name: str
+    topics: list[str]
+    groups: list[str]
+    left: int                      # micro-requests left this month
+    stats: MentorStats
+    score: int | None = None
+    why: str = ""
+    asked: bool = False            # this mentee already has an open request with them
+    components: dict = field(default_factory=dict)
+
+
+def _offset(zone: str) -> float:
+    try:
+        delta = datetime.now(timezone.utc).astimezone(ZoneInfo(zone or "UTC")).utcoffset()
+    except (ZoneInfoNotFoundError, ValueError):
+        return 0.0
+    return max(-12.0, min(14.0, delta.total_seconds() / 3600)) if delta is not None else 0.0
+
+
+def _names(ids, terms: dict[int, str]) -> list[str]:
+    return [terms[t] for t in (ids or []) if t in terms]
+
+
+def _core_mentee(goal: GoalForm, topics: dict, groups: dict) -> Mentee:
+    return Mentee(id=f"e{goal.membership_id}", languages=list(goal.languages or []), tz=_offset(goal.timezone),
+                  years=float(goal.years or 0), preference=goal.preference or "ahead",
+                  topics=_names(goal.topics, topics), industry=goal.industry or None,
+                  tags=_names(goal.groups, groups),
+                  context_matters=sorted({CONTEXT_MAP[c] for c in (goal.context_matters or []) if c in CONTEXT_MAP}))
+
+
+def _core_mentor(p: MentorProfile, topics: dict, groups: dict) -> Mentor:
+    return Mentor(id=f"m{p.membership_id}", languages=list(p.languages or []), tz=_offset(p.timezone),
+                  years=float(p.years or 0), capacity=1, topics=_names(p.topics, topics),
+                  industry=p.industry or None, tags=_names(p.groups, groups),
+                  prefers_topics=_names(p.prefers_topics, topics), prefers_stages=list(p.prefers_stages or []))
+
+
+def recommend(goal: GoalForm, profiles: list[MentorProfile], topics: dict, groups: dict) -> dict[int, tuple[int, str]]:
+    """Mentor membership id -> (score, why) for the eligible ones, from the matching core."""
+    if not profiles:
+        return {}
+    instance = Instance(mentees=[_core_mentee(goal, topics, groups)],
+                        mentors=[_core_mentor(p, topics, groups) for p in profiles])
+    try:
+        pairs = candidates(instance, f"e{goal.membership_id}")
+    except Exception:  # noqa: BLE001 - a core bug must not take the directory down; log and list by name
+        current_app.logger.exception("matching core could not score the directory")
+        return {}
+    return {int(p.mentor[1:]): (int(p.score), p.sentence) for p in pairs}
+
+
+def terms_of(program_id: int) -> tuple[dict[int, str], dict[int, str]]:
+    topics, groups = {}, {}
+    for tid, kind, name in db.session.execute(db.select(Term.id, Term.kind, Term.name).where(Term.program_id == program_id)):
+        (topics if kind == "topic" else groups)[tid] = name
+    return topics, groups
+
+
+def search(mentee: Membership, *, q: str = "", topic: int | None = None, language: str = "", group: int | None = None,
+           sort: str = "recommended") -> list[Card]:
+    """Available mentors with capacity left this month, filtered, best first."""
+    program_id = mentee.program_id
+    topics, groups = terms_of(program_id)
+    today = clock.today()
+    rows = db.session.execute(
+        db.select(MentorProfile, Membership, User.name)
+        .join(Membership, Membership.id == MentorProfile.membership_id)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.program_id == program_id, User.role == "mentor")
+        .order_by(User.name, Membership.id))
+    used = used_by_mentor(program_id)
+    from .fairness import unapproved_mentor_ids
+
+    hidden = unapproved_mentor_ids(program_id)  # waiting for a coordinator's approval
+    profiles = []
+    for profile, membership, name in rows:
+        left = profile.capacity_micro - used.get(membership.id, 0)
+        if not profile.is_available(today) or left <= 0 or membership.id in hidden:
+            continue
+        profiles.append((profile, membership, name, left))
+
+    needle = (q or "").strip().casefold()
+    out = []
+    for profile, membership, name, left in profiles:
+        if topic is not None and topic not in (profile.topics or []):
+            continue
+        if group is not None and group not in (profile.groups or []):
+            continue
+        if language and language not in (profile.languages or []):
+            continue
+        haystack = " ".join([name, profile.industry, profile.background, profile.location, profile.bio,
+                             *_names(profile.topics, topics), *_names(profile.groups, groups)]).casefold()
+        if needle and needle not in haystack:
+            continue
+        out.append(Card(membership=membership, profile=profile, name=name, topics=_names(profile.topics, topics),
+                        groups=_names(profile.groups, groups), left=left, stats=None))
+
+    stats = mentor_stats([c.membership.id for c in out])
+    asked = set(db.session.scalars(db.select(MicroRequest.mentor_membership_id).where(
+        MicroRequest.mentee_membership_id == mentee.id, MicroRequest.state.in_(("open", "info_requested")))))
+    goal = db.session.scalar(db.select(GoalForm).where(GoalForm.membership_id == mentee.id))
+    scores = recommend(goal, [c.profile for c in out], topics, groups) if goal is not None else {}
+    for card in out:
+        card.stats = stats[card.membership.id]
+        card.asked = card.membership.id in asked
+        if card.membership.id in scores:
+            card.score, card.why = scores[card.membership.id]
+    if sort == "recommended" and scores:
+        # Eligible mentors by score; the rest (e.g. no shared language) after them, by name.
+        out.sort(key=lambda c: (c.score is None, -(c.score or 0), c.name))
+    return out

@@ -1,0 +1,506 @@
+"""Micro-requests: the small, specific ask, from open to done (DESIGN.md section 5).
+
+Two limits are enforced here:
+- at most MAX_OPEN_REQUESTS open requests per mentee, in the database (see OpenRequestCounter);
+- a mentor's monthly micro capacity (MentorProfile.capacity_micro): requests made to them this
+  calendar month that were not declined, cancelled or expired count against it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from statistics import median
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock
+from ..extensions import db
+from ..models import (CAPACITY_STATES, DECLINE_REASONS, MAX_OPEN_REQUESTS, PENDING_REQUEST, REQUEST_KINDS, Event,
+                      FollowUp, Membership, MentorProfile, MicroRequest, OpenRequestCounter, Pairing, Program, User)
+from . import ServiceError, notify
+from .lifecycle import _link, check_pause, clean_info, move, pause_mentor, record
+
+MAX_QUESTION = 500
+MIN_QUESTION = 15
+MAX_CONTEXT = 2000
+FOLLOWUP_STATES = ("accepted", "done")
+UNDO_MINUTES = 10
+
+
+# ---------------------------------------------------------------------------------------------
+# Who may see what
+
+
+def membership_of(user: User, program_id: int) -> Membership | None:
+    return db.session.scalar(db.select(Membership).where(
+        Membership.program_id == program_id, Membership.user_id == user.id))
+
+
+def visible_request(user: User, request_id: int) -> MicroRequest | None:
+    """The mentee who sent it, the mentor it was sent to; nobody else (coordinators see figures)."""
+    req = db.session.get(MicroRequest, request_id)
+    if req is None:
+        return None
+    if user.id in (req.mentee.user_id, req.mentor.user_id):
+        return req
+    return None
+
+
+def requests_of_mentee(user: User) -> list[MicroRequest]:
+    return list(db.session.scalars(
+        db.select(MicroRequest).join(Membership, MicroRequest.mentee_membership_id == Membership.id)
+        .where(Membership.user_id == user.id).order_by(MicroRequest.created_at.desc(), MicroRequest.id.desc())))
+
+
+def requests_to_mentor(user: User, states: tuple[str, ...] | None = None) -> list[MicroRequest]:
+    q = (db.select(MicroRequest).join(Membership, MicroRequest.mentor_membership_id == Membership.id)
+         .where(Membership.user_id == user.id))
+    if states:
+        q = q.where(MicroRequest.state.in_(states))
+    return list(db.session.scalars(q.order_by(MicroRequest.created_at.desc(), MicroRequest.id.desc())))
+
+
+def open_count(mentee_membership_id: int) -> int:
+    return db.session.scalar(db.select(OpenRequestCounter.open_requests).where(
+        OpenRequestCounter.membership_id == mentee_membership_id)) or 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Monthly capacity
+
+
+def used_this_month(mentor_membership_id: int, moment: datetime | None = None) -> int:
+    start = clock.month_start(moment)
+    return db.session.scalar(db.select(func.count()).select_from(MicroRequest).where(
+        MicroRequest.mentor_membership_id == mentor_membership_id, MicroRequest.created_at >= start,
+        MicroRequest.state.in_(CAPACITY_STATES))) or 0
+
+
+def used_by_mentor(program_id: int) -> dict[int, int]:
+    start = clock.month_start()
+    return dict(db.session.execute(
+        db.select(MicroRequest.mentor_membership_id, func.count())
+        .where(MicroRequest.program_id == program_id, MicroRequest.created_at >= start,
+               MicroRequest.state.in_(CAPACITY_STATES))
+        .group_by(MicroRequest.mentor_membership_id)).all())
+
+
+# ---------------------------------------------------------------------------------------------
+# Sending
+
+
+def _ensure_counter(membership_id: int) -> None:
+    """Create the mentee's counter row once, in its own short transaction (two first requests
+    racing both try; the loser's insert fails on the primary key, which is fine)."""
+    if db.session.get(OpenRequestCounter, membership_id) is not None:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(OpenRequestCounter(membership_id=membership_id, open_requests=0))
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+
+
+def send(mentee_user: User, program: Program, mentor_membership: Membership, data: dict) -> MicroRequest:
+    """A mentee asks one mentor one specific thing. One transaction: the counter and the row."""
+    mentee = membership_of(mentee_user, program.id)
+    if mentee is None or mentee_user.role != "mentee":
+        raise ServiceError("Only mentees of this program can send requests.")
+    if not program.offers_micro:
+        raise ServiceError("This program does not take micro-requests.")
+    if mentor_membership.program_id != program.id or mentor_membership.user.role != "mentor":
+        raise ServiceError("Choose a mentor of this program.")
+    kind, question, context = _clean(data)
+    from .fairness import mentor_approved
+
+    profile = db.session.scalar(db.select(MentorProfile).where(MentorProfile.membership_id == mentor_membership.id))
+    if profile is None or not profile.is_available(clock.today()) or not mentor_approved(mentor_membership):
+        raise ServiceError("This mentor is not taking requests right now.")
+    already = db.session.scalar(db.select(MicroRequest.id).where(
+        MicroRequest.mentee_membership_id == mentee.id, MicroRequest.mentor_membership_id == mentor_membership.id,
+        MicroRequest.state.in_(PENDING_REQUEST)))
+    if already is not None:
+        raise ServiceError("You already have an open request with this mentor.")
+    if used_this_month(mentor_membership.id) >= profile.capacity_micro:
+        raise ServiceError("This mentor has answered all the requests they can take this month. "
+                           "Try someone else, or them again next month.")
+
+    _ensure_counter(mentee.id)
+    # The cap, enforced by the database: the UPDATE only matches while there is room, and the row
+    # stays locked until commit, so a concurrent submit waits and then sees the new count.
+    taken = db.session.execute(
+        db.update(OpenRequestCounter)
+        .where(OpenRequestCounter.membership_id == mentee.id,
+               OpenRequestCounter.open_requests < MAX_OPEN_REQUESTS)
+        .values(open_requests=OpenRequestCounter.open_requests + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    if taken != 1:
+        db.session.rollback()
+        raise ServiceError(f"You already have {MAX_OPEN_REQUESTS} open requests. Wait for an answer, or "
+                           "withdraw one, before asking someone else.")
+    req = MicroRequest(program_id=program.id, mentee_membership_id=mentee.id,
+                       mentor_membership_id=mentor_membership.id, kind=kind, question=question,
+                       context=context, state="open", created_at=clock.now())
+    db.session.add(req)
+    db.session.flush()
+    record(program.id, "request", req.id, None, "open", mentee_user)
+    db.session.commit()
+    mentor = mentor_membership.user
+    from . import email_actions
+
+    notify.send(mentor.email, f"A request from {mentee_user.name}: {req.kind_label.lower()}",
+                f"Hello {mentor.name},\n\n{mentee_user.name} asks:\n\n  {question}\n\n"
+                f"Kind: {req.kind_label}\n\nAccept or decline here: {_link('requests.show', request_id=req.id)}\n"
+                f"{email_actions.links_block(mentor, 'request', req.id)}")
+    return req
+
+
+def _clean(data: dict) -> tuple[str, str, str]:
+    """The mentee's own fields of a request, checked the same way when sent and when edited."""
+    kind = data.get("kind")
+    if kind not in REQUEST_KINDS:
+        raise ServiceError("Choose what kind of help you are asking for.", "kind")
+    question = " ".join((data.get("question") or "").split())
+    if len(question) < MIN_QUESTION:
+        raise ServiceError("Ask one specific question (at least 15 characters): what should they look at, "
+                           "decide or explain?", "question")
+    if len(question) > MAX_QUESTION:
+        raise ServiceError(f"Keep the question under {MAX_QUESTION} characters (now {len(question)}).", "question")
+    context = (data.get("context") or "").strip()
+    if len(context) > MAX_CONTEXT:
+        raise ServiceError(f"Keep the context under {MAX_CONTEXT} characters.", "context")
+    return kind, question, context
+
+
+def edit(req: MicroRequest, mentee_user: User, data: dict) -> MicroRequest:
+    """The mentee rewrites a request the mentor has not answered yet (kind, question, context)."""
+    _must_be_mentee(req, mentee_user)
+    kind, question, context = _clean(data)
+    result = db.session.execute(
+        db.update(MicroRequest).where(MicroRequest.id == req.id, MicroRequest.state == "open")
+        .values(kind=kind, question=question, context=context).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise ServiceError("Only a request still waiting for the mentor can be edited.")
+    record(req.program_id, "request", req.id, "open", "open", mentee_user, "edited")
+    db.session.commit()
+    db.session.refresh(req)
+    mentor = req.mentor.user
+    notify.send(mentor.email, f"{mentee_user.name} edited their request",
+                f"Hello {mentor.name},\n\n{mentee_user.name} now asks:\n\n  {question}\n\n"
+                f"{_link('requests.show', request_id=req.id)}\n")
+    return req
+
+
+# ---------------------------------------------------------------------------------------------
+# Answers and other moves. Leaving "open" gives the mentee's slot back, in the same transaction.
+
+
+def _release_slot(req: MicroRequest) -> None:
+    db.session.execute(
+        db.update(OpenRequestCounter)
+        .where(OpenRequestCounter.membership_id == req.mentee_membership_id, OpenRequestCounter.open_requests > 0)
+        .values(open_requests=OpenRequestCounter.open_requests - 1)
+        .execution_options(synchronize_session=False))
+
+
+def _leave_open(req: MicroRequest, to_state: str, actor: User | None, note: str = "", **values) -> None:
+    now = clock.now()
+    before = req.state
+    if to_state in ("declined", "cancelled", "expired"):
+        values.setdefault("ended_at", now)
+    if to_state in ("accepted", "declined"):
+        values.setdefault("answered_at", now)
+    if not move(MicroRequest, req, PENDING_REQUEST, to_state, **values):
+        db.session.rollback()
+        raise ServiceError("This request is no longer open.")
+    _release_slot(req)
+    record(req.program_id, "request", req.id, before, to_state, actor, note)
+
+
+def _must_be_mentor(req: MicroRequest, user: User) -> None:
+    if req.mentor.user_id != user.id:
+        raise ServiceError("Only the mentor it was sent to can answer this request.")
+
+
+def _must_be_mentee(req: MicroRequest, user: User) -> None:
+    if req.mentee.user_id != user.id:
+        raise ServiceError("Only the mentee who sent it can do that.")
+
+
+def accept(req: MicroRequest, mentor_user: User) -> MicroRequest:
+    _must_be_mentor(req, mentor_user)
+    _leave_open(req, "accepted", mentor_user)
+    db.session.commit()
+    mentee = req.mentee.user
+    others = len(other_open(req))
+    extra = (f"\nYou have {others} other open request{'s' if others != 1 else ''}; you can withdraw "
+             f"{'them' if others != 1 else 'it'} in one click on the request page.\n") if others else ""
+    notify.send(mentee.email, f"{mentor_user.name} accepted your request",
+                f"Hello {mentee.name},\n\n{mentor_user.name} accepted your request:\n\n  {req.question}\n{extra}\n"
+                f"{_link('requests.show', request_id=req.id)}\n")
+    return req
+
+
+def decline(req: MicroRequest, mentor_user: User, reason: str, note: str = "", pause: str = "",
+            away_until=None) -> MicroRequest:
+    """No, with a reason; with `pause` the mentor is also switched off or away (one transaction)."""
+    _must_be_mentor(req, mentor_user)
+    if reason not in DECLINE_REASONS:
+        raise ServiceError("Choose a reason.", "reason")
+    note = (note or "").strip()
+    if len(note) > 1000:
+        raise ServiceError("Keep it under 1000 characters.", "note")
+    check_pause(pause, away_until)
+    _leave_open(req, "declined", mentor_user, reason, decline_reason=reason, decline_note=note)
+    pause_mentor(req.mentor_membership_id, mentor_user, pause, away_until)
+    db.session.commit()
+    mentee = req.mentee.user
+    notify.send(mentee.email, "Your request was declined: ask someone else",
+                f"Hello {mentee.name},\n\n{mentor_user.name} cannot help with this one:\n\n  {req.question}\n\n"
+                f"Your slot is free again; the directory shows who else can help: "
+                f"{_link('requests.directory', program_id=req.program_id)}\n")
+    return req
+
+
+def cancel(req: MicroRequest, mentee_user: User) -> MicroRequest:
+    _must_be_mentee(req, mentee_user)
+    _leave_open(req, "cancelled", mentee_user)
+    db.session.commit()
+    return req
+
+
+def can_undo_cancel(req: MicroRequest, user: User) -> bool:
+    """Within UNDO_MINUTES of the mentee's own cancel (not an expiry or a decline)."""
+    if req.state != "cancelled" or req.ended_at is None or req.mentee.user_id != user.id:
+        return False
+    if clock.now() - req.ended_at > timedelta(minutes=UNDO_MINUTES):
+        return False
+    last = db.session.scalar(db.select(Event).where(Event.subject_type == "request", Event.subject_id == req.id)
+                             .order_by(Event.at.desc(), Event.id.desc()).limit(1))
+    return last is not None and last.to_state == "cancelled" and last.actor_user_id == user.id
+
+
+def undo_cancel(req: MicroRequest, mentee_user: User) -> MicroRequest:
+    """Back to open, as if never withdrawn: the slot is taken again under the same cap."""
+    _must_be_mentee(req, mentee_user)
+    if not can_undo_cancel(req, mentee_user):
+        raise ServiceError(f"A withdrawal can be undone within {UNDO_MINUTES} minutes only.")
+    other = db.session.scalar(db.select(MicroRequest.id).where(
+        MicroRequest.mentee_membership_id == req.mentee_membership_id,
+        MicroRequest.mentor_membership_id == req.mentor_membership_id, MicroRequest.state.in_(PENDING_REQUEST)))
+    if other is not None:
+        raise ServiceError("You already have another open request with this mentor.")
+    profile = db.session.scalar(db.select(MentorProfile).where(MentorProfile.membership_id == req.mentor_membership_id))
+    if profile is not None and used_this_month(req.mentor_membership_id) >= profile.capacity_micro:
+        raise ServiceError("This mentor's requests for the month were taken in the meantime.")
+    _ensure_counter(req.mentee_membership_id)
+    taken = db.session.execute(
+        db.update(OpenRequestCounter)
+        .where(OpenRequestCounter.membership_id == req.mentee_membership_id,
+               OpenRequestCounter.open_requests < MAX_OPEN_REQUESTS)
+        .values(open_requests=OpenRequestCounter.open_requests + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    if taken != 1:
+        db.session.rollback()
+        raise ServiceError(f"You already have {MAX_OPEN_REQUESTS} open requests; withdraw one first.")
+    if not move(MicroRequest, req, ("cancelled",), "open", ended_at=None):
+        db.session.rollback()
+        raise ServiceError("This request is no longer withdrawn.")
+    record(req.program_id, "request", req.id, "cancelled", "open", mentee_user, "withdrawal undone")
+    db.session.commit()
+    return req
+
+
+def ask_info(req: MicroRequest, mentor_user: User, question: str) -> MicroRequest:
+    """The mentor asks one question before deciding; the mentee's slot stays taken and
+    reminders pause (they only look at open requests) until the answer comes."""
+    _must_be_mentor(req, mentor_user)
+    question = clean_info(question, "question")
+    if req.info_asked_at is not None:
+        raise ServiceError("You already asked your one question. Accept or decline now.", "question")
+    if not move(MicroRequest, req, ("open",), "info_requested", info_question=question, info_asked_at=clock.now()):
+        db.session.rollback()
+        raise ServiceError("This request is no longer waiting for your answer.")
+    record(req.program_id, "request", req.id, "open", "info_requested", mentor_user, "asked for more info")
+    db.session.commit()
+    mentee = req.mentee.user
+    notify.send(mentee.email, f"{mentor_user.name} has a question about your request",
+                f"Hello {mentee.name},\n\nAbout your request “{req.question}”, {mentor_user.name} asks:\n\n"
+                f"  {question}\n\nAnswer here: {_link('requests.show', request_id=req.id)}\n")
+    return req
+
+
+def answer_info(req: MicroRequest, mentee_user: User, answer: str) -> MicroRequest:
+    _must_be_mentee(req, mentee_user)
+    answer = clean_info(answer, "answer")
+    now = clock.now()
+    if not move(MicroRequest, req, ("info_requested",), "open", info_answer=answer, info_answered_at=now,
+                reminders_sent=0, last_reminded_at=now):
+        db.session.rollback()
+        raise ServiceError("There is no question waiting for your answer.")
+    record(req.program_id, "request", req.id, "info_requested", "open", mentee_user, "answered")
+    db.session.commit()
+    from . import email_actions
+
+    mentor = req.mentor.user
+    notify.send(mentor.email, f"{mentee_user.name} answered your question",
+                f"Hello {mentor.name},\n\nYou asked: {req.info_question}\n\n{mentee_user.name} answered:\n\n"
+                f"  {answer}\n\n{_link('requests.show', request_id=req.id)}\n"
+                f"{email_actions.links_block(mentor, 'request', req.id, info=False)}")
+    return req
+
+
+def other_open(req: MicroRequest) -> list[MicroRequest]:
+    return list(db.session.scalars(db.select(MicroRequest).where(
+        MicroRequest.mentee_membership_id == req.mentee_membership_id, MicroRequest.state.in_(PENDING_REQUEST),
+        MicroRequest.id != req.id).order_by(MicroRequest.created_at)))
+
+
+def withdraw_others(req: MicroRequest, mentee_user: User) -> int:
+    """Once one request is accepted, cancel every other open one in one transaction."""
+    _must_be_mentee(req, mentee_user)
+    if req.state not in FOLLOWUP_STATES:
+        raise ServiceError("You can withdraw the others once this request is accepted.")
+    count = 0
+    for other in other_open(req):
+        _leave_open(other, "cancelled", mentee_user, "withdrawn after another was accepted")
+        count += 1
+    db.session.commit()
+    return count
+
+
+def mark_done(req: MicroRequest, user: User) -> MicroRequest:
+    """Either side may say the help happened."""
+    if user.id not in (req.mentee.user_id, req.mentor.user_id):
+        raise ServiceError("Only the mentee or the mentor can close this request.")
+    if not move(MicroRequest, req, ("accepted",), "done", ended_at=clock.now()):
+        db.session.rollback()
+        raise ServiceError("Only an accepted request can be marked done.")
+    record(req.program_id, "request", req.id, "accepted", "done", user)
+    db.session.commit()
+    return req
+
+
+# ---------------------------------------------------------------------------------------------
+# Follow-up and thanks (on a request or a round pairing)
+
+
+def add_followup(mentee_user: User, *, request: MicroRequest | None = None, pairing: Pairing | None = None,
+                 kind: str, body: str) -> FollowUp:
+    subject = request or pairing
+    if subject is None or subject.mentee.user_id != mentee_user.id:
+        raise ServiceError("You can follow up on your own requests and pairings only.")
+    allowed = FOLLOWUP_STATES if request is not None else ("accepted", "active", "completed")
+    if subject.state not in allowed:
+        raise ServiceError("You can follow up once the mentor has accepted.")
+    if kind not in ("followup", "thanks"):
+        raise ServiceError("Choose follow-up or thanks.", "kind")
+    body = (body or "").strip()
+    if kind == "followup" and len(body) < 10:
+        raise ServiceError("Tell them in a sentence or two what you did with the advice.", "body")
+    if len(body) > 2000:
+        raise ServiceError("Keep it under 2000 characters.", "body")
+    body = body or "Thank you!"
+    followup = FollowUp(mentee_membership_id=subject.mentee_membership_id,
+                        mentor_membership_id=subject.mentor_membership_id,
+                        pairing_id=pairing.id if pairing is not None else None,
+                        request_id=request.id if request is not None else None,
+                        kind=kind, body=body, created_at=clock.now())
+    db.session.add(followup)
+    if request is not None and request.state == "accepted" and kind == "followup":
+        # Telling the mentor what happened closes the loop: the request is done.
+        move(MicroRequest, request, ("accepted",), "done", ended_at=clock.now())
+        record(request.program_id, "request", request.id, "accepted", "done", mentee_user, "follow-up")
+    db.session.commit()
+    mentor = subject.mentor.user
+    word = "thanks you" if kind == "thanks" else "followed up on your advice"
+    notify.send(mentor.email, f"{mentee_user.name} {word}", f"Hello {mentor.name},\n\n{mentee_user.name} wrote:\n\n"
+                f"  {body}\n")
+    return followup
+
+
+def followups_for(*, request_id: int | None = None, pairing_id: int | None = None) -> list[FollowUp]:
+    q = db.select(FollowUp)
+    q = q.where(FollowUp.request_id == request_id) if request_id is not None else q.where(FollowUp.pairing_id == pairing_id)
+    return list(db.session.scalars(q.order_by(FollowUp.created_at, FollowUp.id)))
+
+
+def followup_prompts(mentee_user: User) -> list:
+    """Accepted/done requests and active pairings with no follow-up yet: what to ask about."""
+    done_requests = set(db.session.scalars(db.select(FollowUp.request_id).join(
+        Membership, FollowUp.mentee_membership_id == Membership.id).where(
+        Membership.user_id == mentee_user.id, FollowUp.request_id.is_not(None), FollowUp.kind == "followup")))
+    done_pairings = set(db.session.scalars(db.select(FollowUp.pairing_id).join(
+        Membership, FollowUp.mentee_membership_id == Membership.id).where(
+        Membership.user_id == mentee_user.id, FollowUp.pairing_id.is_not(None), FollowUp.kind == "followup")))
+    reqs = [r for r in requests_of_mentee(mentee_user) if r.state in FOLLOWUP_STATES and r.id not in done_requests]
+    pairings = list(db.session.scalars(db.select(Pairing).join(Membership, Pairing.mentee_membership_id == Membership.id)
+                                       .where(Membership.user_id == mentee_user.id,
+                                              Pairing.state.in_(("accepted", "active", "completed")))))
+    return reqs + [p for p in pairings if p.id not in done_pairings]
+
+
+# ---------------------------------------------------------------------------------------------
+# Mentor figures shown on their cards
+
+
+@dataclass
+class MentorStats:
+    answered: int = 0
+    expired: int = 0
+    thanks: int = 0
+    median_hours: float | None = None
+
+    @property
+    def response_rate(self) -> int | None:
+        total = self.answered + self.expired
+        return round(100 * self.answered / total) if total else None
+
+    @property
+    def typical(self) -> str:
+        return hours_label(self.median_hours)
+
+
+def hours_label(hours: float | None) -> str:
+    if hours is None:
+        return "–"
+    if hours < 1:
+        return "within an hour"
+    if hours < 24:
+        return f"about {round(hours)} hour{'s' if round(hours) != 1 else ''}"
+    days = round(hours / 24)
+    return f"about {days} day{'s' if days != 1 else ''}"
+
+
+def mentor_stats(mentor_ids: list[int]) -> dict[int, MentorStats]:
+    """Response rate, typical response time and thanks, over requests and round proposals."""
+    stats = {m: MentorStats() for m in mentor_ids}
+    if not mentor_ids:
+        return stats
+    waits: dict[int, list[float]] = {m: [] for m in mentor_ids}
+    rows = list(db.session.execute(db.select(MicroRequest.mentor_membership_id, MicroRequest.state,
+                                             MicroRequest.created_at, MicroRequest.answered_at)
+                                   .where(MicroRequest.mentor_membership_id.in_(mentor_ids))))
+    rows += list(db.session.execute(db.select(Pairing.mentor_membership_id, Pairing.state, Pairing.proposed_at,
+                                              Pairing.answered_at)
+                                    .where(Pairing.mentor_membership_id.in_(mentor_ids))))
+    for mentor, state, start, answered in rows:
+        if answered is not None:
+            stats[mentor].answered += 1
+            waits[mentor].append((answered - start).total_seconds() / 3600)
+        elif state == "expired":
+            stats[mentor].expired += 1
+    for mentor, n in db.session.execute(db.select(FollowUp.mentor_membership_id, func.count())
+                                        .where(FollowUp.mentor_membership_id.in_(mentor_ids), FollowUp.kind == "thanks")
+                                        .group_by(FollowUp.mentor_membership_id)):
+        stats[mentor].thanks = n
+    for mentor, w in waits.items():
+        stats[mentor].median_hours = median(w) if w else None
+    return stats
+
+
+def due(start: datetime, days: int) -> datetime:
+    return start + timedelta(days=days)

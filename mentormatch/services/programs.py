@@ -1,0 +1,104 @@
+from sqlalchemy import func
+
+from ..extensions import db
+from ..models import Invitation, Membership, Program, ProgramCoordinator, User, utcnow
+from . import ServiceError
+
+
+def programs_of_coordinator(user: User) -> list[Program]:
+    return list(
+        db.session.scalars(
+            db.select(Program).join(ProgramCoordinator).where(ProgramCoordinator.user_id == user.id).order_by(Program.name)
+        )
+    )
+
+
+def programs_of_member(user: User) -> list[Program]:
+    return list(
+        db.session.scalars(
+            db.select(Program).join(Membership).where(Membership.user_id == user.id).order_by(Program.name)
+        )
+    )
+
+
+def create_program(coordinator: User, *, name: str, description: str, offers_rounds: bool, offers_micro: bool,
+                   requires_mentor_approval: bool = False) -> Program:
+    if not (offers_rounds or offers_micro):
+        raise ServiceError("A program runs cohort rounds, micro-requests, or both.", "kind")
+    program = Program(name=name.strip(), description=description.strip(), offers_rounds=offers_rounds, offers_micro=offers_micro,
+                      requires_mentor_approval=bool(requires_mentor_approval))
+    program.coordinators.append(ProgramCoordinator(user=coordinator))
+    db.session.add(program)
+    db.session.commit()
+    return program
+
+
+def update_program(program: Program, *, name: str, description: str, offers_rounds: bool, offers_micro: bool,
+                   requires_mentor_approval: bool | None = None) -> None:
+    if not (offers_rounds or offers_micro):
+        raise ServiceError("A program runs cohort rounds, micro-requests, or both.", "kind")
+    program.name, program.description = name.strip(), description.strip()
+    program.offers_rounds, program.offers_micro = offers_rounds, offers_micro
+    if requires_mentor_approval is not None:
+        program.requires_mentor_approval = bool(requires_mentor_approval)
+    db.session.commit()
+
+
+def members(program: Program, role: str | None = None) -> list[Membership]:
+    query = db.select(Membership).join(User).where(Membership.program_id == program.id)
+    if role:
+        query = query.where(User.role == role)
+    return list(db.session.scalars(query.order_by(User.name)))
+
+
+def member_counts(program: Program) -> dict[str, int]:
+    rows = db.session.execute(
+        db.select(User.role, func.count()).join(Membership).where(Membership.program_id == program.id).group_by(User.role)
+    )
+    return {"mentee": 0, "mentor": 0} | dict(rows.all())
+
+
+def program_for_invite(token: str) -> tuple[Program, str] | None:
+    """The program and role an invite token is for, or None."""
+    program = db.session.scalar(
+        db.select(Program).where((Program.mentor_invite == token) | (Program.mentee_invite == token))
+    )
+    if program is None:
+        return None
+    return program, "mentor" if program.mentor_invite == token else "mentee"
+
+
+def join(user: User, program: Program, role: str, *, commit: bool = True) -> Membership:
+    if user.role != role:
+        raise ServiceError(f"This invitation is for {role}s; your account is a {user.role} account.")
+    membership = db.session.scalar(
+        db.select(Membership).where(Membership.program_id == program.id, Membership.user_id == user.id)
+    )
+    if membership is None:
+        membership = Membership(program=program, user=user)
+        db.session.add(membership)
+    if commit:
+        db.session.commit()
+    return membership
+
+
+def invite_coordinator(inviter: User, email: str, program: Program | None) -> Invitation:
+    invitation = Invitation(email=email.strip().lower(), invited_by_id=inviter.id, program=program)
+    db.session.add(invitation)
+    db.session.commit()
+    return invitation
+
+
+def open_invitation(token: str) -> Invitation | None:
+    return db.session.scalar(db.select(Invitation).where(Invitation.token == token, Invitation.used_at.is_(None)))
+
+
+def accept_coordinator_invitation(invitation: Invitation, *, name: str, password: str) -> User:
+    from .accounts import create_user
+
+    user = create_user(email=invitation.email, name=name, password=password, role="coordinator", commit=False)
+    if invitation.program is not None:
+        invitation.program.coordinators.append(ProgramCoordinator(user=user))
+    invitation.used_at = utcnow()
+    db.session.commit()
+    return user

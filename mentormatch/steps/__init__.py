@@ -1,0 +1,1 @@
+"""Goal steps: the mentee plans and ticks off steps of their near-term goal."""

@@ -1,0 +1,102 @@
+"""Goal steps: the mentee's plan for the near-term goal, ticked off as they go."""
+from flask import Blueprint, abort, flash, redirect, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField
+from wtforms.validators import InputRequired, Length
+
+from ..access import own_membership, roles
+from ..extensions import db
+from ..forms import apply_service_error
+from ..htmx import is_htmx, page_or_partial
+from ..services import ServiceError, goal_steps
+
+bp = Blueprint("steps", __name__)
+
+
+class StepForm(FlaskForm):
+    title = StringField("New step", validators=[InputRequired("Write the step in a few words."),
+                                                Length(max=goal_steps.MAX_TITLE)],
+                        description="Small and concrete: “Draft the 5 slides”, “Ask Sam for an intro”.")
+
+
+class ToggleForm(FlaskForm):
+    done = RadioField("Done?", choices=[("yes", "Done"), ("no", "Not done")], validators=[InputRequired()])
+
+
+@bp.record_once
+def _setup(state):
+    # The mentor's mentee page (owned elsewhere, access checked there) includes our partial.
+    def steps_for(membership_id: int) -> dict:
+        steps = goal_steps.steps_of(membership_id)
+        done = sum(1 for s in steps if s.done_at is not None)
+        return {"steps": steps, "done": done, "total": len(steps)}
+
+    state.app.jinja_env.globals["goal_steps"] = steps_for
+
+
+def own_step(step_id: int):
+    step = goal_steps.step_of(current_user, step_id)
+    if step is None:
+        abort(404)
+    return step
+
+
+def _page(membership, form, status=200):
+    steps = goal_steps.steps_of(membership.id)
+    return page_or_partial("steps/index.html", "steps/_list.html", membership=membership, program=membership.program,
+                           form=form, steps=steps, done=sum(1 for s in steps if s.done_at is not None),
+                           goal=goal_steps.goal_of(membership.id)), status
+
+
+@bp.route("/programs/<int:program_id>", methods=["GET", "POST"])
+@roles("mentee")
+def index(program_id: int):
+    membership = own_membership(program_id)
+    form = StepForm()
+    if form.validate_on_submit():
+        try:
+            goal_steps.add(membership, current_user, form.title.data)
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_error(form, error)
+        else:
+            if not is_htmx():
+                flash("Step added.", "success")
+                return redirect(url_for(".index", program_id=program_id), code=303)
+            form = StepForm(formdata=None)
+    return _page(membership, form)
+
+
+@bp.route("/<int:step_id>/toggle", methods=["POST"])
+@roles("mentee")
+def toggle(step_id: int):
+    step = own_step(step_id)
+    form = ToggleForm()
+    if form.validate_on_submit():
+        goal_steps.toggle(step, current_user, form.done.data == "yes")
+    membership = own_membership(_program_of(step))
+    if is_htmx():
+        return _page(membership, StepForm(formdata=None))
+    return redirect(url_for(".index", program_id=membership.program_id), code=303)
+
+
+def _program_of(step) -> int:
+    from ..models import Membership
+
+    return db.session.get(Membership, step.membership_id).program_id
+
+
+@bp.route("/<int:step_id>/delete", methods=["POST"])
+@roles("mentee")
+def delete(step_id: int):
+    step = own_step(step_id)
+    program_id = _program_of(step)
+    try:
+        goal_steps.remove(step, current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    if is_htmx():
+        return _page(own_membership(program_id), StepForm(formdata=None))
+    return redirect(url_for(".index", program_id=program_id), code=303)

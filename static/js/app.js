@@ -1,0 +1,46 @@
+// Small progressive enhancements; every page works without this file.
+(function () {
+  "use strict";
+
+  function onReady(fn) {
+    if (document.readyState !== "loading") fn(); else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  function prefillTimeZone(root) {
+    // Pre-fill an empty time-zone picker from the browser, so people rarely have to search.
+    root.querySelectorAll("[data-tz-default]").forEach(function (el) {
+      if (el.value) return;
+      try {
+        var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+        if (zone && Array.prototype.some.call(el.options || [], function (o) { return o.value === zone; })) el.value = zone;
+        else if (zone && el.tagName === "INPUT") el.value = zone;
+      } catch (e) { /* old browser: leave it empty */ }
+    });
+  }
+
+  function selectOnFocus(root) {
+    root.querySelectorAll("input[data-copy]").forEach(function (el) {
+      el.addEventListener("focus", function () { el.select(); });
+    });
+  }
+
+  function enhance(root) { prefillTimeZone(root); selectOnFocus(root); }
+
+  onReady(function () { enhance(document); });
+
+  document.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    var message = button && button.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) event.preventDefault();
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    // An outerHTML swap leaves detail.target detached: work on its replacement (same id) instead.
+    var root = event.detail.target;
+    if (!root.isConnected) root = (root.id && document.getElementById(root.id)) || document.body;
+    enhance(root);
+    // After a swap that replaced a region, move focus to its declared landing spot (maybe the region).
+    var landing = root.matches("[data-focus-after-swap]") ? root : root.querySelector("[data-focus-after-swap]");
+    if (landing) landing.focus();
+  });
+})();

@@ -1,0 +1,181 @@
+"""One suite, two databases: TEST_DATABASE_URL picks PostgreSQL, else a SQLite file.
+
+The schema is created once per run; each test gets a fresh app from the factory and empty tables.
+"""
+import itertools
+import os
+import re
+from functools import lru_cache
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from mentormatch import create_app
+from mentormatch.extensions import db
+from mentormatch.models import Membership, Program, ProgramCoordinator, User
+from mentormatch.security import hash_password
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    return url
+
+
+def app_config(database_url: str, **extra) -> dict:
+    return {
+        "TESTING": True,
+        "ENV_NAME": "test",
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAIL_BACKEND": "locmem",
+        "SERVER_NAME": None,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        **extra,
+    }
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    app = create_app(app_config(database_url))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    return database_url
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(_schema, request):
+    """No app context stays pushed: each request gets its own, as in production (its own `g`,
+    its own database session). Test code that touches the database opens `app.app_context()`."""
+    extra = getattr(request, "param", None) or {}
+    app = create_app(app_config(_schema, **extra))
+    yield app
+    with app.app_context():
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@lru_cache(maxsize=1)
+def password_hash() -> str:
+    # Argon2id is slow by design; hash the shared test password once per run.
+    return hash_password(PASSWORD)
+
+
+_counter = itertools.count(1)
+
+
+def snapshot(obj, *names) -> SimpleNamespace:
+    """Plain values of a row, safe to use after its session is gone."""
+    return SimpleNamespace(**{name: getattr(obj, name) for name in names})
+
+
+@pytest.fixture
+def make_user(app):
+    def make(role: str, name: str | None = None, email: str | None = None) -> SimpleNamespace:
+        n = next(_counter)
+        with app.app_context():
+            user = User(
+                role=role,
+                name=name or f"{role.title()} {n}",
+                email=email or f"{role}{n}@example.org",
+                password_hash=password_hash(),
+            )
+            db.session.add(user)
+            db.session.commit()
+            return snapshot(user, "id", "email", "name", "role")
+
+    return make
+
+
+@pytest.fixture
+def make_program(app):
+    def make(coordinator, name: str = "Program", members=()) -> SimpleNamespace:
+        with app.app_context():
+            program = Program(name=name, description="", offers_rounds=True, offers_micro=True)
+            program.coordinators.append(ProgramCoordinator(user_id=coordinator.id))
+            db.session.add(program)
+            db.session.flush()
+            memberships = {}
+            for member in members:
+                membership = Membership(program_id=program.id, user_id=member.id)
+                db.session.add(membership)
+                db.session.flush()
+                memberships[member.id] = membership.id
+            db.session.commit()
+            result = snapshot(program, "id", "name", "mentor_invite", "mentee_invite")
+            result.memberships = memberships
+            return result
+
+    return make
+
+
+@pytest.fixture
+def world(make_user, make_program):
+    """One user per role who belong together, plus a stranger of each role in another program."""
+
+    class World:
+        pass
+
+    w = World()
+    w.coordinator = make_user("coordinator", "Cora Coordinator")
+    w.mentor = make_user("mentor", "Milo Mentor")
+    w.mentee = make_user("mentee", "Mira Mentee")
+    w.program = make_program(w.coordinator, "Main program", [w.mentor, w.mentee])
+    w.other_coordinator = make_user("coordinator", "Otto Outsider")
+    w.other_mentor = make_user("mentor", "Olga Outsider")
+    w.other_mentee = make_user("mentee", "Oren Outsider")
+    w.other_program = make_program(w.other_coordinator, "Other program", [w.other_mentor, w.other_mentee])
+    return w
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+def post_form(client, url: str, data: dict, *, page: str | None = None, **kwargs):
+    """Post like a browser: fetch the page that holds the form, take its CSRF token, submit."""
+    html = client.get(page or url).get_data(as_text=True)
+    return client.post(url, data={"csrf_token": csrf_from(html), **data}, **kwargs)
+
+
+def login(client, user, password: str = PASSWORD):
+    response = post_form(client, "/auth/login", {"email": user.email, "password": password})
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    return response
+
+
+@pytest.fixture
+def login_as(client):
+    def do(user):
+        login(client, user)
+        return client
+
+    return do

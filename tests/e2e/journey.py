@@ -1,0 +1,29 @@
+"""Shared set-up for the journeys: the demo program (a populated program) and small page checks."""
+from mentormatch.demo import DEMO_PASSWORD, PROGRAM_NAME, seed_demo
+from mentormatch.extensions import db
+from mentormatch.models import Program, User
+
+
+def seed(app) -> dict:
+    """Seed the demo program; return its id and invite links."""
+    with app.app_context():
+        seed_demo()
+        program = db.session.scalar(db.select(Program).where(Program.name == PROGRAM_NAME))
+        return {"id": program.id, "mentee_invite": program.mentee_invite, "mentor_invite": program.mentor_invite}
+
+
+def email_of(app, name: str) -> str:
+    with app.app_context():
+        return db.session.scalar(db.select(User.email).where(User.name == name))
+
+
+def focus_of(page) -> str:
+    """What has keyboard focus, described for an assertion message ('BODY' means focus was lost)."""
+    return page.evaluate("""() => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return 'BODY';
+        return el.tagName + (el.id ? '#' + el.id : '') + (el.name ? '[name=' + el.name + ']' : '');
+    }""")
+
+
+__all__ = ["DEMO_PASSWORD", "seed", "email_of", "focus_of"]

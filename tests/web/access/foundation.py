@@ -1,0 +1,38 @@
+from .cases import Case
+
+CASES = {
+    "public.index": Case(url=lambda w: "/"),
+    "public.healthz": Case(url=lambda w: "/healthz"),
+    "public.join": Case(url=lambda w: f"/join/{w.program.mentee_invite}"),
+    "auth.signup": Case(url=lambda w: "/auth/signup"),
+    "auth.login": Case(url=lambda w: "/auth/login"),
+    "auth.logout": Case(url=lambda w: "/auth/logout", method="POST"),
+    "auth.accept_coordinator_invite": Case(url=lambda w: "/auth/coordinator-invite/not-a-token", ok=(404,)),
+    "auth.change_password": Case(
+        url=lambda w: "/auth/password", roles=("mentee", "mentor", "coordinator"), owner=lambda w: w.mentee
+    ),
+    "coordinator.home": Case(url=lambda w: "/coordinator/", roles=("coordinator",), owner=lambda w: w.coordinator),
+    "coordinator.new_program": Case(
+        url=lambda w: "/coordinator/programs/new", roles=("coordinator",), owner=lambda w: w.coordinator
+    ),
+    "coordinator.program": Case(
+        url=lambda w: f"/coordinator/programs/{w.program.id}", roles=("coordinator",),
+        owner=lambda w: w.coordinator, stranger=lambda w: w.other_coordinator,
+    ),
+    "coordinator.edit_program": Case(
+        url=lambda w: f"/coordinator/programs/{w.program.id}/edit", roles=("coordinator",),
+        owner=lambda w: w.coordinator, stranger=lambda w: w.other_coordinator,
+    ),
+    "coordinator.invite_coordinator": Case(
+        url=lambda w: f"/coordinator/programs/{w.program.id}/coordinators", method="POST",
+        roles=("coordinator",), owner=lambda w: w.coordinator, stranger=lambda w: w.other_coordinator,
+        data=lambda w: {"email": "new.coordinator@example.org"},
+    ),
+    "mentee.home": Case(url=lambda w: "/mentee/", roles=("mentee",), owner=lambda w: w.mentee),
+    "mentor.home": Case(url=lambda w: "/mentor/", roles=("mentor",), owner=lambda w: w.mentor),
+}
+
+CASES |= {
+    "auth.request_reset": Case(url=lambda w: "/auth/reset"),
+    "auth.reset_password": Case(url=lambda w: "/auth/reset/not-a-valid-token", ok=(404,)),
+}

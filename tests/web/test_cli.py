@@ -1,0 +1,51 @@
+"""The flask commands."""
+from mentormatch import demo
+from mentormatch.extensions import db
+from mentormatch.models import Membership, Program, User
+from mentormatch.security import verify_password
+
+
+def test_create_coordinator(app):
+    result = app.test_cli_runner().invoke(
+        args=["create-coordinator", "--email", "Boss@Example.org", "--name", "Boss", "--password", "a fine passphrase"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == "boss@example.org"))
+        assert user.role == "coordinator" and verify_password(user.password_hash, "a fine passphrase")
+
+
+def test_create_coordinator_refuses_a_weak_password_and_saves_nothing(app):
+    result = app.test_cli_runner().invoke(
+        args=["create-coordinator", "--email", "b@example.org", "--name", "B", "--password", "password"])
+    assert result.exit_code != 0 and "most common" in result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
+def test_seed_demo_is_idempotent_and_prints_accounts(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "Demo data loaded." in first.output and demo.DEMO_PASSWORD in first.output
+    with app.app_context():
+        counts = (db.session.scalar(db.select(db.func.count(User.id))),
+                  db.session.scalar(db.select(db.func.count(Program.id))),
+                  db.session.scalar(db.select(db.func.count(Membership.id))))
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0 and "already present" in second.output
+    with app.app_context():
+        assert counts == (db.session.scalar(db.select(db.func.count(User.id))),
+                          db.session.scalar(db.select(db.func.count(Program.id))),
+                          db.session.scalar(db.select(db.func.count(Membership.id))))
+    assert counts[1] == 1 and counts[0] > 10
+    for role, email, _ in demo.demo_accounts():
+        assert email in second.output
+
+
+def test_demo_coordinator_can_log_in(app, client):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    from tests.conftest import login
+    from types import SimpleNamespace
+
+    login(client, SimpleNamespace(email=demo.COORDINATOR[0]), demo.DEMO_PASSWORD)
+    assert demo.PROGRAM_NAME in client.get("/coordinator/").get_data(as_text=True)
