@@ -81,11 +81,11 @@ def directory_page(program_id: int):
     form.topic.choices = [("", "Any topic")] + sorted(((str(k), v) for k, v in topics.items()), key=lambda c: c[1].lower())
     form.group.choices = [("", "Any group")] + sorted(((str(k), v) for k, v in groups.items()), key=lambda c: c[1].lower())
     form.language.choices = [("", "Any language")] + list(LANGUAGES)
-    cards = directory.search(membership, q=(form.q.data or "")[:100], topic=_int_or_none(form.topic.data),
-                             language=form.language.data or "", group=_int_or_none(form.group.data),
-                             sort=form.sort.data if form.sort.data in directory.SORTS else "recommended")
     # The best DIRECTORY_PAGE first: a page of 300 cards is slow to send and to read.
     shown = max(DIRECTORY_PAGE, _int_or_none(request.args.get("show")) or DIRECTORY_PAGE)
+    cards = directory.search(membership, q=(form.q.data or "")[:100], topic=_int_or_none(form.topic.data),
+                             language=form.language.data or "", group=_int_or_none(form.group.data),
+                             sort=form.sort.data if form.sort.data in directory.SORTS else "recommended", shown=shown)
     more_args = {k: v for k, v in request.args.items() if k != "show"} | {"show": shown + DIRECTORY_PAGE}
     return page_or_partial("requests/directory.html", "requests/_directory_results.html", program=program,
                            form=form, cards=cards, shown=shown, more_args=more_args,

@@ -31,11 +31,11 @@ class Card:
     topics: list[str]
     groups: list[str]
     left: int                      # micro-requests left this month
-    stats: MentorStats
     score: int | None = None
     why: str = ""
     asked: bool = False            # this mentee already has an open request with them
     components: dict = field(default_factory=dict)
+    stats: MentorStats | None = None  # filled for the cards on the page only
 
 
 def _offset(zone: str) -> float:
@@ -87,8 +87,11 @@ def terms_of(program_id: int) -> tuple[dict[int, str], dict[int, str]]:
 
 
 def search(mentee: Membership, *, q: str = "", topic: int | None = None, language: str = "", group: int | None = None,
-           sort: str = "recommended") -> list[Card]:
-    """Available mentors with capacity left this month, filtered, best first."""
+           sort: str = "recommended", shown: int | None = None) -> list[Card]:
+    """Available mentors with capacity left this month, filtered, best first.
+
+    Only the first `shown` cards get their answer statistics: the page shows no more, and the
+    statistics read every request the mentors ever had."""
     program_id = mentee.program_id
     topics, groups = terms_of(program_id)
     today = clock.today()
@@ -123,19 +126,21 @@ def search(mentee: Membership, *, q: str = "", topic: int | None = None, languag
         if needle and needle not in haystack:
             continue
         out.append(Card(membership=membership, profile=profile, name=name, topics=_names(profile.topics, topics),
-                        groups=_names(profile.groups, groups), left=left, stats=None))
+                        groups=_names(profile.groups, groups), left=left))
 
-    stats = mentor_stats([c.membership.id for c in out])
     asked = set(db.session.scalars(db.select(MicroRequest.mentor_membership_id).where(
         MicroRequest.mentee_membership_id == mentee.id, MicroRequest.state.in_(("open", "info_requested")))))
     goal = db.session.scalar(db.select(GoalForm).where(GoalForm.membership_id == mentee.id))
     scores = recommend(goal, [c.profile for c in out], topics, groups) if goal is not None else {}
     for card in out:
-        card.stats = stats[card.membership.id]
         card.asked = card.membership.id in asked
         if card.membership.id in scores:
             card.score, card.why = scores[card.membership.id]
     if sort == "recommended" and scores:
         # Eligible mentors by score; the rest (e.g. no shared language) after them, by name.
         out.sort(key=lambda c: (c.score is None, -(c.score or 0), c.name))
+    page = out[:shown] if shown is not None else out
+    stats = mentor_stats([c.membership.id for c in page])
+    for card in page:
+        card.stats = stats[card.membership.id]
     return out

@@ -238,15 +238,23 @@ def start_scheduler(app: Flask) -> threading.Thread | None:
     def loop():
         while True:
             time.sleep(interval)
-            with app.app_context():
-                try:
-                    app.logger.info("reminders: %s", run().summary())
-                except Exception:  # noqa: BLE001 - keep the thread alive; the next tick retries
-                    db.session.rollback()
-                    app.logger.exception("reminder run failed")
-                finally:
-                    db.session.remove()
+            tick(app)
 
     thread = threading.Thread(target=loop, name="mentormatch-reminders", daemon=True)
     thread.start()
     return thread
+
+
+def tick(app: Flask) -> str | None:
+    """One scheduled pass: its summary, or None when it failed (logged; the next tick retries)."""
+    with app.app_context():
+        try:
+            summary = run().summary()
+            app.logger.info("reminders: %s", summary)
+            return summary
+        except Exception:  # noqa: BLE001 - the thread must outlive one bad pass
+            db.session.rollback()
+            app.logger.exception("reminder run failed")
+            return None
+        finally:
+            db.session.remove()

@@ -113,6 +113,15 @@ def test_pages_have_no_inline_script(client, world):
         assert "<script>" not in html and " style=" not in html and "onclick=" not in html
 
 
+def test_every_page_links_a_favicon_that_is_served(client):
+    import re
+
+    html = client.get("/auth/login").get_data(as_text=True)
+    href = re.search(r'<link rel="icon" href="([^"]+)"', html).group(1)
+    with client.get(href) as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data
+
+
 def test_htmx_requests_carry_csrf_token_header_on_body(client, world):
     login(client, world.coordinator)
     html = client.get("/coordinator/").get_data(as_text=True)

@@ -150,3 +150,20 @@ def test_the_remind_command_runs_from_cron(app, world, frozen, smtp_server):
 def test_the_scheduler_starts_only_when_an_interval_is_set(app):
     app.config["TESTING"] = False
     assert reminders.start_scheduler(app) is None  # REMINDER_INTERVAL_MINUTES unset
+
+
+@SMTP
+def test_a_scheduler_tick_sends_due_reminders_and_survives_a_failed_pass(app, world, frozen, smtp_server, monkeypatch):
+    add_profile(app, mid(world, world.mentor))
+    rid = send_request(app, world.mentee, world.program.id, mid(world, world.mentor))
+    clock.advance(days=3)
+
+    def broken():
+        raise RuntimeError("database went away")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(reminders, "run", broken)
+        assert reminders.tick(app) is None       # logged, not raised: the thread lives on
+    assert reminders.tick(app).startswith("1 reminder(s), 0 expired, 0 mentor(s) marked unavailable")
+    assert any("Reminder" in m["subject"] for m in smtp_server.wait_for(2))
+    assert request_state(app, rid) == "open"
