@@ -15,6 +15,7 @@ from mentormatch import create_app
 from mentormatch.extensions import db
 from mentormatch.models import Membership, Program, ProgramCoordinator, User
 from mentormatch.security import hash_password
+from tests.smtp import _smtp_controller, smtp_server  # noqa: F401 (fixtures, defined once for the session)
 
 PASSWORD = "correct horse battery"
 

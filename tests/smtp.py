@@ -1,7 +1,7 @@
 """A real local SMTP server for tests (aiosmtpd), so mail goes through Flask-Mailman's SMTP
 backend exactly as in production.
 
-    from tests.smtp import SMTP_CONFIG, smtp_server  # noqa: F401 (the fixture)
+    from tests.smtp import SMTP_CONFIG  # the smtp_server fixture comes from conftest
 
     @pytest.mark.parametrize("app", [SMTP_CONFIG], indirect=True)
     def test_x(app, smtp_server): ...; smtp_server.wait_for(1); smtp_server.messages
@@ -40,7 +40,8 @@ class Inbox:
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
             self.messages.append({"to": list(envelope.rcpt_tos), "subject": str(message["subject"]),
-                                  "body": message.get_body(("plain",)).get_content()})
+                                  "body": message.get_body(("plain",)).get_content(),
+                                  "peer": tuple(session.peer)})  # one per SMTP connection
         return "250 Message accepted for delivery"
 
     def clear(self) -> None:

@@ -587,20 +587,22 @@ def _notify_pairs(round_: Round, pairs: list[tuple[int, int]]) -> None:
     mentor_users = {mid: user for mid, user in db.session.execute(
         db.select(Membership.id, User).join(User, User.id == Membership.user_id)
         .where(Membership.id.in_(list(by_mentor))))}
+    messages = []
     for m, mentees in by_mentor.items():
         names = "\n".join(f"- {people[e][0]}" for e in mentees)
         # One set of answer links per proposed mentee: each link is bound to this mentor and that pairing.
         blocks = [(people[e][0], links_block(mentor_users[m], "pairing", pairing_ids[(e, m)]))
                   for e in mentees if (e, m) in pairing_ids and m in mentor_users]
         links = "".join(f"\n{name}:{block}" for name, block in blocks if block)
-        notify.send(people[m][1], f"New mentee proposal in {program.name}",
-                    f"Hello {people[m][0]},\n\n{program.name} proposes you as mentor to:\n{names}\n\n"
-                    "Log in to MentorMatch to accept or decline each proposal.\n" + links)
+        messages.append((people[m][1], f"New mentee proposal in {program.name}",
+                         f"Hello {people[m][0]},\n\n{program.name} proposes you as mentor to:\n{names}\n\n"
+                         "Log in to MentorMatch to accept or decline each proposal.\n" + links))
     for e, mentors in by_mentee.items():
         names = ", ".join(people[m][0] for m in mentors)
-        notify.send(people[e][1], f"You have a proposed mentor in {program.name}",
-                    f"Hello {people[e][0]},\n\n{program.name} proposes {names} as your mentor. "
-                    "We will let you know when they accept.\n")
+        messages.append((people[e][1], f"You have a proposed mentor in {program.name}",
+                         f"Hello {people[e][0]},\n\n{program.name} proposes {names} as your mentor. "
+                         "We will let you know when they accept.\n"))
+    notify.send_many(messages)
 
 
 def close_round(round_: Round, actor: User) -> None:

@@ -6,7 +6,7 @@ from mentormatch.extensions import db
 from mentormatch.models import Event, MentorProfile
 from mentormatch.services import reminders
 from tests.conftest import login
-from tests.smtp import SMTP_CONFIG, _smtp_controller, smtp_server  # noqa: F401 (fixtures)
+from tests.smtp import SMTP_CONFIG
 from tests.web.test_lifecycle_data import (add_mentor, add_pairing, add_profile, frozen, mid,  # noqa: F401
                                            open_count, pairing_state, request_state, send_request)
 
