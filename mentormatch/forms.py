@@ -2,7 +2,9 @@
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
+from .extensions import db
 from .security import MAX_PASSWORD
+from .services import ServiceError
 
 
 def email_field(label: str = "Email") -> EmailField:
@@ -29,3 +31,26 @@ def apply_service_error(form, error) -> None:
         field.errors = list(field.errors) + [error.message]
     else:
         form.form_errors.append(error.message)
+
+
+class Outcome:
+    """What `submit` did: truthy when the action ran; `value` is what it returned."""
+
+    def __init__(self, ok: bool, value=None):
+        self.ok, self.value = ok, value
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def submit(form, action) -> Outcome:
+    """Validate the form, then run the service action. A ServiceError rolls the session back and
+    lands next to the field it names, so the page re-renders with everything the user typed."""
+    if not form.validate_on_submit():
+        return Outcome(False)
+    try:
+        return Outcome(True, action())
+    except ServiceError as error:
+        db.session.rollback()
+        apply_service_error(form, error)
+        return Outcome(False)

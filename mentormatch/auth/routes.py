@@ -4,9 +4,9 @@ from flask_login import current_user, login_user, logout_user
 from ..access import logged_in, public
 from ..extensions import db, limiter, login_manager
 from ..models import User
-from ..forms import apply_service_error
+from ..forms import submit
 from ..security import is_safe_next
-from ..services import ServiceError, accounts, programs
+from ..services import accounts, programs
 from .forms import (ChangePasswordForm, CoordinatorInviteAcceptForm, LoginForm, ResetPasswordForm, ResetRequestForm,
                     SignupForm)
 
@@ -30,20 +30,13 @@ def signup():
     invited = programs.program_for_invite(form.invite.data) if form.invite.data else None
     if invited and request.method == "GET":
         form.role.data = invited[1]
-    if form.validate_on_submit():
-        try:
-            role = invited[1] if invited else form.role.data
-            user = accounts.create_user(email=form.email.data, name=form.name.data, password=form.password.data, role=role, commit=False)
-            if invited:
-                programs.join(user, invited[0], role, commit=False)
-            db.session.commit()
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            _start_session(user)
-            flash(f"Welcome, {user.name}!" + (f" You joined {invited[0].name}." if invited else ""), "success")
-            return redirect(_home_for(user), code=303)
+    if done := submit(form, lambda: accounts.sign_up(email=form.email.data, name=form.name.data, password=form.password.data,
+                                                     role=invited[1] if invited else form.role.data,
+                                                     program=invited[0] if invited else None)):
+        user = done.value
+        _start_session(user)
+        flash(f"Welcome, {user.name}!" + (f" You joined {invited[0].name}." if invited else ""), "success")
+        return redirect(_home_for(user), code=303)
     return render_template("auth/signup.html", form=form, invited=invited)
 
 
@@ -76,16 +69,10 @@ def logout():
 @logged_in
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            accounts.change_password(current_user, form.current_password.data, form.new_password.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            _start_session(current_user._get_current_object())
-            flash("Password changed. Other sessions are signed out.", "success")
-            return redirect(_home_for(current_user), code=303)
+    if submit(form, lambda: accounts.change_password(current_user, form.current_password.data, form.new_password.data)):
+        _start_session(current_user._get_current_object())
+        flash("Password changed. Other sessions are signed out.", "success")
+        return redirect(_home_for(current_user), code=303)
     return render_template("auth/password.html", form=form)
 
 
@@ -110,16 +97,10 @@ def reset_password(token: str):
                                message="This link was used already, has expired, or is incomplete. "
                                        "Ask for a new one from the login page."), 404
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            accounts.set_password(user, form.password.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            _start_session(user)
-            flash("Your password is set. Welcome!", "success")
-            return redirect(_home_for(user), code=303)
+    if submit(form, lambda: accounts.set_password(user, form.password.data)):
+        _start_session(user)
+        flash("Your password is set. Welcome!", "success")
+        return redirect(_home_for(user), code=303)
     return render_template("auth/reset_password.html", form=form, user=user)
 
 
@@ -131,16 +112,11 @@ def accept_coordinator_invite(token: str):
         return render_template("error.html", code=404, title="Invitation not found",
                                message="This invitation was used already or does not exist."), 404
     form = CoordinatorInviteAcceptForm()
-    if form.validate_on_submit():
-        try:
-            user = programs.accept_coordinator_invitation(invitation, name=form.name.data, password=form.password.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            _start_session(user)
-            flash("Welcome! Your coordinator account is ready.", "success")
-            return redirect(url_for("coordinator.home"), code=303)
+    if done := submit(form, lambda: programs.accept_coordinator_invitation(invitation, name=form.name.data, password=form.password.data)):
+        user = done.value
+        _start_session(user)
+        flash("Welcome! Your coordinator account is ready.", "success")
+        return redirect(url_for("coordinator.home"), code=303)
     return render_template("auth/coordinator_invite.html", form=form, invitation=invitation)
 
 

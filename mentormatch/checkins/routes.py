@@ -6,9 +6,8 @@ from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from ..access import coordinated_program, roles
-from ..extensions import db
-from ..forms import apply_service_error
-from ..services import ServiceError, checkins
+from ..forms import submit
+from ..services import checkins
 
 bp = Blueprint("checkins", __name__)
 
@@ -41,15 +40,10 @@ def own_checkin(checkin_id: int):
 def answer(checkin_id: int):
     checkin = own_checkin(checkin_id)
     form = CheckInForm()
-    if checkin.answered_at is None and form.validate_on_submit():
-        try:
-            checkins.answer(checkin, current_user, form.score.data, form.comment.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            flash("Thank you. Your coordinator reads every check-in.", "success")
-            return redirect(url_for("mentor.home" if current_user.role == "mentor" else "mentee.home"), code=303)
+    if checkin.answered_at is None and submit(form, lambda: checkins.answer(checkin, current_user, form.score.data,
+                                                                              form.comment.data)):
+        flash("Thank you. Your coordinator reads every check-in.", "success")
+        return redirect(url_for("mentor.home" if current_user.role == "mentor" else "mentee.home"), code=303)
     pairing = checkin.pairing
     other = pairing.mentor if checkin.membership_id == pairing.mentee_membership_id else pairing.mentee
     return render_template("checkins/answer.html", checkin=checkin, form=form, other=other)

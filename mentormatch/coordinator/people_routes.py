@@ -8,7 +8,7 @@ from wtforms import RadioField, SelectField, StringField
 
 from ..access import coordinated_program, program_membership, roles
 from ..extensions import db
-from ..forms import apply_service_error
+from ..forms import submit
 from ..services import ServiceError, people
 from .routes import bp
 
@@ -61,15 +61,10 @@ def person(program_id: int, membership_id: int):
 def topics(program_id: int):
     program = coordinated_program(program_id)
     form = TermForm()
-    if form.validate_on_submit():
-        try:
-            term = people.add_term(program, form.kind.data, form.name.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            flash(f"“{term.name}” added.", "success")
-            return redirect(url_for(".topics", program_id=program.id), code=303)
+    if done := submit(form, lambda: people.add_term(program, form.kind.data, form.name.data)):
+        term = done.value
+        flash(f"“{term.name}” added.", "success")
+        return redirect(url_for(".topics", program_id=program.id), code=303)
     return _topics_page(program, form)
 
 

@@ -2,9 +2,8 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..access import coordinated_program, roles
-from ..extensions import db
-from ..forms import apply_service_error
-from ..services import ServiceError, programs
+from ..forms import submit
+from ..services import programs
 from .forms import InviteCoordinatorForm, ProgramForm
 
 bp = Blueprint("coordinator", __name__)
@@ -20,15 +19,10 @@ def home():
 @roles("coordinator")
 def new_program():
     form = ProgramForm()
-    if form.validate_on_submit():
-        try:
-            program = programs.create_program(current_user, **_program_fields(form))
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            flash(f"Program “{program.name}” created. Share the invite links below.", "success")
-            return redirect(url_for(".program", program_id=program.id), code=303)
+    if done := submit(form, lambda: programs.create_program(current_user, **_program_fields(form))):
+        program = done.value
+        flash(f"Program “{program.name}” created. Share the invite links below.", "success")
+        return redirect(url_for(".program", program_id=program.id), code=303)
     return render_template("coordinator/program_form.html", form=form, program=None)
 
 
@@ -51,15 +45,9 @@ def program(program_id: int):
 def edit_program(program_id: int):
     program = coordinated_program(program_id)
     form = ProgramForm(obj=program)
-    if form.validate_on_submit():
-        try:
-            programs.update_program(program, **_program_fields(form))
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            flash("Program saved.", "success")
-            return redirect(url_for(".program", program_id=program.id), code=303)
+    if submit(form, lambda: programs.update_program(program, **_program_fields(form))):
+        flash("Program saved.", "success")
+        return redirect(url_for(".program", program_id=program.id), code=303)
     return render_template("coordinator/program_form.html", form=form, program=program)
 
 

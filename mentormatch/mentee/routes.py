@@ -3,7 +3,7 @@ from flask_login import current_user
 
 from ..access import own_membership, roles
 from ..extensions import db
-from ..forms import apply_service_error
+from ..forms import apply_service_error, submit
 from ..services import ServiceError, micro_requests, people
 from .forms import FollowUpForm, GoalForm, ThanksForm
 from .picker import apply_op, apply_problems, picker, picker_endpoint
@@ -88,16 +88,10 @@ def add_followup(pairing_id: int, kind: str):
     found = people.mentee_pairing(current_user, pairing_id) or abort(404)
     followup_form, thanks_form = FollowUpForm(prefix="followup"), ThanksForm(prefix="thanks")
     form = followup_form if kind == "followup" else thanks_form
-    if form.validate_on_submit():
-        try:
-            micro_requests.add_followup(current_user, pairing=found, kind=kind, body=form.body.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            flash("Follow-up logged: your mentor will see it." if kind == "followup"
-                  else "Thank-you sent. It makes a mentor's week.", "success")
-            return redirect(url_for(".pairing", pairing_id=found.id), code=303)
+    if submit(form, lambda: micro_requests.add_followup(current_user, pairing=found, kind=kind, body=form.body.data)):
+        flash("Follow-up logged: your mentor will see it." if kind == "followup"
+              else "Thank-you sent. It makes a mentor's week.", "success")
+        return redirect(url_for(".pairing", pairing_id=found.id), code=303)
     return _pairing_page(found, followup_form, thanks_form)
 
 

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ..access import own_membership, roles
 from ..extensions import db
-from ..forms import apply_service_error
+from ..forms import apply_service_error, submit
 from ..htmx import is_htmx, page_or_partial
 from ..mentee.picker import apply_op, apply_problems, picker, picker_endpoint
 from ..services import ServiceError, people
@@ -98,16 +98,11 @@ def save_note(program_id: int, mentee_id: int):
     pairing = people.current_pairing(membership, mentee_id) or abort(404)
     form = NoteForm()
     note = None
-    if form.validate_on_submit():
-        try:
-            note = people.save_note(membership, pairing, form.body.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            if not is_htmx():
-                flash("Notes saved. Only you can read them.", "success")
-                return redirect(url_for(".mentee", program_id=program_id, mentee_id=mentee_id), code=303)
+    if done := submit(form, lambda: people.save_note(membership, pairing, form.body.data)):
+        note = done.value
+        if not is_htmx():
+            flash("Notes saved. Only you can read them.", "success")
+            return redirect(url_for(".mentee", program_id=program_id, mentee_id=mentee_id), code=303)
     if is_htmx():
         return page_or_partial("mentor/_note.html", "mentor/_note.html", form=form, note=note, pairing=pairing,
                                saved_now=note is not None)

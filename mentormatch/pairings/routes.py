@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from ..access import public, roles
 from ..extensions import db
-from ..forms import apply_service_error
+from ..forms import apply_service_error, submit
 from ..htmx import is_htmx, page_or_partial, redirect_htmx_aware
 from ..models import Membership, Pairing
 from ..services import ServiceError, email_actions, fairness, health, lifecycle
@@ -65,16 +65,10 @@ def accept(pairing_id: int):
 def decline(pairing_id: int):
     pairing = mentor_pairing(pairing_id)
     form = DeclineForm()
-    if form.validate_on_submit():
-        try:
-            lifecycle.decline(pairing, current_user, form.reason.data, form.note.data, **form.pause_values())
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            paused = " You are paused: no new requests or proposals until you switch back on." if form.pause.data else ""
-            return _after_answer(f"You declined {pairing.mentee.user.name}. The coordinator will find them "
-                                 f"someone else.{paused}")
+    if submit(form, lambda: lifecycle.decline(pairing, current_user, form.reason.data, form.note.data, **form.pause_values())):
+        paused = " You are paused: no new requests or proposals until you switch back on." if form.pause.data else ""
+        return _after_answer(f"You declined {pairing.mentee.user.name}. The coordinator will find them "
+                             f"someone else.{paused}")
     return render_template("pairings/decline.html", form=form, pairing=pairing)
 
 
@@ -84,15 +78,9 @@ def ask_info(pairing_id: int):
     """The third answer: one question to the mentee before deciding."""
     pairing = mentor_pairing(pairing_id)
     form = InfoQuestionForm()
-    if form.validate_on_submit():
-        try:
-            lifecycle.ask_info(pairing, current_user, form.question.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            return _after_answer(f"Question sent to {pairing.mentee.user.name}. The proposal comes back here "
-                                 "with their answer; no reminders until then.")
+    if submit(form, lambda: lifecycle.ask_info(pairing, current_user, form.question.data)):
+        return _after_answer(f"Question sent to {pairing.mentee.user.name}. The proposal comes back here "
+                             "with their answer; no reminders until then.")
     return render_template("pairings/ask_info.html", form=form, pairing=pairing)
 
 
@@ -102,15 +90,9 @@ def info(pairing_id: int):
     """The mentee reads the mentor's question and answers it."""
     pairing = mentee_pairing(pairing_id)
     form = InfoAnswerForm()
-    if form.validate_on_submit():
-        try:
-            lifecycle.answer_info(pairing, current_user, form.answer.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            flash(f"Answer sent. {pairing.mentor.user.name} will now accept or decline.", "success")
-            return redirect(url_for("mentee.home"), code=303)
+    if submit(form, lambda: lifecycle.answer_info(pairing, current_user, form.answer.data)):
+        flash(f"Answer sent. {pairing.mentor.user.name} will now accept or decline.", "success")
+        return redirect(url_for("mentee.home"), code=303)
     return render_template("pairings/info.html", form=form, pairing=pairing)
 
 
@@ -119,15 +101,9 @@ def info(pairing_id: int):
 def report(pairing_id: int):
     pairing = mentee_pairing(pairing_id)
     form = ReportForm()
-    if form.validate_on_submit():
-        try:
-            health.report_mentor(current_user, form.note.data, pairing=pairing)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            flash("Thank you. Your coordinator will look into it.", "success")
-            return redirect(url_for("mentee.home"), code=303)
+    if submit(form, lambda: health.report_mentor(current_user, form.note.data, pairing=pairing)):
+        flash("Thank you. Your coordinator will look into it.", "success")
+        return redirect(url_for("mentee.home"), code=303)
     return render_template("pairings/report.html", form=form, who=pairing.mentor.user.name,
                            back=url_for("mentee.home"))
 

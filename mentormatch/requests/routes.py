@@ -4,8 +4,8 @@ from flask_login import current_user
 
 from ..access import own_membership, roles
 from ..extensions import db
-from ..forms import apply_service_error
-from ..htmx import is_htmx, page_or_partial, redirect_htmx_aware
+from ..forms import submit
+from ..htmx import page_or_partial, redirect_htmx_aware
 from ..models import Membership, MicroRequest, Program, User
 from ..pairings.forms import DeclineForm, FollowUpForm, InfoAnswerForm, InfoQuestionForm, ReportForm
 from ..services import ServiceError, directory, health, lifecycle, micro_requests
@@ -108,16 +108,11 @@ def new(program_id: int, mentor_id: int):
     program, membership = micro_program(program_id)
     mentor = program_mentor(program, mentor_id)
     form = RequestForm()
-    if form.validate_on_submit():
-        try:
-            req = micro_requests.send(current_user, program, mentor, {
-                "kind": form.kind.data, "question": form.question.data, "context": form.context.data})
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            flash(f"Sent to {mentor.user.name}. You will hear back by email.", "success")
-            return redirect(url_for(".show", request_id=req.id), code=303)
+    if done := submit(form, lambda: micro_requests.send(current_user, program, mentor, {
+            "kind": form.kind.data, "question": form.question.data, "context": form.context.data})):
+        req = done.value
+        flash(f"Sent to {mentor.user.name}. You will hear back by email.", "success")
+        return redirect(url_for(".show", request_id=req.id), code=303)
     return render_template("requests/new.html", form=form, program=program, mentor=mentor,
                            open_count=micro_requests.open_count(membership.id))
 
@@ -150,15 +145,9 @@ def decline(request_id: int):
     form = DeclineForm()
     form.note.label.text = "A word for the mentee (optional)"
     form.note.description = "They can ask someone else either way."
-    if form.validate_on_submit():
-        try:
-            micro_requests.decline(req, current_user, form.reason.data, form.note.data, **form.pause_values())
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            flash(f"Declined. {req.mentee.user.name} can ask someone else.", "success")
-            return redirect_htmx_aware(url_for(".inbox"))
+    if submit(form, lambda: micro_requests.decline(req, current_user, form.reason.data, form.note.data, **form.pause_values())):
+        flash(f"Declined. {req.mentee.user.name} can ask someone else.", "success")
+        return redirect_htmx_aware(url_for(".inbox"))
     return render_template("requests/decline.html", form=form, req=req)
 
 
@@ -167,15 +156,9 @@ def decline(request_id: int):
 def ask_info(request_id: int):
     req = mentor_request(request_id)
     form = InfoQuestionForm()
-    if form.validate_on_submit():
-        try:
-            micro_requests.ask_info(req, current_user, form.question.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            flash(f"Question sent to {req.mentee.user.name}. The request comes back with their answer.", "success")
-            return redirect_htmx_aware(url_for(".show", request_id=req.id))
+    if submit(form, lambda: micro_requests.ask_info(req, current_user, form.question.data)):
+        flash(f"Question sent to {req.mentee.user.name}. The request comes back with their answer.", "success")
+        return redirect_htmx_aware(url_for(".show", request_id=req.id))
     return render_template("requests/ask_info.html", form=form, req=req)
 
 
@@ -184,15 +167,9 @@ def ask_info(request_id: int):
 def answer_info(request_id: int):
     req = mentee_request(request_id)
     form = InfoAnswerForm()
-    if form.validate_on_submit():
-        try:
-            micro_requests.answer_info(req, current_user, form.answer.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            flash(f"Answer sent to {req.mentor.user.name}.", "success")
-            return redirect(url_for(".show", request_id=req.id), code=303)
+    if submit(form, lambda: micro_requests.answer_info(req, current_user, form.answer.data)):
+        flash(f"Answer sent to {req.mentor.user.name}.", "success")
+        return redirect(url_for(".show", request_id=req.id), code=303)
     return render_template("requests/answer_info.html", form=form, req=req)
 
 
@@ -201,16 +178,10 @@ def answer_info(request_id: int):
 def edit(request_id: int):
     req = mentee_request(request_id)
     form = RequestForm(obj=req)
-    if form.validate_on_submit():
-        try:
-            micro_requests.edit(req, current_user, {
-                "kind": form.kind.data, "question": form.question.data, "context": form.context.data})
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            flash(f"Saved. {req.mentor.user.name} sees the new version.", "success")
-            return redirect(url_for(".show", request_id=req.id), code=303)
+    if submit(form, lambda: micro_requests.edit(req, current_user, {
+            "kind": form.kind.data, "question": form.question.data, "context": form.context.data})):
+        flash(f"Saved. {req.mentor.user.name} sees the new version.", "success")
+        return redirect(url_for(".show", request_id=req.id), code=303)
     return render_template("requests/edit.html", form=form, req=req)
 
 
@@ -226,15 +197,9 @@ def undo_cancel(request_id: int):
 def report(request_id: int):
     req = mentee_request(request_id)
     form = ReportForm()
-    if form.validate_on_submit():
-        try:
-            health.report_mentor(current_user, form.note.data, request=req)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            flash("Thank you. Your coordinator will look into it.", "success")
-            return redirect(url_for(".show", request_id=req.id), code=303)
+    if submit(form, lambda: health.report_mentor(current_user, form.note.data, request=req)):
+        flash("Thank you. Your coordinator will look into it.", "success")
+        return redirect(url_for(".show", request_id=req.id), code=303)
     return render_template("pairings/report.html", form=form, who=req.mentor.user.name,
                            back=url_for(".show", request_id=req.id))
 
@@ -281,14 +246,8 @@ def _act(action, req: MicroRequest, message: str):
 def followup(request_id: int):
     req = mentee_request(request_id)
     form = FollowUpForm()
-    if form.validate_on_submit():
-        try:
-            micro_requests.add_followup(current_user, request=req, kind=form.kind.data, body=form.body.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            flash(f"Sent to {req.mentor.user.name}. Thank you for closing the loop.", "success")
-            return redirect(url_for(".show", request_id=req.id), code=303)
+    if submit(form, lambda: micro_requests.add_followup(current_user, request=req, kind=form.kind.data, body=form.body.data)):
+        flash(f"Sent to {req.mentor.user.name}. Thank you for closing the loop.", "success")
+        return redirect(url_for(".show", request_id=req.id), code=303)
     return render_template("requests/followup.html", form=form, req=req,
                            sent=micro_requests.followups_for(request_id=req.id))

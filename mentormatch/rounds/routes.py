@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from ..access import coordinated_program, roles
 from ..extensions import db
-from ..forms import apply_service_error
+from ..forms import apply_service_error, submit
 from ..htmx import page_or_partial
 from ..models import Term
 from ..access import program_membership
@@ -48,15 +48,10 @@ def index(program_id: int):
 def new(program_id: int):
     program = coordinated_program(program_id)
     form = _round_form(program)
-    if form.validate_on_submit():
-        try:
-            round_ = svc.create_round(program, current_user, **form.settings())
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            flash(f"Round “{round_.name}” created. Add locks or forbidden pairs, then run it.", "success")
-            return _to_round(round_)
+    if done := submit(form, lambda: svc.create_round(program, current_user, **form.settings())):
+        round_ = done.value
+        flash(f"Round “{round_.name}” created. Add locks or forbidden pairs, then run it.", "success")
+        return _to_round(round_)
     return render_template("rounds/form.html", program=program, form=form, round=None)
 
 
@@ -65,15 +60,9 @@ def new(program_id: int):
 def settings(program_id: int, round_id: int):
     program, round_ = _round(program_id, round_id)
     form = _round_form(program, round_)
-    if form.validate_on_submit():
-        try:
-            svc.update_settings(round_, current_user, **form.settings())
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            flash("Settings saved. Run the round again to see their effect.", "success")
-            return _to_round(round_)
+    if submit(form, lambda: svc.update_settings(round_, current_user, **form.settings())):
+        flash("Settings saved. Run the round again to see their effect.", "success")
+        return _to_round(round_)
     return render_template("rounds/form.html", program=program, form=form, round=round_)
 
 
@@ -136,16 +125,10 @@ def set_priority(program_id: int, round_id: int, mentee_id: int):
         abort(404)
     current = fairness.priority_of(mentee.id)
     form = PriorityForm(obj=current) if current is not None else PriorityForm()
-    if form.validate_on_submit():
-        try:
-            fairness.set_priority(program, mentee, current_user, bonus=form.bonus.data,
-                                  must_match=form.must_match.data, note=form.note.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            flash(f"Priority saved for {mentee.user.name}.", "success")
-            return _to_round(round_, "#fairness")
+    if submit(form, lambda: fairness.set_priority(program, mentee, current_user, bonus=form.bonus.data,
+                                                  must_match=form.must_match.data, note=form.note.data)):
+        flash(f"Priority saved for {mentee.user.name}.", "success")
+        return _to_round(round_, "#fairness")
     return render_template("rounds/priority.html", program=program, round=round_, mentee=mentee, form=form,
                            signals=fairness.signals(program).get(mentee.id, []),
                            carried=mentee.id in set(fairness.carried_over(round_)))
@@ -203,16 +186,10 @@ def pairs(program_id: int, round_id: int):
 def add_constraint(program_id: int, round_id: int):
     _, round_ = _round(program_id, round_id)
     form = ConstraintForm()
-    if form.validate_on_submit():
-        try:
-            svc.add_constraint_by_email(round_, current_user, mentee_email=form.mentee_email.data,
-                                        mentor_email=form.mentor_email.data, kind=form.kind.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            flash("Rule added. It holds in every re-run.", "success")
-            return _to_round(round_, "#rules")
+    if submit(form, lambda: svc.add_constraint_by_email(round_, current_user, mentee_email=form.mentee_email.data,
+                                                        mentor_email=form.mentor_email.data, kind=form.kind.data)):
+        flash("Rule added. It holds in every re-run.", "success")
+        return _to_round(round_, "#rules")
     return render_template("rounds/constraint_form.html", program=round_.program, round=round_, form=form), 422
 
 
@@ -256,15 +233,9 @@ def swap(program_id: int, round_id: int, pair_id: int):
     program, round_ = _round(program_id, round_id)
     pair = _pair(round_, pair_id)
     form = SwapForm()
-    if form.validate_on_submit():
-        try:
-            svc.swap(round_, current_user, pair, form.mentor_id.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            flash(f"{pair.mentee_name} now has {pair.mentor_name}; the pair is locked for re-runs.", "success")
-            return _to_round(round_, "#review")
+    if submit(form, lambda: svc.swap(round_, current_user, pair, form.mentor_id.data)):
+        flash(f"{pair.mentee_name} now has {pair.mentor_name}; the pair is locked for re-runs.", "success")
+        return _to_round(round_, "#review")
     options = svc.swap_options(round_, pair)
     return page_or_partial("rounds/swap.html", "rounds/_swap.html", program=program, round=round_, pair=pair,
                            options=options, form=form)

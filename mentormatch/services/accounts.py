@@ -1,9 +1,9 @@
 from sqlalchemy import func
 
 from ..extensions import db
-from ..models import User
+from ..models import Program, User
 from ..security import burn_verify_time, hash_password, password_problem, verify_password
-from . import ServiceError
+from . import ServiceError, programs
 
 
 def normalize_email(email: str) -> str:
@@ -26,6 +26,15 @@ def create_user(*, email: str, name: str, password: str, role: str, commit: bool
     db.session.add(user)
     if commit:
         db.session.commit()
+    return user
+
+
+def sign_up(*, email: str, name: str, password: str, role: str, program: Program | None = None) -> User:
+    """A new account, joined to the invite's program if there is one: one transaction."""
+    user = create_user(email=email, name=name, password=password, role=role, commit=False)
+    if program is not None:
+        programs.join(user, program, role, commit=False)
+    db.session.commit()
     return user
 
 

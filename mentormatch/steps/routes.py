@@ -7,7 +7,7 @@ from wtforms.validators import InputRequired, Length
 
 from ..access import own_membership, roles
 from ..extensions import db
-from ..forms import apply_service_error
+from ..forms import submit
 from ..htmx import is_htmx, page_or_partial
 from ..services import ServiceError, goal_steps
 
@@ -54,17 +54,11 @@ def _page(membership, form, status=200):
 def index(program_id: int):
     membership = own_membership(program_id)
     form = StepForm()
-    if form.validate_on_submit():
-        try:
-            goal_steps.add(membership, current_user, form.title.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            if not is_htmx():
-                flash("Step added.", "success")
-                return redirect(url_for(".index", program_id=program_id), code=303)
-            form = StepForm(formdata=None)
+    if submit(form, lambda: goal_steps.add(membership, current_user, form.title.data)):
+        if not is_htmx():
+            flash("Step added.", "success")
+            return redirect(url_for(".index", program_id=program_id), code=303)
+        form = StepForm(formdata=None)
     return _page(membership, form)
 
 
