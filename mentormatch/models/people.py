@@ -1,7 +1,7 @@
 """The people side: each program's vocabulary, mentee goal forms and mentor profiles."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, and_, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -87,6 +87,11 @@ class MentorProfile(_Context, db.Model):
     def is_available(self, today: date) -> bool:
         """Off while switched off or away; back on by itself the day after away_until."""
         return self.available and (self.away_until is None or self.away_until < today)
+
+    @classmethod
+    def available_on(cls, today: date):
+        """is_available as a SQL condition, for queries over many mentors."""
+        return and_(cls.available.is_(True), or_(cls.away_until.is_(None), cls.away_until < today))
 
 
 class Note(db.Model):

@@ -7,10 +7,12 @@ would give. Mentors who are off, away, or out of monthly capacity are left out u
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
+from sqlalchemy import Row
 
 from .. import clock
 from ..extensions import db
@@ -25,8 +27,8 @@ SORTS = ("recommended", "name")
 
 @dataclass
 class Card:
-    membership: Membership
-    profile: MentorProfile
+    mentor_id: int                 # the mentor's membership id
+    profile: Row                   # a mentor_profiles row (attributes by column name)
     name: str
     topics: list[str]
     groups: list[str]
@@ -37,10 +39,15 @@ class Card:
     components: dict = field(default_factory=dict)
     stats: MentorStats | None = None  # filled for the cards on the page only
 
-
 def _offset(zone: str) -> float:
+    # Offsets change only at daylight-saving switches, which fall on the hour: memoise per hour.
+    return _offset_in_hour(zone or "UTC", datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0))
+
+
+@lru_cache(maxsize=1024)
+def _offset_in_hour(zone: str, hour: datetime) -> float:
     try:
-        delta = datetime.now(timezone.utc).astimezone(ZoneInfo(zone or "UTC")).utcoffset()
+        delta = hour.astimezone(ZoneInfo(zone)).utcoffset()
     except (ZoneInfoNotFoundError, ValueError):
         return 0.0
     return max(-12.0, min(14.0, delta.total_seconds() / 3600)) if delta is not None else 0.0
@@ -58,14 +65,14 @@ def _core_mentee(goal: GoalForm, topics: dict, groups: dict) -> Mentee:
                   context_matters=sorted({CONTEXT_MAP[c] for c in (goal.context_matters or []) if c in CONTEXT_MAP}))
 
 
-def _core_mentor(p: MentorProfile, topics: dict, groups: dict) -> Mentor:
+def _core_mentor(p: Row, topics: dict, groups: dict) -> Mentor:
     return Mentor(id=f"m{p.membership_id}", languages=list(p.languages or []), tz=_offset(p.timezone),
                   years=float(p.years or 0), capacity=1, topics=_names(p.topics, topics),
                   industry=p.industry or None, tags=_names(p.groups, groups),
                   prefers_topics=_names(p.prefers_topics, topics), prefers_stages=list(p.prefers_stages or []))
 
 
-def recommend(goal: GoalForm, profiles: list[MentorProfile], topics: dict, groups: dict) -> dict[int, tuple[int, str]]:
+def recommend(goal: GoalForm, profiles: list[Row], topics: dict, groups: dict) -> dict[int, tuple[int, str]]:
     """Mentor membership id -> (score, why) for the eligible ones, from the matching core."""
     if not profiles:
         return {}
@@ -95,26 +102,26 @@ def search(mentee: Membership, *, q: str = "", topic: int | None = None, languag
     program_id = mentee.program_id
     topics, groups = terms_of(program_id)
     today = clock.today()
-    rows = db.session.execute(
-        db.select(MentorProfile, Membership, User.name)
-        .join(Membership, Membership.id == MentorProfile.membership_id)
-        .join(User, User.id == Membership.user_id)
-        .where(Membership.program_id == program_id, User.role == "mentor")
-        .order_by(User.name, Membership.id))
-    used = used_by_mentor(program_id)
     from .fairness import unapproved_mentor_ids
 
     hidden = unapproved_mentor_ids(program_id)  # waiting for a coordinator's approval
+    # Plain rows, not ORM entities: the directory reads every mentor of the program on each search.
+    rows = db.session.execute(
+        db.select(*MentorProfile.__table__.c, User.name)
+        .join(Membership, Membership.id == MentorProfile.membership_id)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.program_id == program_id, User.role == "mentor", MentorProfile.available_on(today))
+        .order_by(User.name, Membership.id))
+    used = used_by_mentor(program_id)
     profiles = []
-    for profile, membership, name in rows:
-        left = profile.capacity_micro - used.get(membership.id, 0)
-        if not profile.is_available(today) or left <= 0 or membership.id in hidden:
-            continue
-        profiles.append((profile, membership, name, left))
+    for profile in rows:
+        left = profile.capacity_micro - used.get(profile.membership_id, 0)
+        if left > 0 and profile.membership_id not in hidden:
+            profiles.append((profile, profile.name, left))
 
     needle = (q or "").strip().casefold()
     out = []
-    for profile, membership, name, left in profiles:
+    for profile, name, left in profiles:
         if topic is not None and topic not in (profile.topics or []):
             continue
         if group is not None and group not in (profile.groups or []):
@@ -125,7 +132,7 @@ def search(mentee: Membership, *, q: str = "", topic: int | None = None, languag
                              *_names(profile.topics, topics), *_names(profile.groups, groups)]).casefold()
         if needle and needle not in haystack:
             continue
-        out.append(Card(membership=membership, profile=profile, name=name, topics=_names(profile.topics, topics),
+        out.append(Card(mentor_id=profile.membership_id, profile=profile, name=name, topics=_names(profile.topics, topics),
                         groups=_names(profile.groups, groups), left=left))
 
     asked = set(db.session.scalars(db.select(MicroRequest.mentor_membership_id).where(
@@ -133,14 +140,14 @@ def search(mentee: Membership, *, q: str = "", topic: int | None = None, languag
     goal = db.session.scalar(db.select(GoalForm).where(GoalForm.membership_id == mentee.id))
     scores = recommend(goal, [c.profile for c in out], topics, groups) if goal is not None else {}
     for card in out:
-        card.asked = card.membership.id in asked
-        if card.membership.id in scores:
-            card.score, card.why = scores[card.membership.id]
+        card.asked = card.mentor_id in asked
+        if card.mentor_id in scores:
+            card.score, card.why = scores[card.mentor_id]
     if sort == "recommended" and scores:
         # Eligible mentors by score; the rest (e.g. no shared language) after them, by name.
         out.sort(key=lambda c: (c.score is None, -(c.score or 0), c.name))
     page = out[:shown] if shown is not None else out
-    stats = mentor_stats([c.membership.id for c in page])
+    stats = mentor_stats([c.mentor_id for c in page])
     for card in page:
-        card.stats = stats[card.membership.id]
+        card.stats = stats[card.mentor_id]
     return out
