@@ -111,7 +111,9 @@ def _terms(program_id: int) -> tuple[dict[int, str], dict[int, str]]:
 def pool_mentee_ids(round_: Round) -> list[int]:
     """Membership ids of the mentees in the round's pool (those with a goal form)."""
     pool = round_.pool or {}
-    q = (db.select(GoalForm.membership_id, GoalForm.groups, GoalForm.topics)
+    tags = set(pool.get("tag_ids") or [])
+    # The JSON tag columns are read only when the pool filters by tag: the round page asks on every view.
+    q = (db.select(GoalForm.membership_id, *((GoalForm.groups, GoalForm.topics) if tags else ()))
          .join(Membership, Membership.id == GoalForm.membership_id)
          .join(User, User.id == Membership.user_id)
          .where(Membership.program_id == round_.program_id, User.role == "mentee"))
@@ -123,13 +125,10 @@ def pool_mentee_ids(round_: Round) -> list[int]:
         seated = (db.select(Pairing.mentee_membership_id)
                   .where(Pairing.program_id == round_.program_id, Pairing.state.in_(SEAT_STATES + ("completed",))))
         q = q.where(GoalForm.membership_id.not_in(seated))
-    tags = set(pool.get("tag_ids") or [])
-    out = []
-    for mid, groups, topics in db.session.execute(q):
-        if tags and not (tags & set(groups or []) or tags & set(topics or [])):
-            continue
-        out.append(mid)
-    return sorted(out)
+    if not tags:
+        return sorted(db.session.scalars(q))
+    return sorted(mid for mid, groups, topics in db.session.execute(q)
+                  if tags & set(groups or []) or tags & set(topics or []))
 
 
 def build_round_data(round_: Round, *, mentee_ids: list[int] | None = None,

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from mentormatch.extensions import db
-from mentormatch.models import Pairing, User, utcnow
+from mentormatch.models import Membership, Pairing, User, utcnow
 from mentormatch.models.rounds import Round, RoundConstraint, RoundEvent, RunPair, SolveRun
 from mentormatch.services import ServiceError, rounds as svc, solve_jobs
 from tests.conftest import csrf_from, login, post_form
@@ -422,3 +422,29 @@ def test_default_runner_solves_in_a_background_thread(app, client, world):
     assert run_row(app, run_id).status == "done"
     assert time.perf_counter() - started < 60
     assert round_state(app, rid) == "proposed"
+
+
+def test_the_pool_filters_by_tag_by_not_matched_yet_and_by_join_date(app, world):
+    from mentormatch.models import Term
+    from mentormatch.services.round_instance import pool_mentee_ids
+
+    people = small_world(app, world.program.id)
+    cy, di, ed = (people.ids[n] for n in ("Cy Mentee", "Di Mentee", "Ed Mentee"))
+    with app.app_context():
+        first_gen = db.session.scalar(db.select(Term.id).where(Term.program_id == world.program.id, Term.name == "first-gen"))
+        sql = db.session.scalar(db.select(Term.id).where(Term.program_id == world.program.id, Term.name == "sql"))
+        db.session.add(Pairing(program_id=world.program.id, mentee_membership_id=di,
+                               mentor_membership_id=people.ids["Bob Mentor"], state="active"))
+        db.session.get(Membership, ed).joined_at = utcnow() - timedelta(days=90)
+        db.session.commit()
+
+        def pool(**filters):
+            return pool_mentee_ids(Round(program_id=world.program.id, pool=filters))
+
+        assert pool() == sorted([cy, di, ed])
+        assert pool(tag_ids=[first_gen]) == [cy]                      # a group tag
+        assert pool(tag_ids=[first_gen, sql]) == sorted([cy, di])     # any of the tags, topics included
+        assert pool(unmatched_only=True) == sorted([cy, ed])          # Di already has a mentor
+        recent = (utcnow() - timedelta(days=30)).isoformat()
+        assert pool(joined_after=recent) == sorted([cy, di])
+        assert pool(joined_before=recent) == [ed]
