@@ -13,6 +13,7 @@ from statistics import median
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from .. import clock
 from ..extensions import db
@@ -48,9 +49,11 @@ def visible_request(user: User, request_id: int) -> MicroRequest | None:
 
 
 def requests_of_mentee(user: User) -> list[MicroRequest]:
+    # Every list of them shows the mentor's name: load it with them, not one query per request.
     return list(db.session.scalars(
         db.select(MicroRequest).join(Membership, MicroRequest.mentee_membership_id == Membership.id)
-        .where(Membership.user_id == user.id).order_by(MicroRequest.created_at.desc(), MicroRequest.id.desc())))
+        .where(Membership.user_id == user.id).order_by(MicroRequest.created_at.desc(), MicroRequest.id.desc())
+        .options(joinedload(MicroRequest.mentor).joinedload(Membership.user))))
 
 
 def requests_to_mentor(user: User, states: tuple[str, ...] | None = None) -> list[MicroRequest]:
