@@ -82,7 +82,7 @@ def directory_page(program_id: int):
     form.group.choices = [("", "Any group")] + sorted(((str(k), v) for k, v in groups.items()), key=lambda c: c[1].lower())
     form.language.choices = [("", "Any language")] + list(LANGUAGES)
     # The best DIRECTORY_PAGE first: a page of 300 cards is slow to send and to read.
-    shown = max(DIRECTORY_PAGE, _int_or_none(request.args.get("show")) or DIRECTORY_PAGE)
+    shown = max(DIRECTORY_PAGE, request.args.get("show", DIRECTORY_PAGE, type=int))
     cards = directory.search(membership, q=(form.q.data or "")[:100], topic=_int_or_none(form.topic.data),
                              language=form.language.data or "", group=_int_or_none(form.group.data),
                              sort=form.sort.data if form.sort.data in directory.SORTS else "recommended", shown=shown)

@@ -66,6 +66,9 @@ def settings(program_id: int, round_id: int):
     return render_template("rounds/form.html", program=program, form=form, round=round_)
 
 
+UNMATCHED_PAGE = 25
+
+
 @bp.route(ROUND)
 @roles("coordinator")
 def show(program_id: int, round_id: int):
@@ -75,9 +78,12 @@ def show(program_id: int, round_id: int):
         svc.check_stale(latest)
     run = svc.proposal_run(round_)
     page = svc.pairs_page(run) if run else None
+    # The first UNMATCHED_PAGE people left without a mentor; "show more" asks for the next ones.
+    shown = min(max(UNMATCHED_PAGE, request.args.get("unmatched", 0, type=int)), 100_000)
     return render_template(
         "rounds/show.html", program=program, round=round_, latest=latest, run=run, page=page,
-        unmatched=svc.unmatched_of(run) if run else [], runs=svc.runs_of(round_),
+        unmatched=svc.unmatched_of(run, shown) if run else [], unmatched_more=shown + UNMATCHED_PAGE,
+        runs=svc.runs_of(round_),
         constraints=svc.constraints_of(round_), events=svc.events_of(round_), constraint_form=ConstraintForm(),
         freed=svc.freed_mentees(round_) if round_.state == "approved" else [],
         carried=fairness.fairness_rows(round_, pool_mentee_ids(round_)),

@@ -10,7 +10,7 @@ from mentormatch.models import Membership, Pairing, User, utcnow
 from mentormatch.models.rounds import Round, RoundConstraint, RoundEvent, RunPair, SolveRun
 from mentormatch.services import ServiceError, rounds as svc, solve_jobs
 from tests.conftest import csrf_from, login, post_form
-from tests.web.test_rounds_support import latest_run_id, make_round, round_state, run_row, small_world
+from tests.web.test_rounds_support import add_people, latest_run_id, make_round, round_state, run_row, small_world
 
 INLINE = pytest.mark.parametrize("app", [{"SOLVE_RUNNER": "inline"}], indirect=True)
 MANUAL = pytest.mark.parametrize("app", [{"SOLVE_RUNNER": "none"}], indirect=True)
@@ -448,3 +448,28 @@ def test_the_pool_filters_by_tag_by_not_matched_yet_and_by_join_date(app, world)
         recent = (utcnow() - timedelta(days=30)).isoformat()
         assert pool(joined_after=recent) == sorted([cy, di])
         assert pool(joined_before=recent) == [ed]
+
+
+@INLINE
+def test_the_unmatched_list_shows_a_page_then_more_on_request(app, client, world):
+    from mentormatch.rounds.routes import UNMATCHED_PAGE
+
+    small_world(app, world.program.id)
+    strangers = [{"name": f"Pat {n:02d} Mentee", "years": 1, "topics": ["python"], "languages": ["pt"]}
+                 for n in range(UNMATCHED_PAGE + 5)]            # nobody speaks Portuguese: all unmatched
+    add_people(app, world.program.id, mentees=strangers)
+    login(client, world.coordinator)
+    rid = make_round(app, world.program.id, world.coordinator.id)
+    assert post(client, url(world, rid, "/run"), page=url(world, rid)).status_code == 303
+    total = UNMATCHED_PAGE + 6                                   # and Ed from the small world
+
+    first = client.get(url(world, rid)).get_data(as_text=True)
+    assert f"Without a mentor ({total})" in first
+    assert first.count("no shared language") == UNMATCHED_PAGE
+    assert f"({UNMATCHED_PAGE} of {total} shown)" in first
+    more = client.get(url(world, rid), query_string={"unmatched": UNMATCHED_PAGE * 2}).get_data(as_text=True)
+    assert more.count("no shared language") == total and "Show more" not in more.split('id="unmatched"')[1]
+    for bad in ("abc", "-5", "99999999999999999999999"):       # bad numbers fall back, never a 500
+        response = client.get(url(world, rid), query_string={"unmatched": bad})
+        assert response.status_code == 200
+        assert response.get_data(as_text=True).count("no shared language") in (UNMATCHED_PAGE, total)
