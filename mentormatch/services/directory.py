@@ -113,27 +113,24 @@ def search(mentee: Membership, *, q: str = "", topic: int | None = None, languag
         .where(Membership.program_id == program_id, User.role == "mentor", MentorProfile.available_on(today))
         .order_by(User.name, Membership.id))
     used = used_by_mentor(program_id)
-    profiles = []
-    for profile in rows:
-        left = profile.capacity_micro - used.get(profile.membership_id, 0)
-        if left > 0 and profile.membership_id not in hidden:
-            profiles.append((profile, profile.name, left))
-
     needle = (q or "").strip().casefold()
     out = []
-    for profile, name, left in profiles:
+    for profile in rows:
+        left = profile.capacity_micro - used.get(profile.membership_id, 0)
+        if left <= 0 or profile.membership_id in hidden:
+            continue
         if topic is not None and topic not in (profile.topics or []):
             continue
         if group is not None and group not in (profile.groups or []):
             continue
         if language and language not in (profile.languages or []):
             continue
-        haystack = " ".join([name, profile.industry, profile.background, profile.location, profile.bio,
+        haystack = " ".join([profile.name, profile.industry, profile.background, profile.location, profile.bio,
                              *_names(profile.topics, topics), *_names(profile.groups, groups)]).casefold()
         if needle and needle not in haystack:
             continue
-        out.append(Card(mentor_id=profile.membership_id, profile=profile, name=name, topics=_names(profile.topics, topics),
-                        groups=_names(profile.groups, groups), left=left))
+        out.append(Card(mentor_id=profile.membership_id, profile=profile, name=profile.name,
+                        topics=_names(profile.topics, topics), groups=_names(profile.groups, groups), left=left))
 
     asked = set(db.session.scalars(db.select(MicroRequest.mentor_membership_id).where(
         MicroRequest.mentee_membership_id == mentee.id, MicroRequest.state.in_(("open", "info_requested")))))

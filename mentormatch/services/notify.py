@@ -30,15 +30,15 @@ def send_many(messages: list[tuple[str, str, str]]) -> int:
             sent += 1
         except Exception:  # noqa: BLE001 - any transport error is logged, never shown as a 500
             current_app.logger.exception("could not send %r to %s", subject, to)
-            connection = _closed(connection)  # the next message tries a fresh connection
-    _closed(connection)
+            _close(connection)
+            connection = None  # the next message tries a fresh connection
+    _close(connection)
     return sent
 
 
-def _closed(connection) -> None:
+def _close(connection) -> None:
     if connection is not None:
         try:
             connection.close()
         except Exception:  # noqa: BLE001 - a broken connection may fail to close; nothing to do
             pass
-    return None
