@@ -1,11 +1,19 @@
-"""Round-approval mail: N notices one SMTP connection each vs. one connection for the batch,
-against a real local SMTP server (aiosmtpd, as in the tests).
+"""Mail through the outbox, against a real local SMTP server (aiosmtpd, as in the tests).
 
-    .venv/bin/python bench/mail_bench.py [--count 1000]
+Three figures from one run, alternating, medians of --repeat:
+  queue    what a round's approval now pays: N rows written in its transaction and committed;
+  deliver  what the sender (thread, RQ worker or cron) pays later: claim, send, mark sent;
+  bare     the reference: the same N messages over one smtplib connection, no database at all.
+
+    .venv/bin/python bench/mail_bench.py [--count 1745] [--repeat 3] [--database-url URL]
 """
 import argparse
+import smtplib
+import statistics
 import sys
+import tempfile
 import time
+from email.message import EmailMessage
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -13,35 +21,62 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aiosmtpd.controller import Controller  # noqa: E402
 
 from mentormatch import create_app  # noqa: E402
+from mentormatch.extensions import db  # noqa: E402
+from mentormatch.models import OutboxMessage  # noqa: E402
 from mentormatch.services import notify  # noqa: E402
 from tests.smtp import SMTP_CONFIG, SMTP_PORT, Inbox  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--count", type=int, default=1000)
-    n = parser.parse_args().count
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=1745, help="messages (1,745: the approval in issue 11)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--database-url", help="default: a temporary SQLite file")
+    args = parser.parse_args()
+    n = args.count
+    url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
     inbox = Inbox()
     server = Controller(inbox, hostname="127.0.0.1", port=SMTP_PORT)
     server.start()
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "bench", **SMTP_CONFIG})
+    app = create_app({"TESTING": True, "ENV_NAME": "test", "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
+                      "MAIL_DELIVERY": "cron", **SMTP_CONFIG})
     batch = [(f"person{i}@example.org", "You have a proposed mentor", "Hello,\n" + "words " * 60) for i in range(n)]
+    times = {"queue": [], "deliver": [], "bare": []}
     try:
         with app.app_context():
-            started = time.perf_counter()
-            for message in batch:
-                notify.send(*message)
-            each = time.perf_counter() - started
-            got_each = len(inbox.wait_for(n))
-            inbox.clear()
-            started = time.perf_counter()
-            notify.send_many(batch)
-            shared = time.perf_counter() - started
-            got_shared = len(inbox.wait_for(n))
+            db.drop_all()
+            db.create_all()
+            for _ in range(args.repeat):
+                inbox.clear()
+                started = time.perf_counter()
+                with smtplib.SMTP("127.0.0.1", SMTP_PORT) as smtp:
+                    for to, subject, body in batch:
+                        message = EmailMessage()
+                        message["From"], message["To"], message["Subject"] = "bench@example.org", to, subject
+                        message.set_content(body)
+                        smtp.send_message(message)
+                times["bare"].append(time.perf_counter() - started)
+                assert len(inbox.wait_for(n)) == n
+
+                inbox.clear()
+                started = time.perf_counter()
+                notify.send_many(batch)
+                db.session.commit()
+                times["queue"].append(time.perf_counter() - started)
+                started = time.perf_counter()
+                report = notify.deliver()
+                times["deliver"].append(time.perf_counter() - started)
+                assert report.sent == n and len(inbox.wait_for(n)) == n, report
+                db.session.execute(db.delete(OutboxMessage))
+                db.session.commit()
+            db.drop_all()
     finally:
         server.stop()
-    print(f"{n} notices, one connection each: {each:.2f} s ({got_each} received)")
-    print(f"{n} notices, one connection:      {shared:.2f} s ({got_shared} received), {each / shared:.1f}x faster")
+    queue, deliver, bare = (statistics.median(times[k]) for k in ("queue", "deliver", "bare"))
+    print(f"{n} notices on {url.split(':')[0]}, median of {args.repeat}:")
+    print(f"  queue in the approval's transaction: {queue:6.2f} s")
+    print(f"  deliver from the outbox:             {deliver:6.2f} s  ({deliver / bare:.2f}x the bare reference)")
+    print(f"  bare smtplib, one connection:        {bare:6.2f} s")
 
 
 if __name__ == "__main__":

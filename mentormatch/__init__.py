@@ -54,6 +54,9 @@ def create_app(config: dict | None = None) -> Flask:
     mail.init_app(app)
     htmx_extension.init_app(app)
     limiter.init_app(app)
+    from .services import notify
+
+    notify.init_app(app)
 
     from . import models  # noqa: F401  (registers every table)
 
@@ -63,8 +66,9 @@ def create_app(config: dict | None = None) -> Flask:
     _register_errors(app)
 
     from .nav import nav_links
+    from .services.notify import link
 
-    app.jinja_env.globals["nav_links"] = nav_links
+    app.jinja_env.globals.update(nav_links=nav_links, public_url=link)
 
     from .cli import register as register_cli
 

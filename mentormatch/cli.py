@@ -14,9 +14,25 @@ def register(app: Flask) -> None:
     @app.cli.command("remind")
     def remind_command() -> None:
         """Send due reminders, expire unanswered items, pause silent mentors (run from cron)."""
-        from .services import reminders
+        from .services import notify, reminders
 
         click.echo(reminders.run().summary())
+        click.echo(notify.deliver().summary())
+
+    @app.cli.command("deliver-mail")
+    @click.option("--every", type=click.FloatRange(min=1), default=None,
+                  help="Keep running and sweep the outbox every this many seconds.")
+    def deliver_mail_command(every: float | None) -> None:
+        """Send every due email in the outbox, retries included (cron, or a long-running sweeper)."""
+        import time
+
+        from .services import notify
+
+        while True:
+            click.echo(notify.deliver().summary())
+            if every is None:
+                return
+            time.sleep(every)
 
     @app.cli.command("create-coordinator")
     @click.option("--email", prompt=True)

@@ -1,6 +1,7 @@
 """Settings come from the environment (and `.env` in development), never from code."""
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = ROOT / "instance"
@@ -42,6 +43,14 @@ def from_env() -> dict:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        # Mail goes through the outbox; MAIL_DELIVERY says who sends it after the commit:
+        # "inline", "thread" (default without Redis), "rq" (default with REDIS_URL) or "cron".
+        "MAIL_DELIVERY": os.environ.get("MAIL_DELIVERY") or None,
+        "MAIL_MAX_ATTEMPTS": _number("MAIL_MAX_ATTEMPTS", 8),
+        "MAIL_CLAIM_SECONDS": _number("MAIL_CLAIM_SECONDS", 600),
+        # Links in mail are built from PUBLIC_URL, never from the request's Host header.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL") or ("" if env == "production" else "http://127.0.0.1:5000"),
+        "TRUSTED_HOSTS_EXTRA": [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()],
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "MentorMatch <noreply@example.org>"),
         # Match rounds: "thread" (in the web process), "rq" (default when REDIS_URL is set), "inline".
         "SOLVE_RUNNER": os.environ.get("SOLVE_RUNNER") or None,
@@ -63,6 +72,22 @@ def from_env() -> dict:
 
 
 DEV_SECRET = "dev-only-not-secret"
+MAIL_DELIVERIES = ("inline", "thread", "rq", "cron")
+
+
+def _public_url(config: dict) -> None:
+    """PUBLIC_URL must be a plain http(s) origin (with an optional path). In production it is
+    required, and only its host (plus TRUSTED_HOSTS) is served: Flask answers 400 to any other
+    Host header."""
+    url = (config.get("PUBLIC_URL") or "").rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise RuntimeError("PUBLIC_URL must be the site's address, like https://mentoring.example.org")
+    config["PUBLIC_URL"] = url
+    if config.get("MAIL_DELIVERY") not in (None, *MAIL_DELIVERIES):
+        raise RuntimeError(f"MAIL_DELIVERY must be one of {', '.join(MAIL_DELIVERIES)}")
+    if config.get("ENV_NAME") == "production" and config.get("TRUSTED_HOSTS") is None:
+        config["TRUSTED_HOSTS"] = [parts.hostname, *config.get("TRUSTED_HOSTS_EXTRA", [])]
 
 
 def finalize(config: dict) -> dict:
@@ -72,6 +97,7 @@ def finalize(config: dict) -> dict:
             config["SECRET_KEY"] = DEV_SECRET
         else:
             raise RuntimeError("SECRET_KEY must be set outside development")
+    _public_url(config)
     uri = config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgres://"):
         uri = "postgresql://" + uri[len("postgres://"):]

@@ -36,6 +36,8 @@ def app_config(database_url: str, **extra) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MAIL_BACKEND": "locmem",
         "SERVER_NAME": None,
+        "PUBLIC_URL": "http://localhost",
+        "MAIL_DELIVERY": "inline",
         "RATELIMIT_STORAGE_URI": "memory://",
         **extra,
     }

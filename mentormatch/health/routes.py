@@ -6,7 +6,7 @@ from ..access import coordinated_program, program_membership, roles
 from ..extensions import db
 from ..htmx import redirect_htmx_aware
 from ..models import MentorProfile, Program
-from ..services import ServiceError, checkins, fairness, health
+from ..services import ServiceError, checkins, fairness, health, notify
 
 bp = Blueprint("health", __name__)
 
@@ -83,6 +83,28 @@ def mark_unavailable(program_id: int, mentor_id: int):
         db.session.rollback()
         flash(error.message, "error")
     return redirect_htmx_aware(url_for(".program", program_id=program.id))
+
+
+@bp.route("/programs/<int:program_id>/mail")
+@roles("coordinator")
+def mail(program_id: int):
+    """Delivery of the program's email: what went out, what is being retried, what failed."""
+    program = coordinated_program(program_id)
+    return render_template("health/mail.html", program=program, counts=notify.mail_counts(program.id),
+                           undelivered=notify.undelivered(program.id))
+
+
+@bp.route("/programs/<int:program_id>/mail/retry", methods=["POST"])
+@bp.route("/programs/<int:program_id>/mail/<int:message_id>/retry", methods=["POST"])
+@roles("coordinator")
+def retry_mail(program_id: int, message_id: int | None = None):
+    program = coordinated_program(program_id)
+    count = notify.retry_failed(program.id, message_id)
+    if message_id is not None and count == 0:
+        abort(404)
+    flash(f"{count} email{'s' if count != 1 else ''} will be sent again now." if count else "Nothing to retry.",
+          "success" if count else "info")
+    return redirect_htmx_aware(url_for(".mail", program_id=program.id))
 
 
 @bp.route("/health")

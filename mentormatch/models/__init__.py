@@ -9,6 +9,7 @@ from .requests import (CAPACITY_STATES, MAX_OPEN_REQUESTS, PENDING_REQUEST, REQU
 from .rounds import ROUND_STATES, Round
 from .rounds import RoundConstraint, RoundEvent, RunPair, RunUnmatched, SolveRun
 from .user import ROLES, User
+from .mail import OUTBOX_STATES, OutboxMessage
 from .extras import CHECKIN_DAYS, CheckIn, ContinueWish, GoalStep, MenteePriority, MentorReport, UsedEmailToken
 
 __all__ = [

@@ -3,7 +3,7 @@ from sqlalchemy import func
 from ..extensions import db
 from ..models import Program, User
 from ..security import burn_verify_time, hash_password, password_problem, verify_password
-from . import ServiceError, programs
+from . import ServiceError, notify, programs
 
 
 def normalize_email(email: str) -> str:
@@ -77,10 +77,8 @@ def _hash_fingerprint(user: User) -> str:
 
 
 def password_reset_url(user: User) -> str:
-    from flask import url_for
-
     token = _reset_serializer().dumps({"u": user.id, "h": _hash_fingerprint(user)})
-    return url_for("auth.reset_password", token=token, _external=True)
+    return notify.link("auth.reset_password", token=token)
 
 
 def user_for_reset_token(token: str) -> User | None:
@@ -96,13 +94,12 @@ def user_for_reset_token(token: str) -> User | None:
 
 def send_password_reset(email: str) -> None:
     """Mail a reset link if the account exists; say nothing either way (no account probing)."""
-    from .notify import send
-
     user = find_by_email(email)
     if user is not None:
-        send(user.email, "Set your MentorMatch password",
-             f"Hello {user.name},\n\nOpen this link to choose a new password (valid for 7 days, once):\n"
-             f"{password_reset_url(user)}\n\nIf you did not ask for this, ignore this email.\n")
+        notify.send(user.email, "Set your MentorMatch password",
+                    f"Hello {user.name},\n\nOpen this link to choose a new password (valid for 7 days, once):\n"
+                    f"{password_reset_url(user)}\n\nIf you did not ask for this, ignore this email.\n")
+        db.session.commit()
 
 
 def set_password(user: User, new: str) -> None:

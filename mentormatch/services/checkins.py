@@ -13,7 +13,6 @@ from .. import clock
 from ..extensions import db
 from ..models import CHECKIN_DAYS, CheckIn, Membership, Pairing, Program, User
 from . import ServiceError, notify
-from .lifecycle import _link
 
 LOW = 2
 MAX_COMMENT = 1000
@@ -48,7 +47,6 @@ def send_due(now: datetime | None = None) -> list[str]:
                     row = CheckIn(program_id=pairing.program_id, pairing_id=pairing.id, membership_id=member.id,
                                   day=day, invited_at=now)
                     db.session.add(row)
-                db.session.commit()
             except IntegrityError:
                 db.session.rollback()
                 continue
@@ -57,8 +55,9 @@ def send_due(now: datetime | None = None) -> list[str]:
             notify.send(user.email, f"{day} days in: how is it going with {other.user.name}?",
                         f"Hello {user.name},\n\nYou and {other.user.name} have been paired for {day} days. Two "
                         f"questions, one minute: how is it going (1 to 5), and anything to add?\n\n"
-                        f"{_link('checkins.answer', checkin_id=row.id)}\n\nOnly the program's coordinators read "
-                        f"your answer.\n")
+                        f"{notify.link('checkins.answer', checkin_id=row.id)}\n\nOnly the program's coordinators read "
+                        f"your answer.\n", program_id=pairing.program_id)
+            db.session.commit()
             sent.append(f"checkin {row.id}")
     return sent
 

@@ -13,14 +13,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import timezone
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..extensions import db
 from ..models import PENDING_REQUEST, MicroRequest, Pairing, UsedEmailToken, User
-from . import ServiceError, lifecycle, micro_requests
+from . import ServiceError, lifecycle, micro_requests, notify
 
 SALT = "email-action"
 DEFAULT_MAX_AGE = 7 * 24 * 3600
@@ -54,18 +54,13 @@ def make_token(user: User, kind: str, item_id: int, action: str) -> str:
 
 
 def action_url(user: User, kind: str, item_id: int, action: str) -> str:
-    try:
-        return url_for("pairings.email_action", token=make_token(user, kind, item_id, action), _external=True)
-    except Exception:  # noqa: BLE001 - outside a request with no SERVER_NAME there is no absolute URL
-        return ""
+    return notify.link("pairings.email_action", token=make_token(user, kind, item_id, action))
 
 
 def links_block(user: User, kind: str, item_id: int, info: bool = True) -> str:
-    """The plain-text lines an email carries; empty when no absolute URL can be built."""
+    """The plain-text lines an email carries."""
     actions = ACTIONS if info else ("accept", "decline")
     urls = [(ACTION_LABELS[a], action_url(user, kind, item_id, a)) for a in actions]
-    if not all(u for _, u in urls):
-        return ""
     days = max_age() // 86400
     lines = "\n".join(f"  {label}: {u}" for label, u in urls)
     return (f"\nOr answer straight from this email (no login needed; each link works once, for "

@@ -17,7 +17,7 @@ from ..models import (SEAT_STATES, CheckIn, ContinueWish, Membership, MenteePrio
                       Program, User)
 from ..models.rounds import Round, RunUnmatched
 from . import ServiceError, notify
-from .lifecycle import _link, record
+from .lifecycle import record
 
 MAX_BONUS = 50
 MAX_NOTE = 300
@@ -58,11 +58,11 @@ def approve_mentor(program: Program, membership: Membership, coordinator: User) 
         db.session.rollback()
         raise ServiceError(f"{membership.user.name} is already approved.")
     record(program.id, "mentor", membership.id, None, "approved", coordinator)
-    db.session.commit()
     user = membership.user
     notify.send(user.email, f"You are approved as a mentor in {program.name}",
                 f"Hello {user.name},\n\n{coordinator.name} approved you: mentees can now find you in the directory "
-                f"and you can be matched in rounds.\n\n{_link('mentor.home')}\n")
+                f"and you can be matched in rounds.\n\n{notify.link('mentor.home')}\n", program_id=program.id)
+    db.session.commit()
 
 
 # ---------------------------------------------------------------- carried over and priorities

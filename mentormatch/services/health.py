@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import (SEAT_STATES, Event, Membership, MentorProfile, MicroRequest, OpenRequestCounter, Pairing,
                       Program, User)
 from . import ServiceError, notify
-from .lifecycle import _link, record
+from .lifecycle import record
 from .micro_requests import hours_label
 from .reminders import set_availability, setting
 
@@ -220,11 +220,11 @@ def nudge(program: Program, profile: MentorProfile, coordinator: User) -> int:
     if not waiting:
         raise ServiceError(f"{mentor.name} has nothing waiting for an answer.")
     record(program.id, "mentor", profile.membership_id, None, "nudged", coordinator, f"{waiting} waiting")
-    db.session.commit()
     notify.send(mentor.email, f"{waiting} mentee{'s are' if waiting != 1 else ' is'} waiting for your answer",
                 f"Hello {mentor.name},\n\n{coordinator.name}, who runs {program.name}, asks you to answer what is "
                 f"waiting for you ({waiting}). If you cannot take it on, declining is fine and frees the mentee "
-                f"to ask someone else.\n\n{_link('mentor.home')}\n")
+                f"to ask someone else.\n\n{notify.link('mentor.home')}\n", program_id=program.id)
+    db.session.commit()
     return waiting
 
 

@@ -6,8 +6,6 @@ the same transaction. Who may make each move is checked here, not only in the ro
 """
 from __future__ import annotations
 
-from flask import url_for
-
 from datetime import date, timedelta
 
 from .. import clock
@@ -92,12 +90,12 @@ def accept(pairing: Pairing, mentor_user: User) -> Pairing:
         raise ServiceError("This proposal has already been answered or has expired.")
     record(pairing.program_id, "pairing", pairing.id, before, "accepted", mentor_user)
     record(pairing.program_id, "pairing", pairing.id, "accepted", "active", mentor_user)
-    db.session.commit()
     mentee = pairing.mentee.user
     notify.send(mentee.email, f"{mentor_user.name} accepted: your mentoring pair is on",
                 f"Hello {mentee.name},\n\n{mentor_user.name} accepted to be your mentor in "
                 f"{pairing.mentee.program.name}. Reach out and book your first conversation; bring your "
-                f"power question.\n\n{_link('mentee.home')}\n")
+                f"power question.\n\n{notify.link('mentee.home')}\n", program_id=pairing.program_id)
+    db.session.commit()
     return pairing
 
 
@@ -124,11 +122,11 @@ def decline(pairing: Pairing, mentor_user: User, reason: str, note: str = "", pa
         raise ServiceError("This proposal has already been answered or has expired.")
     record(pairing.program_id, "pairing", pairing.id, before, "declined", mentor_user, reason)
     pause_mentor(pairing.mentor_membership_id, mentor_user, pause, away_until)
-    db.session.commit()
     mentee = pairing.mentee.user
     notify.send(mentee.email, "Your proposed mentor could not take you on",
                 f"Hello {mentee.name},\n\n{mentor_user.name} could not take you on this time. You are back in "
-                f"the pool and your coordinator will find you another mentor.\n\n{_link('mentee.home')}\n")
+                f"the pool and your coordinator will find you another mentor.\n\n{notify.link('mentee.home')}\n", program_id=pairing.program_id)
+    db.session.commit()
     return pairing
 
 
@@ -176,11 +174,11 @@ def ask_info(pairing: Pairing, mentor_user: User, question: str) -> Pairing:
         db.session.rollback()
         raise ServiceError("This proposal is no longer waiting for your answer.")
     record(pairing.program_id, "pairing", pairing.id, "proposed", "info_requested", mentor_user, "asked for more info")
-    db.session.commit()
     mentee = pairing.mentee.user
     notify.send(mentee.email, f"{mentor_user.name} has a question before saying yes",
                 f"Hello {mentee.name},\n\n{mentor_user.name}, your proposed mentor in {pairing.mentee.program.name}, "
-                f"asks:\n\n  {question}\n\nAnswer here: {_link('pairings.info', pairing_id=pairing.id)}\n")
+                f"asks:\n\n  {question}\n\nAnswer here: {notify.link('pairings.info', pairing_id=pairing.id)}\n", program_id=pairing.program_id)
+    db.session.commit()
     return pairing
 
 
@@ -196,13 +194,13 @@ def answer_info(pairing: Pairing, mentee_user: User, answer: str) -> Pairing:
         db.session.rollback()
         raise ServiceError("There is no question waiting for your answer.")
     record(pairing.program_id, "pairing", pairing.id, "info_requested", "proposed", mentee_user, "answered")
-    db.session.commit()
     from . import email_actions
 
     mentor = pairing.mentor.user
     notify.send(mentor.email, f"{mentee_user.name} answered your question",
                 f"Hello {mentor.name},\n\nYou asked: {pairing.info_question}\n\n{mentee_user.name} answered:\n\n"
-                f"  {answer}\n\n{email_actions.links_block(mentor, 'pairing', pairing.id, info=False)}")
+                f"  {answer}\n\n{email_actions.links_block(mentor, 'pairing', pairing.id, info=False)}", program_id=pairing.program_id)
+    db.session.commit()
     return pairing
 
 
@@ -234,13 +232,6 @@ def complete(pairing: Pairing, user: User) -> Pairing:
 def events_of(subject_type: str, subject_id: int) -> list[Event]:
     return list(db.session.scalars(db.select(Event).where(
         Event.subject_type == subject_type, Event.subject_id == subject_id).order_by(Event.at, Event.id)))
-
-
-def _link(endpoint: str, **values) -> str:
-    try:
-        return url_for(endpoint, _external=True, **values)
-    except Exception:  # noqa: BLE001 - outside a request with no SERVER_NAME: a path is enough
-        return ""
 
 
 def mentee_context(mentee_membership_id: int, *, pairing_id: int | None = None,

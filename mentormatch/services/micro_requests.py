@@ -20,7 +20,7 @@ from ..extensions import db
 from ..models import (CAPACITY_STATES, DECLINE_REASONS, MAX_OPEN_REQUESTS, PENDING_REQUEST, REQUEST_KINDS, Event,
                       FollowUp, Membership, MentorProfile, MicroRequest, OpenRequestCounter, Pairing, Program, User)
 from . import ServiceError, notify
-from .lifecycle import _link, check_pause, clean_info, move, pause_mentor, record
+from .lifecycle import check_pause, clean_info, move, pause_mentor, record
 
 MAX_QUESTION = 500
 MIN_QUESTION = 15
@@ -149,14 +149,14 @@ def send(mentee_user: User, program: Program, mentor_membership: Membership, dat
     db.session.add(req)
     db.session.flush()
     record(program.id, "request", req.id, None, "open", mentee_user)
-    db.session.commit()
     mentor = mentor_membership.user
     from . import email_actions
 
     notify.send(mentor.email, f"A request from {mentee_user.name}: {req.kind_label.lower()}",
                 f"Hello {mentor.name},\n\n{mentee_user.name} asks:\n\n  {question}\n\n"
-                f"Kind: {req.kind_label}\n\nAccept or decline here: {_link('requests.show', request_id=req.id)}\n"
-                f"{email_actions.links_block(mentor, 'request', req.id)}")
+                f"Kind: {req.kind_label}\n\nAccept or decline here: {notify.link('requests.show', request_id=req.id)}\n"
+                f"{email_actions.links_block(mentor, 'request', req.id)}", program_id=req.program_id)
+    db.session.commit()
     return req
 
 
@@ -188,12 +188,12 @@ def edit(req: MicroRequest, mentee_user: User, data: dict) -> MicroRequest:
         db.session.rollback()
         raise ServiceError("Only a request still waiting for the mentor can be edited.")
     record(req.program_id, "request", req.id, "open", "open", mentee_user, "edited")
-    db.session.commit()
     db.session.refresh(req)
     mentor = req.mentor.user
     notify.send(mentor.email, f"{mentee_user.name} edited their request",
                 f"Hello {mentor.name},\n\n{mentee_user.name} now asks:\n\n  {question}\n\n"
-                f"{_link('requests.show', request_id=req.id)}\n")
+                f"{notify.link('requests.show', request_id=req.id)}\n", program_id=req.program_id)
+    db.session.commit()
     return req
 
 
@@ -236,14 +236,14 @@ def _must_be_mentee(req: MicroRequest, user: User) -> None:
 def accept(req: MicroRequest, mentor_user: User) -> MicroRequest:
     _must_be_mentor(req, mentor_user)
     _leave_open(req, "accepted", mentor_user)
-    db.session.commit()
     mentee = req.mentee.user
     others = len(other_open(req))
     extra = (f"\nYou have {others} other open request{'s' if others != 1 else ''}; you can withdraw "
              f"{'them' if others != 1 else 'it'} in one click on the request page.\n") if others else ""
     notify.send(mentee.email, f"{mentor_user.name} accepted your request",
                 f"Hello {mentee.name},\n\n{mentor_user.name} accepted your request:\n\n  {req.question}\n{extra}\n"
-                f"{_link('requests.show', request_id=req.id)}\n")
+                f"{notify.link('requests.show', request_id=req.id)}\n", program_id=req.program_id)
+    db.session.commit()
     return req
 
 
@@ -259,12 +259,12 @@ def decline(req: MicroRequest, mentor_user: User, reason: str, note: str = "", p
     check_pause(pause, away_until)
     _leave_open(req, "declined", mentor_user, reason, decline_reason=reason, decline_note=note)
     pause_mentor(req.mentor_membership_id, mentor_user, pause, away_until)
-    db.session.commit()
     mentee = req.mentee.user
     notify.send(mentee.email, "Your request was declined: ask someone else",
                 f"Hello {mentee.name},\n\n{mentor_user.name} cannot help with this one:\n\n  {req.question}\n\n"
                 f"Your slot is free again; the directory shows who else can help: "
-                f"{_link('requests.directory', program_id=req.program_id)}\n")
+                f"{notify.link('requests.directory', program_id=req.program_id)}\n", program_id=req.program_id)
+    db.session.commit()
     return req
 
 
@@ -328,11 +328,11 @@ def ask_info(req: MicroRequest, mentor_user: User, question: str) -> MicroReques
         db.session.rollback()
         raise ServiceError("This request is no longer waiting for your answer.")
     record(req.program_id, "request", req.id, "open", "info_requested", mentor_user, "asked for more info")
-    db.session.commit()
     mentee = req.mentee.user
     notify.send(mentee.email, f"{mentor_user.name} has a question about your request",
                 f"Hello {mentee.name},\n\nAbout your request “{req.question}”, {mentor_user.name} asks:\n\n"
-                f"  {question}\n\nAnswer here: {_link('requests.show', request_id=req.id)}\n")
+                f"  {question}\n\nAnswer here: {notify.link('requests.show', request_id=req.id)}\n", program_id=req.program_id)
+    db.session.commit()
     return req
 
 
@@ -345,14 +345,14 @@ def answer_info(req: MicroRequest, mentee_user: User, answer: str) -> MicroReque
         db.session.rollback()
         raise ServiceError("There is no question waiting for your answer.")
     record(req.program_id, "request", req.id, "info_requested", "open", mentee_user, "answered")
-    db.session.commit()
     from . import email_actions
 
     mentor = req.mentor.user
     notify.send(mentor.email, f"{mentee_user.name} answered your question",
                 f"Hello {mentor.name},\n\nYou asked: {req.info_question}\n\n{mentee_user.name} answered:\n\n"
-                f"  {answer}\n\n{_link('requests.show', request_id=req.id)}\n"
-                f"{email_actions.links_block(mentor, 'request', req.id, info=False)}")
+                f"  {answer}\n\n{notify.link('requests.show', request_id=req.id)}\n"
+                f"{email_actions.links_block(mentor, 'request', req.id, info=False)}", program_id=req.program_id)
+    db.session.commit()
     return req
 
 
@@ -417,11 +417,11 @@ def add_followup(mentee_user: User, *, request: MicroRequest | None = None, pair
         # Telling the mentor what happened closes the loop: the request is done.
         move(MicroRequest, request, ("accepted",), "done", ended_at=clock.now())
         record(request.program_id, "request", request.id, "accepted", "done", mentee_user, "follow-up")
-    db.session.commit()
     mentor = subject.mentor.user
     word = "thanks you" if kind == "thanks" else "followed up on your advice"
     notify.send(mentor.email, f"{mentee_user.name} {word}", f"Hello {mentor.name},\n\n{mentee_user.name} wrote:\n\n"
-                f"  {body}\n")
+                f"  {body}\n", program_id=subject.program_id)
+    db.session.commit()
     return followup
 
 

@@ -1,39 +1,208 @@
-"""Email notifications: one small module everyone reuses (rounds, lifecycle, reminders)."""
-from flask import current_app
+"""Email through a transactional outbox, and the links that emails carry.
+
+`send()` only adds a row to the caller's session: the caller's commit writes the mail together
+with the change that caused it, and a rollback drops both. After a commit that wrote mail,
+delivery is kicked by MAIL_DELIVERY: "inline" sends at once in this process (tests, the CLI),
+"thread" wakes a sender thread in the web process, "rq" queues a job for the RQ worker. Whatever
+the kick, `deliver()` (also `flask deliver-mail` and `flask remind`, from cron) sends everything
+that is due, so a lost kick, a dead worker or a mail server that is down delays mail, never loses
+it. A message is claimed before it is sent and marked sent right after the server accepts it;
+its Message-ID is fixed per row, so the one message a killed sender may repeat is recognisable.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app
 from flask_mailman import EmailMessage
+from sqlalchemy import and_, event, func, insert, or_, select, update
+from sqlalchemy.orm import Session
 
-from ..extensions import mail
+from .. import clock
+from ..extensions import db, mail
+from ..models import OutboxMessage
+
+BATCH = 200
+MAX_BACKOFF = timedelta(hours=6)
+_PENDING_KEY = "outbox_pending"
 
 
-def send(to: str, subject: str, body: str) -> bool:
-    """Send one plain-text email; returns False (and logs) instead of raising.
+# -- links -------------------------------------------------------------------------------------
 
-    Callers send after their transaction has committed: a mail server that is down must not
-    undo a state change the user already saw succeed.
-    """
-    return send_many([(to, subject, body)]) == 1
+def link(endpoint: str, **values) -> str:
+    """An absolute link for an email, built from PUBLIC_URL and never from the request: a forged
+    Host header must not put an attacker's host (and a valid token) into someone's inbox."""
+    base = urlsplit(current_app.config["PUBLIC_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
 
 
-def send_many(messages: list[tuple[str, str, str]]) -> int:
-    """Send (to, subject, body) emails over one connection; returns how many went out.
+# -- writing mail ------------------------------------------------------------------------------
 
-    One connection instead of one per message: a round's approval writes to thousands of
-    people, and each new connection to a real server costs a TLS handshake and a login."""
-    sent = 0
+def send(to: str, subject: str, body: str, *, program_id: int | None = None, reply_to: str | None = None) -> None:
+    """Queue one plain-text email in the current transaction (call it before the commit)."""
+    db.session.add(OutboxMessage(to=to, subject=subject[:300], body=body, program_id=program_id,
+                                 reply_to=reply_to, next_attempt_at=clock.now()))
+    db.session.info[_PENDING_KEY] = True
+
+
+def send_many(messages: list[tuple[str, str, str]], *, program_id: int | None = None) -> int:
+    """Queue (to, subject, body) emails in one multi-row INSERT: a round's approval writes
+    thousands, and it must still return at once."""
+    if not messages:
+        return 0
+    now = clock.now()
+    db.session.execute(insert(OutboxMessage), [
+        {"to": to, "subject": subject[:300], "body": body, "program_id": program_id, "status": "pending",
+         "attempts": 0, "next_attempt_at": now, "created_at": now, "last_error": ""}
+        for to, subject, body in messages])
+    db.session.info[_PENDING_KEY] = True
+    return len(messages)
+
+
+def init_app(app: Flask) -> None:
+    app.teardown_appcontext(_check_nothing_left_unsent)
+
+
+def _check_nothing_left_unsent(_exc) -> None:
+    """Mail queued after the last commit would vanish with the session: make that mistake loud."""
+    if db.session.info.pop(_PENDING_KEY, False):
+        message = "mail was queued after the last commit and is lost: call notify.send before committing"
+        if current_app.testing:
+            raise RuntimeError(message)
+        current_app.logger.error(message)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if session.info.pop(_PENDING_KEY, False):
+        kick(current_app._get_current_object())
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+# -- delivery ----------------------------------------------------------------------------------
+
+def delivery_kind(app: Flask) -> str:
+    return app.config.get("MAIL_DELIVERY") or ("rq" if app.config.get("REDIS_URL") else "thread")
+
+
+def kick(app: Flask) -> None:
+    """Start delivering what was just committed, the configured way; never raises."""
+    kind = delivery_kind(app)
+    try:
+        if kind == "inline":
+            deliver()
+        elif kind == "thread":
+            _sender_thread(app).wake()
+        elif kind == "rq":
+            from .worker import queue
+
+            queue(app).enqueue("mentormatch.services.notify.deliver_in_worker", result_ttl=0, failure_ttl=24 * 3600)
+        # "cron": nothing now; `flask deliver-mail` or `flask remind` sends it
+    except Exception:  # noqa: BLE001 - the mail is safe in the outbox; the next sweep sends it
+        app.logger.exception("mail delivery (%s) could not start; the outbox keeps the mail", kind)
+
+
+def deliver_in_worker() -> None:
+    """The RQ job."""
+    from .worker import app
+
+    with app().app_context():
+        deliver()
+
+
+@dataclass
+class Delivery:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    def summary(self) -> str:
+        return f"mail: {self.sent} sent, {self.retrying} to retry, {self.failed} failed for good"
+
+
+def deliver(*, batch: int = BATCH) -> Delivery:
+    """Send every due message, in claimed batches over one SMTP connection each."""
+    report = Delivery()
+    with Session(db.engine) as session:
+        while messages := _claim(session, batch):
+            if not _send_batch(session, messages, report):
+                break  # the server is down: the rest waits for its next attempt
+    return report
+
+
+def _due(now):
+    return or_(and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
+               and_(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now))
+
+
+def _claim(session: Session, size: int) -> list[OutboxMessage]:
+    """Take up to `size` due messages for this sender: one conditional UPDATE, so two senders
+    never hold the same message (PostgreSQL skips rows another sender is claiming)."""
+    now = clock.now()
+    lease = timedelta(seconds=current_app.config["MAIL_CLAIM_SECONDS"])
+    due = select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(size)
+    if session.bind.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    ids = session.scalars(update(OutboxMessage).where(OutboxMessage.id.in_(due.scalar_subquery()), _due(now))
+                          .values(status="sending", claimed_until=now + lease)
+                          .returning(OutboxMessage.id)).all()
+    session.commit()
+    if not ids:
+        return []
+    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)))
+
+
+def _send_batch(session: Session, messages: list[OutboxMessage], report: Delivery) -> bool:
+    app = current_app._get_current_object()
+    host = urlsplit(app.config["PUBLIC_URL"]).hostname or "mentormatch"
     connection = None
-    for to, subject, body in messages:
+    for index, message in enumerate(messages):
         try:
             if connection is None:
                 connection = mail.get_connection()
                 connection.open()
-            EmailMessage(subject=subject, body=body, to=[to], connection=connection).send()
-            sent += 1
-        except Exception:  # noqa: BLE001 - any transport error is logged, never shown as a 500
-            current_app.logger.exception("could not send %r to %s", subject, to)
+            EmailMessage(subject=message.subject, body=message.body, to=[message.to],
+                         reply_to=[message.reply_to] if message.reply_to else None,
+                         headers={"Message-ID": f"<outbox-{message.id}@{host}>"}, connection=connection).send()
+        except Exception as error:  # noqa: BLE001 - any transport error: retry later, never a 500
+            app.logger.warning("could not send mail %s (%r) to %s: %s", message.id, message.subject, message.to, error)
             _close(connection)
-            connection = None  # the next message tries a fresh connection
+            connection = None
+            _retry_later(session, message, error, report)
+            if index == 0:  # not even the first one went: the server is down for the whole batch
+                for rest in messages[1:]:
+                    _retry_later(session, rest, error, report)
+                session.commit()
+                return False
+            session.commit()
+            continue
+        message.status, message.sent_at, message.claimed_until = "sent", clock.now(), None
+        message.attempts += 1
+        session.commit()  # one commit per message: a killed sender repeats at most the one in flight
+        report.sent += 1
     _close(connection)
-    return sent
+    return True
+
+
+def _retry_later(session: Session, message: OutboxMessage, error: Exception, report: Delivery) -> None:
+    message.attempts += 1
+    message.last_error = f"{type(error).__name__}: {error}"[:1000]
+    message.claimed_until = None
+    if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        message.status = "failed"
+        report.failed += 1
+    else:
+        message.status = "pending"
+        message.next_attempt_at = clock.now() + min(timedelta(minutes=2 ** max(message.attempts - 1, 0)), MAX_BACKOFF)
+        report.retrying += 1
 
 
 def _close(connection) -> None:
@@ -42,3 +211,64 @@ def _close(connection) -> None:
             connection.close()
         except Exception:  # noqa: BLE001 - a broken connection may fail to close; nothing to do
             pass
+
+
+class _SenderThread:
+    """One sender thread per web process: woken after each commit that wrote mail, and every
+    minute to pick up retries that came due."""
+
+    def __init__(self, app: Flask):
+        self.app, self.event = app, threading.Event()
+        threading.Thread(target=self._loop, name="mail-sender", daemon=True).start()
+
+    def wake(self) -> None:
+        self.event.set()
+
+    def _loop(self) -> None:
+        while True:
+            self.event.wait(timeout=60)
+            self.event.clear()
+            try:
+                with self.app.app_context():
+                    deliver()
+            except Exception:  # noqa: BLE001 - keep the thread alive; the next pass tries again
+                self.app.logger.exception("mail delivery pass failed")
+
+
+_threads_lock = threading.Lock()
+
+
+def _sender_thread(app: Flask) -> _SenderThread:
+    with _threads_lock:
+        sender = app.extensions.get("mail_sender")
+        if sender is None:
+            sender = app.extensions["mail_sender"] = _SenderThread(app)
+        return sender
+
+
+# -- what a coordinator sees -------------------------------------------------------------------
+
+def mail_counts(program_id: int) -> dict[str, int]:
+    counts = dict(db.session.execute(select(OutboxMessage.status, func.count()).where(
+        OutboxMessage.program_id == program_id).group_by(OutboxMessage.status)).all())
+    return {status: counts.get(status, 0) for status in ("pending", "sending", "sent", "failed")}
+
+
+def undelivered(program_id: int, limit: int = 200) -> list[OutboxMessage]:
+    """Messages that failed for good or are being retried, newest first."""
+    return list(db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.program_id == program_id,
+        or_(OutboxMessage.status == "failed", and_(OutboxMessage.status == "pending", OutboxMessage.attempts > 0)))
+        .order_by(OutboxMessage.id.desc()).limit(limit)))
+
+
+def retry_failed(program_id: int, message_id: int | None = None) -> int:
+    """Give failed messages of this program a fresh set of attempts, now."""
+    query = update(OutboxMessage).where(OutboxMessage.program_id == program_id, OutboxMessage.status == "failed")
+    if message_id is not None:
+        query = query.where(OutboxMessage.id == message_id)
+    count = db.session.execute(query.values(status="pending", attempts=0, next_attempt_at=clock.now())
+                               .execution_options(synchronize_session=False)).rowcount
+    db.session.info[_PENDING_KEY] = count > 0
+    db.session.commit()
+    return count

@@ -21,7 +21,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Event, Membership, MentorProfile, MicroRequest, Pairing, User
 from . import notify
-from .lifecycle import WAITING_FOR_MENTOR, _link, record
+from .lifecycle import WAITING_FOR_MENTOR, record
 from .micro_requests import _release_slot
 
 DEFAULTS = {"REMINDER_DAYS": 3, "REMINDER_MAX": 2, "MENTOR_EXPIRY_LIMIT": 2}
@@ -91,7 +91,6 @@ def _claim(model, row, now) -> bool:
                                model.state == row.state)
         .values(reminders_sent=model.reminders_sent + 1, last_reminded_at=now)
         .execution_options(synchronize_session=False))
-    db.session.commit()
     if result.rowcount == 1:
         db.session.refresh(row)
         return True
@@ -102,10 +101,10 @@ def _remind(row, kind: str) -> None:
     mentor, mentee = row.mentor.user, row.mentee.user
     if kind == "pairing":
         what = f"{mentee.name} was proposed as your mentee in {row.mentee.program.name}"
-        link = _link("pairings.proposals")
+        link = notify.link("pairings.proposals")
     else:
         what = f"{mentee.name} asked you: “{row.question}”"
-        link = _link("requests.show", request_id=row.id)
+        link = notify.link("requests.show", request_id=row.id)
     left = setting("REMINDER_MAX") - row.reminders_sent
     tail = ("It will expire if there is no answer." if left <= 0
             else f"{left} more reminder{'s' if left != 1 else ''} before it expires.")
@@ -114,7 +113,8 @@ def _remind(row, kind: str) -> None:
     notify.send(mentor.email, f"Reminder: {mentee.name} is waiting for your answer",
                 f"Hello {mentor.name},\n\n{what}, and is waiting for your answer. Accepting or declining "
                 f"takes one click:\n\n{link}\n{links_block(mentor, kind, row.id, info=not row.info_asked_at)}\n"
-                f"{tail}\n")
+                f"{tail}\n", program_id=row.program_id)
+    db.session.commit()  # the reminder count and its email, together
 
 
 def _expire(model, row, kind: str, now) -> bool:
@@ -128,18 +128,19 @@ def _expire(model, row, kind: str, now) -> bool:
     if kind == "request":
         _release_slot(row)
     record(row.program_id, kind, row.id, from_state, "expired", None, "no answer after reminders")
-    db.session.commit()
     db.session.refresh(row)
     mentor, mentee = row.mentor.user, row.mentee.user
     if kind == "request":
         notify.send(mentee.email, "Your request expired: ask someone else",
                     f"Hello {mentee.name},\n\n{mentor.name} did not answer your request in time:\n\n"
                     f"  {row.question}\n\nYour slot is free again. Others can help: "
-                    f"{_link('requests.directory', program_id=row.program_id)}\n")
+                    f"{notify.link('requests.directory', program_id=row.program_id)}\n", program_id=row.program_id)
     else:
         notify.send(mentee.email, "Your proposed mentor did not answer",
                     f"Hello {mentee.name},\n\n{mentor.name} did not answer the proposal in time. You are back in "
-                    f"the pool and your coordinator will find you another mentor.\n\n{_link('mentee.home')}\n")
+                    f"the pool and your coordinator will find you another mentor.\n\n{notify.link('mentee.home')}\n",
+                    program_id=row.program_id)
+    db.session.commit()
     return True
 
 
@@ -167,13 +168,14 @@ def _maybe_mark_unavailable(mentor_id: int) -> bool:
     profile = db.session.scalar(db.select(MentorProfile).where(MentorProfile.membership_id == mentor_id))
     if profile is None or not profile.available:
         return False
-    set_availability(profile, False, None, f"{n} requests or proposals expired without an answer")
-    mentor = db.session.get(Membership, mentor_id).user
+    membership = db.session.get(Membership, mentor_id)
+    mentor = membership.user
     notify.send(mentor.email, "We paused your mentoring availability",
                 f"Hello {mentor.name},\n\n{n} requests or proposals to you expired without an answer, so we "
                 f"marked you unavailable: mentees will not be sent to you until you switch availability back "
                 f"on in your profile. If you are busy, that is fine: setting an away date keeps things clear "
-                f"for everyone.\n\n{_link('mentor.home')}\n")
+                f"for everyone.\n\n{notify.link('mentor.home')}\n", program_id=membership.program_id)
+    set_availability(profile, False, None, f"{n} requests or proposals expired without an answer")  # commits both
     return True
 
 
@@ -201,15 +203,16 @@ def _ask_followups(now, days: timedelta) -> list[str]:
         column = FollowUp.request_id if kind == "request" else FollowUp.pairing_id
         has = db.session.scalar(db.select(FollowUp.id).where(column == row.id, FollowUp.kind == "followup").limit(1))
         row.followup_asked_at = now
+        if has is None:
+            mentee, mentor = row.mentee.user, row.mentor.user
+            link = (notify.link('requests.followup', request_id=row.id) if kind == 'request'
+                    else notify.link('mentee.pairing', pairing_id=row.id))
+            notify.send(mentee.email, f"What did you do with {mentor.name}'s advice?",
+                        f"Hello {mentee.name},\n\nA few days ago {mentor.name} helped you. Mentors help more when "
+                        f"they hear what happened next: tell them in a sentence or two, or just say thanks.\n\n"
+                        f"{link}\n", program_id=row.program_id)
+            asked.append(f"{kind} {row.id}")
         db.session.commit()
-        if has is not None:
-            continue
-        mentee, mentor = row.mentee.user, row.mentor.user
-        notify.send(mentee.email, f"What did you do with {mentor.name}'s advice?",
-                    f"Hello {mentee.name},\n\nA few days ago {mentor.name} helped you. Mentors help more when they "
-                    f"hear what happened next: tell them in a sentence or two, or just say thanks.\n\n"
-                    f"{_link('requests.followup', request_id=row.id) if kind == 'request' else _link('mentee.pairing', pairing_id=row.id)}\n")
-        asked.append(f"{kind} {row.id}")
     return asked
 
 

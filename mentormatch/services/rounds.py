@@ -558,9 +558,9 @@ def approve_round(round_: Round, actor: User) -> int:
              "mentor_membership_id": m, "state": "proposed", "score": s, "why": why or {}, "sentence": sentence or "",
              "proposed_at": now} for e, m, s, why, sentence in rows])
     _event(round_, actor, "approve", run=run.id, pairs=len(rows))
-    db.session.commit()
     db.session.refresh(round_)
     _notify_pairs(round_, [(e, m) for e, m, *_ in rows])
+    db.session.commit()
     return len(rows)
 
 
@@ -602,7 +602,7 @@ def _notify_pairs(round_: Round, pairs: list[tuple[int, int]]) -> None:
         messages.append((people[e][1], f"You have a proposed mentor in {program.name}",
                          f"Hello {people[e][0]},\n\n{program.name} proposes {names} as your mentor. "
                          "We will let you know when they accept.\n"))
-    notify.send_many(messages)
+    notify.send_many(messages, program_id=round_.program_id)
 
 
 def close_round(round_: Round, actor: User) -> None:
@@ -654,8 +654,8 @@ def repair_round(round_: Round, actor: User) -> SolveRun:
              "mentor_membership_id": m, "state": "proposed", "score": s, "why": why or {}, "sentence": sentence or "",
              "proposed_at": now} for e, m, s, why, sentence in rows])
     _event(round_, actor, "repair", run=run.id, freed=len(freed), pairs=len(rows))
-    db.session.commit()
     _notify_pairs(round_, [(e, m) for e, m, *_ in rows])
+    db.session.commit()
     return run
 
 

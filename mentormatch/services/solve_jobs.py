@@ -23,11 +23,6 @@ from ..models.rounds import SolveRun
 
 HEARTBEAT_S = 2.0
 PROGRESS_EVERY_S = 0.5
-DEFAULT_QUEUE = "mentormatch"
-
-
-def queue_name(app: Flask) -> str:
-    return app.config.get("RQ_QUEUE") or DEFAULT_QUEUE
 
 
 def runner_kind(app: Flask) -> str:
@@ -39,12 +34,10 @@ def enqueue(run_id: int) -> None:
     app = current_app._get_current_object()
     kind = runner_kind(app)
     if kind == "rq":
-        from redis import Redis
-        from rq import Queue
+        from .worker import queue
 
-        queue = Queue(queue_name(app), connection=Redis.from_url(app.config["REDIS_URL"]))
-        job = queue.enqueue("mentormatch.services.solve_jobs.run_in_worker", run_id, job_timeout=3600,
-                            result_ttl=3600, failure_ttl=24 * 3600)
+        job = queue(app).enqueue("mentormatch.services.solve_jobs.run_in_worker", run_id, job_timeout=3600,
+                                 result_ttl=3600, failure_ttl=24 * 3600)
         db.session.execute(update(SolveRun).where(SolveRun.id == run_id).values(job_id=job.id))
         db.session.commit()
     elif kind == "thread":
@@ -54,17 +47,11 @@ def enqueue(run_id: int) -> None:
     # "none": leave it queued (tests drive execute() themselves)
 
 
-_worker_app: Flask | None = None
-
-
 def run_in_worker(run_id: int) -> None:
-    """The RQ job: build the app once per worker process from the environment, then execute."""
-    global _worker_app
-    if _worker_app is None:
-        from .. import create_app
+    """The RQ job."""
+    from .worker import app
 
-        _worker_app = create_app()
-    execute(run_id, _worker_app)
+    execute(run_id, app())
 
 
 def _write(app: Flask, run_id: int, **values) -> None:

@@ -16,6 +16,7 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
 def test_production_starts_with_a_secret_key_and_secure_cookies(monkeypatch):
     monkeypatch.setenv("MENTORMATCH_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("PUBLIC_URL", "https://mentoring.example.org")
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] is True and app.config["SECRET_KEY"] == "s" * 40
 

@@ -63,5 +63,8 @@ CASES = {
     "health.mark_unavailable": Case(
         url=lambda w: f"/coordinator/programs/{w.program.id}/mentors/{_mentor_membership(w)}/unavailable",
         method="POST", roles=("coordinator",), stranger=lambda w: w.other_coordinator),
+    "health.mail": Case(url=lambda w: f"/coordinator/programs/{w.program.id}/mail", **COORDINATOR),
+    "health.retry_mail": Case(url=lambda w: f"/coordinator/programs/{w.program.id}/mail/retry", method="POST",
+                              **COORDINATOR),
     **OBJECT_CASES,
 }
