@@ -88,13 +88,13 @@ def pending_sign_up(token: str) -> dict | None:
 
 def finish_sign_up(pending: dict) -> tuple[User, Program | None]:
     """The account a sign-up link asked for, joined to the invite's program if it still exists."""
-    user = User(email=pending["e"], name=pending["n"], role=pending["r"], password_hash=pending["h"])
-    db.session.add(user)
     invited = programs.program_for_invite(pending["i"]) if pending.get("i") else None
-    program = invited[0] if invited and invited[1] == user.role else None
-    if program is not None:
-        programs.join(user, program, user.role, commit=False)
+    program = invited[0] if invited and invited[1] == pending["r"] else None
     try:
+        user = User(email=pending["e"], name=pending["n"], role=pending["r"], password_hash=pending["h"])
+        db.session.add(user)
+        if program is not None:
+            programs.join(user, program, user.role, commit=False)
         db.session.commit()
     except IntegrityError:  # the same link opened twice at once: one account, the other is refused
         db.session.rollback()

@@ -301,3 +301,17 @@ def test_a_mentor_invite_does_not_turn_a_mentee_into_a_mentor(app, client, world
 def test_unknown_invite_is_a_clear_404(client):
     response = client.get("/join/not-a-real-token")
     assert response.status_code == 404 and "not valid" in response.get_data(as_text=True)
+
+
+def test_a_link_opened_twice_at_once_makes_one_account(app, client):
+    """Both requests read the link before either commits: the unique email refuses the second."""
+    from mentormatch.services import ServiceError, accounts
+
+    signup(client)
+    token = finish_link(app, "sam@example.org").rsplit("/", 1)[1]
+    with app.test_request_context():
+        first, second = accounts.pending_sign_up(token), accounts.pending_sign_up(token)
+        accounts.finish_sign_up(first)
+        with pytest.raises(ServiceError, match="used already"):
+            accounts.finish_sign_up(second)
+    assert count_users(app) == 1
