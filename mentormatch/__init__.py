@@ -43,6 +43,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     settings.finalize(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
+    if app.config["PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Trust exactly the configured number of proxies: one more and a client could forge its address.
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"), render_as_batch=True)
@@ -104,6 +110,8 @@ def _register_headers(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if request.endpoint != "static":
             headers.setdefault("Cache-Control", "no-store")
+        if app.config["ENV_NAME"] == "production":  # production is served over HTTPS only
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 
 

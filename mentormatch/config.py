@@ -33,7 +33,20 @@ def from_env() -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
         or os.environ.get("REDIS_URL")
         or "memory://",
+        # Redis down: limits fall back to this process's memory (and it is logged), not to 500s.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        # Each limit counts per account (the email posted) and, higher, per client address.
+        # Logins count failures only; sign-ups and reset requests count every post.
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "LOGIN_RATE_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_RATE_LIMIT_PER_ADDRESS", "30 per minute"),
+        "RESET_RATE_LIMIT": os.environ.get("RESET_RATE_LIMIT", "5 per hour"),
+        "RESET_RATE_LIMIT_PER_ADDRESS": os.environ.get("RESET_RATE_LIMIT_PER_ADDRESS", "30 per hour"),
+        "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "5 per hour"),
+        "SIGNUP_RATE_LIMIT_PER_ADDRESS": os.environ.get("SIGNUP_RATE_LIMIT_PER_ADDRESS", "20 per hour"),
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto. 0: none, the
+        # headers are ignored (anyone can forge them) and the client is the TCP peer.
+        "PROXY_HOPS": _number("PROXY_HOPS", 0),
         "MAIL_BACKEND": os.environ.get(
             "MAIL_BACKEND", "smtp" if os.environ.get("MAIL_SERVER") else "file"
         ),

@@ -37,7 +37,7 @@ def build(mentees: int, mentors: int, requests: int, seed: int = 7) -> dict:
     hash_ = demo._demo_hash()
     rows = ([{"email": f"load-mentor{i}@example.org", "name": f"Mentor {i}", "role": "mentor"} for i in range(mentors)]
             + [{"email": f"load-mentee{i}@example.org", "name": f"Mentee {i}", "role": "mentee"} for i in range(mentees)])
-    db.session.execute(insert(User), [r | {"password_hash": hash_, "session_version": 1, "created_at": utcnow()}
+    db.session.execute(insert(User), [r | {"password_hash": hash_, "created_at": utcnow()}
                                       for r in rows])
     users = db.session.execute(db.select(User.id, User.role).where(User.email.like("load-%"), User.role != "coordinator")
                                .order_by(User.id)).all()

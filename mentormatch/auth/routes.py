@@ -1,48 +1,107 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from flask_limiter.util import get_remote_address
+from flask_wtf import FlaskForm
 
 from ..access import logged_in, public
-from ..extensions import db, limiter, login_manager
-from ..models import User
+from ..extensions import limiter, login_manager
 from ..forms import submit
 from ..security import is_safe_next
-from ..services import accounts, programs
+from ..services import accounts, emails, login_sessions, programs
 from .forms import (ChangePasswordForm, CoordinatorInviteAcceptForm, LoginForm, ResetPasswordForm, ResetRequestForm,
                     SignupForm)
 
 bp = Blueprint("auth", __name__)
 
+# The cookie's key for the server-side session token (see services/login_sessions).
+SESSION_TOKEN = "login_token"
+
 
 def _start_session(user) -> None:
     # A fresh session on login: nothing planted before login survives it.
     session.clear()
+    session[SESSION_TOKEN] = login_sessions.start(user)
     login_user(user)
+
+
+def _end_session() -> None:
+    login_sessions.end(session.get(SESSION_TOKEN))
+    logout_user()
+    session.clear()
 
 
 def _home_for(user) -> str:
     return url_for(f"{user.role}.home")
 
 
+# Limits per account (the posted email, normalized) and, higher, per client address, so that
+# one person's failures neither lock out everyone behind the same address nor get unlimited
+# guesses by rotating addresses. The client address is REMOTE_ADDR, rewritten by ProxyFix only
+# for the configured number of proxy hops (PROXY_HOPS).
+def _posted_email() -> str:
+    return "email:" + emails.normalize(request.form.get("email", ""))
+
+
+def _failed(response) -> bool:
+    return response.status_code != 303
+
+
+def _limits(account_setting: str, address_setting: str, *, failures_only: bool = False):
+    deduct = {"deduct_when": _failed} if failures_only else {}
+
+    def decorate(view):
+        view = limiter.limit(lambda: current_app.config[account_setting], key_func=_posted_email,
+                             methods=["POST"], **deduct)(view)
+        return limiter.limit(lambda: current_app.config[address_setting], key_func=get_remote_address,
+                             methods=["POST"], **deduct)(view)
+
+    return decorate
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 @public
+@_limits("SIGNUP_RATE_LIMIT", "SIGNUP_RATE_LIMIT_PER_ADDRESS")
 def signup():
     form = SignupForm(invite=request.args.get("invite", ""))
     invited = programs.program_for_invite(form.invite.data) if form.invite.data else None
     if invited and request.method == "GET":
         form.role.data = invited[1]
-    if done := submit(form, lambda: accounts.sign_up(email=form.email.data, name=form.name.data, password=form.password.data,
+    if submit(form, lambda: accounts.request_sign_up(email=form.email.data, name=form.name.data,
+                                                     password=form.password.data,
                                                      role=invited[1] if invited else form.role.data,
-                                                     program=invited[0] if invited else None)):
-        user = done.value
-        _start_session(user)
-        flash(f"Welcome, {user.name}!" + (f" You joined {invited[0].name}." if invited else ""), "success")
-        return redirect(_home_for(user), code=303)
+                                                     invite=form.invite.data if invited else None)):
+        # The same answer whether or not the address has an account: the mail tells the difference.
+        return redirect(url_for(".signup_sent"), code=303)
     return render_template("auth/signup.html", form=form, invited=invited)
+
+
+@bp.route("/signup/sent")
+@public
+def signup_sent():
+    return render_template("auth/signup_sent.html")
+
+
+@bp.route("/signup/finish/<token>", methods=["GET", "POST"])
+@public
+def finish_signup(token: str):
+    pending = accounts.pending_sign_up(token)
+    if pending is None:
+        return render_template("error.html", code=404, title="Link not valid",
+                               message="This link was used already, has expired, or is incomplete. "
+                                       "Log in, or sign up again for a new link."), 404
+    # A button, not the GET itself, makes the account: mail scanners open links too.
+    form = FlaskForm()
+    if done := submit(form, lambda: accounts.finish_sign_up(pending)):
+        user, program = done.value
+        _start_session(user)
+        flash(f"Welcome, {user.name}!" + (f" You joined {program.name}." if program else ""), "success")
+        return redirect(_home_for(user), code=303)
+    return render_template("auth/signup_finish.html", form=form, pending=pending)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@_limits("LOGIN_RATE_LIMIT", "LOGIN_RATE_LIMIT_PER_ADDRESS", failures_only=True)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -59,9 +118,17 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @public
 def logout():
-    logout_user()
-    session.clear()
+    _end_session()
     flash("You are logged out.", "info")
+    return redirect(url_for("public.index"), code=303)
+
+
+@bp.route("/logout-everywhere", methods=["POST"])
+@logged_in
+def logout_everywhere():
+    login_sessions.end_all(current_user)  # CSRFProtect has checked the form's token already
+    _end_session()
+    flash("You are logged out on every device.", "info")
     return redirect(url_for("public.index"), code=303)
 
 
@@ -78,7 +145,7 @@ def change_password():
 
 @bp.route("/reset", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@_limits("RESET_RATE_LIMIT", "RESET_RATE_LIMIT_PER_ADDRESS")
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
@@ -121,9 +188,5 @@ def accept_coordinator_invite(token: str):
 
 
 @login_manager.user_loader
-def load_user(session_id: str):
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and str(user.session_version) == version else None
+def load_user(user_id: str):
+    return login_sessions.user_for(user_id, session.get(SESSION_TOKEN))

@@ -8,12 +8,12 @@ from .requests import (CAPACITY_STATES, MAX_OPEN_REQUESTS, PENDING_REQUEST, REQU
                        REQUEST_STATES, Event, MicroRequest, OpenRequestCounter)
 from .rounds import ROUND_STATES, Round
 from .rounds import RoundConstraint, RoundEvent, RunPair, RunUnmatched, SolveRun
-from .user import ROLES, User
+from .user import ROLES, LoginSession, User
 from .mail import OUTBOX_STATES, OutboxMessage
 from .extras import CHECKIN_DAYS, CheckIn, ContinueWish, GoalStep, MenteePriority, MentorReport, UsedEmailToken
 
 __all__ = [
-    "Base", "utcnow", "User", "ROLES", "Program", "ProgramCoordinator", "Membership", "Invitation",
+    "Base", "utcnow", "User", "LoginSession", "ROLES", "Program", "ProgramCoordinator", "Membership", "Invitation",
     "Term", "GoalForm", "MentorProfile", "PREFERENCES", "WANTS", "CONTEXT_KINDS", "ROLE_LEVELS",
     "Pairing", "PAIRING_STATES", "SEAT_STATES", "DECLINE_REASONS", "Round", "ROUND_STATES",
 ]

@@ -2,10 +2,10 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
-from .base import utcnow
+from .base import strip_bidi, utcnow
 
 
 def new_token() -> str:
@@ -32,6 +32,10 @@ class Program(db.Model):
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="program", cascade="all, delete-orphan"
     )
+
+    @validates("name")
+    def _clean_name(self, key: str, value: str) -> str:
+        return strip_bidi(value)
 
     @property
     def kind_label(self) -> str:

@@ -1,11 +1,11 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from ..extensions import db
-from .base import utcnow
+from .base import strip_bidi, utcnow
 
 ROLES = ("mentee", "mentor", "coordinator")
 
@@ -19,12 +19,24 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
-    # Changing the password changes this, which signs out every other session.
-    session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+    @validates("name")
+    def _clean_name(self, key: str, value: str) -> str:
+        return strip_bidi(value)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class LoginSession(db.Model):
+    """One logged-in browser. The cookie carries a random token; only its SHA-256 is stored, so
+    a copy of this table logs no one in. Deleting the row ends that session server-side."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,8 +2,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, EmailField, IntegerField, IntegerRangeField, RadioField, SelectField, \
     SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..forms import ValidEmail
 from ..services.round_instance import DEFAULT_RULES, DEFAULT_WEIGHTS, TEAM_ATTRIBUTES, WEIGHT_HELP
 
 
@@ -97,8 +98,8 @@ def _or_default(value, key: str):
 
 
 class ConstraintForm(FlaskForm):
-    mentee_email = EmailField("Mentee's email", validators=[DataRequired("Enter the mentee's email."), Email("Enter an email address.")])
-    mentor_email = EmailField("Mentor's email", validators=[DataRequired("Enter the mentor's email."), Email("Enter an email address.")])
+    mentee_email = EmailField("Mentee's email", validators=[DataRequired("Enter the mentee's email."), ValidEmail()])
+    mentor_email = EmailField("Mentor's email", validators=[DataRequired("Enter the mentor's email."), ValidEmail()])
     kind = RadioField("Rule", choices=[("lock", "Lock: always pair them"), ("forbid", "Forbid: never pair them")],
                       default="lock", validators=[InputRequired("Choose lock or forbid.")])
 

@@ -1,13 +1,16 @@
+import hashlib
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Program, User
 from ..security import burn_verify_time, hash_password, password_problem, verify_password
-from . import ServiceError, notify, programs
+from . import ServiceError, emails, login_sessions, notify, programs
 
-
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
+normalize_email = emails.normalize
 
 
 def find_by_email(email: str) -> User | None:
@@ -17,25 +20,86 @@ def find_by_email(email: str) -> User | None:
 def create_user(*, email: str, name: str, password: str, role: str, commit: bool = True) -> User:
     if role not in {"mentee", "mentor", "coordinator"}:
         raise ServiceError("Choose mentee or mentor.", "role")
+    email = emails.checked(email)
     problem = password_problem(password, email=email, name=name)
     if problem:
         raise ServiceError(problem, "password")
     if find_by_email(email):
         raise ServiceError("An account with this email already exists. Log in instead.", "email")
-    user = User(email=normalize_email(email), name=name.strip(), role=role, password_hash=hash_password(password))
+    user = User(email=email, name=name.strip(), role=role, password_hash=hash_password(password))
     db.session.add(user)
     if commit:
         db.session.commit()
     return user
 
 
-def sign_up(*, email: str, name: str, password: str, role: str, program: Program | None = None) -> User:
-    """A new account, joined to the invite's program if there is one: one transaction."""
-    user = create_user(email=email, name=name, password=password, role=role, commit=False)
-    if program is not None:
-        programs.join(user, program, role, commit=False)
+# Sign-up answers "check your inbox" whether or not the address has an account, so the form
+# cannot be used to find out who is registered. A new address gets a signed, expiring link that
+# carries the chosen name, role, invite and the password's Argon2 HASH (never the password); the
+# account exists only once the link is opened. A known address gets a note with login and reset
+# links instead.
+SIGNUP_SALT = "sign-up"
+SIGNUP_MAX_AGE = 3 * 24 * 3600
+
+
+def _signup_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SIGNUP_SALT)
+
+
+def request_sign_up(*, email: str, name: str, password: str, role: str, invite: str | None = None) -> None:
+    """Mail the address either a link that finishes the account or a note that it has one."""
+    if role not in {"mentee", "mentor"}:
+        raise ServiceError("Choose mentee or mentor.", "role")
+    email, name = emails.checked(email), name.strip()
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        raise ServiceError(problem, "password")
+    password_hash = hash_password(password)  # hashed either way, so both answers take as long
+    owner = find_by_email(email)
+    joining = programs.program_for_invite(invite) if invite else None
+    if owner is None:
+        token = _signup_serializer().dumps({"e": email, "n": name, "r": role, "h": password_hash, "i": invite or ""})
+        notify.send(email, "Finish creating your MentorMatch account",
+                    f"Hello {name},\n\nOpen this link to finish creating your MentorMatch account"
+                    + (f" and join {joining[0].name}" if joining else "") + " (valid for 3 days):\n"
+                    f"{notify.link('auth.finish_signup', token=token)}\n\n"
+                    "If you did not ask for this, ignore this email: no account is made without it.\n")
+    else:
+        join_line = (f"To join {joining[0].name}, log in and open the invite link again:\n"
+                     f"{notify.link('public.join', token=invite)}\n\n") if joining else ""
+        notify.send(owner.email, "Someone tried to sign up with your email",
+                    f"Hello {owner.name},\n\nSomeone (perhaps you) tried to create a MentorMatch account with this "
+                    f"email, which already has one. Log in here:\n{notify.link('auth.login')}\n\n"
+                    f"{join_line}Forgot your password? This link sets a new one (valid for 7 days, once):\n"
+                    f"{password_reset_url(owner)}\n\nIf it was not you, ignore this email; nothing changed.\n")
     db.session.commit()
-    return user
+
+
+def pending_sign_up(token: str) -> dict | None:
+    """What a sign-up link asks for, or None if it is forged, expired, or already used."""
+    try:
+        data = _signup_serializer().loads(token, max_age=SIGNUP_MAX_AGE)
+    except BadSignature:  # includes SignatureExpired
+        return None
+    if not isinstance(data, dict) or find_by_email(data.get("e", "")) is not None:
+        return None
+    return data
+
+
+def finish_sign_up(pending: dict) -> tuple[User, Program | None]:
+    """The account a sign-up link asked for, joined to the invite's program if it still exists."""
+    invited = programs.program_for_invite(pending["i"]) if pending.get("i") else None
+    program = invited[0] if invited and invited[1] == pending["r"] else None
+    try:
+        user = User(email=pending["e"], name=pending["n"], role=pending["r"], password_hash=pending["h"])
+        db.session.add(user)
+        if program is not None:
+            programs.join(user, program, user.role, commit=False)
+        db.session.commit()
+    except IntegrityError:  # the same link opened twice at once: one account, the other is refused
+        db.session.rollback()
+        raise ServiceError("This link was used already. Log in instead.") from None
+    return user, program
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -53,7 +117,7 @@ def change_password(user: User, current: str, new: str) -> None:
     if problem:
         raise ServiceError(problem, "new_password")
     user.password_hash = hash_password(new)
-    user.session_version += 1
+    login_sessions.end_all(user, commit=False)  # the caller starts a fresh one for this browser
     db.session.commit()
 
 
@@ -63,16 +127,11 @@ RESET_SALT = "password-reset"
 RESET_MAX_AGE = 7 * 24 * 3600  # long enough for an invitation email read a few days later
 
 
-def _reset_serializer():
-    from flask import current_app
-    from itsdangerous import URLSafeTimedSerializer
-
+def _reset_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
 
 
 def _hash_fingerprint(user: User) -> str:
-    import hashlib
-
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
@@ -82,8 +141,6 @@ def password_reset_url(user: User) -> str:
 
 
 def user_for_reset_token(token: str) -> User | None:
-    from itsdangerous import BadSignature
-
     try:
         data = _reset_serializer().loads(token, max_age=RESET_MAX_AGE)
     except BadSignature:  # includes SignatureExpired
@@ -107,5 +164,5 @@ def set_password(user: User, new: str) -> None:
     if problem:
         raise ServiceError(problem, "password")
     user.password_hash = hash_password(new)
-    user.session_version += 1
+    login_sessions.end_all(user, commit=False)  # the caller starts a fresh one for this browser
     db.session.commit()

@@ -12,12 +12,11 @@ import secrets
 from dataclasses import dataclass, field
 from zoneinfo import available_timezones
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func
 
 from ..extensions import db
 from ..models import GoalForm, Membership, MentorProfile, PREFERENCES, Program, Term, User
-from . import ServiceError, notify
+from . import ServiceError, emails, notify
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
@@ -124,8 +123,8 @@ def _check(row: Row, seen: dict, existing: dict) -> Row:
     if not v["name"]:
         err.append("The name is empty.")
     try:
-        v["email"] = validate_email(v.get("email", ""), check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
+        v["email"] = emails.checked(v.get("email", ""))
+    except ServiceError:
         err.append(f"“{v.get('email', '')}” is not an email address.")
     else:
         if v["email"] in seen:

@@ -2,7 +2,7 @@ from sqlalchemy import func
 
 from ..extensions import db
 from ..models import Invitation, Membership, Program, ProgramCoordinator, User, utcnow
-from . import ServiceError
+from . import ServiceError, emails
 
 
 def programs_of_coordinator(user: User) -> list[Program]:
@@ -83,7 +83,7 @@ def join(user: User, program: Program, role: str, *, commit: bool = True) -> Mem
 
 
 def invite_coordinator(inviter: User, email: str, program: Program | None) -> Invitation:
-    invitation = Invitation(email=email.strip().lower(), invited_by_id=inviter.id, program=program)
+    invitation = Invitation(email=emails.checked(email), invited_by_id=inviter.id, program=program)
     db.session.add(invitation)
     db.session.commit()
     return invitation

@@ -17,6 +17,15 @@ def email_of(app, name: str) -> str:
         return db.session.scalar(db.select(User.email).where(User.name == name))
 
 
+def signup_link(app, email: str) -> str:
+    """The finishing link of the last sign-up mail to this address (the app under test mails to memory)."""
+    import re
+
+    mails = [m for m in getattr(app.extensions["mailman"], "outbox", []) if m.to == [email]]
+    assert mails, f"no sign-up mail to {email}"
+    return re.search(r"https?://\S+/auth/signup/finish/\S+", mails[-1].body).group(0)
+
+
 def focus_of(page) -> str:
     """What has keyboard focus, described for an assertion message ('BODY' means focus was lost)."""
     return page.evaluate("""() => {
@@ -26,4 +35,4 @@ def focus_of(page) -> str:
     }""")
 
 
-__all__ = ["DEMO_PASSWORD", "seed", "email_of", "focus_of"]
+__all__ = ["DEMO_PASSWORD", "seed", "email_of", "focus_of", "signup_link"]

@@ -2,9 +2,10 @@
 from tests.conftest import PASSWORD
 
 from .conftest import assert_accessible, screenshot, ui_login
+from .journey import signup_link
 
 
-def test_coordinator_creates_a_program_and_a_mentee_joins_by_invite(page, live_server, make_user, browser):
+def test_coordinator_creates_a_program_and_a_mentee_joins_by_invite(page, live_server, make_user, browser, app):
     coordinator = make_user("coordinator", "Cleo Coordinator")
     page.goto(live_server)
     assert_accessible(page)
@@ -37,6 +38,12 @@ def test_coordinator_creates_a_program_and_a_mentee_joins_by_invite(page, live_s
     assert_accessible(mentee)
     mentee.get_by_label("Password").fill("a long enough phrase")
     mentee.get_by_role("button", name="Create account").click()
+    # The same answer for a new and a taken address: the link arrives by mail.
+    mentee.get_by_role("heading", name="Check your inbox").wait_for()
+    assert_accessible(mentee)
+    mentee.goto(signup_link(app, "nia@example.org"))
+    assert_accessible(mentee)
+    mentee.get_by_role("button", name="Create my account").click()
     mentee.get_by_text("You joined Spring Bootcamp.").wait_for()
     assert mentee.url.endswith("/mentee/")
 

@@ -4,10 +4,10 @@ import re
 from playwright.sync_api import expect
 
 from .conftest import assert_accessible, screenshot
-from .journey import focus_of, seed
+from .journey import focus_of, seed, signup_link
 
 
-def _sign_up(page, invite: str, name: str, email: str, *, check: bool = True) -> None:
+def _sign_up(page, app, invite: str, name: str, email: str, *, check: bool = True) -> None:
     page.goto(invite)
     page.get_by_role("button", name="Create an account and join").click()
     if check:  # axe needs JavaScript: the no-JS journey skips it (the same pages are scanned with JS on)
@@ -17,12 +17,15 @@ def _sign_up(page, invite: str, name: str, email: str, *, check: bool = True) ->
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill("a long enough phrase")
     page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    page.goto(signup_link(app, email))
+    page.get_by_role("button", name="Create my account").click()
     expect(page).to_have_url(re.compile(r"/mentee/$"))
 
 
 def test_mentee_goal_form_shows_hints_and_errors_while_typing_and_keeps_focus(page, live_server, app):
     program = seed(app)
-    _sign_up(page, f"{live_server}/join/{program['mentee_invite']}", "Nia Newcomer", "nia@example.org")
+    _sign_up(page, app, f"{live_server}/join/{program['mentee_invite']}", "Nia Newcomer", "nia@example.org")
     page.get_by_role("button", name="Fill in your goals").click()
     expect(page.get_by_role("heading", name="Your goals")).to_be_visible()
     assert_accessible(page)
@@ -73,7 +76,7 @@ def test_mentee_goal_form_saves_with_javascript_off(browser, live_server, app):
     program = seed(app)
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    _sign_up(page, f"{live_server}/join/{program['mentee_invite']}", "Noa Noscript", "noa@example.org", check=False)
+    _sign_up(page, app, f"{live_server}/join/{program['mentee_invite']}", "Noa Noscript", "noa@example.org", check=False)
     page.goto(f"{live_server}/mentee/programs/{program['id']}/goals")
     page.get_by_label("Your goal for the next 3–6 months").fill("Pass the AWS associate exam by March.")
     # The topic picker works as plain form posts: search, then add.

@@ -1,4 +1,6 @@
 """Sign-up, login, logout and password change, with their bad inputs."""
+import re
+
 import pytest
 
 from mentormatch.extensions import db
@@ -12,13 +14,42 @@ def count_users(app) -> int:
         return db.session.scalar(db.select(db.func.count(User.id)))
 
 
-def signup(client, **fields):
+def outbox(app) -> list:
+    return list(getattr(app.extensions["mailman"], "outbox", []))
+
+
+LINK = re.compile(r"http://localhost(/auth/\S+)")
+
+
+def signup(client, environ_base=None, **fields):
     data = {"name": "Sam Signup", "email": "sam@example.org", "password": "a long enough phrase", "role": "mentee"}
-    return post_form(client, "/auth/signup", data | fields)
+    return post_form(client, "/auth/signup", data | fields, environ_base=environ_base or {})
 
 
-def test_signup_creates_a_mentee_logs_them_in_and_hashes_with_argon2id(app, client):
+def finish_link(app, email: str) -> str:
+    """The link in the last sign-up mail to this address."""
+    mails = [m for m in outbox(app) if m.to == [email] and m.subject == "Finish creating your MentorMatch account"]
+    assert mails, [m.subject for m in outbox(app)]
+    return LINK.search(mails[-1].body).group(1)
+
+
+def sign_up_and_finish(app, client, **fields):
+    """The whole sign-up: the form, the link from the mail, the button on its page."""
+    response = signup(client, **fields)
+    assert response.status_code == 303 and response.headers["Location"] == "/auth/signup/sent"
+    link = finish_link(app, fields.get("email", "sam@example.org"))
+    return post_form(client, link, {})
+
+
+def test_signup_mails_a_link_that_creates_the_mentee_logs_them_in_and_hashes_with_argon2id(app, client):
     response = signup(client)
+    assert response.status_code == 303 and response.headers["Location"] == "/auth/signup/sent"
+    assert "Check your inbox" in client.get("/auth/signup/sent").get_data(as_text=True)
+    assert count_users(app) == 0, "no account before the link is opened"
+    link = finish_link(app, "sam@example.org")
+    assert "Sam Signup" in client.get(link).get_data(as_text=True)
+    assert count_users(app) == 0, "opening the link (as a mail scanner would) makes no account"
+    response = post_form(client, link, {})
     assert response.status_code == 303 and response.headers["Location"] == "/mentee/"
     assert "Sam Signup" in client.get("/mentee/").get_data(as_text=True)
     with app.app_context():
@@ -26,10 +57,12 @@ def test_signup_creates_a_mentee_logs_them_in_and_hashes_with_argon2id(app, clie
         assert user.role == "mentee"
         assert user.password_hash.startswith("$argon2id$")
         assert verify_password(user.password_hash, "a long enough phrase")
+    assert app.test_client().get(link).status_code == 404, "the link works once"
+    assert "a long enough phrase" not in outbox(app)[-1].body
 
 
-def test_signup_as_mentor(client):
-    assert signup(client, role="mentor").headers["Location"] == "/mentor/"
+def test_signup_as_mentor(app, client):
+    assert sign_up_and_finish(app, client, role="mentor").headers["Location"] == "/mentor/"
 
 
 @pytest.mark.parametrize(
@@ -39,6 +72,7 @@ def test_signup_as_mentor(client):
         ({"password": "password123"}, "most common"),
         ({"password": "x" * 129}, "128"),
         ({"email": "not-an-email"}, "valid email"),
+        ({"email": "sam@mentormatch.test"}, "valid email"),
         ({"name": ""}, "Enter your name"),
         ({"role": "coordinator"}, "Not a valid choice"),
     ],
@@ -50,33 +84,83 @@ def test_signup_rejects_bad_input_next_to_the_field_and_saves_nothing(app, clien
     assert response.status_code == 200
     assert field_error in html
     assert 'class="error"' in html and 'aria-invalid="true"' in html
-    assert count_users(app) == before
+    assert count_users(app) == before and not outbox(app)
     # What the person typed is still there (except the password).
     if "name" not in fields:
         assert 'value="Sam Signup"' in html
 
 
-def test_long_passphrases_are_accepted(client):
-    assert signup(client, password="p" * 64 + " and more words").status_code == 303
+def test_long_passphrases_are_accepted(app, client):
+    assert sign_up_and_finish(app, client, password="p" * 64 + " and more words").status_code == 303
 
 
-def test_signup_with_a_taken_email_says_so(app, client, make_user):
-    user = make_user("mentor")
-    response = signup(client, email=user.email.upper())
-    assert "already exists" in response.get_data(as_text=True)
+@pytest.mark.parametrize("variant", [str.lower, str.upper, str.title])
+def test_signup_answers_the_same_for_a_taken_email_and_mails_its_owner(app, client, make_user, variant):
+    user = make_user("mentor", email="taken@example.org")
+    fresh = signup(app.test_client(), email="fresh@example.org")
+    taken = signup(client, email=variant(user.email))
+    assert (taken.status_code, taken.headers["Location"]) == (fresh.status_code, fresh.headers["Location"])
+    assert taken.get_data() == fresh.get_data()
+    assert count_users(app) == 1
+    mail = [m for m in outbox(app) if m.to == [user.email]]
+    assert len(mail) == 1 and mail[0].subject == "Someone tried to sign up with your email"
+    assert "http://localhost/auth/login" in mail[0].body and "http://localhost/auth/reset/" in mail[0].body
+    login(client, user)  # the account is untouched
+
+
+def test_an_unused_link_stops_working_once_the_address_has_an_account(app, client, make_user):
+    signup(client, email="late@example.org")
+    link = finish_link(app, "late@example.org")
+    make_user("mentee", email="late@example.org")
+    assert client.get(link).status_code == 404
+    assert post_form(app.test_client(), link, {}, page="/auth/login").status_code == 404
+
+
+def test_tampered_or_expired_signup_links_make_no_account(app, client, monkeypatch):
+    signup(client)
+    link = finish_link(app, "sam@example.org")
+    assert client.get(link[:-3] + "abc").status_code == 404
+    from mentormatch.services import accounts
+
+    monkeypatch.setattr(accounts, "SIGNUP_MAX_AGE", -1)
+    assert client.get(link).status_code == 404
+    assert post_form(client, link, {}, page="/auth/login").status_code == 404
+    assert count_users(app) == 0
 
 
 def test_signup_cannot_choose_a_coordinator_role_by_posting_it(app, client):
     signup(client, role="coordinator", email="sneaky@example.org")
     with app.app_context():
         assert db.session.scalar(db.select(User).where(User.email == "sneaky@example.org")) is None
+    assert not outbox(app)
 
 
 def test_signup_ignores_extra_fields(app, client):
-    signup(client, email="extra@example.org", id="999", session_version="77", password_hash="x")
+    sign_up_and_finish(app, client, email="extra@example.org", id="999", password_hash="x")
     with app.app_context():
         user = db.session.scalar(db.select(User).where(User.email == "extra@example.org"))
-        assert user.id != 999 and user.session_version == 1 and user.password_hash.startswith("$argon2id$")
+        assert user.id != 999 and user.password_hash.startswith("$argon2id$")
+
+
+def from_address(address: str) -> dict:
+    return {"environ_base": {"REMOTE_ADDR": address}}
+
+
+@pytest.mark.parametrize("app", [{"SIGNUP_RATE_LIMIT": "2 per hour", "SIGNUP_RATE_LIMIT_PER_ADDRESS": "4 per hour"}],
+                         indirect=True)
+def test_signup_is_rate_limited_per_email_and_per_address(app, client, make_user):
+    user = make_user("mentee", email="owner@example.org")
+    # Per email, case variants included, the same for a taken address as for a free one.
+    for address, emails in (("10.0.0.1", ["free@example.org", "FREE@example.org", "free@example.org"]),
+                            ("10.0.0.2", [user.email, user.email.upper(), user.email])):
+        assert [signup(client, email=e, **from_address(address)).status_code for e in emails] == [303, 303, 429]
+    assert signup(client, email="Free@Example.org", **from_address("10.0.0.3")).status_code == 429, \
+        "another address does not reset the email's limit"
+    # Per address: a fifth email from one address is refused; the first four went through.
+    codes = [signup(app.test_client(), email=f"p{n}@example.org", **from_address("10.0.0.4")).status_code
+             for n in range(5)]
+    assert codes == [303, 303, 303, 303, 429]
+    assert count_users(app) == 1
 
 
 def test_login_errors_are_one_generic_message(client, make_user):
@@ -136,7 +220,7 @@ def test_session_is_renewed_on_login(client, make_user):
     login(client, user)
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session["_user_id"].startswith(f"{user.id}:")
+        assert session["_user_id"] == str(user.id) and session["login_token"]
 
 
 @pytest.mark.parametrize("app", [{"LOGIN_RATE_LIMIT": "3 per minute"}], indirect=True)
@@ -175,11 +259,24 @@ def test_signup_through_an_invite_link_joins_the_program(app, client, world):
     response = post_form(client, f"/auth/signup?invite={world.program.mentor_invite}",
                          {"name": "New Mentor", "email": "newmentor@example.org", "password": "mentoring is fun",
                           "invite": world.program.mentor_invite, "role": "mentee"})
+    assert response.status_code == 303 and response.headers["Location"] == "/auth/signup/sent"
+    link = finish_link(app, "newmentor@example.org")
+    response = post_form(client, link, {})
     assert response.status_code == 303 and response.headers["Location"] == "/mentor/"
+    assert "You joined Main program." in client.get("/mentor/").get_data(as_text=True)
     with app.app_context():
         user = db.session.scalar(db.select(User).where(User.email == "newmentor@example.org"))
         assert user.role == "mentor", "the invite decides the role, not the posted field"
         assert db.session.scalar(db.select(Membership).where(Membership.user_id == user.id)).program_id == world.program.id
+
+
+def test_signup_through_an_invite_link_with_a_taken_email_mails_the_join_link(app, client, world):
+    response = post_form(client, f"/auth/signup?invite={world.program.mentee_invite}",
+                         {"name": "Mira Again", "email": world.mentee.email.upper(), "password": "mentoring is fun",
+                          "invite": world.program.mentee_invite})
+    assert response.headers["Location"] == "/auth/signup/sent"
+    mail = [m for m in outbox(app) if m.to == [world.mentee.email]][-1]
+    assert f"http://localhost/join/{world.program.mentee_invite}" in mail.body
 
 
 def test_logged_in_user_joins_a_second_program_by_invite(app, client, world, make_program):
@@ -204,3 +301,17 @@ def test_a_mentor_invite_does_not_turn_a_mentee_into_a_mentor(app, client, world
 def test_unknown_invite_is_a_clear_404(client):
     response = client.get("/join/not-a-real-token")
     assert response.status_code == 404 and "not valid" in response.get_data(as_text=True)
+
+
+def test_a_link_opened_twice_at_once_makes_one_account(app, client):
+    """Both requests read the link before either commits: the unique email refuses the second."""
+    from mentormatch.services import ServiceError, accounts
+
+    signup(client)
+    token = finish_link(app, "sam@example.org").rsplit("/", 1)[1]
+    with app.test_request_context():
+        first, second = accounts.pending_sign_up(token), accounts.pending_sign_up(token)
+        accounts.finish_sign_up(first)
+        with pytest.raises(ServiceError, match="used already"):
+            accounts.finish_sign_up(second)
+    assert count_users(app) == 1

@@ -49,3 +49,27 @@ def test_demo_coordinator_can_log_in(app, client):
 
     login(client, SimpleNamespace(email=demo.COORDINATOR[0]), demo.DEMO_PASSWORD)
     assert demo.PROGRAM_NAME in client.get("/coordinator/").get_data(as_text=True)
+
+
+def test_create_coordinator_refuses_an_address_the_login_form_would_refuse(app, client):
+    # A reserved test domain: once accepted here, yet its owner could never log in.
+    result = app.test_cli_runner().invoke(
+        args=["create-coordinator", "--email", "boss@mentormatch.test", "--name", "Boss", "--password", "a fine passphrase"])
+    assert result.exit_code != 0 and "valid email" in result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+    from tests.conftest import post_form
+
+    response = post_form(client, "/auth/login", {"email": "boss@mentormatch.test", "password": "a fine passphrase"})
+    assert "Enter a valid email address." in response.get_data(as_text=True)
+
+
+def test_every_created_coordinator_can_log_in(app, client):
+    from types import SimpleNamespace
+
+    from tests.conftest import login
+
+    result = app.test_cli_runner().invoke(
+        args=["create-coordinator", "--email", " Boss@Example.ORG ", "--name", "Boss", "--password", "a fine passphrase"])
+    assert result.exit_code == 0, result.output
+    login(client, SimpleNamespace(email="boss@example.org"), "a fine passphrase")

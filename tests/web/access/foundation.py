@@ -7,6 +7,12 @@ CASES = {
     "auth.signup": Case(url=lambda w: "/auth/signup"),
     "auth.login": Case(url=lambda w: "/auth/login"),
     "auth.logout": Case(url=lambda w: "/auth/logout", method="POST"),
+    "auth.signup_sent": Case(url=lambda w: "/auth/signup/sent"),
+    "auth.finish_signup": Case(url=lambda w: "/auth/signup/finish/not-a-valid-token", ok=(404,)),
+    "auth.logout_everywhere": Case(
+        url=lambda w: "/auth/logout-everywhere", method="POST", roles=("mentee", "mentor", "coordinator"),
+        owner=lambda w: w.mentee,
+    ),
     "auth.accept_coordinator_invite": Case(url=lambda w: "/auth/coordinator-invite/not-a-token", ok=(404,)),
     "auth.change_password": Case(
         url=lambda w: "/auth/password", roles=("mentee", "mentor", "coordinator"), owner=lambda w: w.mentee

@@ -1,0 +1,26 @@
+"""The one email-address rule for every way in: forms, the CLI, CSV import and invitations.
+
+One rule, so an address accepted anywhere can also log in (a coordinator created with the CLI at
+a reserved test domain once could not). Addresses are compared lower-cased everywhere.
+"""
+from email_validator import EmailNotValidError, validate_email
+
+from . import ServiceError
+
+MAX_LENGTH = 254
+
+
+def normalize(address: str) -> str:
+    """The form addresses are stored and looked up in (no validation: for lookups)."""
+    return address.strip().lower()
+
+
+def checked(address: str, field: str = "email") -> str:
+    """The normalized address, or a ServiceError naming `field`."""
+    address = address.strip()
+    try:
+        if len(address) > MAX_LENGTH:
+            raise EmailNotValidError("too long")
+        return validate_email(address, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise ServiceError("Enter a valid email address.", field) from None
