@@ -55,8 +55,9 @@ def create_app(config: dict | None = None) -> Flask:
     htmx_extension.init_app(app)
     limiter.init_app(app)
 
-    from . import models  # noqa: F401  (registers every table)
+    from . import bad_input, models  # noqa: F401  (models registers every table)
 
+    bad_input.register(app)  # before the blueprints: their `<int:...>` rules use its converter
     _register_blueprints(app)
     _register_access_check(app)
     _register_headers(app)
@@ -107,6 +108,9 @@ def _register_errors(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
 
     def error_page(code: int, title: str, message: str):
+        if code == 500:
+            # A failed flush leaves the session unusable; the page reads current_user through it.
+            db.session.rollback()
         return render_template("error.html", code=code, title=title, message=message), code
 
     app.register_error_handler(403, lambda e: error_page(403, "Not allowed", "Your account cannot open this page."))
