@@ -113,8 +113,6 @@ def _register_errors(app: Flask) -> None:
             db.session.rollback()
         return render_template("error.html", code=code, title=title, message=message), code
 
-    app.register_error_handler(403, lambda e: error_page(403, "Not allowed", "Your account cannot open this page."))
-    app.register_error_handler(404, lambda e: error_page(404, "Not found", "There is nothing here, or it is not yours to see."))
     def too_large(e):
         limit = app.config.get("MAX_CONTENT_LENGTH")
         size = "too large" if not limit else (
@@ -122,6 +120,8 @@ def _register_errors(app: Flask) -> None:
         return error_page(413, "Upload too large",
                           f"The file or form you sent is {size}. Split the file into smaller parts and try again.")
 
+    app.register_error_handler(403, lambda e: error_page(403, "Not allowed", "Your account cannot open this page."))
+    app.register_error_handler(404, lambda e: error_page(404, "Not found", "There is nothing here, or it is not yours to see."))
     app.register_error_handler(413, too_large)
     app.register_error_handler(429, lambda e: error_page(429, "Too many attempts", "Please wait a minute and try again."))
     app.register_error_handler(500, lambda e: error_page(500, "Something went wrong", "The error was logged. Please try again."))

@@ -46,7 +46,7 @@ def wait_until_up(port: int, processes) -> None:
     """Poll /healthz until it answers; fail at once if a process died (bounded attempts)."""
     for _ in range(300):
         for proc in processes:
-            assert proc.poll() is None, f"{proc.args[0]} exited with {proc.returncode}"
+            assert proc.poll() is None, f"{proc.args} exited with {proc.returncode}"
         try:
             if get(port, "/healthz", timeout=2)[0] == 200:
                 return
@@ -57,18 +57,19 @@ def wait_until_up(port: int, processes) -> None:
 
 
 @contextmanager
-def running(args, **kwargs):
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs)
-    try:
-        yield proc
-    finally:
-        proc.terminate()
+def running(args, log: Path, **kwargs):
+    """A process for the duration of the block; its output goes to `log` (a pipe could fill up)."""
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, **kwargs)
         try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stderr.close()
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +90,8 @@ def deployment(tmp_path_factory, database_url):
     gunicorn = [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py"), "app:app"]
     nginx = [nginx_binary(), "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", "stderr",
              "-g", "daemon off;"]
-    with running(gunicorn, cwd=ROOT, env=env) as app_proc, running(nginx) as proxy_proc:
+    with running(gunicorn, prefix / "gunicorn.log", cwd=ROOT, env=env) as app_proc, \
+            running(nginx, prefix / "nginx.log") as proxy_proc:
         wait_until_up(proxy_port, [app_proc, proxy_proc])
         yield proxy_port
 
