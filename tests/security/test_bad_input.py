@@ -3,9 +3,10 @@
 Run on both engines (TEST_DATABASE_URL for PostgreSQL): PostgreSQL refuses NUL in text and ids
 above 2**31-1; SQLite ids above 2**63-1.
 
-* every form each demo role can reach, with a NUL in each of its text fields in turn;
-* every URL of the URL map that has an integer part, with ids beyond the integer range;
-* numbers in query strings that reach a query.
+* every form each demo role can reach, with a NUL in each of its text fields in turn (and the
+  database unchanged afterwards), then with 10**30 in all its number and choice fields;
+* every link that carries a number in its query string, with 10**30 instead;
+* every URL of the URL map that has an integer part, with ids beyond the integer range.
 """
 import re
 from collections import deque
