@@ -64,8 +64,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     notify.init_app(app)
 
-    from . import models  # noqa: F401  (registers every table)
+    from . import bad_input, models  # noqa: F401  (models registers every table)
 
+    bad_input.register(app)  # before the blueprints: their `<int:...>` rules use its converter
     _register_blueprints(app)
     _register_access_check(app)
     _register_headers(app)
@@ -119,10 +120,21 @@ def _register_errors(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
 
     def error_page(code: int, title: str, message: str):
+        if code == 500:
+            # A failed flush leaves the session unusable; the page reads current_user through it.
+            db.session.rollback()
         return render_template("error.html", code=code, title=title, message=message), code
+
+    def too_large(e):
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        size = "too large" if not limit else (
+            f"larger than {limit / 2**20:g} MiB" if limit >= 2**20 else f"larger than {limit:,} bytes")
+        return error_page(413, "Upload too large",
+                          f"The file or form you sent is {size}. Split the file into smaller parts and try again.")
 
     app.register_error_handler(403, lambda e: error_page(403, "Not allowed", "Your account cannot open this page."))
     app.register_error_handler(404, lambda e: error_page(404, "Not found", "There is nothing here, or it is not yours to see."))
+    app.register_error_handler(413, too_large)
     app.register_error_handler(429, lambda e: error_page(429, "Too many attempts", "Please wait a minute and try again."))
     app.register_error_handler(500, lambda e: error_page(500, "Something went wrong", "The error was logged. Please try again."))
     app.register_error_handler(

@@ -23,6 +23,13 @@ RESULT_FORMAT = "mentormatch-result"
 VERSION = 1
 MAX_ERRORS = 200
 MAX_SCORE_ABS = 10**6
+# Every number has a documented range (docs/matching.md), so that no value overflows the int64 /
+# float32 arrays of the solver: 10**30 seats is an input mistake, not a big round.
+MAX_COUNT = 10_000          # capacity, mentors_per_mentee, max_same_team, max_continued_per_mentor
+MAX_YEARS = 100
+MAX_MIN_SCORE = 10**7
+MAX_DEPTH = 64              # JSON nesting; a valid instance needs 4
+MAX_DIGITS = 30             # in one JSON number; longer ones read as "not a number"
 STATUSES = ("optimal", "feasible", "infeasible", "cancelled")
 
 
@@ -67,6 +74,10 @@ def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+def _bound(x: float) -> str:
+    return str(x) if isinstance(x, int) else f"{x:g}"
+
+
 def _number(err: _Errors, obj: dict, key: str, path: str, lo: float | None = None,
             hi: float | None = None, default: Any = ..., allow_none: bool = False) -> Any:
     if key not in obj or (allow_none and obj[key] is None):
@@ -77,9 +88,9 @@ def _number(err: _Errors, obj: dict, key: str, path: str, lo: float | None = Non
     v = obj[key]
     if not _is_number(v) or (lo is not None and v < lo) or (hi is not None and v > hi):
         if lo is not None and hi is not None:
-            err.add(f"{path}.{key}", f"must be a number in [{lo:g}, {hi:g}]")
+            err.add(f"{path}.{key}", f"must be a number in [{_bound(lo)}, {_bound(hi)}]")
         elif lo is not None:
-            err.add(f"{path}.{key}", f"must be a number >= {lo:g}")
+            err.add(f"{path}.{key}", f"must be a number >= {_bound(lo)}")
         else:
             err.add(f"{path}.{key}", "must be a number")
         return None
@@ -163,7 +174,7 @@ def _read_mentee(err: _Errors, d: Any, path: str) -> Mentee | None:
         id=_string(err, d, "id", path),
         languages=_str_list(err, d, "languages", path),
         tz=_number(err, d, "tz", path, -12, 14),
-        years=_number(err, d, "years", path, 0),
+        years=_number(err, d, "years", path, 0, MAX_YEARS),
         preference=_string(err, d, "preference", path, choices=PREFERENCES),
         topics=_str_list(err, d, "topics", path, default=[]),
         industry=_string(err, d, "industry", path, default=None, allow_none=True),
@@ -187,8 +198,8 @@ def _read_mentor(err: _Errors, d: Any, path: str) -> Mentor | None:
         id=_string(err, d, "id", path),
         languages=_str_list(err, d, "languages", path),
         tz=_number(err, d, "tz", path, -12, 14),
-        years=_number(err, d, "years", path, 0),
-        capacity=_integer(err, d, "capacity", path, 0),
+        years=_number(err, d, "years", path, 0, MAX_YEARS),
+        capacity=_integer(err, d, "capacity", path, 0, hi=MAX_COUNT),
         topics=_str_list(err, d, "topics", path, default=[]),
         industry=_string(err, d, "industry", path, default=None, allow_none=True),
         tags=_str_list(err, d, "tags", path, default=[]),
@@ -219,10 +230,12 @@ def _read_rules(err: _Errors, d: Any) -> Rules:
     if not isinstance(d, dict):
         err.add("rules", "must be an object")
         return r
-    r.min_score = _number(err, d, "min_score", "rules", default=None, allow_none=True)
-    r.mentors_per_mentee = _integer(err, d, "mentors_per_mentee", "rules", 1, default=1) or 1
+    r.min_score = _number(err, d, "min_score", "rules", -MAX_MIN_SCORE, MAX_MIN_SCORE, default=None,
+                          allow_none=True)
+    r.mentors_per_mentee = _integer(err, d, "mentors_per_mentee", "rules", 1, default=1,
+                                    hi=MAX_COUNT) or 1
     r.max_same_team = _integer(err, d, "max_same_team", "rules", 1, default=None,
-                               allow_none=True)
+                               allow_none=True, hi=MAX_COUNT)
     gb = d.get("group_balance")
     if gb is not None:
         if not isinstance(gb, dict):
@@ -238,7 +251,7 @@ def _read_rules(err: _Errors, d: Any) -> Rules:
     r.continuity_bonus = _integer(err, d, "continuity_bonus", "rules", 0, default=0,
                                   hi=MAX_SCORE_ABS) or 0
     r.max_continued_per_mentor = _integer(err, d, "max_continued_per_mentor", "rules", 0,
-                                          default=None, allow_none=True)
+                                          default=None, allow_none=True, hi=MAX_COUNT)
     r.objective = _string(err, d, "objective", "rules", default="coverage",
                           choices=OBJECTIVES) or "coverage"
     return r
@@ -429,15 +442,40 @@ def _check_locked(err, locked, forbidden, rules, mentees, mentors, mentee_ids, m
                         f"\"{team}\" but rules.max_same_team is {rules.max_same_team}")
 
 
+class _TooLong:
+    """A JSON number with more than MAX_DIGITS digits: the field check reports it by name."""
+
+
+def _parse_int(text: str) -> Any:
+    return _TooLong() if len(text.lstrip("-")) > MAX_DIGITS else int(text)
+
+
+def _depth_at_most(value: Any, limit: int) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if depth > limit:
+            return False
+        if isinstance(v, dict):
+            stack.extend((x, depth + 1) for x in v.values())
+        elif isinstance(v, list):
+            stack.extend((x, depth + 1) for x in v)
+    return True
+
+
 def load_instance(path: str | Path) -> Instance:
     """Read and validate an instance file; a file that is not JSON is an InstanceError too."""
     try:
         with open(path, encoding="utf-8") as f:
-            data = json.load(f)
+            data = json.load(f, parse_int=_parse_int)
     except json.JSONDecodeError as e:
         raise InstanceError([f"(file): not valid JSON: {e}"]) from None
     except UnicodeDecodeError as e:
         raise InstanceError([f"(file): not UTF-8 text: {e}"]) from None
+    except RecursionError:
+        raise InstanceError([f"(file): JSON nested deeper than {MAX_DEPTH} levels"]) from None
+    if not _depth_at_most(data, MAX_DEPTH):
+        raise InstanceError([f"(file): JSON nested deeper than {MAX_DEPTH} levels"])
     return read_instance(data)
 
 

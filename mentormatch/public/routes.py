@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 
 from ..access import public
 from ..extensions import db
-from ..services import ServiceError, programs
+from ..services import ServiceError, probes, programs
 
 bp = Blueprint("public", __name__)
 
@@ -43,5 +43,4 @@ def join(token: str):
 @bp.route("/healthz")
 @public
 def healthz():
-    db.session.execute(db.text("SELECT 1"))
-    return {"status": "ok"}
+    return probes.report()

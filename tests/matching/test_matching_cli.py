@@ -36,7 +36,7 @@ def test_cli_rejects_a_bad_file_on_stderr_with_nonzero_exit(tmp_path):
     proc = run("--input", str(src), "--output", str(out))
     assert proc.returncode == 2
     assert "mentees[1].tz: must be a number in [-12, 14]" in proc.stderr
-    assert "mentors[0].capacity: must be an integer >= 0" in proc.stderr
+    assert "mentors[0].capacity: must be an integer in [0, 10000]" in proc.stderr
     assert not out.exists() and proc.stdout == ""
 
 
