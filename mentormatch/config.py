@@ -122,5 +122,6 @@ def finalize(config: dict) -> dict:
     if uri.startswith("sqlite"):
         config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
     else:
-        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+        # A database host that drops packets must not hang requests (and /healthz) for minutes.
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}})
     return config

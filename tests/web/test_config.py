@@ -24,6 +24,8 @@ def test_production_starts_with_a_secret_key_and_secure_cookies(monkeypatch):
 def test_postgres_urls_use_psycopg3():
     app = create_app(app_config("postgresql://user@db.example.org/mm"))
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+    # A host that drops packets fails the connection in seconds instead of hanging a worker.
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] == {"connect_timeout": 5}
 
 
 def test_sqlite_runs_with_foreign_keys_and_wal(tmp_path):
