@@ -14,57 +14,31 @@ import threading
 import time
 import traceback
 
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import update
 
 from ..extensions import db
 from ..models import utcnow
 from ..models.rounds import SolveRun
+from . import jobs
 
 HEARTBEAT_S = 2.0
 PROGRESS_EVERY_S = 0.5
-DEFAULT_QUEUE = "mentormatch"
-
-
-def queue_name(app: Flask) -> str:
-    return app.config.get("RQ_QUEUE") or DEFAULT_QUEUE
-
-
-def runner_kind(app: Flask) -> str:
-    return app.config.get("SOLVE_RUNNER") or ("rq" if app.config.get("REDIS_URL") else "thread")
+DEFAULT_QUEUE = jobs.DEFAULT_QUEUE
+queue_name, runner_kind = jobs.queue_name, jobs.runner_kind  # the runner is shared with imports
 
 
 def enqueue(run_id: int) -> None:
     """Hand a recorded run to the configured runner; returns at once (except 'inline')."""
-    app = current_app._get_current_object()
-    kind = runner_kind(app)
-    if kind == "rq":
-        from redis import Redis
-        from rq import Queue
-
-        queue = Queue(queue_name(app), connection=Redis.from_url(app.config["REDIS_URL"]))
-        job = queue.enqueue("mentormatch.services.solve_jobs.run_in_worker", run_id, job_timeout=3600,
-                            result_ttl=3600, failure_ttl=24 * 3600)
-        db.session.execute(update(SolveRun).where(SolveRun.id == run_id).values(job_id=job.id))
+    job_id = jobs.dispatch(execute, run_id, "mentormatch.services.solve_jobs.run_in_worker")
+    if job_id:
+        db.session.execute(update(SolveRun).where(SolveRun.id == run_id).values(job_id=job_id))
         db.session.commit()
-    elif kind == "thread":
-        threading.Thread(target=execute, args=(run_id, app), name=f"solve-{run_id}", daemon=True).start()
-    elif kind == "inline":  # tests and the CLI: run to the end before returning
-        execute(run_id, app)
-    # "none": leave it queued (tests drive execute() themselves)
-
-
-_worker_app: Flask | None = None
 
 
 def run_in_worker(run_id: int) -> None:
     """The RQ job: build the app once per worker process from the environment, then execute."""
-    global _worker_app
-    if _worker_app is None:
-        from .. import create_app
-
-        _worker_app = create_app()
-    execute(run_id, _worker_app)
+    execute(run_id, jobs.worker_app())
 
 
 def _write(app: Flask, run_id: int, **values) -> None:
