@@ -32,7 +32,7 @@ def start(program: Program, preview: csv_import.Preview, actor: User | None) -> 
     job = ImportJob(program_id=program.id, created_by_id=actor.id if actor else None, rows=rows, row_count=len(rows))
     db.session.add(job)
     db.session.commit()
-    rq_id = jobs.dispatch(execute, job.id, "mentormatch.services.import_jobs.run_in_worker")
+    rq_id = jobs.dispatch(execute, job.id, "mentormatch.services.import_jobs.run_in_worker", f"import-{job.id}")
     if rq_id:
         db.session.execute(update(ImportJob).where(ImportJob.id == job.id).values(job_id=rq_id))
         db.session.commit()

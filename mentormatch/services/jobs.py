@@ -22,11 +22,11 @@ def runner_kind(app: Flask) -> str:
     return app.config.get("SOLVE_RUNNER") or ("rq" if app.config.get("REDIS_URL") else "thread")
 
 
-def dispatch(execute: Callable[[int, Flask], object], job_id: int, rq_entry: str) -> str:
+def dispatch(execute: Callable[[int, Flask], object], job_id: int, rq_entry: str, name: str) -> str:
     """Hand job `job_id` to the configured runner; returns at once (except 'inline').
 
-    `rq_entry` is the dotted path of the RQ job function, which takes the id only. Returns the
-    RQ job id, or "" for the other runners."""
+    `rq_entry` is the dotted path of the RQ job function, which takes the id only; `name` names
+    the thread ("solve-12"). Returns the RQ job id, or "" for the other runners."""
     app = current_app._get_current_object()
     kind = runner_kind(app)
     if kind == "rq":
@@ -36,7 +36,7 @@ def dispatch(execute: Callable[[int, Flask], object], job_id: int, rq_entry: str
         queue = Queue(queue_name(app), connection=Redis.from_url(app.config["REDIS_URL"]))
         return queue.enqueue(rq_entry, job_id, job_timeout=3600, result_ttl=3600, failure_ttl=24 * 3600).id
     if kind == "thread":
-        threading.Thread(target=execute, args=(job_id, app), name=f"job-{job_id}", daemon=True).start()
+        threading.Thread(target=execute, args=(job_id, app), name=name, daemon=True).start()
     elif kind == "inline":
         execute(job_id, app)
     # "none": leave it queued (tests drive execute() themselves)

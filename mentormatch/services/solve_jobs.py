@@ -30,7 +30,7 @@ queue_name, runner_kind = jobs.queue_name, jobs.runner_kind  # the runner is sha
 
 def enqueue(run_id: int) -> None:
     """Hand a recorded run to the configured runner; returns at once (except 'inline')."""
-    job_id = jobs.dispatch(execute, run_id, "mentormatch.services.solve_jobs.run_in_worker")
+    job_id = jobs.dispatch(execute, run_id, "mentormatch.services.solve_jobs.run_in_worker", f"solve-{run_id}")
     if job_id:
         db.session.execute(update(SolveRun).where(SolveRun.id == run_id).values(job_id=job_id))
         db.session.commit()

@@ -1,8 +1,14 @@
 """CSV import: preview with per-row errors in words, then all or nothing."""
 import io
+import os
 import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
 
 import pytest
+from redis import Redis
 from sqlalchemy import event
 
 from mentormatch.extensions import db
@@ -10,6 +16,7 @@ from mentormatch.models import GoalForm, ImportJob, Membership, MentorProfile, P
 from mentormatch.services import csv_import, import_jobs
 from mentormatch.security import verify_password
 from tests.conftest import csrf_from, login, post_form
+from tests.web.test_rq_worker import REDIS_URL, ROOT
 
 GOOD = ("Name,Email,Role,Topics,Years,Languages,Time zone,Capacity\n"
         "Rita Reis,rita@example.org,mentor,python; sql,9,pt;en,Europe/Lisbon,2\n"
@@ -305,3 +312,42 @@ def test_another_coordinator_cannot_see_an_import_job(app, client, world):
     login(client, world.other_coordinator)
     assert client.get(f"/coordinator/programs/{world.program.id}/imports/{job_id}").status_code == 404
     assert client.get(f"/coordinator/programs/{world.other_program.id}/imports/{job_id}").status_code == 404
+
+
+@pytest.mark.parametrize("app", [{"IMPORT_INLINE_ROWS": 10, "SOLVE_RUNNER": "thread"}], indirect=True)
+def test_on_the_thread_runner_the_request_returns_and_the_job_finishes_in_the_background(app, client, world):
+    import threading
+
+    login(client, world.coordinator)
+    r = upload(client, world.program.id, people_csv(25), confirm=True)
+    assert r.status_code == 303
+    job_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    for thread in threading.enumerate():
+        if thread.name == f"import-{job_id}":
+            thread.join()
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Imported 25 rows" in html and "hx-trigger" not in html
+    assert len(_member_ids(app, world.program.id)) == 27
+
+
+RQ_QUEUE = f"mentormatch-import-test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.mark.parametrize("app", [{"IMPORT_INLINE_ROWS": 10, "REDIS_URL": REDIS_URL, "RQ_QUEUE": RQ_QUEUE}], indirect=True)
+def test_on_the_rq_runner_an_rq_worker_process_applies_the_import(app, client, world, database_url):
+    login(client, world.coordinator)
+    r = upload(client, world.program.id, people_csv(25) + f"Pat Person,{world.other_mentee.email},mentee,,\n",
+               confirm=True)
+    assert r.status_code == 303
+    assert "Waiting for a worker" in client.get(r.headers["Location"]).get_data(as_text=True)
+    assert Redis.from_url(REDIS_URL).llen(f"rq:queue:{RQ_QUEUE}") == 1
+    env = {**os.environ, "DATABASE_URL": database_url, "MENTORMATCH_ENV": "test", "MAIL_BACKEND": "locmem",
+           "PYTHONPATH": str(ROOT)}
+    rq = Path(sys.executable).with_name("rq")
+    done = subprocess.run([str(rq), "worker", "--burst", "--url", REDIS_URL, RQ_QUEUE], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Imported 26 rows" in html and "26 others were emailed" in html, done.stderr[-2000:]
+    members = _member_ids(app, world.program.id)
+    assert len(members) == 27 and world.other_mentee.id not in members
