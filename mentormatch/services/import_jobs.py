@@ -89,11 +89,21 @@ def _execute(job_id: int) -> str:
     _write(job_id, phase="writing", progress={"elapsed_s": round(time.perf_counter() - started, 1)})
     try:
         counts = csv_import.write(program, rows, actor)
-        db.session.commit()
     except ServiceError as error:
         db.session.rollback()
         return _finish(job_id, "failed", error=error.message)
-    return _finish(job_id, "done", result={**counts, "elapsed_s": round(time.perf_counter() - started, 2)})
+    # "done" commits with the people, and only if the job is still running: a job the stale
+    # check failed meanwhile (the page said nothing was imported) imports nothing.
+    settled = db.session.execute(
+        update(ImportJob).where(ImportJob.id == job_id, ImportJob.status == "running")
+        .values(status="done", phase="done", finished_at=utcnow(), heartbeat_at=utcnow(), rows=[],
+                result={**counts, "elapsed_s": round(time.perf_counter() - started, 2)})
+        .execution_options(synchronize_session=False))
+    if settled.rowcount != 1:
+        db.session.rollback()
+        return "failed"
+    db.session.commit()
+    return "done"
 
 
 def _finish(job_id: int, status: str, **values) -> str:

@@ -1,4 +1,4 @@
-"""The job runner for solves: a background thread by default, an RQ queue when REDIS_URL is set.
+"""Solves as background jobs, on the runner in services.jobs (a thread, or RQ when REDIS_URL is set).
 
 A run is a row (SolveRun); the runner only gets its id. Whatever executes it (a thread in the
 web process, an `rq worker` process, the CLI) calls `execute(run_id)`, which writes progress,

@@ -351,3 +351,26 @@ def test_on_the_rq_runner_an_rq_worker_process_applies_the_import(app, client, w
     assert "Imported 26 rows" in html and "26 others were emailed" in html, done.stderr[-2000:]
     members = _member_ids(app, world.program.id)
     assert len(members) == 27 and world.other_mentee.id not in members
+
+
+@pytest.mark.parametrize("app", [{"IMPORT_INLINE_ROWS": 10, "SOLVE_RUNNER": "none"}], indirect=True)
+def test_a_job_failed_as_stale_imports_nothing_when_its_worker_comes_back(app, world, monkeypatch):
+    """The page said "nothing was imported": a worker that resumes after that must not import."""
+    with app.test_request_context():
+        program = db.session.get(Program, world.program.id)
+        job_id = import_jobs.start(program, csv_import.preview(program, people_csv(20)), None).id
+    write = csv_import.write
+
+    def stale_while_writing(*args):
+        # While the worker writes, a poll finds no heartbeat and fails the job (its own connection;
+        # done first because SQLite lets one writer in at a time).
+        with db.engine.begin() as conn:
+            conn.execute(db.update(ImportJob).where(ImportJob.id == job_id).values(status="failed"))
+        return write(*args)
+
+    monkeypatch.setattr(csv_import, "write", stale_while_writing)
+    users = count(app, User)
+    assert import_jobs.execute(job_id, app) == "failed"
+    assert count(app, User) == users and len(_member_ids(app, world.program.id)) == 2
+    with app.app_context():
+        assert db.session.get(ImportJob, job_id).status == "failed"
