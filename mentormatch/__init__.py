@@ -22,6 +22,7 @@ BLUEPRINTS = (
     ("rounds", "/coordinator"),
     ("checkins", "/checkins"),
     ("steps", "/steps"),
+    ("invitations", "/invitations"),
 )
 
 CSP = (

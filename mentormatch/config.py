@@ -69,6 +69,8 @@ def from_env() -> dict:
         "SOLVE_RUNNER": os.environ.get("SOLVE_RUNNER") or None,
         "SOLVE_TIME_LIMIT": _number("SOLVE_TIME_LIMIT", 60.0, float),
         "RQ_QUEUE": os.environ.get("RQ_QUEUE", "mentormatch"),
+        # CSV imports of more rows than this run as a background job (same runner as solves).
+        "IMPORT_INLINE_ROWS": _number("IMPORT_INLINE_ROWS", 500),
         # Reminders: after REMINDER_DAYS without an answer, at most REMINDER_MAX reminders, then
         # expiry; MENTOR_EXPIRY_LIMIT expiries mark a mentor unavailable.
         "REMINDER_DAYS": _number("REMINDER_DAYS", 3),

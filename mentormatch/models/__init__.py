@@ -4,6 +4,7 @@ from .people import CONTEXT_KINDS, PREFERENCES, ROLE_LEVELS, WANTS, GoalForm, Me
 from .people import FOLLOWUP_KINDS, FollowUp, Note
 from .pairing import DECLINE_REASONS, PAIRING_STATES, SEAT_STATES, Pairing
 from .program import Invitation, Membership, Program, ProgramCoordinator
+from .imports import ImportJob, ProgramInvitation
 from .requests import (CAPACITY_STATES, MAX_OPEN_REQUESTS, PENDING_REQUEST, REQUEST_KIND_LABELS, REQUEST_KINDS,
                        REQUEST_STATES, Event, MicroRequest, OpenRequestCounter)
 from .rounds import ROUND_STATES, Round
@@ -14,6 +15,7 @@ from .extras import CHECKIN_DAYS, CheckIn, ContinueWish, GoalStep, MenteePriorit
 
 __all__ = [
     "Base", "utcnow", "User", "LoginSession", "ROLES", "Program", "ProgramCoordinator", "Membership", "Invitation",
+    "ImportJob", "ProgramInvitation",
     "Term", "GoalForm", "MentorProfile", "PREFERENCES", "WANTS", "CONTEXT_KINDS", "ROLE_LEVELS",
     "Pairing", "PAIRING_STATES", "SEAT_STATES", "DECLINE_REASONS", "Round", "ROUND_STATES",
 ]

@@ -50,8 +50,7 @@ def register(app: Flask) -> None:
             if dry_run or not preview.ok:
                 click.echo(f"{len(preview.rows)} rows, {preview.error_count} with errors; nothing imported.")
                 return
-            with app.test_request_context():
-                counts = csv_import.apply(program, text, None)
+            counts = csv_import.apply(program, text, None)
         except ServiceError as error:
             db.session.rollback()
             raise click.ClickException(error.message) from error

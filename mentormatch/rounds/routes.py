@@ -1,5 +1,5 @@
 """Routes for match rounds and CSV import. Thin: check access, validate, call a service, render."""
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import coordinated_program, roles
@@ -8,7 +8,7 @@ from ..forms import apply_service_error, submit
 from ..htmx import page_or_partial
 from ..models import Term
 from ..access import program_membership
-from ..services import ServiceError, csv_import, fairness, rounds as svc
+from ..services import ServiceError, csv_import, fairness, import_jobs, rounds as svc
 from ..services.round_instance import pool_mentee_ids
 from .forms import ConstraintForm, ImportForm, ObjectiveForm, PriorityForm, RoundForm, SwapForm
 
@@ -312,7 +312,8 @@ def export(program_id: int, round_id: int):
 @bp.route("/programs/<int:program_id>/import", methods=["GET", "POST"])
 @roles("coordinator")
 def import_people(program_id: int):
-    """GET: the upload form. POST with a file: preview. POST with confirm: apply, all or nothing."""
+    """GET: the upload form. POST with a file: preview. POST with confirm: apply, all or nothing
+    (here for a small file, as a background job with a progress page for a large one)."""
     program = coordinated_program(program_id)
     form = ImportForm()
     preview = None
@@ -322,14 +323,39 @@ def import_people(program_id: int):
         try:
             if not text.strip():
                 raise ServiceError("Choose a CSV file to upload.", "file")
-            if request.form.get("confirm") == "1":
-                counts = csv_import.apply(program, text, current_user)
-                flash(f"Imported {counts['rows']} people: {counts['created']} new accounts (invited by email), "
-                      f"{counts['joined']} added to the program.", "success")
-                return redirect(url_for("coordinator.program", program_id=program.id), code=303)
             preview = csv_import.preview(program, text)
             form.csv_text.data = text
+            if request.form.get("confirm") == "1" and preview.ok:
+                db.session.rollback()
+                if len(preview.rows) > current_app.config.get("IMPORT_INLINE_ROWS", 500):
+                    job = import_jobs.start(program, preview, current_user)
+                    return redirect(url_for(".import_job", program_id=program.id, job_id=job.id), code=303)
+                counts = csv_import.apply(program, text, current_user)
+                flash(import_summary(counts), "success")
+                return redirect(url_for("coordinator.program", program_id=program.id), code=303)
+            if request.form.get("confirm") == "1":
+                raise ServiceError(f"{preview.error_count} row(s) have errors; fix them and upload again. "
+                                   "Nothing was imported.", "file")
         except ServiceError as error:
             db.session.rollback()
             apply_service_error(form, error)
     return render_template("rounds/import.html", program=program, form=form, preview=preview)
+
+
+def import_summary(counts: dict) -> str:
+    # Same words whether an address had an account elsewhere or not: that is not ours to tell.
+    return (f"Imported {counts['rows']} rows: {counts['updated']} people already in the program were updated, "
+            f"{counts['emailed']} others were emailed (a new address gets an account and joins now; "
+            "someone who already has an account joins when they accept).")
+
+
+@bp.route("/programs/<int:program_id>/imports/<int:job_id>")
+@roles("coordinator")
+def import_job(program_id: int, job_id: int):
+    program = coordinated_program(program_id)
+    job = import_jobs.job_of(program, job_id)
+    if job is None:
+        abort(404)
+    import_jobs.check_stale(job)  # a poll is what notices a dead worker
+    return page_or_partial("rounds/import_job.html", "rounds/_import_job.html", program=program, job=job,
+                           summary=import_summary(job.result) if job.status == "done" else "")

@@ -102,7 +102,7 @@ def kick(app: Flask) -> None:
         elif kind == "thread":
             _sender_thread(app).wake()
         elif kind == "rq":
-            from .worker import queue
+            from .jobs import queue
 
             queue(app).enqueue("mentormatch.services.notify.deliver_in_worker", result_ttl=0, failure_ttl=24 * 3600)
         # "cron": nothing now; `flask deliver-mail` or `flask remind` sends it
@@ -112,9 +112,9 @@ def kick(app: Flask) -> None:
 
 def deliver_in_worker() -> None:
     """The RQ job."""
-    from .worker import app
+    from .jobs import worker_app
 
-    with app().app_context():
+    with worker_app().app_context():
         deliver()
 
 

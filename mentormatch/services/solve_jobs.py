@@ -1,4 +1,4 @@
-"""The job runner for solves: a background thread by default, an RQ queue when REDIS_URL is set.
+"""Solves as background jobs, on the runner in services.jobs (a thread, or RQ when REDIS_URL is set).
 
 A run is a row (SolveRun); the runner only gets its id. Whatever executes it (a thread in the
 web process, an `rq worker` process, the CLI) calls `execute(run_id)`, which writes progress,
@@ -14,44 +14,29 @@ import threading
 import time
 import traceback
 
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import update
 
 from ..extensions import db
 from ..models import utcnow
 from ..models.rounds import SolveRun
+from . import jobs
 
 HEARTBEAT_S = 2.0
 PROGRESS_EVERY_S = 0.5
 
 
-def runner_kind(app: Flask) -> str:
-    return app.config.get("SOLVE_RUNNER") or ("rq" if app.config.get("REDIS_URL") else "thread")
-
-
 def enqueue(run_id: int) -> None:
     """Hand a recorded run to the configured runner; returns at once (except 'inline')."""
-    app = current_app._get_current_object()
-    kind = runner_kind(app)
-    if kind == "rq":
-        from .worker import queue
-
-        job = queue(app).enqueue("mentormatch.services.solve_jobs.run_in_worker", run_id, job_timeout=3600,
-                                 result_ttl=3600, failure_ttl=24 * 3600)
-        db.session.execute(update(SolveRun).where(SolveRun.id == run_id).values(job_id=job.id))
+    job_id = jobs.dispatch(execute, run_id, "mentormatch.services.solve_jobs.run_in_worker", f"solve-{run_id}")
+    if job_id:
+        db.session.execute(update(SolveRun).where(SolveRun.id == run_id).values(job_id=job_id))
         db.session.commit()
-    elif kind == "thread":
-        threading.Thread(target=execute, args=(run_id, app), name=f"solve-{run_id}", daemon=True).start()
-    elif kind == "inline":  # tests and the CLI: run to the end before returning
-        execute(run_id, app)
-    # "none": leave it queued (tests drive execute() themselves)
 
 
 def run_in_worker(run_id: int) -> None:
     """The RQ job."""
-    from .worker import app
-
-    execute(run_id, app())
+    execute(run_id, jobs.worker_app())
 
 
 def _write(app: Flask, run_id: int, **values) -> None:

@@ -3,19 +3,23 @@ refused file writes nothing."""
 import csv
 import io
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from mentormatch.extensions import db
 from mentormatch.models import GoalForm, Membership, MentorProfile, Program, ProgramCoordinator, Term, User
 from mentormatch.services import ServiceError, csv_import
+from tests.conftest import login
+from tests.web.test_csv_import import upload
 
 COLUMNS = ["Name", "Email", "Role", "Topics", "Years", "Languages", "Time zone", "Industry", "Groups",
            "Capacity", "Preference", "Goal", "Favourite colour"]
 cells = st.one_of(
     st.sampled_from(["Ana Silva", "ana@example.org", "mentor", "mentee", "coordinator", "python; sql", "3", "-1",
                      "61", "en;pt", "xx", "Europe/Lisbon", "Mars/Olympus", "ahead", "sideways", "2", "99",
-                     "=cmd|' /C calc'!A0", "<script>alert(1)</script>", ""]),
+                     "=cmd|' /C calc'!A0", "<script>alert(1)</script>", "", "inf", "nan", "1e309", "-inf",
+                     "9" * 400, "Ana\x00Silva", "\x00"]),
     st.text(max_size=30),
     st.emails().map(str),
 )
@@ -95,3 +99,52 @@ def test_any_file_is_applied_whole_or_refused_without_a_write(app, make_user, te
             assert counts()[0] == before[0] + result["created"]
             event("applied")
         db.session.remove()
+
+
+# Issue 11, item 12: these were 500s (OverflowError for inf and 1e309; PostgreSQL refusing NUL).
+BAD_YEARS = ["inf", "-inf", "Infinity", "nan", "NaN", "1e309", "1e3", "-1", "61", "9" * 400, "0x10", "1_0", "٣"]
+
+
+@pytest.mark.parametrize("years", BAD_YEARS)
+def test_a_number_that_is_not_a_year_count_is_a_row_error(app, client, world, years):
+    login(client, world.coordinator)
+    text = f"name,email,role,years,capacity\nAna,ana@example.org,mentor,{years},{years}\n"
+    with app.app_context():
+        before = counts()
+    response = upload(client, world.program.id, text)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "1 with errors" in html
+    assert "Years must be a number from 0 to 60" in html and "Capacity must be a whole number from 0 to 20" in html
+    assert upload(client, world.program.id, text, confirm=True).status_code == 200  # refused, with words
+    with app.app_context():
+        assert counts() == before
+
+
+@pytest.mark.parametrize("column", ["name", "email", "topics", "industry", "goal", "favourite colour"])
+def test_a_nul_byte_in_any_cell_is_a_row_error(app, client, world, column):
+    login(client, world.coordinator)
+    row = {"name": "Ana", "email": "ana@example.org", "role": "mentee", "topics": "python", "industry": "x",
+           "goal": "grow", "favourite colour": "blue"}
+    row[column] = row[column][:1] + "\x00" + row[column][1:]
+    text = ",".join(row) + "\n" + ",".join(row.values()) + "\n"
+    with app.app_context():
+        before = counts()
+    html = upload(client, world.program.id, text).get_data(as_text=True)
+    assert "1 with errors" in html and "This row contains a NUL character; remove it." in html
+    assert "Import 1 people" not in html
+    assert upload(client, world.program.id, text, confirm=True).status_code == 200
+    with app.app_context():
+        assert counts() == before
+
+
+def test_a_nul_byte_in_the_header_is_a_file_error(app, client, world):
+    login(client, world.coordinator)
+    html = upload(client, world.program.id, "name,email,role,no\x00te\nAna,ana@example.org,mentee,x\n").get_data(as_text=True)
+    assert 'id="file-error"' in html and "The first row contains a NUL character" in html
+
+
+def test_years_with_a_fraction_still_import(app, world):
+    with app.test_request_context():
+        program = db.session.get(Program, world.program.id)
+        preview = csv_import.preview(program, "name,email,role,years\nAna,ana@example.org,mentor,4.5\nBo,bo@example.org,mentor,7,5\n")
+        assert preview.ok and [r.values["years"] for r in preview.rows] == [4, 7]

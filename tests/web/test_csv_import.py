@@ -1,11 +1,22 @@
 """CSV import: preview with per-row errors in words, then all or nothing."""
 import io
+import os
 import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from redis import Redis
+from sqlalchemy import event
 
 from mentormatch.extensions import db
-from mentormatch.models import GoalForm, Membership, MentorProfile, User
+from mentormatch.models import GoalForm, ImportJob, Membership, MentorProfile, Program, ProgramInvitation, User
+from mentormatch.services import csv_import, import_jobs
 from mentormatch.security import verify_password
 from tests.conftest import csrf_from, login, post_form
+from tests.web.test_rq_worker import REDIS_URL, ROOT
 
 GOOD = ("Name,Email,Role,Topics,Years,Languages,Time zone,Capacity\n"
         "Rita Reis,rita@example.org,mentor,python; sql,9,pt;en,Europe/Lisbon,2\n"
@@ -65,11 +76,11 @@ def test_good_file_creates_accounts_profiles_and_invitations(app, client, world)
     assert post_form(app.test_client(), link, {"password": "my own passphrase"}).status_code == 303
 
 
-def test_an_email_of_another_role_is_refused(app, client, world):
+def test_a_member_of_this_program_with_another_role_is_refused(app, client, world):
     login(client, world.coordinator)
     text = f"name,email,role\nMilo,{world.mentor.email},mentee\n"
     html = upload(client, world.program.id, text).get_data(as_text=True)
-    assert "already has a mentor account" in html
+    assert "This person is in the program as a mentor." in html
 
 
 def test_missing_required_column_is_reported_next_to_the_file_field(app, client, world):
@@ -87,3 +98,279 @@ def test_script_in_a_csv_cell_comes_back_escaped(app, client, world):
 def test_another_programs_coordinator_cannot_import_into_this_program(app, client, world):
     login(client, world.other_coordinator)
     assert client.get(f"/coordinator/programs/{world.program.id}/import").status_code == 404
+
+
+# ------------------------------------------------------------ accounts outside the program (issue 11, item 9)
+
+def _preview_html(client, program_id, email, role="mentee"):
+    text = f"name,email,role,topics\nPat Person,{email},{role},python\n"
+    return upload(client, program_id, text).get_data(as_text=True).replace(email, "EMAIL")
+
+
+def _member_ids(app, program_id):
+    with app.app_context():
+        return set(db.session.scalars(db.select(Membership.user_id).where(Membership.program_id == program_id)))
+
+
+@pytest.mark.parametrize("role", ["mentee", "mentor"])  # the same role as the account, and another
+def test_the_preview_of_an_account_elsewhere_is_identical_to_a_new_address(app, client, world, role):
+    login(client, world.coordinator)
+    existing = _preview_html(client, world.program.id, world.other_mentee.email, role)
+    new = _preview_html(client, world.program.id, "nobody.yet@example.org", role)
+    assert existing == new
+    assert "Oren Outsider" not in existing and "Import 1 people" in existing
+
+
+def test_an_account_in_another_program_is_invited_not_enrolled(app, client, world):
+    login(client, world.coordinator)
+    outsider = world.other_mentee
+    text = f"name,email,role,topics\nPat Person,{outsider.email},mentee,python\nNew Person,new@example.org,mentee,sql\n"
+    r = upload(client, world.program.id, text, confirm=True)
+    assert r.status_code == 303
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "2 others were emailed" in page and "Oren Outsider" not in page and "Pat Person" not in page
+    with app.app_context():
+        members = _member_ids(app, world.program.id)
+        new_id = db.session.scalar(db.select(User.id).where(User.email == "new@example.org"))
+        assert new_id in members and outsider.id not in members  # no membership until accepted
+        assert db.session.get(User, outsider.id).name == "Oren Outsider"  # the file renames no one
+        invitation = db.session.scalar(db.select(ProgramInvitation))
+        assert (invitation.user_id, invitation.program_id, invitation.role) == (outsider.id, world.program.id, "mentee")
+    mail = next(m for m in app.extensions["mailman"].outbox if m.to == [outsider.email])
+    assert f"/invitations/{invitation.token}" in mail.body and "Nothing changes unless you accept" in mail.body
+
+
+def _invite(app, client, world, outsider, role="mentee"):
+    login(client, world.coordinator)
+    text = f"name,email,role,topics,years\nPat Person,{outsider.email},{role},python; sql,3\n"
+    assert upload(client, world.program.id, text, confirm=True).status_code == 303
+    with app.app_context():
+        return db.session.scalar(db.select(ProgramInvitation.token).where(ProgramInvitation.user_id == outsider.id))
+
+
+def test_the_invited_person_accepts_and_joins_with_the_profile_from_the_file(app, world):
+    outsider = world.other_mentee
+    token = _invite(app, app.test_client(), world, outsider)
+    client = app.test_client()
+    anonymous = client.get(f"/invitations/{token}")
+    assert anonymous.status_code == 302 and "/auth/login" in anonymous.headers["Location"]
+    login(client, outsider)
+    page = client.get(f"/invitations/{token}").get_data(as_text=True)
+    assert "Join Main program?" in page and "python, sql" in page
+    assert post_form(client, f"/invitations/{token}", {"answer": "accept"}).status_code == 303
+    with app.app_context():
+        membership = db.session.scalar(db.select(Membership).where(Membership.program_id == world.program.id,
+                                                                   Membership.user_id == outsider.id))
+        form = db.session.scalar(db.select(GoalForm).where(GoalForm.membership_id == membership.id))
+        assert form.years == 3 and len(form.topics) == 2
+        assert db.session.scalar(db.select(db.func.count()).select_from(ProgramInvitation)) == 0
+    assert client.get(f"/invitations/{token}").status_code == 404  # used up
+
+
+def test_the_invited_person_may_decline(app, world):
+    outsider = world.other_mentee
+    token = _invite(app, app.test_client(), world, outsider)
+    client = app.test_client()
+    login(client, outsider)
+    assert post_form(client, f"/invitations/{token}", {"answer": "decline"}).status_code == 303
+    assert outsider.id not in _member_ids(app, world.program.id)
+    assert client.get(f"/invitations/{token}").status_code == 404
+
+
+def test_an_invitation_for_another_role_cannot_be_accepted(app, world):
+    outsider = world.other_mentee
+    token = _invite(app, app.test_client(), world, outsider, role="mentor")
+    client = app.test_client()
+    login(client, outsider)
+    html = post_form(client, f"/invitations/{token}", {"answer": "accept"}).get_data(as_text=True)
+    assert "This invitation is for a mentor; your account is a mentee account." in html
+    assert outsider.id not in _member_ids(app, world.program.id)
+
+
+def test_a_stranger_cannot_see_or_accept_someone_elses_invitation(app, world):
+    token = _invite(app, app.test_client(), world, world.other_mentee)
+    for stranger in (world.mentee, world.other_mentor, world.coordinator):
+        client = app.test_client()
+        login(client, stranger)
+        assert client.get(f"/invitations/{token}").status_code == 404
+        token_page = client.get("/auth/login").get_data(as_text=True)
+        r = client.post(f"/invitations/{token}", data={"csrf_token": csrf_from(token_page), "answer": "accept"})
+        assert r.status_code == 404
+    assert world.other_mentee.id not in _member_ids(app, world.program.id)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(ProgramInvitation)) == 1
+
+
+def test_importing_again_refreshes_a_pending_invitation_and_keeps_its_link(app, client, world):
+    token = _invite(app, app.test_client(), world, world.other_mentee)
+    assert _invite(app, app.test_client(), world, world.other_mentee) == token
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(ProgramInvitation)) == 1
+
+
+# ------------------------------------------------------------ size: bulk writes and the background job (item 8)
+
+def people_csv(n: int, prefix: str = "p") -> str:
+    return "name,email,role,topics,groups\n" + "".join(
+        f"Person {i},{prefix}{i}@example.org,{'mentor' if i % 4 == 0 else 'mentee'},topic{i % 7}; shared,group{i % 3}\n"
+        for i in range(n))
+
+
+def _statements_to_apply(app, program_id, text) -> int:
+    with app.test_request_context():
+        program = db.session.get(Program, program_id)
+        seen = []
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            csv_import.apply(program, text, None)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+
+def test_applying_a_file_takes_the_same_number_of_queries_for_20_or_400_rows(app, world, make_program):
+    """Bulk checks and writes: the query count does not grow with the file (it did, ~6 per row)."""
+    # A few people of each file already have an account elsewhere, and a few are members here.
+    other = make_program(world.other_coordinator, "Elsewhere")
+    small = _statements_to_apply(app, world.program.id, people_csv(20, "a"))
+    large = _statements_to_apply(app, other.id, people_csv(400, "b") + "".join(
+        f"Again {i},a{i}@example.org,{'mentor' if i % 4 == 0 else 'mentee'},x,\n" for i in range(5)))
+    assert large <= small + 2, (small, large)
+    assert large < 40
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(ProgramInvitation)) == 5
+        assert db.session.scalar(db.select(db.func.count()).select_from(Membership)
+                                 .where(Membership.program_id == other.id)) == 400
+
+
+@pytest.mark.parametrize("app", [{"IMPORT_INLINE_ROWS": 10, "SOLVE_RUNNER": "none"}], indirect=True)
+def test_a_large_file_is_applied_by_a_background_job_with_a_progress_page(app, client, world):
+    login(client, world.coordinator)
+    text = people_csv(30)
+    r = upload(client, world.program.id, text, confirm=True)
+    assert r.status_code == 303 and "/imports/" in r.headers["Location"]
+    job_url = r.headers["Location"]
+    page = client.get(job_url).get_data(as_text=True)
+    assert 'hx-trigger="every 1s"' in page and "Waiting for a worker" in page
+    assert len(_member_ids(app, world.program.id)) == 2  # nothing yet: the request returned at once
+    with app.app_context():
+        job_id = db.session.scalar(db.select(ImportJob.id))
+    assert import_jobs.execute(job_id, app) == "done"
+    assert import_jobs.execute(job_id, app) == "skipped"  # a second worker picking it up does nothing
+    partial = client.get(job_url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "hx-trigger" not in partial and "Imported 30 rows" in partial and "30 others were emailed" in partial
+    assert len(_member_ids(app, world.program.id)) == 32
+    assert len(app.extensions["mailman"].outbox) == 30
+    with app.app_context():
+        job = db.session.get(ImportJob, job_id)
+        assert job.rows == [] and job.result["created"] == 30
+
+
+@pytest.mark.parametrize("app", [{"IMPORT_INLINE_ROWS": 10, "SOLVE_RUNNER": "none"}], indirect=True)
+def test_a_job_whose_rows_went_bad_since_the_preview_imports_nothing_and_lists_them(app, client, world, make_user):
+    login(client, world.coordinator)
+    text = people_csv(20) + "Milo,milo@example.org,mentee,,\n"
+    with app.test_request_context():
+        program = db.session.get(Program, world.program.id)
+        job_id = import_jobs.start(program, csv_import.preview(program, text), None).id
+    # Before a worker picks the job up, milo@ joins the program as a mentor.
+    milo = make_user("mentor", email="milo@example.org")
+    with app.app_context():
+        db.session.add(Membership(program_id=world.program.id, user_id=milo.id))
+        db.session.commit()
+    users = count(app, User)
+    assert import_jobs.execute(job_id, app) == "failed"
+    assert count(app, User) == users and count(app, GoalForm) == 0
+    html = client.get(f"/coordinator/programs/{world.program.id}/imports/{job_id}").get_data(as_text=True)
+    assert "1 row(s) have errors. Nothing was imported." in html
+    assert "<td>22</td><td>This person is in the program as a mentor.</td>" in html
+
+
+@pytest.mark.parametrize("app", [{"IMPORT_INLINE_ROWS": 10, "SOLVE_RUNNER": "none"}], indirect=True)
+def test_a_job_whose_worker_died_is_failed_by_the_next_poll(app, client, world):
+    from datetime import timedelta
+
+    from mentormatch.models import utcnow
+
+    with app.test_request_context():
+        program = db.session.get(Program, world.program.id)
+        job_id = import_jobs.start(program, csv_import.preview(program, people_csv(20)), None).id
+        db.session.execute(db.update(ImportJob).values(status="running", heartbeat_at=utcnow() - timedelta(hours=1)))
+        db.session.commit()
+    login(client, world.coordinator)
+    html = client.get(f"/coordinator/programs/{world.program.id}/imports/{job_id}").get_data(as_text=True)
+    assert "The worker stopped responding; nothing was imported." in html and "hx-trigger" not in html
+    assert import_jobs.execute(job_id, app) == "skipped"
+
+
+def test_another_coordinator_cannot_see_an_import_job(app, client, world):
+    with app.test_request_context():
+        program = db.session.get(Program, world.program.id)
+        app.config["SOLVE_RUNNER"] = "none"
+        job_id = import_jobs.start(program, csv_import.preview(program, people_csv(2)), None).id
+    login(client, world.other_coordinator)
+    assert client.get(f"/coordinator/programs/{world.program.id}/imports/{job_id}").status_code == 404
+    assert client.get(f"/coordinator/programs/{world.other_program.id}/imports/{job_id}").status_code == 404
+
+
+@pytest.mark.parametrize("app", [{"IMPORT_INLINE_ROWS": 10, "SOLVE_RUNNER": "thread"}], indirect=True)
+def test_on_the_thread_runner_the_request_returns_and_the_job_finishes_in_the_background(app, client, world):
+    import threading
+
+    login(client, world.coordinator)
+    r = upload(client, world.program.id, people_csv(25), confirm=True)
+    assert r.status_code == 303
+    job_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    for thread in threading.enumerate():
+        if thread.name == f"import-{job_id}":
+            thread.join()
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Imported 25 rows" in html and "hx-trigger" not in html
+    assert len(_member_ids(app, world.program.id)) == 27
+
+
+RQ_QUEUE = f"mentormatch-import-test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.mark.parametrize("app", [{"IMPORT_INLINE_ROWS": 10, "REDIS_URL": REDIS_URL, "RQ_QUEUE": RQ_QUEUE}], indirect=True)
+def test_on_the_rq_runner_an_rq_worker_process_applies_the_import(app, client, world, database_url):
+    login(client, world.coordinator)
+    r = upload(client, world.program.id, people_csv(25) + f"Pat Person,{world.other_mentee.email},mentee,,\n",
+               confirm=True)
+    assert r.status_code == 303
+    assert "Waiting for a worker" in client.get(r.headers["Location"]).get_data(as_text=True)
+    assert Redis.from_url(REDIS_URL).llen(f"rq:queue:{RQ_QUEUE}") == 1
+    env = {**os.environ, "DATABASE_URL": database_url, "MENTORMATCH_ENV": "test", "MAIL_BACKEND": "locmem",
+           "PYTHONPATH": str(ROOT)}
+    rq = Path(sys.executable).with_name("rq")
+    done = subprocess.run([str(rq), "worker", "--burst", "--url", REDIS_URL, RQ_QUEUE], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Imported 26 rows" in html and "26 others were emailed" in html, done.stderr[-2000:]
+    members = _member_ids(app, world.program.id)
+    assert len(members) == 27 and world.other_mentee.id not in members
+
+
+@pytest.mark.parametrize("app", [{"IMPORT_INLINE_ROWS": 10, "SOLVE_RUNNER": "none"}], indirect=True)
+def test_a_job_failed_as_stale_imports_nothing_when_its_worker_comes_back(app, world, monkeypatch):
+    """The page said "nothing was imported": a worker that resumes after that must not import."""
+    with app.test_request_context():
+        program = db.session.get(Program, world.program.id)
+        job_id = import_jobs.start(program, csv_import.preview(program, people_csv(20)), None).id
+    write = csv_import.write
+
+    def stale_while_writing(*args):
+        # While the worker writes, a poll finds no heartbeat and fails the job (its own connection;
+        # done first because SQLite lets one writer in at a time).
+        with db.engine.begin() as conn:
+            conn.execute(db.update(ImportJob).where(ImportJob.id == job_id).values(status="failed"))
+        return write(*args)
+
+    monkeypatch.setattr(csv_import, "write", stale_while_writing)
+    users = count(app, User)
+    assert import_jobs.execute(job_id, app) == "failed"
+    assert count(app, User) == users and len(_member_ids(app, world.program.id)) == 2
+    with app.app_context():
+        assert db.session.get(ImportJob, job_id).status == "failed"

@@ -3,6 +3,7 @@ coordinator gets 404 (ids reveal nothing), mentors and mentees get 403."""
 import pytest
 
 from mentormatch.extensions import db
+from mentormatch.models import ImportJob
 from mentormatch.models.rounds import RoundConstraint, RunPair
 from mentormatch.services import solve_jobs
 from tests.conftest import login
@@ -32,8 +33,10 @@ def round_world(app, world):
         c = RoundConstraint(round_id=world.round_id, mentee_membership_id=people.ids["Di Mentee"],
                             mentor_membership_id=people.ids["Ada Mentor"], kind="forbid")
         db.session.add(c)
+        job = ImportJob(program_id=world.program.id, status="done", result={"rows": 3, "updated": 0, "emailed": 3})
+        db.session.add(job)
         db.session.commit()
-        world.constraint_id = c.id
+        world.constraint_id, world.import_job_id = c.id, job.id
     assert latest_run_id(app, world.round_id) == world.run_id
     return world
 

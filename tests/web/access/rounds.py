@@ -47,6 +47,8 @@ CASES = {
     "rounds.index": case(lambda w: f"{_p(w)}/rounds", program_level=True),
     "rounds.new": case(lambda w: f"{_p(w)}/rounds/new", program_level=True),
     "rounds.import_people": case(lambda w: f"{_p(w)}/import", program_level=True),
+    # tests/web/test_csv_import.py opens a real job as its coordinator and as another one.
+    "rounds.import_job": case(lambda w: f"{_p(w)}/imports/{getattr(w, 'import_job_id', 0)}"),
     "rounds.show": case(_r),
     "rounds.settings": case(lambda w: f"{_r(w)}/settings"),
     "rounds.run": case(lambda w: f"{_r(w)}/run", "POST"),

@@ -1,0 +1,1 @@
+"""Answering a program invitation sent by a coordinator\x27s import."""

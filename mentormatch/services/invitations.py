@@ -1,0 +1,75 @@
+"""Invitations to join a program, sent by an import to people who already have an account.
+
+A coordinator's file never enrols an existing account: its owner gets an email with a link, and
+only they, logged in, can accept (membership and profile from the file) or decline.
+"""
+from __future__ import annotations
+
+from sqlalchemy import insert, update
+
+from ..extensions import db
+from ..models import GoalForm, Membership, MentorProfile, Program, User, utcnow
+from ..models.imports import ProgramInvitation
+from ..models.program import new_token
+from . import ServiceError, notify
+
+
+def invite_many(program: Program, people: list[tuple[int, str, str, dict]], actor: User | None) -> int:
+    """Invite (user id, email, role, profile values) in bulk, in the caller's transaction; mails
+    each person (before the caller's commit). A pending invitation is refreshed, keeping its link."""
+    if not people:
+        return 0
+    pending = db.session.execute(db.select(ProgramInvitation.user_id, ProgramInvitation.id, ProgramInvitation.token)
+                                 .where(ProgramInvitation.program_id == program.id)).all()
+    ids, tokens = {u: i for u, i, _ in pending}, {u: t for u, _, t in pending}
+    actor_id = actor.id if actor else None
+    now = utcnow()
+    fresh, refreshed = [], []
+    for user_id, _, role, profile in people:
+        values = {"role": role, "profile": profile, "invited_by_id": actor_id, "created_at": now}
+        if user_id in ids:
+            refreshed.append({"id": ids[user_id], **values})
+        else:
+            tokens[user_id] = new_token()
+            fresh.append({"program_id": program.id, "user_id": user_id, "token": tokens[user_id], **values})
+    if fresh:
+        db.session.execute(insert(ProgramInvitation), fresh)
+    if refreshed:
+        db.session.execute(update(ProgramInvitation), refreshed)
+    notify.send_many([(email, f"Join {program.name} on MentorMatch?",
+                       f"Hello,\n\nThe coordinators of {program.name} invite you to join it as a {role}, with the "
+                       f"MentorMatch account you already have.\nNothing changes unless you accept. Log in and answer "
+                       f"here:\n{notify.link('invitations.answer', token=tokens[user_id])}\n")
+                      for user_id, email, role, _ in people], program_id=program.id)
+    return len(people)
+
+
+def invitation_for(user: User, token: str) -> ProgramInvitation | None:
+    """The user's own pending invitation with this token; anyone else's is None (404)."""
+    return db.session.scalar(db.select(ProgramInvitation).where(ProgramInvitation.token == token,
+                                                               ProgramInvitation.user_id == user.id))
+
+
+def accept(invitation: ProgramInvitation, user: User) -> Membership:
+    """Join the program with the profile from the file; the invitation is used up."""
+    if user.role != invitation.role:
+        raise ServiceError(f"This invitation is for a {invitation.role}; your account is a {user.role} account. "
+                           "Ask the coordinators to invite you with the right role.")
+    membership = db.session.scalar(db.select(Membership).where(Membership.program_id == invitation.program_id,
+                                                               Membership.user_id == user.id))
+    if membership is None:
+        membership = Membership(program_id=invitation.program_id, user_id=user.id)
+        db.session.add(membership)
+        db.session.flush()
+    model = MentorProfile if invitation.role == "mentor" else GoalForm
+    profile = db.session.scalar(db.select(model).where(model.membership_id == membership.id))
+    if profile is None:  # a profile they already wrote in this program is theirs: keep it
+        db.session.add(model(membership_id=membership.id, **invitation.profile))
+    db.session.delete(invitation)
+    db.session.commit()
+    return membership
+
+
+def decline(invitation: ProgramInvitation) -> None:
+    db.session.delete(invitation)
+    db.session.commit()

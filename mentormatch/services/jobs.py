@@ -1,0 +1,57 @@
+"""The job runner shared by solves and imports (and the RQ queue that mail delivery uses): a thread in the web process by default, an RQ
+queue when REDIS_URL is set, or inline (tests, the CLI). SOLVE_RUNNER picks it for both.
+
+A job is a row; the runner only gets its id and calls `execute(job_id, app)`, which records
+progress and the outcome on the row, so any web worker can show them.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+from flask import Flask, current_app
+
+DEFAULT_QUEUE = "mentormatch"
+
+
+def queue(app: Flask):
+    """The configured RQ queue; short socket timeouts so that a Redis outage fails fast."""
+    from redis import Redis
+    from rq import Queue
+
+    redis = Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
+    return Queue(app.config.get("RQ_QUEUE") or DEFAULT_QUEUE, connection=redis)
+
+
+def runner_kind(app: Flask) -> str:
+    return app.config.get("SOLVE_RUNNER") or ("rq" if app.config.get("REDIS_URL") else "thread")
+
+
+def dispatch(execute: Callable[[int, Flask], object], job_id: int, rq_entry: str, name: str) -> str:
+    """Hand job `job_id` to the configured runner; returns at once (except 'inline').
+
+    `rq_entry` is the dotted path of the RQ job function, which takes the id only; `name` names
+    the thread ("solve-12"). Returns the RQ job id, or "" for the other runners."""
+    app = current_app._get_current_object()
+    kind = runner_kind(app)
+    if kind == "rq":
+        return queue(app).enqueue(rq_entry, job_id, job_timeout=3600, result_ttl=3600, failure_ttl=24 * 3600).id
+    if kind == "thread":
+        threading.Thread(target=execute, args=(job_id, app), name=name, daemon=True).start()
+    elif kind == "inline":
+        execute(job_id, app)
+    # "none": leave it queued (tests drive execute() themselves)
+    return ""
+
+
+_worker_app: Flask | None = None
+
+
+def worker_app() -> Flask:
+    """In an RQ worker process: the app, built once from the environment."""
+    global _worker_app
+    if _worker_app is None:
+        from .. import create_app
+
+        _worker_app = create_app()
+    return _worker_app
