@@ -46,6 +46,8 @@ def from_env() -> dict:
         # Match rounds: "thread" (in the web process), "rq" (default when REDIS_URL is set), "inline".
         "SOLVE_RUNNER": os.environ.get("SOLVE_RUNNER") or None,
         "SOLVE_TIME_LIMIT": _number("SOLVE_TIME_LIMIT", 60.0, float),
+        # A running solve with no heartbeat for this long is marked failed (its worker died or hangs).
+        "SOLVE_STALE_SECONDS": _number("SOLVE_STALE_SECONDS", 60.0, float),
         "RQ_QUEUE": os.environ.get("RQ_QUEUE", "mentormatch"),
         # Reminders: after REMINDER_DAYS without an answer, at most REMINDER_MAX reminders, then
         # expiry; MENTOR_EXPIRY_LIMIT expiries mark a mentor unavailable.
