@@ -3,7 +3,9 @@
 A run is a row (SolveRun); the runner only gets its id. Whatever executes it (a thread in the
 web process, an `rq worker` process, the CLI) calls `execute(run_id)`, which writes progress,
 a heartbeat and the result to the database, so any web worker can show them and a run whose
-worker died is noticed (services.rounds.check_stale) instead of spinning forever.
+worker died is noticed (services.rounds.check_stale) instead of spinning forever. Every write a
+run makes is fenced on it still running, so a worker that was only paused and wakes up after
+being marked stale changes nothing (its round may already be running a newer run).
 
 Start a worker for the RQ path:   rq worker --url "$REDIS_URL" mentormatch
 (with the same DATABASE_URL as the web app in its environment).
