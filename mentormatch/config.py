@@ -68,6 +68,8 @@ def from_env() -> dict:
         # Match rounds: "thread" (in the web process), "rq" (default when REDIS_URL is set), "inline".
         "SOLVE_RUNNER": os.environ.get("SOLVE_RUNNER") or None,
         "SOLVE_TIME_LIMIT": _number("SOLVE_TIME_LIMIT", 60.0, float),
+        # A running solve with no heartbeat for this long is marked failed (its worker died or hangs).
+        "SOLVE_STALE_SECONDS": _number("SOLVE_STALE_SECONDS", 60.0, float),
         "RQ_QUEUE": os.environ.get("RQ_QUEUE", "mentormatch"),
         # CSV imports of more rows than this run as a background job (same runner as solves).
         "IMPORT_INLINE_ROWS": _number("IMPORT_INLINE_ROWS", 500),

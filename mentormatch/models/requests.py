@@ -1,7 +1,7 @@
 """Micro-requests (the small, specific ask), the open-request counter and the event log."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -21,6 +21,8 @@ REQUEST_KIND_LABELS = {
 # States that count against a mentor's monthly micro capacity (a decline frees the slot).
 CAPACITY_STATES = ("open", "info_requested", "accepted", "done")
 MAX_OPEN_REQUESTS = 5
+# At most one pending request per mentee and mentor, held by a partial unique index.
+PENDING_WHERE = text("state IN ('open', 'info_requested')")
 
 
 class MicroRequest(db.Model):
@@ -32,6 +34,9 @@ class MicroRequest(db.Model):
         CheckConstraint("kind IN ('feedback', 'intro', 'email', 'call15', 'call30')", name="kind"),
         Index("ix_micro_requests_mentor_state", "mentor_membership_id", "state"),
         Index("ix_micro_requests_mentee_state", "mentee_membership_id", "state"),
+        # Two racing sends to the same mentor both pass the service's check; the second insert fails here.
+        Index("uq_micro_requests_pending_pair", "mentee_membership_id", "mentor_membership_id", unique=True,
+              postgresql_where=PENDING_WHERE, sqlite_where=PENDING_WHERE),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

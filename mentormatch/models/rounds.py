@@ -37,6 +37,8 @@ class Round(db.Model):
     approved_at: Mapped[datetime | None]
     # The run whose pairs were published (a plain id: a FK here would make the two tables cyclic).
     approved_run_id: Mapped[int | None]
+    # The run started last: only it may settle the round (a stale worker's late end may not).
+    current_run_id: Mapped[int | None]
 
     program: Mapped["Program"] = relationship()  # noqa: F821
 

@@ -11,7 +11,7 @@ import time
 import traceback
 from datetime import timedelta
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import update
 
 from ..extensions import db
@@ -23,6 +23,8 @@ from . import ServiceError, csv_import, jobs
 # bench/import_bench.py); a job silent this long has lost its worker.
 STALE_S = 300
 QUEUED_STALE_S = 15 * 60
+QUEUE_DOWN = ("The job queue is unreachable, so the import could not start. Nothing was imported; "
+              "try again in a few minutes.")
 MAX_ROW_ERRORS = 500  # listed on the job page; the message says how many there were
 
 
@@ -32,7 +34,12 @@ def start(program: Program, preview: csv_import.Preview, actor: User | None) -> 
     job = ImportJob(program_id=program.id, created_by_id=actor.id if actor else None, rows=rows, row_count=len(rows))
     db.session.add(job)
     db.session.commit()
-    rq_id = jobs.dispatch(execute, job.id, "mentormatch.services.import_jobs.run_in_worker", f"import-{job.id}")
+    try:
+        rq_id = jobs.dispatch(execute, job.id, "mentormatch.services.import_jobs.run_in_worker", f"import-{job.id}")
+    except jobs.QueueUnavailable:
+        current_app.logger.exception("import job %s could not be queued", job.id)
+        _finish(job.id, "failed", error=QUEUE_DOWN)
+        rq_id = ""
     if rq_id:
         db.session.execute(update(ImportJob).where(ImportJob.id == job.id).values(job_id=rq_id))
         db.session.commit()

@@ -27,6 +27,10 @@ def runner_kind(app: Flask) -> str:
     return app.config.get("SOLVE_RUNNER") or ("rq" if app.config.get("REDIS_URL") else "thread")
 
 
+class QueueUnavailable(Exception):
+    """The job queue could not take the job (Redis down or unreachable)."""
+
+
 def dispatch(execute: Callable[[int, Flask], object], job_id: int, rq_entry: str, name: str) -> str:
     """Hand job `job_id` to the configured runner; returns at once (except 'inline').
 
@@ -35,7 +39,12 @@ def dispatch(execute: Callable[[int, Flask], object], job_id: int, rq_entry: str
     app = current_app._get_current_object()
     kind = runner_kind(app)
     if kind == "rq":
-        return queue(app).enqueue(rq_entry, job_id, job_timeout=3600, result_ttl=3600, failure_ttl=24 * 3600).id
+        from redis.exceptions import RedisError
+
+        try:
+            return queue(app).enqueue(rq_entry, job_id, job_timeout=3600, result_ttl=3600, failure_ttl=24 * 3600).id
+        except (RedisError, OSError) as error:
+            raise QueueUnavailable(str(error)) from error
     if kind == "thread":
         threading.Thread(target=execute, args=(job_id, app), name=name, daemon=True).start()
     elif kind == "inline":

@@ -1,9 +1,12 @@
 """Micro-requests: the small, specific ask, from open to done (DESIGN.md section 5).
 
-Two limits are enforced here:
+Three limits are enforced here, each so that parallel requests cannot break it:
 - at most MAX_OPEN_REQUESTS open requests per mentee, in the database (see OpenRequestCounter);
+- one pending request per mentee and mentor: a partial unique index (uq_micro_requests_pending_pair);
 - a mentor's monthly micro capacity (MentorProfile.capacity_micro): requests made to them this
-  calendar month that were not declined, cancelled or expired count against it.
+  calendar month that were not declined, cancelled or expired count against it. It is counted
+  while the mentor's profile row is locked (_lock_mentor), so racing sends count one at a time.
+Lock order is the mentee's counter row, then the mentor's profile row (as decline-and-pause does).
 """
 from __future__ import annotations
 
@@ -27,6 +30,11 @@ MIN_QUESTION = 15
 MAX_CONTEXT = 2000
 FOLLOWUP_STATES = ("accepted", "done")
 UNDO_MINUTES = 10
+ALREADY_OPEN = "You already have an open request with this mentor."
+OTHER_OPEN = "You already have another open request with this mentor."
+MENTOR_FULL = ("This mentor has answered all the requests they can take this month. "
+               "Try someone else, or them again next month.")
+TAKEN_MEANWHILE = "This mentor's requests for the month were taken in the meantime."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,10 +133,9 @@ def send(mentee_user: User, program: Program, mentor_membership: Membership, dat
         MicroRequest.mentee_membership_id == mentee.id, MicroRequest.mentor_membership_id == mentor_membership.id,
         MicroRequest.state.in_(PENDING_REQUEST)))
     if already is not None:
-        raise ServiceError("You already have an open request with this mentor.")
+        raise ServiceError(ALREADY_OPEN)
     if used_this_month(mentor_membership.id) >= profile.capacity_micro:
-        raise ServiceError("This mentor has answered all the requests they can take this month. "
-                           "Try someone else, or them again next month.")
+        raise ServiceError(MENTOR_FULL)
 
     _ensure_counter(mentee.id)
     # The cap, enforced by the database: the UPDATE only matches while there is room, and the row
@@ -143,11 +150,12 @@ def send(mentee_user: User, program: Program, mentor_membership: Membership, dat
         db.session.rollback()
         raise ServiceError(f"You already have {MAX_OPEN_REQUESTS} open requests. Wait for an answer, or "
                            "withdraw one, before asking someone else.")
+    _claim_capacity(mentor_membership.id, MENTOR_FULL)
     req = MicroRequest(program_id=program.id, mentee_membership_id=mentee.id,
                        mentor_membership_id=mentor_membership.id, kind=kind, question=question,
                        context=context, state="open", created_at=clock.now())
     db.session.add(req)
-    db.session.flush()
+    _flush_pending(ALREADY_OPEN)
     record(program.id, "request", req.id, None, "open", mentee_user)
     mentor = mentor_membership.user
     from . import email_actions
@@ -158,6 +166,44 @@ def send(mentee_user: User, program: Program, mentor_membership: Membership, dat
                 f"{email_actions.links_block(mentor, 'request', req.id)}", program_id=req.program_id)
     db.session.commit()
     return req
+
+
+def _lock_mentor(mentor_membership_id: int) -> MentorProfile | None:
+    """Hold the mentor's profile row until commit. A no-op UPDATE locks it on both engines: the row
+    on PostgreSQL (a racing send waits here, then counts what the first one committed), the whole
+    database on SQLite (one writer at a time), so every count after this is up to date."""
+    db.session.execute(db.update(MentorProfile).where(MentorProfile.membership_id == mentor_membership_id)
+                       # updated_at named too, or its onupdate would stamp the profile as edited
+                       .values(capacity_micro=MentorProfile.capacity_micro, updated_at=MentorProfile.updated_at)
+                       .execution_options(synchronize_session=False))
+    return db.session.scalar(db.select(MentorProfile).where(MentorProfile.membership_id == mentor_membership_id)
+                             .execution_options(populate_existing=True))
+
+
+def _claim_capacity(mentor_membership_id: int, message: str) -> None:
+    """The monthly capacity check that holds under parallel sends (the earlier one only says it early)."""
+    profile = _lock_mentor(mentor_membership_id)
+    if profile is not None and used_this_month(mentor_membership_id) >= profile.capacity_micro:
+        db.session.rollback()
+        raise ServiceError(message)
+
+
+def _flush_pending(message: str) -> None:
+    """Flush a request entering a pending state; a second pending one with the same mentor fails
+    on the partial unique index (a racing send that passed the check) and is refused in words."""
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        if _pending_pair_clash(error):
+            raise ServiceError(message) from None
+        raise
+
+
+def _pending_pair_clash(error: IntegrityError) -> bool:
+    # PostgreSQL names the index; SQLite names its columns.
+    text = str(error.orig)
+    return "uq_micro_requests_pending_pair" in text or "micro_requests.mentee_membership_id" in text
 
 
 def _clean(data: dict) -> tuple[str, str, str]:
@@ -295,10 +341,10 @@ def undo_cancel(req: MicroRequest, mentee_user: User) -> MicroRequest:
         MicroRequest.mentee_membership_id == req.mentee_membership_id,
         MicroRequest.mentor_membership_id == req.mentor_membership_id, MicroRequest.state.in_(PENDING_REQUEST)))
     if other is not None:
-        raise ServiceError("You already have another open request with this mentor.")
+        raise ServiceError(OTHER_OPEN)
     profile = db.session.scalar(db.select(MentorProfile).where(MentorProfile.membership_id == req.mentor_membership_id))
     if profile is not None and used_this_month(req.mentor_membership_id) >= profile.capacity_micro:
-        raise ServiceError("This mentor's requests for the month were taken in the meantime.")
+        raise ServiceError(TAKEN_MEANWHILE)
     _ensure_counter(req.mentee_membership_id)
     taken = db.session.execute(
         db.update(OpenRequestCounter)
@@ -309,7 +355,15 @@ def undo_cancel(req: MicroRequest, mentee_user: User) -> MicroRequest:
     if taken != 1:
         db.session.rollback()
         raise ServiceError(f"You already have {MAX_OPEN_REQUESTS} open requests; withdraw one first.")
-    if not move(MicroRequest, req, ("cancelled",), "open", ended_at=None):
+    _claim_capacity(req.mentor_membership_id, TAKEN_MEANWHILE)
+    try:
+        moved = move(MicroRequest, req, ("cancelled",), "open", ended_at=None)
+    except IntegrityError as error:  # another request to this mentor became pending meanwhile
+        db.session.rollback()
+        if not _pending_pair_clash(error):
+            raise
+        raise ServiceError(OTHER_OPEN) from None
+    if not moved:
         db.session.rollback()
         raise ServiceError("This request is no longer withdrawn.")
     record(req.program_id, "request", req.id, "cancelled", "open", mentee_user, "withdrawal undone")

@@ -6,7 +6,7 @@ import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from flask import abort
+from flask import abort, current_app
 from sqlalchemy import func, or_, update
 
 from ..extensions import db
@@ -14,7 +14,7 @@ from ..matching import candidates as core_candidates, solve
 from ..models import Membership, MentorProfile, Pairing, Program, SEAT_STATES, User, utcnow
 from ..models.rounds import (ACTIVE_RUN_STATUSES, Round, RoundConstraint, RoundEvent, RunPair, RunUnmatched,
                              SolveRun)
-from . import ServiceError, notify
+from . import ServiceError, jobs, notify
 from .round_instance import DEFAULT_RULES, DEFAULT_WEIGHTS, RoundData, build_round_data, membership_of, mentee_key
 
 PAGE_SIZE = 50
@@ -24,10 +24,11 @@ SORTS = {
 }
 FILTERS = ("all", "locked", "swapped", "low")
 LOW_SCORE = 50
-# A running run whose heartbeat is older than this lost its worker; a queued one that no
-# worker picked up for QUEUED_STALE_S is failed too, so no page spins forever.
-STALE_S = 60
+# A running run whose heartbeat is older than SOLVE_STALE_SECONDS (config, default 60) lost its
+# worker; a queued one that no worker picked up for QUEUED_STALE_S is failed too, so no page spins forever.
 QUEUED_STALE_S = 15 * 60
+QUEUE_DOWN = ("The run could not be queued: the job queue (Redis) is unreachable. Nothing was changed; "
+              "try again in a few minutes, or ask whoever runs the site to check the queue.")
 LANGUAGE_NAMES = {
     "en": "English", "es": "Spanish", "pt": "Portuguese", "fr": "French", "de": "German", "it": "Italian",
     "nl": "Dutch", "pl": "Polish", "ru": "Russian", "uk": "Ukrainian", "tr": "Turkish", "ar": "Arabic",
@@ -230,20 +231,46 @@ def start_run(round_: Round, actor: User) -> SolveRun:
                    rules=dict(round_.rules or {}), created_by_id=actor.id if actor else None, heartbeat_at=utcnow())
     db.session.add(run)
     db.session.flush()
+    # From now on only this run may settle the round (see settle_round_after_run).
+    db.session.execute(update(Round).where(Round.id == round_.id).values(current_run_id=run.id)
+                       .execution_options(synchronize_session=False))
     _event(round_, actor, "run", run=run.id)
     db.session.commit()
     db.session.refresh(round_)
     from . import solve_jobs
 
-    solve_jobs.enqueue(run.id)
+    try:
+        solve_jobs.enqueue(run.id)
+    except jobs.QueueUnavailable:
+        current_app.logger.exception("run %s could not be queued", run.id)
+        _fail_unqueued(run)
+        raise ServiceError(QUEUE_DOWN) from None
     return run
 
 
-def settle_round_after_run(round_id: int) -> None:
-    """After a run ends: proposed if any run finished, else back to draft (same transaction)."""
+def _fail_unqueued(run: SolveRun) -> None:
+    """A run no worker will ever see is failed at once, and its round goes back to where it was."""
+    db.session.rollback()
+    failed = db.session.execute(
+        update(SolveRun).where(SolveRun.id == run.id, SolveRun.status == "queued")
+        .values(status="failed", phase="failed", finished_at=utcnow(), error=QUEUE_DOWN)
+        .execution_options(synchronize_session=False))
+    if failed.rowcount == 1:
+        settle_round_after_run(run.round_id, run.id)
+    db.session.commit()
+    db.session.refresh(run)
+
+
+def settle_round_after_run(round_id: int, run_id: int) -> None:
+    """After a run ends: proposed if any run finished, else back to draft (same transaction).
+
+    Fenced: only the round's current run settles it. A stale run that ends late (its worker was
+    paused, marked failed, and the coordinator started another) leaves the newer run's round alone.
+    """
     has_done = db.session.scalar(db.select(func.count()).select_from(SolveRun)
                                  .where(SolveRun.round_id == round_id, SolveRun.status == "done", SolveRun.kind == "full"))
-    db.session.execute(update(Round).where(Round.id == round_id, Round.state == "solving")
+    db.session.execute(update(Round).where(Round.id == round_id, Round.state == "solving",
+                                           Round.current_run_id == run_id)
                        .values(state="proposed" if has_done else "draft").execution_options(synchronize_session=False))
 
 
@@ -255,7 +282,7 @@ def request_cancel(run: SolveRun, actor: User) -> None:
                               .values(status="cancelled", phase="cancelled", cancel_requested=True, finished_at=utcnow())
                               .execution_options(synchronize_session=False))
     if done.rowcount == 1:
-        settle_round_after_run(run.round_id)
+        settle_round_after_run(run.round_id, run.id)
     else:
         db.session.execute(update(SolveRun).where(SolveRun.id == run.id).values(cancel_requested=True)
                            .execution_options(synchronize_session=False))
@@ -269,7 +296,7 @@ def check_stale(run: SolveRun) -> bool:
     if not run.active:
         return False
     age = (utcnow() - run.heartbeat_at).total_seconds()
-    limit = STALE_S if run.status == "running" else QUEUED_STALE_S
+    limit = current_app.config["SOLVE_STALE_SECONDS"] if run.status == "running" else QUEUED_STALE_S
     if age <= limit:
         return False
     failed = db.session.execute(
@@ -279,7 +306,7 @@ def check_stale(run: SolveRun) -> bool:
                 error=f"The worker stopped responding (no heartbeat for {int(age)} s). Start the run again.")
         .execution_options(synchronize_session=False))
     if failed.rowcount == 1:
-        settle_round_after_run(run.round_id)
+        settle_round_after_run(run.round_id, run.id)
     db.session.commit()
     db.session.refresh(run)
     return failed.rowcount == 1
@@ -484,6 +511,8 @@ def swap_options(round_: Round, pair: RunPair) -> list[dict]:
 def swap(round_: Round, actor: User, pair: RunPair, new_mentor_id: int) -> RunPair:
     """Give the pair's mentee another of their candidates; the new pair is locked for re-runs."""
     _require_editable(round_)
+    _lock_run(pair.run_id)
+    db.session.refresh(pair)  # a swap that held the lock before us may have moved this very pair
     option = next((o for o in swap_options(round_, pair) if o["mentor_id"] == new_mentor_id), None)
     if option is None:
         raise ServiceError("This mentor is not a candidate for this mentee.", "mentor_id")
@@ -505,6 +534,16 @@ def swap(round_: Round, actor: User, pair: RunPair, new_mentor_id: int) -> RunPa
     _refresh_run_figures(db.session.get(SolveRun, pair.run_id))
     db.session.commit()
     return pair
+
+
+def _lock_run(run_id: int) -> None:
+    """Hold the proposal's run row until commit, so racing swaps count free seats one at a time.
+
+    A no-op UPDATE locks the row on PostgreSQL (the second swap waits, then sees the first one's
+    pair) and takes the single write lock on SQLite; the seats are counted only after it.
+    """
+    db.session.execute(update(SolveRun).where(SolveRun.id == run_id).values(pair_count=SolveRun.pair_count)
+                       .execution_options(synchronize_session=False))
 
 
 # ---------------------------------------------------------------- compare

@@ -3,7 +3,9 @@
 A run is a row (SolveRun); the runner only gets its id. Whatever executes it (a thread in the
 web process, an `rq worker` process, the CLI) calls `execute(run_id)`, which writes progress,
 a heartbeat and the result to the database, so any web worker can show them and a run whose
-worker died is noticed (services.rounds.check_stale) instead of spinning forever.
+worker died is noticed (services.rounds.check_stale) instead of spinning forever. Every write a
+run makes is fenced on it still running, so a worker that was only paused and wakes up after
+being marked stale changes nothing (its round may already be running a newer run).
 
 Start a worker for the RQ path:   rq worker --url "$REDIS_URL" mentormatch
 (with the same DATABASE_URL as the web app in its environment).
@@ -14,8 +16,9 @@ import threading
 import time
 import traceback
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import update
+from sqlalchemy.engine import Engine
 
 from ..extensions import db
 from ..models import utcnow
@@ -24,6 +27,11 @@ from . import jobs
 
 HEARTBEAT_S = 2.0
 PROGRESS_EVERY_S = 0.5
+
+
+def heartbeat_seconds(app: Flask) -> float:
+    # Several beats fit in the stale limit, so one late beat never fails a live run.
+    return min(HEARTBEAT_S, float(app.config["SOLVE_STALE_SECONDS"]) / 4)
 
 
 def enqueue(run_id: int) -> None:
@@ -39,29 +47,35 @@ def run_in_worker(run_id: int) -> None:
     execute(run_id, jobs.worker_app())
 
 
-def _write(app: Flask, run_id: int, **values) -> None:
+# The engine is passed in, not looked up: the solver calls progress and should_stop from its own
+# threads (the balanced solve's stop poll), where no application context exists.
+
+def _write(engine: Engine, run_id: int, **values) -> None:
     # Progress and heartbeats go through their own short transaction, never the run's session.
-    with db.engine.begin() as conn:
-        conn.execute(update(SolveRun).where(SolveRun.id == run_id).values(**values))
+    # Only while the run is running: a stale worker must not write over "failed" or a later status.
+    with engine.begin() as conn:
+        conn.execute(update(SolveRun).where(SolveRun.id == run_id, SolveRun.status == "running").values(**values))
 
 
-def _cancel_requested(run_id: int) -> bool:
-    with db.engine.connect() as conn:
-        return bool(conn.execute(db.select(SolveRun.cancel_requested).where(SolveRun.id == run_id)).scalar())
+def _should_stop(engine: Engine, run_id: int) -> bool:
+    """Cancel requested, or the run is no longer running (marked stale): stop at the next check."""
+    with engine.connect() as conn:
+        row = conn.execute(db.select(SolveRun.cancel_requested, SolveRun.status).where(SolveRun.id == run_id)).first()
+    return row is None or bool(row.cancel_requested) or row.status != "running"
 
 
 class _Heartbeat(threading.Thread):
     def __init__(self, app: Flask, run_id: int):
         super().__init__(name=f"heartbeat-{run_id}", daemon=True)
         self.app, self.run_id, self.stop = app, run_id, threading.Event()
+        self.engine, self.every = db.engine, heartbeat_seconds(app)
 
     def run(self) -> None:
-        with self.app.app_context():
-            while not self.stop.wait(HEARTBEAT_S):
-                try:
-                    _write(self.app, self.run_id, heartbeat_at=utcnow())
-                except Exception:  # noqa: BLE001 - a missed beat is not fatal; staleness is
-                    self.app.logger.warning("heartbeat for run %s failed", self.run_id)
+        while not self.stop.wait(self.every):
+            try:
+                _write(self.engine, self.run_id, heartbeat_at=utcnow())
+            except Exception:  # noqa: BLE001 - a missed beat is not fatal; staleness is
+                self.app.logger.warning("heartbeat for run %s failed", self.run_id)
 
 
 class _Progress:
@@ -69,6 +83,7 @@ class _Progress:
 
     def __init__(self, app: Flask, run_id: int, people: int):
         self.app, self.run_id, self.people = app, run_id, people
+        self.engine = db.engine
         self.last_write, self.last_phase, self.last_check = 0.0, None, 0.0
         self.state = {"people": people}
         self.cancelled = False
@@ -84,7 +99,7 @@ class _Progress:
         now = time.perf_counter()
         if phase != self.last_phase or now - self.last_write >= PROGRESS_EVERY_S:
             self.last_phase, self.last_write = phase, now
-            _write(self.app, self.run_id, phase=phase[:24], progress=dict(self.state), heartbeat_at=utcnow())
+            _write(self.engine, self.run_id, phase=phase[:24], progress=dict(self.state), heartbeat_at=utcnow())
 
     def phase(self, name: str) -> None:
         self({"phase": name})
@@ -93,7 +108,7 @@ class _Progress:
         now = time.perf_counter()
         if now - self.last_check >= PROGRESS_EVERY_S:
             self.last_check = now
-            self.cancelled = _cancel_requested(self.run_id)
+            self.cancelled = _should_stop(self.engine, self.run_id)
         return self.cancelled
 
 
@@ -159,13 +174,20 @@ def _execute(app: Flask, run_id: int, beat: _Heartbeat) -> str:
 
 
 def _finish(run_id: int, status: str, error: str = "") -> str:
+    """Record the outcome, fenced: only a run still running ends itself. If it was settled
+    meanwhile (marked stale, so a newer run may be under way), its late result is dropped."""
     from .rounds import settle_round_after_run
 
-    db.session.execute(update(SolveRun).where(SolveRun.id == run_id)
-                       .values(status=status, phase=status, finished_at=utcnow(), heartbeat_at=utcnow(),
-                               **({"error": error} if error else {}))
-                       .execution_options(synchronize_session=False))
-    settle_round_after_run(_round_id(run_id))
+    ended = db.session.execute(update(SolveRun).where(SolveRun.id == run_id, SolveRun.status == "running")
+                               .values(status=status, phase=status, finished_at=utcnow(), heartbeat_at=utcnow(),
+                                       **({"error": error} if error else {}))
+                               .execution_options(synchronize_session=False))
+    if ended.rowcount != 1:
+        db.session.rollback()
+        current_app.logger.warning("solve run %s ended (%s) after it was settled; its result is dropped",
+                                   run_id, status)
+        return db.session.scalar(db.select(SolveRun.status).where(SolveRun.id == run_id)) or status
+    settle_round_after_run(_round_id(run_id), run_id)
     db.session.commit()
     return status
 

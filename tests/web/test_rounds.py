@@ -110,7 +110,9 @@ def test_a_running_run_stops_when_cancel_is_requested(app, world):
     with app.app_context():
         run = SolveRun(round_id=rid, status="queued", cancel_requested=True)
         db.session.add(run)
-        db.session.get(Round, rid).state = "solving"
+        db.session.flush()
+        round_ = db.session.get(Round, rid)
+        round_.state, round_.current_run_id = "solving", run.id  # as start_run leaves them
         db.session.commit()
         run_id = run.id
     assert solve_jobs.execute(run_id, app) == "cancelled"
@@ -142,7 +144,9 @@ def test_a_run_whose_worker_died_is_failed_when_the_page_polls(app, client, worl
     with app.app_context():
         run = SolveRun(round_id=rid, status="running", phase="flow", heartbeat_at=utcnow() - timedelta(minutes=5))
         db.session.add(run)
-        db.session.get(Round, rid).state = "solving"
+        db.session.flush()
+        round_ = db.session.get(Round, rid)
+        round_.state, round_.current_run_id = "solving", run.id  # as start_run leaves them
         db.session.commit()
         run_id = run.id
     login(client, world.coordinator)

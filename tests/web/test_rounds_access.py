@@ -24,7 +24,9 @@ def round_world(app, world):
 
         run = SolveRun(round_id=world.round_id, status="queued")
         db.session.add(run)
-        db.session.get(Round, world.round_id).state = "solving"
+        db.session.flush()
+        round_ = db.session.get(Round, world.round_id)
+        round_.state, round_.current_run_id = "solving", run.id  # as start_run leaves them
         db.session.commit()
         world.run_id = run.id
     solve_jobs.execute(world.run_id, app)
