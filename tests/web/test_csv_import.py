@@ -374,3 +374,13 @@ def test_a_job_failed_as_stale_imports_nothing_when_its_worker_comes_back(app, w
     assert count(app, User) == users and len(_member_ids(app, world.program.id)) == 2
     with app.app_context():
         assert db.session.get(ImportJob, job_id).status == "failed"
+
+
+@pytest.mark.parametrize("app", [{"IMPORT_INLINE_ROWS": 10, "REDIS_URL": "redis://127.0.0.1:1/0"}], indirect=True)
+def test_with_the_queue_unreachable_a_large_import_fails_at_once_and_says_so(app, client, world):
+    login(client, world.coordinator)
+    r = upload(client, world.program.id, people_csv(25), confirm=True)
+    assert r.status_code == 303  # not a 500
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "job queue is unreachable" in html and "Nothing was imported" in html
+    assert _member_ids(app, world.program.id) == {world.mentor.id, world.mentee.id}
