@@ -30,6 +30,11 @@ def _end_session() -> None:
     session.clear()
 
 
+def _link_not_valid(what_now: str):
+    return render_template("error.html", code=404, title="Link not valid",
+                           message=f"This link was used already, has expired, or is incomplete. {what_now}"), 404
+
+
 def _home_for(user) -> str:
     return url_for(f"{user.role}.home")
 
@@ -86,9 +91,7 @@ def signup_sent():
 def finish_signup(token: str):
     pending = accounts.pending_sign_up(token)
     if pending is None:
-        return render_template("error.html", code=404, title="Link not valid",
-                               message="This link was used already, has expired, or is incomplete. "
-                                       "Log in, or sign up again for a new link."), 404
+        return _link_not_valid("Log in, or sign up again for a new link.")
     # A button, not the GET itself, makes the account: mail scanners open links too.
     form = FlaskForm()
     if done := submit(form, lambda: accounts.finish_sign_up(pending)):
@@ -160,9 +163,7 @@ def request_reset():
 def reset_password(token: str):
     user = accounts.user_for_reset_token(token)
     if user is None:
-        return render_template("error.html", code=404, title="Link not valid",
-                               message="This link was used already, has expired, or is incomplete. "
-                                       "Ask for a new one from the login page."), 404
+        return _link_not_valid("Ask for a new one from the login page.")
     form = ResetPasswordForm()
     if submit(form, lambda: accounts.set_password(user, form.password.data)):
         _start_session(user)

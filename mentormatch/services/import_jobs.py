@@ -65,13 +65,8 @@ def _write(job_id: int, **values) -> None:
 def execute(job_id: int, app: Flask) -> str:
     """Apply one queued import to its end and record the outcome. Returns the final status."""
     with app.app_context():
-        claimed = db.session.execute(
-            update(ImportJob).where(ImportJob.id == job_id, ImportJob.status == "queued")
-            .values(status="running", phase="checking", started_at=utcnow(), heartbeat_at=utcnow())
-            .execution_options(synchronize_session=False))
-        db.session.commit()
-        if claimed.rowcount != 1:
-            return "skipped"  # another worker took it, or it was failed as stale
+        if not jobs.claim(ImportJob, job_id, "checking"):
+            return "skipped"
         try:
             return _execute(job_id)
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job

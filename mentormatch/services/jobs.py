@@ -10,6 +10,10 @@ import threading
 from typing import Callable
 
 from flask import Flask, current_app
+from sqlalchemy import update
+
+from ..extensions import db
+from ..models import utcnow
 
 DEFAULT_QUEUE = "mentormatch"
 
@@ -64,3 +68,15 @@ def worker_app() -> Flask:
 
         _worker_app = create_app()
     return _worker_app
+
+
+def claim(model, job_id: int, phase: str) -> bool:
+    """queued -> running for this worker alone (a conditional UPDATE). False when the job was
+    cancelled or failed while queued, or another worker took it."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(model).where(model.id == job_id, model.status == "queued")
+        .values(status="running", phase=phase, started_at=now, heartbeat_at=now)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return claimed.rowcount == 1

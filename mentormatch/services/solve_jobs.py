@@ -115,13 +115,8 @@ class _Progress:
 def execute(run_id: int, app: Flask) -> str:
     """Run one solve to its end and record the outcome. Returns the final status."""
     with app.app_context():
-        claimed = db.session.execute(
-            update(SolveRun).where(SolveRun.id == run_id, SolveRun.status == "queued")
-            .values(status="running", phase="loading", started_at=utcnow(), heartbeat_at=utcnow())
-            .execution_options(synchronize_session=False))
-        db.session.commit()
-        if claimed.rowcount != 1:
-            return "skipped"  # cancelled while queued, or another worker took it
+        if not jobs.claim(SolveRun, run_id, "loading"):
+            return "skipped"
         beat = _Heartbeat(app, run_id)
         beat.start()
         try:

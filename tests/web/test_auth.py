@@ -6,7 +6,7 @@ import pytest
 from mentormatch.extensions import db
 from mentormatch.models import Membership, User
 from mentormatch.security import verify_password
-from tests.conftest import PASSWORD, csrf_from, login, post_form
+from tests.conftest import PASSWORD, login, post_form
 
 
 def count_users(app) -> int:

@@ -23,7 +23,7 @@ def test_development_sends_no_hsts(client):
 def test_bidi_controls_are_stripped_from_names_whatever_writes_them(app):
     with app.app_context():
         user = User(email="rtl@example.org", name=f"Eve{BIDI} \u202egnp.exe", role="mentee", password_hash="x")
-        program = Program(name=f"Spring\u202e 2026", description="")
+        program = Program(name="Spring\u202e 2026", description="")
         db.session.add_all([user, program])
         db.session.commit()
         user.name = "Eve \u2067Admin\u2069"

@@ -19,7 +19,7 @@ from mentormatch.models import OutboxMessage
 from mentormatch.services import notify
 from tests.conftest import login, post_form
 from tests.smtp import SMTP_CONFIG, Inbox, free_port
-from tests.web.test_lifecycle_data import T0, frozen  # noqa: F401 (fixture)
+from tests.web.test_lifecycle_data import frozen  # noqa: F401 (fixture)
 
 DOWN_PORT = free_port()
 DOWN = SMTP_CONFIG | {"MAIL_PORT": DOWN_PORT}  # nothing listens there until a test starts a server
