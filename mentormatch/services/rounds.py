@@ -512,7 +512,10 @@ def swap(round_: Round, actor: User, pair: RunPair, new_mentor_id: int) -> RunPa
     """Give the pair's mentee another of their candidates; the new pair is locked for re-runs."""
     _require_editable(round_)
     _lock_run(pair.run_id)
-    db.session.refresh(pair)  # a swap that held the lock before us may have moved this very pair
+    # A swap or an approval that held the lock before us may have moved this pair or frozen the round.
+    db.session.refresh(round_)
+    _require_editable(round_)
+    db.session.refresh(pair)
     option = next((o for o in swap_options(round_, pair) if o["mentor_id"] == new_mentor_id), None)
     if option is None:
         raise ServiceError("This mentor is not a candidate for this mentee.", "mentor_id")
@@ -537,7 +540,8 @@ def swap(round_: Round, actor: User, pair: RunPair, new_mentor_id: int) -> RunPa
 
 
 def _lock_run(run_id: int) -> None:
-    """Hold the proposal's run row until commit, so racing swaps count free seats one at a time.
+    """Hold the proposal's run row until commit, so racing swaps count free seats one at a time
+    and an approval publishes the pairs as the last swap left them.
 
     A no-op UPDATE locks the row on PostgreSQL (the second swap waits, then sees the first one's
     pair) and takes the single write lock on SQLite; the seats are counted only after it.
@@ -580,6 +584,7 @@ def approve_round(round_: Round, actor: User) -> int:
     run = proposal_run(round_)
     if run is None:
         raise ServiceError("Run the round before approving it.")
+    _lock_run(run.id)  # a swap in flight finishes first, and publishes with the pairs
     # The conditional UPDATE is the lock: of two concurrent approvals, one moves the row.
     moved = db.session.execute(
         update(Round).where(Round.id == round_.id, Round.state == "proposed")

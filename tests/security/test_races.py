@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from mentormatch.extensions import db
-from mentormatch.models import Membership, MicroRequest, OpenRequestCounter, Program, User
+from mentormatch.models import Membership, MicroRequest, OpenRequestCounter, Pairing, Program, User
 from mentormatch.models.rounds import Round, RunPair
 from mentormatch.services import ServiceError, micro_requests, rounds
 from tests.web.test_lifecycle_data import add_mentee, add_mentor, frozen, mid, open_count  # noqa: F401
@@ -130,3 +130,36 @@ def test_parallel_swaps_cannot_both_take_a_mentors_last_free_seat(app, world):
         assert db.session.scalar(db.select(db.func.count()).select_from(RunPair).where(
             RunPair.run_id == run_id, RunPair.mentor_membership_id == free)) == 1
         assert db.session.scalar(db.select(db.func.count()).select_from(RunPair).where(RunPair.run_id == run_id)) == 3
+
+
+@pytest.mark.parametrize("app", [{"SOLVE_RUNNER": "inline"}], indirect=True)
+def test_an_approval_racing_swaps_publishes_exactly_the_pairs_of_the_proposal(app, world):
+    people = add_people(
+        app, world.program.id,
+        mentors=[{"name": f"Mentor {c}", "years": 8, "topics": ["python"], "capacity_round": 1} for c in "ABCDEF"],
+        mentees=[{"name": f"Mentee {c}", "years": 2, "topics": ["python"]} for c in "XYZ"])
+    rid = make_round(app, world.program.id, world.coordinator.id)
+    with app.app_context():
+        run_id = rounds.start_run(db.session.get(Round, rid), db.session.get(User, world.coordinator.id)).id
+        pairs = db.session.execute(db.select(RunPair.id, RunPair.mentor_membership_id)
+                                   .where(RunPair.run_id == run_id).order_by(RunPair.id)).all()
+    free = sorted({people.ids[f"Mentor {c}"] for c in "ABCDEF"} - {m for _, m in pairs})
+
+    def action(i, barrier):
+        round_, actor = db.session.get(Round, rid), db.session.get(User, world.coordinator.id)
+        pair = db.session.get(RunPair, pairs[i - 1][0]) if i else None
+        barrier.wait()
+        if i == 0:
+            rounds.approve_round(round_, actor)
+            return "approved"
+        rounds.swap(round_, actor, pair, free[i - 1])
+        return "swapped"
+
+    outcomes = race(app, 3, action)
+    assert "approved" in outcomes, outcomes
+    with app.app_context():
+        proposal = set(db.session.execute(db.select(RunPair.mentee_membership_id, RunPair.mentor_membership_id)
+                                          .where(RunPair.run_id == run_id)).all())
+        published = set(db.session.execute(db.select(Pairing.mentee_membership_id, Pairing.mentor_membership_id)
+                                           .where(Pairing.round_id == rid)).all())
+    assert published == proposal, outcomes  # no swap lands after the approval read the pairs
