@@ -18,13 +18,14 @@ from ..models import utcnow
 DEFAULT_QUEUE = "mentormatch"
 
 
-def queue(app: Flask):
-    """The configured RQ queue; short socket timeouts so that a Redis outage fails fast."""
+def queue(app: Flask, suffix: str = ""):
+    """The configured RQ queue (`suffix` "-mail": the mail queue beside it); short socket
+    timeouts so that a Redis outage fails fast."""
     from redis import Redis
     from rq import Queue
 
     redis = Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
-    return Queue(app.config.get("RQ_QUEUE") or DEFAULT_QUEUE, connection=redis)
+    return Queue((app.config.get("RQ_QUEUE") or DEFAULT_QUEUE) + suffix, connection=redis)
 
 
 def runner_kind(app: Flask) -> str:

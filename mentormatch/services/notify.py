@@ -11,6 +11,7 @@ its Message-ID is fixed per row, so the one message a killed sender may repeat i
 """
 from __future__ import annotations
 
+import smtplib
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
@@ -42,9 +43,14 @@ def link(endpoint: str, **values) -> str:
 
 # -- writing mail ------------------------------------------------------------------------------
 
+def one_line(subject: str) -> str:
+    """A subject is one header line: line breaks in a name must never reach the headers."""
+    return " ".join(subject.split())[:300]
+
+
 def send(to: str, subject: str, body: str, *, program_id: int | None = None, reply_to: str | None = None) -> None:
     """Queue one plain-text email in the current transaction (call it before the commit)."""
-    db.session.add(OutboxMessage(to=to, subject=subject[:300], body=body, program_id=program_id,
+    db.session.add(OutboxMessage(to=to, subject=one_line(subject), body=body, program_id=program_id,
                                  reply_to=reply_to, next_attempt_at=clock.now()))
     db.session.info[_PENDING_KEY] = True
 
@@ -56,7 +62,7 @@ def send_many(messages: list[tuple[str, str, str]], *, program_id: int | None = 
         return 0
     now = clock.now()
     db.session.execute(insert(OutboxMessage), [
-        {"to": to, "subject": subject[:300], "body": body, "program_id": program_id, "status": "pending",
+        {"to": to, "subject": one_line(subject), "body": body, "program_id": program_id, "status": "pending",
          "attempts": 0, "next_attempt_at": now, "created_at": now, "last_error": ""}
         for to, subject, body in messages])
     db.session.info[_PENDING_KEY] = True
@@ -102,18 +108,31 @@ def kick(app: Flask) -> None:
         elif kind == "thread":
             _sender_thread(app).wake()
         elif kind == "rq":
-            from .jobs import queue
-
-            queue(app).enqueue("mentormatch.services.notify.deliver_in_worker", result_ttl=0, failure_ttl=24 * 3600)
+            mail_queue = _mail_queue(app)
+            # One job waiting is enough: it sends everything due when it runs (it clears the flag first).
+            if mail_queue.connection.set(f"{mail_queue.name}:kicked", 1, nx=True, ex=600):
+                mail_queue.enqueue("mentormatch.services.notify.deliver_in_worker", result_ttl=0,
+                                   failure_ttl=24 * 3600)
         # "cron": nothing now; `flask deliver-mail` or `flask remind` sends it
     except Exception:  # noqa: BLE001 - the mail is safe in the outbox; the next sweep sends it
         app.logger.exception("mail delivery (%s) could not start; the outbox keeps the mail", kind)
+
+
+def _mail_queue(app: Flask):
+    """Mail has its own queue, so it never waits behind a long solve or import."""
+    from .jobs import queue
+
+    return queue(app, "-mail")
 
 
 def deliver_in_worker() -> None:
     """The RQ job."""
     from .jobs import worker_app
 
+    from rq import get_current_job
+
+    job = get_current_job()
+    job.connection.delete(f"{job.origin}:kicked")  # commits from now on queue a new job
     with worker_app().app_context():
         deliver()
 
@@ -131,7 +150,7 @@ class Delivery:
 def deliver(*, batch: int = BATCH) -> Delivery:
     """Send every due message, in claimed batches over one SMTP connection each."""
     report = Delivery()
-    with Session(db.engine) as session:
+    with Session(db.engine, expire_on_commit=False) as session:  # no reload of each row after its commit
         while messages := _claim(session, batch):
             if not _send_batch(session, messages, report):
                 break  # the server is down: the rest waits for its next attempt
@@ -161,27 +180,34 @@ def _claim(session: Session, size: int) -> list[OutboxMessage]:
 
 
 def _send_batch(session: Session, messages: list[OutboxMessage], report: Delivery) -> bool:
+    """Send a claimed batch; False when the server cannot be reached (the batch waits for later).
+
+    A message the server refuses for itself (a 5xx for that recipient, a malformed header) fails
+    alone and at once; a passing error retries that message later; neither holds the rest back."""
     app = current_app._get_current_object()
     host = urlsplit(app.config["PUBLIC_URL"]).hostname or "mentormatch"
     connection = None
     for index, message in enumerate(messages):
-        try:
-            if connection is None:
+        if connection is None:
+            try:
                 connection = mail.get_connection()
                 connection.open()
-            EmailMessage(subject=message.subject, body=message.body, to=[message.to],
-                         reply_to=[message.reply_to] if message.reply_to else None,
-                         headers={"Message-ID": f"<outbox-{message.id}@{host}>"}, connection=connection).send()
-        except Exception as error:  # noqa: BLE001 - any transport error: retry later, never a 500
-            app.logger.warning("could not send mail %s (%r) to %s: %s", message.id, message.subject, message.to, error)
-            _close(connection)
-            connection = None
-            _retry_later(session, message, error, report)
-            if index == 0:  # not even the first one went: the server is down for the whole batch
-                for rest in messages[1:]:
+            except Exception as error:  # noqa: BLE001 - unreachable server: every message waits
+                app.logger.warning("mail server unreachable, %d messages wait: %s", len(messages) - index, error)
+                _close(connection)
+                for rest in messages[index:]:
                     _retry_later(session, rest, error, report)
                 session.commit()
                 return False
+        try:
+            EmailMessage(subject=message.subject, body=message.body, to=[message.to],
+                         reply_to=[message.reply_to] if message.reply_to else None,
+                         headers={"Message-ID": f"<outbox-{message.id}@{host}>"}, connection=connection).send()
+        except Exception as error:  # noqa: BLE001 - any transport error: this message only, never a 500
+            app.logger.warning("could not send mail %s (%r) to %s: %s", message.id, message.subject, message.to, error)
+            _close(connection)
+            connection = None  # the next message starts on a fresh connection
+            _retry_later(session, message, error, report, permanent=_permanent(error))
             session.commit()
             continue
         message.status, message.sent_at, message.claimed_until = "sent", clock.now(), None
@@ -192,11 +218,21 @@ def _send_batch(session: Session, messages: list[OutboxMessage], report: Deliver
     return True
 
 
-def _retry_later(session: Session, message: OutboxMessage, error: Exception, report: Delivery) -> None:
+def _permanent(error: Exception) -> bool:
+    """The server refused this message for good (5xx), or it cannot be written as an email."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(500 <= code < 600 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 500 <= error.smtp_code < 600
+    return isinstance(error, ValueError)  # e.g. BadHeaderError, an address that cannot be encoded
+
+
+def _retry_later(session: Session, message: OutboxMessage, error: Exception, report: Delivery, *,
+                 permanent: bool = False) -> None:
     message.attempts += 1
     message.last_error = f"{type(error).__name__}: {error}"[:1000]
     message.claimed_until = None
-    if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+    if permanent or message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
         message.status = "failed"
         report.failed += 1
     else:
@@ -218,16 +254,24 @@ class _SenderThread:
     minute to pick up retries that came due."""
 
     def __init__(self, app: Flask):
-        self.app, self.event = app, threading.Event()
-        threading.Thread(target=self._loop, name="mail-sender", daemon=True).start()
+        self.app, self.event, self.stopped = app, threading.Event(), False
+        self.thread = threading.Thread(target=self._loop, name="mail-sender", daemon=True)
+        self.thread.start()
 
     def wake(self) -> None:
         self.event.set()
 
+    def stop(self) -> None:
+        self.stopped = True
+        self.event.set()
+        self.thread.join(timeout=30)
+
     def _loop(self) -> None:
-        while True:
+        while not self.stopped:
             self.event.wait(timeout=60)
             self.event.clear()
+            if self.stopped:
+                return
             try:
                 with self.app.app_context():
                     deliver()
@@ -236,6 +280,13 @@ class _SenderThread:
 
 
 _threads_lock = threading.Lock()
+
+
+def stop_sender_thread(app: Flask) -> None:
+    """For an app that goes away before its process does (tests): its thread must not send for it."""
+    sender = app.extensions.pop("mail_sender", None)
+    if sender is not None:
+        sender.stop()
 
 
 def _sender_thread(app: Flask) -> _SenderThread:
@@ -263,10 +314,13 @@ def undelivered(program_id: int, limit: int = 200) -> list[OutboxMessage]:
 
 
 def retry_failed(program_id: int, message_id: int | None = None) -> int:
-    """Give failed messages of this program a fresh set of attempts, now."""
-    query = update(OutboxMessage).where(OutboxMessage.program_id == program_id, OutboxMessage.status == "failed")
+    """Give failed messages of this program a fresh set of attempts, now; without a message id,
+    the ones waiting for their next attempt go now too (the server is back: no need to wait)."""
+    query = update(OutboxMessage).where(OutboxMessage.program_id == program_id)
     if message_id is not None:
-        query = query.where(OutboxMessage.id == message_id)
+        query = query.where(OutboxMessage.id == message_id, OutboxMessage.status == "failed")
+    else:
+        query = query.where(OutboxMessage.status.in_(("failed", "pending")), OutboxMessage.attempts > 0)
     count = db.session.execute(query.values(status="pending", attempts=0, next_attempt_at=clock.now())
                                .execution_options(synchronize_session=False)).rowcount
     db.session.info[_PENDING_KEY] = count > 0

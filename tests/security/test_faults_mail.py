@@ -115,7 +115,7 @@ def test_a_web_worker_killed_during_approval_loses_no_notification_and_sends_non
         server.terminate()
         server.wait(20)
 
-    done = subprocess.run([str(BIN / "rq"), "worker", "--burst", "--url", REDIS_URL, queue], cwd=ROOT, env=env,
+    done = subprocess.run([str(BIN / "rq"), "worker", "--burst", "--url", REDIS_URL, f"{queue}-mail", queue], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     # The scheduled sweep sends what a lost kick left behind (a worker killed between its commit

@@ -217,7 +217,7 @@ def people_csv(n: int, prefix: str = "p") -> str:
 
 
 def _statements_to_apply(app, program_id, text) -> int:
-    with app.test_request_context():
+    with app.app_context():
         program = db.session.get(Program, program_id)
         seen = []
         listener = lambda *args: seen.append(1)  # noqa: E731
@@ -229,6 +229,7 @@ def _statements_to_apply(app, program_id, text) -> int:
         return len(seen)
 
 
+@pytest.mark.parametrize("app", [{"MAIL_DELIVERY": "cron"}], indirect=True)  # count the import, not the sending
 def test_applying_a_file_takes_the_same_number_of_queries_for_20_or_400_rows(app, world, make_program):
     """Bulk checks and writes: the query count does not grow with the file (it did, ~6 per row)."""
     # A few people of each file already have an account elsewhere, and a few are members here.
@@ -236,7 +237,7 @@ def test_applying_a_file_takes_the_same_number_of_queries_for_20_or_400_rows(app
     small = _statements_to_apply(app, world.program.id, people_csv(20, "a"))
     large = _statements_to_apply(app, other.id, people_csv(400, "b") + "".join(
         f"Again {i},a{i}@example.org,{'mentor' if i % 4 == 0 else 'mentee'},x,\n" for i in range(5)))
-    assert large <= small + 2, (small, large)
+    assert large <= small + 3, (small, large)  # the invitations add a fixed few: read, insert, their mail
     assert large < 40
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(ProgramInvitation)) == 5

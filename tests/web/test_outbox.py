@@ -75,7 +75,7 @@ def test_a_server_that_is_down_delays_mail_with_backoff_and_never_loses_it(app, 
     with app.app_context():
         notify.send_many([("a@example.org", "Hello", "body"), ("b@example.org", "Hello", "body")])
         db.session.commit()  # the kick fails to connect: logged, never raised
-    assert any("could not send" in r.getMessage() for r in caplog.records)
+    assert any("mail server unreachable" in r.getMessage() for r in caplog.records)
     assert rows(app) == [("a@example.org", "pending", 1), ("b@example.org", "pending", 1)]
     with app.app_context():
         assert notify.deliver().sent == 0, "nothing is due before the backoff ends"
@@ -131,20 +131,26 @@ QUEUE = f"mentormatch-mail-{uuid.uuid4().hex[:8]}"
 
 @pytest.mark.parametrize("app", [SMTP_CONFIG | {"MAIL_DELIVERY": "rq", "REDIS_URL": REDIS_URL, "RQ_QUEUE": QUEUE}],
                          indirect=True)
-def test_an_rq_worker_process_delivers_the_outbox(app, smtp_server, database_url):
-    with app.app_context():
-        notify.send("worker@example.org", "From the worker", "body")
-        db.session.commit()
-    assert Redis.from_url(REDIS_URL).llen(f"rq:queue:{QUEUE}") == 1
-    assert smtp_server.messages == [] and rows(app) == [("worker@example.org", "pending", 0)]
+def test_an_rq_worker_process_delivers_the_outbox_from_its_own_queue(app, smtp_server, database_url):
+    for n in range(3):  # three commits, one job waiting: it sends everything due when it runs
+        with app.app_context():
+            notify.send(f"worker{n}@example.org", "From the worker", "body")
+            db.session.commit()
+    redis = Redis.from_url(REDIS_URL)
+    assert redis.llen(f"rq:queue:{QUEUE}-mail") == 1 and redis.llen(f"rq:queue:{QUEUE}") == 0
+    assert smtp_server.messages == [] and {status for _, status, _ in rows(app)} == {"pending"}
     env = {**os.environ, "DATABASE_URL": database_url, "MENTORMATCH_ENV": "test", "PYTHONPATH": str(ROOT),
            "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(SMTP_CONFIG["MAIL_PORT"]), "PUBLIC_URL": "http://localhost"}
     rq = Path(sys.executable).with_name("rq")
-    done = subprocess.run([str(rq), "worker", "--burst", "--url", REDIS_URL, QUEUE], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run([str(rq), "worker", "--burst", "--worker-class", "rq.worker.SimpleWorker", "--url", REDIS_URL,
+                           f"{QUEUE}-mail"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert [m["to"] for m in smtp_server.wait_for(1)] == [["worker@example.org"]]
-    assert rows(app) == [("worker@example.org", "sent", 1)]
+    assert sorted(m["to"][0] for m in smtp_server.wait_for(3)) == [f"worker{n}@example.org" for n in range(3)], done.stderr[-6000:]
+    assert {status for _, status, _ in rows(app)} == {"sent"}
+    with app.app_context():  # the job cleared its flag: the next commit queues a new one
+        notify.send("later@example.org", "After the job", "body")
+        db.session.commit()
+    assert redis.llen(f"rq:queue:{QUEUE}-mail") == 1
 
 
 @pytest.mark.parametrize("app", [SMTP_CONFIG | {"MAIL_DELIVERY": "rq", "REDIS_URL": "redis://127.0.0.1:1/0"}],
@@ -157,3 +163,50 @@ def test_with_redis_down_the_commit_stands_and_the_cron_sweep_sends_the_mail(app
     result = app.test_cli_runner().invoke(args=["deliver-mail"])
     assert result.exit_code == 0 and "1 sent" in result.output
     assert [m["to"] for m in smtp_server.wait_for(1)] == [["later@example.org"]]
+
+
+class RefusingInbox(Inbox):
+    """A server that refuses one recipient for good, as a real one does for an unknown mailbox."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("gone@"):
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+@pytest.mark.parametrize("app", [DOWN], indirect=True)
+def test_a_refused_message_fails_alone_and_at_once_and_holds_nothing_back(app, frozen):
+    inbox = RefusingInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=DOWN_PORT)
+    controller.start()
+    try:
+        with app.app_context():
+            notify.send_many([("gone@example.org", "First in line", "body")]
+                             + [(f"ok{i}@example.org", "Behind it", "body") for i in range(3)])
+            notify.send("ok9@example.org", "Eve\r\nBcc: everyone@example.org", "a name with a line break")
+            db.session.commit()
+        received = inbox.wait_for(4)
+    finally:
+        controller.stop()
+    assert sorted(m["to"][0] for m in received) == ["ok0@example.org", "ok1@example.org", "ok2@example.org",
+                                                    "ok9@example.org"]
+    assert [m["subject"] for m in received if m["to"] == ["ok9@example.org"]] == ["Eve Bcc: everyone@example.org"]
+    assert rows(app)[0] == ("gone@example.org", "failed", 1), "a 5xx is not retried for hours"
+    assert [status for _, status, _ in rows(app)[1:]] == ["sent"] * 4
+
+
+@pytest.mark.parametrize("app", [DOWN], indirect=True)
+def test_once_the_server_is_back_the_coordinator_sends_waiting_mail_without_waiting_for_the_backoff(
+        app, client, world, frozen):
+    with app.app_context():
+        notify.send(world.mentee.email, "Your mentor accepted", "body", program_id=world.program.id)
+        db.session.commit()
+    assert rows(app) == [(world.mentee.email, "pending", 1)]  # next try in a minute, then 2, 4, …
+    page = f"/coordinator/programs/{world.program.id}/mail"
+    login(client, world.coordinator)
+    assert "next try" in client.get(page).get_data(as_text=True)
+    with server_comes_back() as inbox:
+        assert post_form(client, f"{page}/retry", {}, page=page).status_code == 303
+        assert [m["to"] for m in inbox.wait_for(1)] == [[world.mentee.email]]
+    assert rows(app) == [(world.mentee.email, "sent", 1)]  # a fresh set of attempts
