@@ -132,7 +132,9 @@ def test_a_nul_byte_in_any_cell_is_a_row_error(app, client, world, column):
     html = upload(client, world.program.id, text).get_data(as_text=True)
     assert "1 with errors" in html and "This row contains a NUL character; remove it." in html
     assert "Import 1 people" not in html
-    assert upload(client, world.program.id, text, confirm=True).status_code == 200
+    # A crafted confirmation carrying the NUL is refused by the app-wide NUL guard (a clear 400).
+    confirmed = upload(client, world.program.id, text, confirm=True)
+    assert confirmed.status_code == 400 and "contains a NUL character" in confirmed.get_data(as_text=True)
     with app.app_context():
         assert counts() == before
 
