@@ -15,7 +15,6 @@ import io
 import re
 import secrets
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from zoneinfo import available_timezones
 
 from sqlalchemy import func, insert, update
@@ -225,17 +224,24 @@ def write(program: Program, rows: list[dict], actor: User | None) -> dict:
 
     # New accounts: no password yet. No hash scheme starts with "!", so nothing verifies until
     # they choose one through the mailed link (a cheap random marker, not an Argon2 hash per row).
+    # Writes go to the tables, not the ORM entities: plain executemany, without the ORM's
+    # per-row bookkeeping.
+    now = utcnow()
     new_users = [{"email": v["email"], "name": v["name"], "role": v["role"],
-                  "password_hash": "!" + secrets.token_urlsafe(32)} for v in new]
+                  "password_hash": "!" + secrets.token_urlsafe(32), "created_at": now} for v in new]
     if new_users:
-        # Plain executemany, then one query for the ids: RETURNING with ordered rows is
-        # row-at-a-time on SQLite.
-        db.session.execute(insert(User), new_users)
-        ids = dict(db.session.execute(db.select(User.email, User.id).where(User.email.in_(e["email"] for e in new_users))).all())
+        # New ids are above the highest id now (SQLite has one writer; a PostgreSQL sequence
+        # only grows), so they are read back by that range, matched by email: a primary-key
+        # range is cheaper than RETURNING per batch or a 20,000-address IN list.
+        floor = db.session.scalar(db.select(func.coalesce(func.max(User.id), 0)))
+        db.session.execute(insert(User.__table__), new_users)
+        ids = dict(db.session.execute(db.select(User.email, User.id).where(User.id > floor)).all())
         user_ids = [ids[v["email"]] for v in new]
-        db.session.execute(insert(Membership), [{"program_id": program.id, "user_id": u} for u in user_ids])
-        membership_of = dict(db.session.execute(db.select(Membership.user_id, Membership.id)
-                                                .where(Membership.program_id == program.id)).all())
+        floor = db.session.scalar(db.select(func.coalesce(func.max(Membership.id), 0)))
+        db.session.execute(insert(Membership.__table__), [{"program_id": program.id, "user_id": u, "joined_at": now}
+                                                          for u in user_ids])
+        membership_of = dict(db.session.execute(db.select(Membership.user_id, Membership.id).where(
+            Membership.id > floor, Membership.program_id == program.id)).all())
         members.update((v["email"], membership_of[u]) for v, u in zip(new, user_ids))
     else:
         user_ids = []
@@ -243,15 +249,16 @@ def write(program: Program, rows: list[dict], actor: User | None) -> dict:
     _write_profiles(program.id, in_program + new, members, term_ids)
     invited = invitations.invite_many(program, [(accounts[v["email"]], v["email"], v["role"], profile_values(v, term_ids))
                                                 for v in outside], actor)
-    from .accounts import password_reset_url
+    from .accounts import password_reset_urls
 
-    # The link is bound to the account's id and hash: these are all it reads.
+    # Each link is signed for its account's id and hash: single use, that account only.
+    links = password_reset_urls([(uid, account["password_hash"]) for uid, account in zip(user_ids, new_users)])
     notify.send_many([(v["email"], f"You are invited to {program.name} on MentorMatch",
                        f"Hello {v['name']},\n\nThe coordinators of {program.name} added you to MentorMatch.\n"
                        "Choose your password here (the link works once, for 7 days):\n"
-                       f"{password_reset_url(SimpleNamespace(id=uid, password_hash=account['password_hash']))}\n\n"
+                       f"{link}\n\n"
                        "Then check your profile, so that your matches fit you.\n")
-                      for v, uid, account in zip(new, user_ids, new_users)], program_id=program.id)
+                      for v, link in zip(new, links)], program_id=program.id)
     return {"rows": len(rows), "created": len(new), "updated": len(in_program), "invited": invited,
             "emailed": len(new) + invited}
 
@@ -308,6 +315,6 @@ def _write_profiles(program_id: int, rows: list[dict], membership_ids: dict, ter
             else:
                 inserts.append({"membership_id": m, **values})
         if inserts:
-            db.session.execute(insert(model), inserts)
+            db.session.execute(insert(model.__table__), inserts)
         if updates:
             db.session.execute(update(model), updates)

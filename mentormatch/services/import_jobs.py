@@ -33,15 +33,17 @@ def start(program: Program, preview: csv_import.Preview, actor: User | None) -> 
     rows = csv_import.checked_rows(preview)
     job = ImportJob(program_id=program.id, created_by_id=actor.id if actor else None, rows=rows, row_count=len(rows))
     db.session.add(job)
+    db.session.flush()
+    job_id = job.id  # read before the commit expires it: reading it after would load the rows back
     db.session.commit()
     try:
-        rq_id = jobs.dispatch(execute, job.id, "mentormatch.services.import_jobs.run_in_worker", f"import-{job.id}")
+        rq_id = jobs.dispatch(execute, job_id, "mentormatch.services.import_jobs.run_in_worker", f"import-{job_id}")
     except jobs.QueueUnavailable:
-        current_app.logger.exception("import job %s could not be queued", job.id)
-        _finish(job.id, "failed", error=QUEUE_DOWN)
+        current_app.logger.exception("import job %s could not be queued", job_id)
+        _finish(job_id, "failed", error=QUEUE_DOWN)
         rq_id = ""
     if rq_id:
-        db.session.execute(update(ImportJob).where(ImportJob.id == job.id).values(job_id=rq_id))
+        db.session.execute(update(ImportJob).where(ImportJob.id == job_id).values(job_id=rq_id))
         db.session.commit()
     db.session.refresh(job)
     return job

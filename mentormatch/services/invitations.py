@@ -33,14 +33,15 @@ def invite_many(program: Program, people: list[tuple[int, str, str, dict]], acto
             tokens[user_id] = new_token()
             fresh.append({"program_id": program.id, "user_id": user_id, "token": tokens[user_id], **values})
     if fresh:
-        db.session.execute(insert(ProgramInvitation), fresh)
+        db.session.execute(insert(ProgramInvitation.__table__), fresh)
     if refreshed:
         db.session.execute(update(ProgramInvitation), refreshed)
+    links = notify.links("invitations.answer", "token", [tokens[user_id] for user_id, *_ in people])
     notify.send_many([(email, f"Join {program.name} on MentorMatch?",
                        f"Hello,\n\nThe coordinators of {program.name} invite you to join it as a {role}, with the "
                        f"MentorMatch account you already have.\nNothing changes unless you accept. Log in and answer "
-                       f"here:\n{notify.link('invitations.answer', token=tokens[user_id])}\n")
-                      for user_id, email, role, _ in people], program_id=program.id)
+                       f"here:\n{link}\n")
+                      for (_, email, role, _), link in zip(people, links)], program_id=program.id)
     return len(people)
 
 

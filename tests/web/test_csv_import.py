@@ -13,7 +13,7 @@ from sqlalchemy import event
 
 from mentormatch.extensions import db
 from mentormatch.models import GoalForm, ImportJob, Membership, MentorProfile, Program, ProgramInvitation, User
-from mentormatch.services import csv_import, import_jobs
+from mentormatch.services import accounts, csv_import, import_jobs, notify
 from mentormatch.security import verify_password
 from tests.conftest import csrf_from, login, post_form
 from tests.web.test_rq_worker import REDIS_URL, ROOT
@@ -243,6 +243,53 @@ def test_applying_a_file_takes_the_same_number_of_queries_for_20_or_400_rows(app
         assert db.session.scalar(db.select(db.func.count()).select_from(ProgramInvitation)) == 5
         assert db.session.scalar(db.select(db.func.count()).select_from(Membership)
                                  .where(Membership.program_id == other.id)) == 400
+
+
+def test_each_new_account_gets_its_own_set_password_link_that_works_once(app, world):
+    """Links made in bulk keep the reset link's properties: bound to one account, used once."""
+    with app.test_request_context():
+        csv_import.apply(db.session.get(Program, world.program.id), people_csv(6, "own"), None)
+    links = {m.to[0]: re.search(r"http://localhost(/auth/reset/\S+)", m.body).group(1)
+             for m in app.extensions["mailman"].outbox}
+    assert sorted(links) == [f"own{i}@example.org" for i in range(6)]
+    with app.app_context():
+        for email, link in links.items():
+            assert accounts.user_for_reset_token(link.rsplit("/", 1)[1]).email == email
+    first, second = links["own0@example.org"], links["own1@example.org"]
+    assert post_form(app.test_client(), first, {"password": "my own passphrase"}).status_code == 303
+    assert app.test_client().get(first).status_code == 404  # used: the hash it was bound to changed
+    assert post_form(app.test_client(), second, {"password": "another passphrase"}).status_code == 303
+
+
+def test_links_in_bulk_are_the_links_one_by_one_and_refuse_tokens_that_need_quoting(app):
+    tokens = ["abc", "A-b_c.9", "eyJ1IjoxfQ.aW0.x-Y_z"]
+    with app.app_context():
+        assert notify.links("auth.reset_password", "token", tokens) == [
+            notify.link("auth.reset_password", token=t) for t in tokens]
+        with pytest.raises(ValueError):
+            notify.links("auth.reset_password", "token", ["ok", "a/b?c"])
+
+
+def test_mail_links_are_built_once_per_import_not_once_per_row(app, world, make_program, monkeypatch):
+    """Building a URL per row cost seconds at 20,000 rows (bench/import_bench.py)."""
+    built = []
+    link = notify.link
+    monkeypatch.setattr(notify, "link", lambda *args, **kwargs: built.append(1) or link(*args, **kwargs))
+
+    def links_to_apply(program_id, text):
+        built.clear()
+        with app.test_request_context():
+            csv_import.apply(db.session.get(Program, program_id), text, None)
+        return len(built)
+
+    other = make_program(world.other_coordinator, "Elsewhere")
+    small = links_to_apply(world.program.id, people_csv(10, "s"))  # new addresses: reset links
+    # New addresses and the 10 accounts made above, now elsewhere: reset and invitation links.
+    large = links_to_apply(other.id, people_csv(200, "l") + "".join(
+        f"Known {i},s{i}@example.org,{'mentor' if i % 4 == 0 else 'mentee'},x,\n" for i in range(10)))
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(ProgramInvitation)) == 10
+    assert (small, large) == (1, 2)  # one URL per kind of link, whatever the number of rows
 
 
 @pytest.mark.parametrize("app", [{"IMPORT_INLINE_ROWS": 10, "SOLVE_RUNNER": "none"}], indirect=True)
