@@ -39,10 +39,13 @@ def from_env() -> dict:
         # Each limit counts per account (the email posted) and, higher, per client address.
         # Logins count failures only; sign-ups and reset requests count every post.
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "LOGIN_RATE_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_RATE_LIMIT_PER_ACCOUNT", "50 per hour"),
         "LOGIN_RATE_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_RATE_LIMIT_PER_ADDRESS", "30 per minute"),
         "RESET_RATE_LIMIT": os.environ.get("RESET_RATE_LIMIT", "5 per hour"),
+        "RESET_RATE_LIMIT_PER_ACCOUNT": os.environ.get("RESET_RATE_LIMIT_PER_ACCOUNT", "20 per hour"),
         "RESET_RATE_LIMIT_PER_ADDRESS": os.environ.get("RESET_RATE_LIMIT_PER_ADDRESS", "30 per hour"),
         "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "5 per hour"),
+        "SIGNUP_RATE_LIMIT_PER_ACCOUNT": os.environ.get("SIGNUP_RATE_LIMIT_PER_ACCOUNT", "20 per hour"),
         "SIGNUP_RATE_LIMIT_PER_ADDRESS": os.environ.get("SIGNUP_RATE_LIMIT_PER_ADDRESS", "20 per hour"),
         # How many reverse proxies in front of the app set X-Forwarded-For/-Proto. 0: none, the
         # headers are ignored (anyone can forge them) and the client is the TCP peer.

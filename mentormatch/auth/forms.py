@@ -6,9 +6,8 @@ from ..forms import email_field, name_field, new_password_field
 
 
 class SignupForm(FlaskForm):
-    name = name_field()
+    # No name or password here: both are chosen on the mailed link's page (FinishSignupForm).
     email = email_field()
-    password = new_password_field()
     role = RadioField(
         "I am joining as",
         choices=[("mentee", "A mentee: I want guidance"), ("mentor", "A mentor: I want to help")],
@@ -16,6 +15,11 @@ class SignupForm(FlaskForm):
         validators=[DataRequired("Choose mentee or mentor.")],
     )
     invite = HiddenField()
+
+
+class FinishSignupForm(FlaskForm):
+    name = name_field()
+    password = new_password_field()
 
 
 class LoginForm(FlaskForm):

@@ -1,15 +1,14 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_limiter.util import get_remote_address
-from flask_wtf import FlaskForm
 
 from ..access import logged_in, public
 from ..extensions import limiter, login_manager
 from ..forms import submit
 from ..security import is_safe_next
 from ..services import accounts, emails, login_sessions, programs
-from .forms import (ChangePasswordForm, CoordinatorInviteAcceptForm, LoginForm, ResetPasswordForm, ResetRequestForm,
-                    SignupForm)
+from .forms import (ChangePasswordForm, CoordinatorInviteAcceptForm, FinishSignupForm, LoginForm, ResetPasswordForm,
+                    ResetRequestForm, SignupForm)
 
 bp = Blueprint("auth", __name__)
 
@@ -39,40 +38,47 @@ def _home_for(user) -> str:
     return url_for(f"{user.role}.home")
 
 
-# Limits per account (the posted email, normalized) and, higher, per client address, so that
-# one person's failures neither lock out everyone behind the same address nor get unlimited
-# guesses by rotating addresses. The client address is REMOTE_ADDR, rewritten by ProxyFix only
+# Three limits: per (account, client address) at the tight rate, per account (the posted email,
+# normalized) much higher, and per client address. So failures from other addresses do not lock
+# the owner out (the per-account cap only stops a large spread-out guessing run), one person's
+# failures do not lock out everyone behind the same address, and rotating accounts or addresses
+# does not give unlimited guesses. The client address is REMOTE_ADDR, rewritten by ProxyFix only
 # for the configured number of proxy hops (PROXY_HOPS).
 def _posted_email() -> str:
     return "email:" + emails.normalize(request.form.get("email", ""))
+
+
+def _posted_email_from_address() -> str:
+    return _posted_email() + " from:" + get_remote_address()
 
 
 def _failed(response) -> bool:
     return response.status_code != 303
 
 
-def _limits(account_setting: str, address_setting: str, *, failures_only: bool = False):
+def _limits(setting: str, *, failures_only: bool = False):
+    """`setting` per account and address; `setting`_PER_ACCOUNT and `setting`_PER_ADDRESS."""
     deduct = {"deduct_when": _failed} if failures_only else {}
 
     def decorate(view):
-        view = limiter.limit(lambda: current_app.config[account_setting], key_func=_posted_email,
-                             methods=["POST"], **deduct)(view)
-        return limiter.limit(lambda: current_app.config[address_setting], key_func=get_remote_address,
-                             methods=["POST"], **deduct)(view)
+        for suffix, key in (("", _posted_email_from_address), ("_PER_ACCOUNT", _posted_email),
+                            ("_PER_ADDRESS", get_remote_address)):
+            view = limiter.limit(lambda name=setting + suffix: current_app.config[name], key_func=key,
+                                 methods=["POST"], **deduct)(view)
+        return view
 
     return decorate
 
 
 @bp.route("/signup", methods=["GET", "POST"])
 @public
-@_limits("SIGNUP_RATE_LIMIT", "SIGNUP_RATE_LIMIT_PER_ADDRESS")
+@_limits("SIGNUP_RATE_LIMIT")
 def signup():
     form = SignupForm(invite=request.args.get("invite", ""))
     invited = programs.program_for_invite(form.invite.data) if form.invite.data else None
     if invited and request.method == "GET":
         form.role.data = invited[1]
-    if submit(form, lambda: accounts.request_sign_up(email=form.email.data, name=form.name.data,
-                                                     password=form.password.data,
+    if submit(form, lambda: accounts.request_sign_up(email=form.email.data,
                                                      role=invited[1] if invited else form.role.data,
                                                      invite=form.invite.data if invited else None)):
         # The same answer whether or not the address has an account: the mail tells the difference.
@@ -92,9 +98,11 @@ def finish_signup(token: str):
     pending = accounts.pending_sign_up(token)
     if pending is None:
         return _link_not_valid("Log in, or sign up again for a new link.")
-    # A button, not the GET itself, makes the account: mail scanners open links too.
-    form = FlaskForm()
-    if done := submit(form, lambda: accounts.finish_sign_up(pending)):
+    # A POST with the name and password chosen here makes the account: mail scanners open links too,
+    # and whoever typed the address into the sign-up form must not know the password.
+    form = FinishSignupForm()
+    if done := submit(form, lambda: accounts.finish_sign_up(pending, name=form.name.data,
+                                                            password=form.password.data)):
         user, program = done.value
         _start_session(user)
         flash(f"Welcome, {user.name}!" + (f" You joined {program.name}." if program else ""), "success")
@@ -104,7 +112,7 @@ def finish_signup(token: str):
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@_limits("LOGIN_RATE_LIMIT", "LOGIN_RATE_LIMIT_PER_ADDRESS", failures_only=True)
+@_limits("LOGIN_RATE_LIMIT", failures_only=True)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -148,7 +156,7 @@ def change_password():
 
 @bp.route("/reset", methods=["GET", "POST"])
 @public
-@_limits("RESET_RATE_LIMIT", "RESET_RATE_LIMIT_PER_ADDRESS")
+@_limits("RESET_RATE_LIMIT")
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():

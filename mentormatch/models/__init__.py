@@ -1,5 +1,5 @@
 """All models, imported here so that Alembic and create_all() see every table."""
-from .base import Base, utcnow
+from .base import Base, clean_name, utcnow
 from .people import CONTEXT_KINDS, PREFERENCES, ROLE_LEVELS, WANTS, GoalForm, MentorProfile, Term
 from .people import FOLLOWUP_KINDS, FollowUp, Note
 from .pairing import DECLINE_REASONS, PAIRING_STATES, SEAT_STATES, Pairing
@@ -14,7 +14,7 @@ from .mail import OUTBOX_STATES, OutboxMessage
 from .extras import CHECKIN_DAYS, CheckIn, ContinueWish, GoalStep, MenteePriority, MentorReport, UsedEmailToken
 
 __all__ = [
-    "Base", "utcnow", "User", "LoginSession", "ROLES", "Program", "ProgramCoordinator", "Membership", "Invitation",
+    "Base", "clean_name", "utcnow", "User", "LoginSession", "ROLES", "Program", "ProgramCoordinator", "Membership", "Invitation",
     "ImportJob", "ProgramInvitation",
     "Term", "GoalForm", "MentorProfile", "PREFERENCES", "WANTS", "CONTEXT_KINDS", "ROLE_LEVELS",
     "Pairing", "PAIRING_STATES", "SEAT_STATES", "DECLINE_REASONS", "Round", "ROUND_STATES",

@@ -2,10 +2,10 @@
 from datetime import date, datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, and_, or_
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
-from .base import utcnow
+from .base import clean_name, utcnow
 
 PREFERENCES = ("peer", "ahead", "senior")
 WANTS = ("cohort", "micro", "both")
@@ -26,6 +26,10 @@ class Term(db.Model):
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(8))
     name: Mapped[str] = mapped_column(String(80))
+
+    @validates("name")
+    def _clean_name(self, key: str, value: str) -> str:
+        return clean_name(value)
 
 
 class _Context:

@@ -5,7 +5,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
-from .base import strip_bidi, utcnow
+from .base import clean_name, utcnow
 
 
 def new_token() -> str:
@@ -35,7 +35,7 @@ class Program(db.Model):
 
     @validates("name")
     def _clean_name(self, key: str, value: str) -> str:
-        return strip_bidi(value)
+        return clean_name(value)
 
     @property
     def kind_label(self) -> str:

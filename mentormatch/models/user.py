@@ -5,7 +5,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from ..extensions import db
-from .base import strip_bidi, utcnow
+from .base import clean_name, utcnow
 
 ROLES = ("mentee", "mentor", "coordinator")
 
@@ -23,7 +23,7 @@ class User(UserMixin, db.Model):
 
     @validates("name")
     def _clean_name(self, key: str, value: str) -> str:
-        return strip_bidi(value)
+        return clean_name(value)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

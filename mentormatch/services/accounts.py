@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Program, User
+from ..models import Program, User, clean_name
 from ..security import burn_verify_time, hash_password, password_problem, verify_password
 from . import ServiceError, emails, login_sessions, notify, programs
 
@@ -17,6 +17,13 @@ normalize_email = emails.normalize
 
 def find_by_email(email: str) -> User | None:
     return db.session.scalar(db.select(User).where(func.lower(User.email) == normalize_email(email)))
+
+
+def _checked_name(name: str) -> str:
+    name = clean_name(name or "")
+    if not name:
+        raise ServiceError("Enter your name.", "name")
+    return name
 
 
 def create_user(*, email: str, name: str, password: str, role: str, commit: bool = True) -> User:
@@ -28,7 +35,7 @@ def create_user(*, email: str, name: str, password: str, role: str, commit: bool
         raise ServiceError(problem, "password")
     if find_by_email(email):
         raise ServiceError("An account with this email already exists. Log in instead.", "email")
-    user = User(email=email, name=name.strip(), role=role, password_hash=hash_password(password))
+    user = User(email=email, name=_checked_name(name), role=role, password_hash=hash_password(password))
     db.session.add(user)
     if commit:
         db.session.commit()
@@ -37,9 +44,10 @@ def create_user(*, email: str, name: str, password: str, role: str, commit: bool
 
 # Sign-up answers "check your inbox" whether or not the address has an account, so the form
 # cannot be used to find out who is registered. A new address gets a signed, expiring link that
-# carries the chosen name, role, invite and the password's Argon2 HASH (never the password); the
-# account exists only once the link is opened. A known address gets a note with login and reset
-# links instead.
+# carries only the address, role and invite; the name and the password are chosen on the link's
+# page. So the link holds no password material, and whoever typed the address into the form (maybe
+# not its owner) never knows the password of the account the owner creates. A known address gets
+# a note with login and reset links instead.
 SIGNUP_SALT = "sign-up"
 SIGNUP_MAX_AGE = 3 * 24 * 3600
 
@@ -48,21 +56,18 @@ def _signup_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SIGNUP_SALT)
 
 
-def request_sign_up(*, email: str, name: str, password: str, role: str, invite: str | None = None) -> None:
+def request_sign_up(*, email: str, role: str, invite: str | None = None) -> None:
     """Mail the address either a link that finishes the account or a note that it has one."""
     if role not in {"mentee", "mentor"}:
         raise ServiceError("Choose mentee or mentor.", "role")
-    email, name = emails.checked(email), name.strip()
-    problem = password_problem(password, email=email, name=name)
-    if problem:
-        raise ServiceError(problem, "password")
-    password_hash = hash_password(password)  # hashed either way, so both answers take as long
+    email = emails.checked(email)
     owner = find_by_email(email)
     joining = programs.program_for_invite(invite) if invite else None
     if owner is None:
-        token = _signup_serializer().dumps({"e": email, "n": name, "r": role, "h": password_hash, "i": invite or ""})
+        token = _signup_serializer().dumps({"e": email, "r": role, "i": invite or ""})
         notify.send(email, "Finish creating your MentorMatch account",
-                    f"Hello {name},\n\nOpen this link to finish creating your MentorMatch account"
+                    "Hello,\n\nOpen this link to choose your name and password and finish creating your "
+                    "MentorMatch account"
                     + (f" and join {joining[0].name}" if joining else "") + " (valid for 3 days):\n"
                     f"{notify.link('auth.finish_signup', token=token)}\n\n"
                     "If you did not ask for this, ignore this email: no account is made without it.\n")
@@ -85,15 +90,22 @@ def pending_sign_up(token: str) -> dict | None:
         return None
     if not isinstance(data, dict) or find_by_email(data.get("e", "")) is not None:
         return None
+    if data.get("r") not in {"mentee", "mentor"} or not isinstance(data.get("i", ""), str):
+        return None
     return data
 
 
-def finish_sign_up(pending: dict) -> tuple[User, Program | None]:
-    """The account a sign-up link asked for, joined to the invite's program if it still exists."""
+def finish_sign_up(pending: dict, *, name: str, password: str) -> tuple[User, Program | None]:
+    """The account a sign-up link asked for, with the name and password chosen on its page, joined
+    to the invite's program if it still exists."""
+    name = _checked_name(name)
+    problem = password_problem(password, email=pending["e"], name=name)
+    if problem:
+        raise ServiceError(problem, "password")
     invited = programs.program_for_invite(pending["i"]) if pending.get("i") else None
     program = invited[0] if invited and invited[1] == pending["r"] else None
     try:
-        user = User(email=pending["e"], name=pending["n"], role=pending["r"], password_hash=pending["h"])
+        user = User(email=pending["e"], name=name, role=pending["r"], password_hash=hash_password(password))
         db.session.add(user)
         if program is not None:
             programs.join(user, program, user.role, commit=False)

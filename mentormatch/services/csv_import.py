@@ -20,7 +20,7 @@ from zoneinfo import available_timezones
 from sqlalchemy import func, insert, update
 
 from ..extensions import db
-from ..models import GoalForm, Membership, MentorProfile, PREFERENCES, Program, Term, User, utcnow
+from ..models import GoalForm, Membership, MentorProfile, PREFERENCES, Program, Term, User, clean_name, utcnow
 from . import ServiceError, emails, invitations, notify
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -71,7 +71,8 @@ def _key(header: str) -> str:
 
 
 def _split(text: str) -> list[str]:
-    return [p.strip() for p in SPLIT.split(text or "") if p.strip()]
+    # clean_name here too: the bulk insert of terms bypasses the Term validator.
+    return [c for c in map(clean_name, SPLIT.split(text or "")) if c]
 
 
 _ZONES: set[str] | None = None
@@ -133,7 +134,7 @@ def preview(program: Program, text: str) -> Preview:
 
 def _check(row: Row, seen: dict, members: dict) -> Row:
     v, err = row.values, row.errors
-    v["name"] = v.get("name", "")[:120]
+    v["name"] = clean_name(v.get("name", ""))[:120]  # the bulk insert bypasses User's validator
     if not v["name"]:
         err.append("The name is empty.")
     try:

@@ -21,6 +21,11 @@ def checked(address: str, field: str = "email") -> str:
     try:
         if len(address) > MAX_LENGTH:
             raise EmailNotValidError("too long")
-        return validate_email(address, check_deliverability=False).normalized.lower()
+        if not address.isascii():
+            # The mail path speaks plain SMTP (no SMTPUTF8): it would encode a non-ASCII address into
+            # one nobody receives. Refuse it here rather than accept an address that never gets mail.
+            raise ServiceError("We can only send mail to addresses written in plain ASCII letters, digits "
+                               "and dots (no accented letters). Use another address.", field)
+        return validate_email(address, check_deliverability=False, allow_smtputf8=False).normalized.lower()
     except EmailNotValidError:
         raise ServiceError("Enter a valid email address.", field) from None

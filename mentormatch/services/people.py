@@ -14,7 +14,7 @@ from sqlalchemy import func
 from ..extensions import db
 from ..models import (
     CONTEXT_KINDS, PREFERENCES, ROLE_LEVELS, SEAT_STATES, WANTS, FollowUp, GoalForm, Membership,
-    MentorProfile, Note, Pairing, Program, Term, User, utcnow,
+    MentorProfile, Note, Pairing, Program, Term, User, clean_name, utcnow,
 )
 from . import ServiceError
 
@@ -84,7 +84,7 @@ def term_names(program_id: int) -> dict[int, str]:
 
 
 def _clean_term_name(name: str) -> str:
-    name = " ".join((name or "").split())
+    name = " ".join(clean_name(name or "").split())
     if not name:
         raise ServiceError("Enter a name.", "name")
     if len(name) > 80:

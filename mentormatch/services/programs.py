@@ -1,7 +1,7 @@
 from sqlalchemy import func
 
 from ..extensions import db
-from ..models import Invitation, Membership, Program, ProgramCoordinator, User, utcnow
+from ..models import Invitation, Membership, Program, ProgramCoordinator, User, clean_name, utcnow
 from . import ServiceError, emails
 
 
@@ -21,11 +21,18 @@ def programs_of_member(user: User) -> list[Program]:
     )
 
 
+def _checked_name(name: str) -> str:
+    name = clean_name(name or "")  # the model cleans too; checked here so an all-control name is refused
+    if not name:
+        raise ServiceError("Give the program a name.", "name")
+    return name
+
+
 def create_program(coordinator: User, *, name: str, description: str, offers_rounds: bool, offers_micro: bool,
                    requires_mentor_approval: bool = False) -> Program:
     if not (offers_rounds or offers_micro):
         raise ServiceError("A program runs cohort rounds, micro-requests, or both.", "kind")
-    program = Program(name=name.strip(), description=description.strip(), offers_rounds=offers_rounds, offers_micro=offers_micro,
+    program = Program(name=_checked_name(name), description=description.strip(), offers_rounds=offers_rounds, offers_micro=offers_micro,
                       requires_mentor_approval=bool(requires_mentor_approval))
     program.coordinators.append(ProgramCoordinator(user=coordinator))
     db.session.add(program)
@@ -37,7 +44,7 @@ def update_program(program: Program, *, name: str, description: str, offers_roun
                    requires_mentor_approval: bool | None = None) -> None:
     if not (offers_rounds or offers_micro):
         raise ServiceError("A program runs cohort rounds, micro-requests, or both.", "kind")
-    program.name, program.description = name.strip(), description.strip()
+    program.name, program.description = _checked_name(name), description.strip()
     program.offers_rounds, program.offers_micro = offers_rounds, offers_micro
     if requires_mentor_approval is not None:
         program.requires_mentor_approval = bool(requires_mentor_approval)

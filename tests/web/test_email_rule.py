@@ -42,3 +42,11 @@ def test_a_coordinator_invitation_refuses_what_login_refuses(app, client, world,
 
         with pytest.raises(ServiceError):  # the service holds the rule too, not only the form
             programs.invite_coordinator(db.session.get(User, world.coordinator.id), address, None)
+
+
+@pytest.mark.parametrize("address", ["jösé.ünï@example.org", "ana@bücher.example"])
+def test_the_rule_refuses_addresses_plain_smtp_would_mangle(address):
+    """Finding 8: such an address was accepted, then mailed as `=?utf-8?b?…?=@example.org`."""
+    with pytest.raises(ServiceError) as refused:
+        emails.checked(address)
+    assert refused.value.field == "email" and "plain ASCII" in refused.value.message
