@@ -15,8 +15,10 @@ import numpy as np
 
 from . import explain
 from .flow import FlowProblem, solve_flow
+from .balance import solve_side_rules
 from .formats import instance_to_dict, read_instance
 from .model import Edges, Instance, Pair, Result, Unmatched
+from .objective import gap_of, lex_key, objective_of  # noqa: F401 (lex_key re-exported)
 from .scoring import (COMPONENTS, INELIGIBLE, NOT_CANDIDATE, Candidates, Prepared, eligibility,
                       overlap_hours, pair_breakdown, prepare, score_candidates)
 
@@ -148,32 +150,6 @@ def build(inst: Instance, threads: int | None = None) -> Problem:
     return Problem(inst, P, cand, base, locked, continuing, team, flow)
 
 
-def objective_of(pb: Problem, chosen: np.ndarray) -> dict[str, int]:
-    obj = {"pairs": int(chosen.sum()), "score": int(pb.cand.score[chosen].sum())}
-    if pb.flow.must_match is not None:
-        matched = np.bincount(pb.cand.ei[chosen], minlength=pb.P.n_e) > 0
-        obj["must_match"] = int((matched & pb.flow.must_match).sum())
-    return obj
-
-
-def lex_key(obj: dict[str, int], objective: str = "coverage") -> tuple:
-    if objective == "quality":
-        return (obj.get("must_match", 0), obj["score"])
-    return (obj.get("must_match", 0), obj["pairs"], obj["score"])
-
-
-def gap_of(obj: dict[str, int], bound: dict[str, int], objective: str = "coverage") -> float:
-    """The largest relative shortfall on any level of the objective (0 when proven optimal)."""
-    keys = ["must_match", "score"] if objective == "quality" else ["must_match", "pairs", "score"]
-    g = 0.0
-    for k in keys:
-        if k in bound and bound[k] > obj.get(k, 0):
-            g = max(g, (bound[k] - obj.get(k, 0)) / max(abs(bound[k]), 1))
-        if k in bound and bound[k] < obj.get(k, 0):
-            break  # a lower level may exceed its bound once a higher level is below its own
-    return round(g, 6)
-
-
 def solve(instance: Instance, *, time_limit: float | None = None,
           progress: ProgressFn | None = None, should_stop: Callable[[], bool] | None = None,
           threads: int | None = None, validate_input: bool = True) -> Result:
@@ -213,7 +189,6 @@ def solve(instance: Instance, *, time_limit: float | None = None,
         flow_obj, ""
     balance = pb.inst.rules.group_balance
     if balance is not None or not fs.exact:
-        from .balance import solve_side_rules
         out = solve_side_rules(pb, fs, time_limit=time_limit, report=rep)
         chosen, status, solver_name, bound = out.chosen, out.status, out.solver, out.bound
         message = out.message
