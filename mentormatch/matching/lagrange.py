@@ -25,7 +25,6 @@ from fractions import Fraction
 from typing import Callable
 
 import numpy as np
-from ortools.linear_solver import pywraplp
 
 from .flow import solve_flow
 
@@ -54,6 +53,8 @@ def kelley(oracle: Callable[[np.ndarray], tuple[Fraction, float, np.ndarray]], d
     (radius `step`, doubled after a good step, halved after a poor one).  Stops when
     stop(best) says the bound is good enough, when the model's minimum shows the integer floor
     cannot drop further, or at MAX_ITERS flows."""
+    from ortools.linear_solver import pywraplp  # only balanced rounds need the LP
+
     out = Level()
     cuts: list[tuple[float, np.ndarray]] = []
     lam = np.zeros(dims)

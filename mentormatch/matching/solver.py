@@ -18,7 +18,7 @@ from .flow import FlowProblem, solve_flow
 from .balance import solve_side_rules
 from .formats import instance_to_dict, read_instance
 from .model import Edges, Instance, Pair, Result, Unmatched
-from .objective import gap_of, lex_key, objective_of  # noqa: F401 (lex_key re-exported)
+from .objective import gap_of, objective_of
 from .scoring import (COMPONENTS, INELIGIBLE, NOT_CANDIDATE, Candidates, Prepared, eligibility,
                       overlap_hours, pair_breakdown, prepare, score_candidates)
 
