@@ -328,6 +328,8 @@ def _read_edges(err: _Errors, d: Any, n_mentees: int, n_mentors: int) -> Edges |
                 f"(got {lens['mentee']}, {lens['mentor']}, {lens['score']})")
         return None
     key = arrays["mentee"] * max(n_mentors, 1) + arrays["mentor"]
+    if len(key) < 2 or (key[1:] > key[:-1]).all():  # sorted and distinct: the usual file
+        return Edges(arrays["mentee"], arrays["mentor"], arrays["score"])
     order = np.argsort(key, kind="stable")
     dup = np.flatnonzero(key[order][1:] == key[order][:-1])
     if dup.size:
