@@ -19,6 +19,7 @@ from .balance import solve_side_rules
 from .formats import instance_to_dict, read_instance
 from .model import Edges, Instance, Pair, Result, Unmatched
 from .objective import gap_of, objective_of
+from .stability import blocking_pairs
 from .scoring import (COMPONENTS, INELIGIBLE, NOT_CANDIDATE, Candidates, Prepared, eligibility,
                       overlap_hours, pair_breakdown, prepare, score_candidates)
 
@@ -205,10 +206,15 @@ def solve(instance: Instance, *, time_limit: float | None = None,
     rep("explaining", objective=obj, bound=bound, gap=gap)
     assignment, unmatched = (explain_result(pb, chosen, balance is not None)
                              if chosen is not None else ([], []))
+    if chosen is not None:
+        stats["blocking_pairs"], blocking = blocking_pairs(pb, chosen)
+    else:
+        blocking = []
     stats["solve_s"] = round(solve_s, 3)
     stats["wall_s"] = round(rep.elapsed(), 3)
     result = Result(status=status, objective=obj, bound=bound, gap=gap, solver=solver_name,
-                    stats=stats, assignment=assignment, unmatched=unmatched, message=message)
+                    stats=stats, assignment=assignment, unmatched=unmatched, message=message,
+                    blocking=blocking)
     rep("done", objective=obj, bound=bound, gap=gap, candidates=pb.cand.n)
     return result
 
