@@ -139,7 +139,7 @@ def solve_side_rules(pb, fs: FlowSolution, *, time_limit: float | None, report) 
     solver = "cp-sat"
     if simple:
         solver = "min-cost-flow+lagrangian"
-        bound, union = _lagrangian(pb, G, fs, bound, offer, best, union, report, stats)
+        bound, union, lvl = _lagrangian(pb, G, fs, bound, offer, best, union, report, stats)
         stats["lagrange_s"] = round(time.perf_counter() - t0, 3)
         if proven():
             return _finish(best, bound, solver, stats, objective, "")
@@ -158,14 +158,20 @@ def solve_side_rules(pb, fs: FlowSolution, *, time_limit: float | None, report) 
     if report.stopped():
         return _finish(best, bound, solver, stats, objective, "stopped on request")
 
-    # 4. CP-SAT over the whole candidate set (or a reduced one), warm-started.
+    # 4. CP-SAT over the whole candidate set (or a reduced one), warm-started.  With the
+    #    Lagrangian's reduced costs, every pair whose flip would cost more than the gap is fixed
+    #    out of the model, which then still holds every better solution: its proof is global.
     hint = best[0] if best[0] is not None else fs.chosen
     fixed = (objective == "coverage" and pb.flow.must_match is None and best[1] is not None
              and best[1]["pairs"] == bound["pairs"])
+    keep = None
+    if simple and fixed and lvl is not None:
+        keep = _reduced_cost_keep(pb, G, bound, lvl, best, stats)
     from .cpsat import solve_cpsat
     out = solve_cpsat(pb, G, fs, hint, union, bound, objective, report,
-                 det_limit=det_budget * (1 - (REPAIR_SHARE if simple else 0)),
-                 fixed_pairs=bound["pairs"] if fixed else None, stage="close")
+                      det_limit=det_budget * (1 - (REPAIR_SHARE if simple else 0)),
+                      fixed_pairs=bound["pairs"] if fixed else None, stage="close", keep=keep,
+                      complete=keep is not None)
     stats.update(out.stats)
     offer(out.chosen)
     if out.proven_bound is not None and \
@@ -188,6 +194,7 @@ def _lagrangian(pb, G: Groups, fs: FlowSolution, bound, offer, best, union, repo
            bound={"pairs": pairs_ub, "score": bound["score"]})
     n_locked = int(pb.flow.locked.sum())
     m = pairs_ub
+    lvl = None
     if m < bound["pairs"]:
         bound = {"pairs": m, "score": _score_cap(pb, m)}
     for _ in range(lagrange.MAX_STEP_DOWN + 1):
@@ -211,7 +218,21 @@ def _lagrangian(pb, G: Groups, fs: FlowSolution, bound, offer, best, union, repo
             bound = {"pairs": m, "score": min(int(np.floor(lvl.bound)), bound["score"])}
         stats["balance_score_bound"] = bound["score"]
         break
-    return bound, union
+    return bound, union, (lvl if lvl is not None and lvl.bound is not None and lvl.bound >= 0
+                          and m == bound["pairs"] else None)
+
+
+def _reduced_cost_keep(pb, G, bound, lvl, best, stats) -> np.ndarray | None:
+    """The pairs that could differ from the best priced flow in a solution better than the
+    incumbent (the rest are fixed by their reduced cost), or None if no certificate."""
+    rc = lagrange.reduced_costs(pb, G, bound["pairs"], lvl)
+    if rc is None:
+        return None
+    loss, value = rc
+    slack = value - lagrange.SCALE_SCORE * (best[1]["score"] + 1)
+    keep = (loss <= slack) | lvl.solutions[lvl.best_iteration] | best[0] | pb.locked
+    stats["fixing_kept"] = int(keep.sum())
+    return keep
 
 
 def _score_cap(pb, pairs: int) -> int:

@@ -62,13 +62,14 @@ def _gap(obj, bnd, objective: str = "coverage") -> float:
 
 def solve_cpsat(pb, G, fs, hint: np.ndarray, union: np.ndarray, bound, objective, report, *,
            det_limit: float, keep: np.ndarray | None = None, fixed_pairs: int | None = None,
-           stage: str = "close") -> CpOut:
+           stage: str = "close", complete: bool = False) -> CpOut:
     """CP-SAT over the candidates in `keep` (default: all of them when the round is small,
-    else a reduced set); with `fixed_pairs` (the proven pairs bound) only the score is open."""
+    else a reduced set); with `fixed_pairs` (the proven pairs bound) only the score is open.
+    `complete`: `keep` holds every solution better than the hint, so a proof is global."""
     cand, fp = pb.cand, pb.flow
     n_cand = cand.n
     if keep is not None:
-        full = bool(keep.all())
+        full = bool(keep.all()) or complete
     elif n_cand <= FULL_MODEL_MAX:
         full = True
         keep = np.ones(n_cand, dtype=bool)

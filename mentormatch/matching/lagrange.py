@@ -40,6 +40,7 @@ class Level:
     lower: float = -np.inf  # Kelley's lower estimate of the dual minimum
     lam: np.ndarray | None = None  # multipliers of the best bound
     iterations: int = 0
+    best_iteration: int = -1  # the flow (0-based) that gave the best bound
     solutions: list = field(default_factory=list)  # chosen masks of every priced flow
 
 
@@ -75,6 +76,7 @@ def kelley(oracle: Callable[[np.ndarray], tuple[Fraction, float, np.ndarray]], d
             if out.bound is None or val < out.bound:
                 good = predicted is None or out.bound - val >= 0.5 * (out.bound - predicted)
                 out.bound, out.lam = val, np.array(key, dtype=np.float64) / scale
+                out.best_iteration = out.iterations - 1
                 radius = radius * 2 if good else radius
             else:
                 radius /= 2
@@ -186,3 +188,70 @@ def score_level(pb, G, m: int, offer: Callable[[np.ndarray], None], stop_at: Cal
                  scale=SCALE_SCORE, stop=stop_at, should_stop=should_stop)
     lvl.solutions = sols
     return lvl
+
+
+MAX_PASSES = 5000  # Bellman-Ford passes for the potentials; a shortest-path tree is far shallower
+
+
+def reduced_costs(pb, G, m: int, lvl: Level) -> tuple[np.ndarray, int] | None:
+    """Per candidate pair, what flipping it costs the best priced flow (scaled units), and that
+    flow's dual value (scaled).  None when the network has extra nodes (team or continued caps).
+
+    Potentials are shortest distances in the residual network of the priced flow (Bellman-Ford
+    from a virtual root, vectorized); reduced costs c + p(tail) - p(head) are then >= 0 on every
+    residual arc, and flipping arc a changes any flow's cost by at least |reduced cost of a|
+    (the potential terms cancel over a flow with the same supplies)."""
+    fp = pb.flow
+    if fp.max_same_team is not None or fp.max_continued is not None or lvl.best_iteration < 0:
+        return None
+    chosen = lvl.solutions[lvl.best_iteration]
+    n_e, n_m = pb.P.n_e, pb.P.n_m
+    L = np.rint(lvl.lam * SCALE_SCORE).astype(np.int64)
+    beta = members_sum(G, L, n_e)
+    locked = fp.locked
+    locked_e = np.bincount(fp.ei[locked], minlength=n_e) > 0
+    cap_left = fp.cap - np.bincount(fp.mj[locked], minlength=n_m)
+    free = ~locked & ~locked_e[fp.ei]  # arcs in the network
+    ei, mj = fp.ei, fp.mj
+    x = chosen & free
+    y = np.bincount(ei[x], minlength=n_e) > 0
+    load = np.bincount(mj[x], minlength=n_m)
+    src, e0, m0 = 0, 1, 1 + n_e
+    sink = 1 + n_e + n_m
+    c_pair = -SCALE_SCORE * fp.score
+    idx = np.flatnonzero(free)
+    open_e = np.flatnonzero(~locked_e)
+    tails = [np.where(x[idx], m0 + mj[idx], e0 + ei[idx]),
+             np.where(y[open_e], e0 + open_e, src),
+             np.full(int((load < cap_left).sum()), 0) + m0 + np.flatnonzero(load < cap_left),
+             np.full(int((load > 0).sum()), sink)]
+    heads = [np.where(x[idx], e0 + ei[idx], m0 + mj[idx]),
+             np.where(y[open_e], src, e0 + open_e),
+             np.full(int((load < cap_left).sum()), sink),
+             m0 + np.flatnonzero(load > 0)]
+    costs = [np.where(x[idx], -c_pair[idx], c_pair[idx]),
+             np.where(y[open_e], beta[open_e], -beta[open_e]),
+             np.zeros(int((load < cap_left).sum()), dtype=np.int64),
+             np.zeros(int((load > 0).sum()), dtype=np.int64)]
+    T, H, C = (np.concatenate(a).astype(np.int64) for a in (tails, heads, costs))
+    order = np.argsort(H, kind="stable")
+    T, H, C = T[order], H[order], C[order]
+    starts = np.flatnonzero(np.r_[True, H[1:] != H[:-1]]) if len(H) else np.zeros(0, np.int64)
+    heads_u = H[starts] if len(H) else H
+    d = np.zeros(sink + 1, dtype=np.int64)  # a virtual root reaches every node at cost 0
+    for _ in range(MAX_PASSES):
+        best = np.minimum.reduceat(d[T] + C, starts) if len(H) else np.zeros(0, np.int64)
+        better = best < d[heads_u]
+        if not better.any():
+            break
+        d[heads_u[better]] = best[better]
+    else:
+        return None  # did not settle: no fixing (never a wrong one)
+    rc = c_pair + d[e0 + ei] - d[m0 + mj]  # for the arc mentee -> mentor
+    # What flipping each network arc costs: taking an unused arc, or dropping a used one.
+    loss = np.where(x, -rc, rc)
+    loss[~free] = np.iinfo(np.int64).max // 4  # not in the network: never usable
+    score = int(fp.score[chosen].sum())
+    matched = np.bincount(ei[chosen], minlength=n_e) > 0
+    value = SCALE_SCORE * score + int(beta[matched].sum()) - int((L * needs(G, m)).sum())
+    return loss, value

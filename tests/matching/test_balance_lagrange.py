@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from mentormatch.matching import read_instance, solve
@@ -65,3 +65,54 @@ def test_a_1000_mentee_round_is_proven_by_the_lagrangian_alone(m_round):
     again = solve(read_instance(m_round), time_limit=1)
     assert [(p.mentee, p.mentor) for p in again.assignment] == \
         [(p.mentee, p.mentor) for p in res.assignment]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=balanced_instances())
+def test_reduced_costs_never_fix_a_pair_that_a_better_balanced_assignment_flips(doc):
+    """The certificate behind the reduced-cost fixing: every balanced assignment with the
+    level's pairs scores at most the dual value minus the loss of any pair it flips."""
+    import itertools
+
+    import numpy as np
+
+    from dataclasses import replace
+
+    from mentormatch.matching import lagrange
+    from mentormatch.matching.balance import feasible, groups_of
+    from mentormatch.matching.flow import solve_flow
+    from mentormatch.matching.solver import build
+
+    inst = read_instance(doc)
+    pb = build(inst, threads=1)
+    gb = inst.rules.group_balance
+    G = groups_of(pb, gb.by, gb.slack)
+    assume_ok = len(G.names) and (pb.cand.score >= 0).all() and pb.flow.max_same_team is None
+    if not assume_ok or pb.cand.n == 0:
+        return
+    m, _ = lagrange.pairs_bound(pb, G, int(pb.flow.k.sum()), lambda: False)
+    m = min(m, int(pb.flow.cap.sum()), pb.P.n_e)
+    if m < int(pb.flow.locked.sum()):
+        return
+    if solve_flow(replace(pb.flow, max_total=m - int(pb.flow.locked.sum()))).pairs < m:
+        return
+    lvl = lagrange.score_level(pb, G, m, lambda c: None, lambda b: False, lambda: False,
+                               lambda *a, **k: None)
+    out = lagrange.reduced_costs(pb, G, m, lvl)
+    if out is None or lvl.bound is None:
+        return
+    loss, value = out
+    event("certificate checked")
+    x_star = lvl.solutions[lvl.best_iteration]
+    by_e = [np.flatnonzero(pb.cand.ei == i).tolist() for i in range(pb.P.n_e)]
+    for pick in itertools.product(*[[None] + arcs for arcs in by_e]):
+        chosen = np.zeros(pb.cand.n, dtype=bool)
+        chosen[[a for a in pick if a is not None]] = True
+        if chosen.sum() != m or (np.bincount(pb.cand.mj[chosen], minlength=pb.P.n_m)
+                                 > pb.flow.cap).any():
+            continue
+        if not (chosen[pb.locked]).all() or not feasible(pb, G, chosen):
+            continue
+        flipped = chosen != x_star
+        worst = int(loss[flipped].max()) if flipped.any() else 0
+        assert lagrange.SCALE_SCORE * int(pb.cand.score[chosen].sum()) <= value - worst
