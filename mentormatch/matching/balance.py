@@ -36,7 +36,10 @@ from .scoring import norm
 # `time_limit` seconds are turned into CP-SAT deterministic time (0.2-0.6 units per wall
 # second on this 2-core machine); no wall-clock limit ever decides the answer.
 DET_PER_SECOND = 0.4
-REPAIR_SHARE = 0.1  # of the deterministic budget, for the repair over the priced flows' arcs
+FULL_MODEL_MAX = 150_000  # candidate pairs up to which CP-SAT gets them all (and can prove)
+FIXED_MODEL_MAX = 150_000  # pairs left after reduced-cost fixing up to which CP-SAT gets them
+REPAIR_SHARE = 0.1
+REPAIR_ARCS = 40_000  # pairs in the repair model: the priced flows' plus the nearest to optimal  # of the deterministic budget, for the repair over the priced flows' arcs
 DEFAULT_TIME_LIMIT = 60.0
 
 
@@ -128,6 +131,8 @@ def solve_side_rules(pb, fs: FlowSolution, *, time_limit: float | None, report) 
             if best[1] is None or lex_key(obj, objective) > lex_key(best[1], objective):
                 best[0], best[1] = chosen.copy(), obj
 
+    offer(pb.locked.copy())  # nobody but the locked pairs: balanced unless they are not
+
     def proven() -> bool:
         return best[1] is not None and lex_key(best[1], objective) >= lex_key(bound, objective)
 
@@ -137,19 +142,28 @@ def solve_side_rules(pb, fs: FlowSolution, *, time_limit: float | None, report) 
               and (pb.cand.score >= 0).all() and len(G.names) > 0
               and int(pb.flow.k.max(initial=1)) == 1)
     solver = "cp-sat"
+    rc = None
     if simple:
         solver = "min-cost-flow+lagrangian"
         bound, union, lvl = _lagrangian(pb, G, fs, bound, offer, best, union, report, stats)
         stats["lagrange_s"] = round(time.perf_counter() - t0, 3)
         if proven():
             return _finish(best, bound, solver, stats, objective, "")
-        # 3. Repair over the arcs the priced flows used, pairs fixed at the bound.
+        # 3. Repair over the arcs the priced flows used plus the pairs whose reduced cost is
+        #    smallest (the near-optimal ones at the best multipliers), pairs fixed at the bound.
+        rc = lagrange.reduced_costs(pb, G, bound["pairs"], lvl) if lvl is not None else None
         if not report.stopped():
             hint = best[0] if best[0] is not None else fs.chosen
+            near = union | pb.locked
+            if rc is not None and near.sum() < REPAIR_ARCS:
+                loss = rc[0]
+                cut = np.partition(loss, REPAIR_ARCS - 1)[REPAIR_ARCS - 1] \
+                    if len(loss) > REPAIR_ARCS else loss.max(initial=0)
+                near |= loss < cut
             from .cpsat import solve_cpsat  # CP-SAT (and pandas) load only when needed
             out = solve_cpsat(pb, G, fs, hint, union, bound, objective, report,
-                         det_limit=REPAIR_SHARE * det_budget, keep=union | pb.locked,
-                         fixed_pairs=bound["pairs"], stage="repair")
+                              det_limit=REPAIR_SHARE * det_budget, keep=near,
+                              fixed_pairs=bound["pairs"], stage="repair")
             stats.update(out.stats)
             offer(out.chosen)
             solver = "min-cost-flow+lagrangian+cp-sat"
@@ -165,8 +179,12 @@ def solve_side_rules(pb, fs: FlowSolution, *, time_limit: float | None, report) 
     fixed = (objective == "coverage" and pb.flow.must_match is None and best[1] is not None
              and best[1]["pairs"] == bound["pairs"])
     keep = None
-    if simple and fixed and lvl is not None:
-        keep = _reduced_cost_keep(pb, G, bound, lvl, best, stats)
+    if simple and fixed and rc is not None:
+        keep = _reduced_cost_keep(pb, bound, rc, lvl, best, stats)
+    if simple and keep is None and pb.cand.n > FULL_MODEL_MAX:
+        # A reduced model of a big round can neither prove nor, after the repair, usually
+        # improve: report the proven bound and the gap now rather than minutes later.
+        return _finish(best, bound, solver, stats, objective, "")
     from .cpsat import solve_cpsat
     out = solve_cpsat(pb, G, fs, hint, union, bound, objective, report,
                       det_limit=det_budget * (1 - (REPAIR_SHARE if simple else 0)),
@@ -222,17 +240,15 @@ def _lagrangian(pb, G: Groups, fs: FlowSolution, bound, offer, best, union, repo
                           and m == bound["pairs"] else None)
 
 
-def _reduced_cost_keep(pb, G, bound, lvl, best, stats) -> np.ndarray | None:
+def _reduced_cost_keep(pb, bound, rc, lvl, best, stats) -> np.ndarray | None:
     """The pairs that could differ from the best priced flow in a solution better than the
-    incumbent (the rest are fixed by their reduced cost), or None if no certificate."""
-    rc = lagrange.reduced_costs(pb, G, bound["pairs"], lvl)
-    if rc is None:
-        return None
+    incumbent (the rest are fixed by their reduced cost), or None if too many remain."""
     loss, value = rc
     slack = value - lagrange.SCALE_SCORE * (best[1]["score"] + 1)
     keep = (loss <= slack) | lvl.solutions[lvl.best_iteration] | best[0] | pb.locked
     stats["fixing_kept"] = int(keep.sum())
-    return keep
+    # A wide gap fixes little; CP-SAT over most of a big round would not finish anyway.
+    return keep if keep.sum() <= FIXED_MODEL_MAX else None
 
 
 def _score_cap(pb, pairs: int) -> int:
