@@ -189,6 +189,10 @@ def solve_cpsat(pb, G, fs, hint: np.ndarray, union: np.ndarray, bound, objective
     # One worker follows the same search path on every run and the deterministic limit stops
     # it at the same point: no wall-clock limit, so the machine's load changes only the time.
     p.max_deterministic_time = max(float(det_limit), 0.1)
+    if stage == "repair":
+        # On a 25k-pair repair model presolve alone spent the whole budget, before the hint
+        # was even loaded; without it the hint is the first solution and the LP bound follows.
+        p.cp_model_presolve = False
     p.interleave_search = CPSAT_INTERLEAVE
     watcher = _Watcher(report, to_obj, solver)
     done = threading.Event()
