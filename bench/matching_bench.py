@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
+SCALES_WITH_FILES = ("S", "M", "L", "XL")
 VARIANTS = ("ours-edges", "ours-people", "bare-flow", "greedy", "stable")
 
 
@@ -207,6 +207,76 @@ def blocking_pairs(path, assignment) -> int:
     return int((wants_e & wants_m & ~matched).sum())
 
 
+def cpu_of(cmd: list[str]) -> tuple[float, float]:
+    """CPU seconds (user + system) and wall seconds of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stderr[-3000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime), wall
+
+
+def flow_ratio(path: Path, repeats: int) -> str:
+    """Whole-process CPU of `python -m mentormatch.matching` against the bare reference
+    (bench/flow_reference.py) on the same file, alternating, `repeats` pairs, medians."""
+    import statistics
+    ours_cmd = [sys.executable, "-m", "mentormatch.matching", "--input", str(path),
+                "--output", str(OUT / "ratio-ours.json")]
+    bare_cmd = [sys.executable, str(HERE / "flow_reference.py"), str(path),
+                str(OUT / "ratio-bare.json")]
+    ours, bare = [], []
+    for k in range(repeats):
+        # Alternate which goes first, so a change in the machine's load hits both alike.
+        for name in (("ours", "bare") if k % 2 == 0 else ("bare", "ours")):
+            cpu, _ = cpu_of(ours_cmd if name == "ours" else bare_cmd)
+            (ours if name == "ours" else bare).append(cpu)
+    mine = json.loads((OUT / "ratio-ours.json").read_text())["objective"]
+    ref = json.loads((OUT / "ratio-bare.json").read_text())
+    assert (mine["pairs"], mine["score"]) == (ref["pairs"], ref["score"]), (mine, ref)
+    o, b = statistics.median(ours), statistics.median(bare)
+    return (f"flow path on {path.name}: ours {o:.2f} s CPU, bare min-cost flow {b:.2f} s CPU "
+            f"(medians of {repeats} alternating pairs; ours {[round(x, 2) for x in ours]}, "
+            f"bare {[round(x, 2) for x in bare]}): ratio {o / b:.2f}x, same optimum "
+            f"({mine['pairs']:,} pairs, score {mine['score']:,})")
+
+
+def targets(a, generate) -> None:
+    """One run of each target in issue 16, each printed with its reference."""
+    OUT.mkdir(exist_ok=True)
+
+    def instance(scale: str, **kw) -> Path:
+        tag = "-balance" if kw.get("balance") else "-edges" if kw.get("edges") else ""
+        path = OUT / f"{scale}-seed{a.seed}{tag}.json"
+        if not path.exists():
+            path.write_text(json.dumps(generate(scale, a.seed, **kw), separators=(",", ":")))
+        return path
+
+    for scale, limit_s, limit_mib in (("M", 2.0, None), ("L", 60.0, 1024.0)):
+        path = instance(scale, balance=True)
+        cpu, wall = cpu_of([sys.executable, "-m", "mentormatch.matching", "--input", str(path),
+                            "--output", str(OUT / f"target-{scale}.json")])
+        # The largest child so far is this one (M, then the bigger L): its peak memory.
+        r = {"peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+        res = json.loads((OUT / f"target-{scale}.json").read_text())
+        o, b = res["objective"], res["bound"]
+        ok = res["status"] == "optimal" and wall <= limit_s and \
+            (limit_mib is None or r["peak_mb"] <= limit_mib)
+        print(f"group balance {scale} (tags, slack 0.05): {res['status']}, {o['pairs']:,} pairs, "
+              f"score {o['score']:,}, bound {b['pairs']:,} / {b['score']:,}, solver "
+              f"{res['solver']}; whole process {wall:.2f} s wall, {cpu:.2f} s CPU, peak "
+              f"{r['peak_mb']:.0f} MiB | target: proven optimal, <= {limit_s:g} s"
+              + (f", <= {limit_mib:.0f} MiB" if limit_mib else "") + f" | {'met' if ok else 'NOT met'}",
+              flush=True)
+    line = flow_ratio(instance("L", edges=True), a.repeats)
+    ratio = float(line.rsplit("ratio ", 1)[1].split("x", 1)[0])
+    print(f"{line} | target: <= 1.5x | {'met' if ratio <= 1.5 else 'NOT met'}", flush=True)
+    print("XL from people at the default cut-off: not measured (pruned candidate generation with a "
+          "reduced-cost certificate is not built yet)", flush=True)
+
+
 def fmt_row(cells):
     return "| " + " | ".join(str(c) for c in cells) + " |"
 
@@ -223,9 +293,30 @@ def main(argv=None) -> None:
                     help="time limit (s) for the balanced solves")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--skip", default="", help="variants to skip, e.g. stable at XL")
+    ap.add_argument("--flow-ratio", default="", help="only measure the whole-process CPU of our "
+                    "solve against bench/flow_reference.py on this instance file (or a scale "
+                    "name: its generated file with edges)")
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--targets", action="store_true",
+                    help="print issue 16's target figures: balanced M and L (proof, process time, "
+                    "peak), and the L flow-path CPU ratio against the bare reference")
     a = ap.parse_args(argv)
     sys.path.insert(0, str(HERE))
     from generate import generate
+
+    if a.targets:
+        targets(a, generate)
+        return
+    if a.flow_ratio:
+        path = Path(a.flow_ratio)
+        if a.flow_ratio in SCALES_WITH_FILES:
+            OUT.mkdir(exist_ok=True)
+            path = OUT / f"{a.flow_ratio}-seed{a.seed}-edges.json"
+            if not path.exists():
+                path.write_text(json.dumps(generate(a.flow_ratio, a.seed, edges=True),
+                                           separators=(",", ":")))
+        print(flow_ratio(path, a.repeats), flush=True)
+        return
 
     OUT.mkdir(exist_ok=True)
     header = ["scale", "variant", "candidates", "load s", "solve s", "peak MiB", "pairs",

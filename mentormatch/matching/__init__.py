@@ -7,13 +7,13 @@ See docs/matching.md for the format, the score function, the command line and th
 """
 from .formats import (InstanceError, ResultError, instance_to_dict, load_instance, read_instance,
                       read_result, result_to_dict)
-from .model import (Edges, GroupBalance, Instance, Mentee, Mentor, Pair, Result, Rules, Unmatched,
-                    Weights)
+from .model import (BlockingPair, Edges, GroupBalance, Instance, Mentee, Mentor, Pair, Result,
+                    Rules, Unmatched, Weights)
 from .solver import candidates, explain_pair, score_pair, solve
 
 __all__ = [
-    "Edges", "GroupBalance", "Instance", "InstanceError", "Mentee", "Mentor", "Pair", "Result",
-    "ResultError", "Rules", "Unmatched", "Weights", "candidates", "explain_pair",
+    "BlockingPair", "Edges", "GroupBalance", "Instance", "InstanceError", "Mentee", "Mentor",
+    "Pair", "Result", "ResultError", "Rules", "Unmatched", "Weights", "candidates", "explain_pair",
     "instance_to_dict", "load_instance", "read_instance", "read_result", "result_to_dict",
     "score_pair", "solve",
 ]

@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from .model import (BALANCE_KEYS, CONTEXT_KEYS, OBJECTIVES, PREFERENCES, Edges, GroupBalance,
-                    Instance, Mentee, Mentor, Pair, Result, Rules, Unmatched, Weights)
+from .model import (BALANCE_KEYS, CONTEXT_KEYS, OBJECTIVES, PREFERENCES, BlockingPair, Edges,
+                    GroupBalance, Instance, Mentee, Mentor, Pair, Result, Rules, Unmatched,
+                    Weights)
 
 INSTANCE_FORMAT = "mentormatch-instance"
 RESULT_FORMAT = "mentormatch-result"
@@ -140,6 +141,9 @@ def _str_list(err: _Errors, obj: dict, key: str, path: str, default: Any = ...,
     if not isinstance(v, list):
         err.add(f"{path}.{key}", "must be a list of strings")
         return None
+    if choices is None and len(set(v) if all(type(x) is str and x.strip() for x in v) else ()) \
+            == len(v):
+        return list(v)  # the usual case, checked in C-speed passes: distinct non-empty strings
     out: list[str] = []
     seen: set[str] = set()
     ok = True
@@ -341,6 +345,8 @@ def _read_edges(err: _Errors, d: Any, n_mentees: int, n_mentors: int) -> Edges |
                 f"(got {lens['mentee']}, {lens['mentor']}, {lens['score']})")
         return None
     key = arrays["mentee"] * max(n_mentors, 1) + arrays["mentor"]
+    if len(key) < 2 or (key[1:] > key[:-1]).all():  # sorted and distinct: the usual file
+        return Edges(arrays["mentee"], arrays["mentor"], arrays["score"])
     order = np.argsort(key, kind="stable")
     dup = np.flatnonzero(key[order][1:] == key[order][:-1])
     if dup.size:
@@ -562,6 +568,10 @@ def result_to_dict(res: Result) -> dict:
                                "sentence": u.sentence})
     if res.message:
         d["message"] = res.message
+    if res.blocking:
+        d["blocking"] = [{"mentee": b.mentee, "mentor": b.mentor, "score": b.score,
+                          "mentee_gain": b.mentee_gain, "mentor_gain": b.mentor_gain}
+                         for b in res.blocking]
     return d
 
 
@@ -615,10 +625,20 @@ def read_result(data: Any) -> Result:
             else:
                 reasons.append(r)
         unmatched.append(Unmatched(u["mentee"], reasons, str(u.get("sentence") or "")))
+    blocking: list[BlockingPair] = []
+    for i, b in enumerate(data.get("blocking") or []):
+        if not (isinstance(b, dict) and isinstance(b.get("mentee"), str)
+                and isinstance(b.get("mentor"), str)
+                and all(_is_int(b.get(k)) for k in ("score", "mentee_gain", "mentor_gain"))):
+            errs.append(f"blocking[{i}]: must have string mentee, mentor and integer score, "
+                        "mentee_gain, mentor_gain")
+            continue
+        blocking.append(BlockingPair(b["mentee"], b["mentor"], b["score"], b["mentee_gain"],
+                                     b["mentor_gain"]))
     if errs:
         raise ResultError(errs)
     return Result(status=data["status"], objective=dict(data["objective"]),
                   bound=dict(data["bound"]), gap=float(gap) if gap is not None else 0.0,
                   solver=str(data.get("solver", "")), stats=dict(data.get("stats") or {}),
                   assignment=assignment, unmatched=unmatched,
-                  message=str(data.get("message") or ""))
+                  message=str(data.get("message") or ""), blocking=blocking)

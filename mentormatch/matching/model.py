@@ -131,6 +131,17 @@ class Unmatched:
 
 
 @dataclass
+class BlockingPair:
+    """A candidate pair not in the result that both sides would rather have."""
+
+    mentee: str
+    mentor: str
+    score: int
+    mentee_gain: int  # score over the mentee's weakest pair (the whole score if a slot is free)
+    mentor_gain: int  # likewise for the mentor's weakest mentee
+
+
+@dataclass
 class Result:
     status: str
     objective: dict[str, int]
@@ -141,3 +152,5 @@ class Result:
     assignment: list[Pair] = field(default_factory=list)
     unmatched: list[Unmatched] = field(default_factory=list)
     message: str = ""
+    # The blocking pairs both sides gain most from (the count is stats["blocking_pairs"]).
+    blocking: list[BlockingPair] = field(default_factory=list)

@@ -122,6 +122,8 @@ class Prepared:
 
 
 def prepare(inst: Instance) -> Prepared:
+    if inst.edges is not None:
+        return _counts_only(inst)
     es, ms = inst.mentees, inst.mentors
     w = inst.weights
     topics = _vocab([m.topics for m in ms], [m.prefers_topics for m in ms])
@@ -174,6 +176,25 @@ def prepare(inst: Instance) -> Prepared:
         topic_names=sorted(topics, key=topics.get), tag_names=sorted(tags, key=tags.get),
         ind_names=sorted(inds, key=inds.get),
     )
+
+
+def _counts_only(inst: Instance) -> Prepared:
+    """Given edges carry their scores: only the head counts and the seats are needed."""
+    n_e, n_m = len(inst.mentees), len(inst.mentors)
+    f32 = np.zeros(0, dtype=np.float32)
+    i32 = np.zeros(0, dtype=np.int32)
+    return Prepared(
+        n_e=n_e, n_m=n_m, weights=np.zeros(len(COMPONENTS), dtype=np.float32),
+        min_score=inst.rules.min_score, min_overlap=inst.rules.min_tz_overlap,
+        e_tz=f32, e_years=f32, e_lang=np.zeros((0, 1), dtype=np.uint64),
+        e_topic=np.zeros((0, 1), dtype=np.int32), e_topic_w=np.zeros((0, 1), dtype=np.float32),
+        e_ind=i32, e_tag=np.zeros((0, 1), dtype=np.int32), e_tag_w=f32, e_care_ind=f32,
+        e_care_tags=f32, e_care_none=f32, e_stage=np.zeros((0, 4), dtype=np.float32),
+        m_tz=f32, m_years=f32, m_lang=np.zeros((0, 1), dtype=np.uint64),
+        m_topic=np.zeros((1, 0), dtype=bool), m_ind=i32, m_tag=np.zeros((1, 0), dtype=bool),
+        m_cap=np.fromiter((m.capacity for m in inst.mentors), dtype=np.int64, count=n_m),
+        m_pref_topic=np.zeros((1, 0), dtype=bool), m_pref_stage=np.zeros(0, dtype=np.int8),
+        m_pref_parts=f32)
 
 
 class _Pairs:
@@ -390,9 +411,12 @@ def _from_edges(inst: Instance, P: Prepared, forbid: dict[int, np.ndarray]) -> C
         keep &= ~np.isin(E.mentee * P.n_m + E.mentor, fkey)
         for i, cols in forbid.items():
             counts[i, 1] = len(cols)
-    ei, mj, sc = E.mentee[keep], E.mentor[keep], E.score[keep]
-    order = np.lexsort((mj, ei))
-    ei, mj, sc = ei[order], mj[order], sc[order]
+    ei, mj, sc = (E.mentee, E.mentor, E.score) if keep.all() else \
+        (E.mentee[keep], E.mentor[keep], E.score[keep])
+    key = ei * P.n_m + mj
+    if len(key) > 1 and not (key[1:] > key[:-1]).all():  # files usually come sorted already
+        order = np.argsort(key, kind="stable")
+        ei, mj, sc = ei[order], mj[order], sc[order]
     per = np.bincount(ei, minlength=P.n_e)
     counts[:, -1] = P.n_m - per - counts[:, 1]
     return Candidates(ei, mj, sc, counts, scored=False)

@@ -15,8 +15,11 @@ import numpy as np
 
 from . import explain
 from .flow import FlowProblem, solve_flow
+from .balance import solve_side_rules
 from .formats import instance_to_dict, read_instance
 from .model import Edges, Instance, Pair, Result, Unmatched
+from .objective import gap_of, objective_of
+from .stability import blocking_pairs
 from .scoring import (COMPONENTS, INELIGIBLE, NOT_CANDIDATE, Candidates, Prepared, eligibility,
                       overlap_hours, pair_breakdown, prepare, score_candidates)
 
@@ -148,32 +151,6 @@ def build(inst: Instance, threads: int | None = None) -> Problem:
     return Problem(inst, P, cand, base, locked, continuing, team, flow)
 
 
-def objective_of(pb: Problem, chosen: np.ndarray) -> dict[str, int]:
-    obj = {"pairs": int(chosen.sum()), "score": int(pb.cand.score[chosen].sum())}
-    if pb.flow.must_match is not None:
-        matched = np.bincount(pb.cand.ei[chosen], minlength=pb.P.n_e) > 0
-        obj["must_match"] = int((matched & pb.flow.must_match).sum())
-    return obj
-
-
-def lex_key(obj: dict[str, int], objective: str = "coverage") -> tuple:
-    if objective == "quality":
-        return (obj.get("must_match", 0), obj["score"])
-    return (obj.get("must_match", 0), obj["pairs"], obj["score"])
-
-
-def gap_of(obj: dict[str, int], bound: dict[str, int], objective: str = "coverage") -> float:
-    """The largest relative shortfall on any level of the objective (0 when proven optimal)."""
-    keys = ["must_match", "score"] if objective == "quality" else ["must_match", "pairs", "score"]
-    g = 0.0
-    for k in keys:
-        if k in bound and bound[k] > obj.get(k, 0):
-            g = max(g, (bound[k] - obj.get(k, 0)) / max(abs(bound[k]), 1))
-        if k in bound and bound[k] < obj.get(k, 0):
-            break  # a lower level may exceed its bound once a higher level is below its own
-    return round(g, 6)
-
-
 def solve(instance: Instance, *, time_limit: float | None = None,
           progress: ProgressFn | None = None, should_stop: Callable[[], bool] | None = None,
           threads: int | None = None, validate_input: bool = True) -> Result:
@@ -213,7 +190,6 @@ def solve(instance: Instance, *, time_limit: float | None = None,
         flow_obj, ""
     balance = pb.inst.rules.group_balance
     if balance is not None or not fs.exact:
-        from .balance import solve_side_rules
         out = solve_side_rules(pb, fs, time_limit=time_limit, report=rep)
         chosen, status, solver_name, bound = out.chosen, out.status, out.solver, out.bound
         message = out.message
@@ -230,10 +206,15 @@ def solve(instance: Instance, *, time_limit: float | None = None,
     rep("explaining", objective=obj, bound=bound, gap=gap)
     assignment, unmatched = (explain_result(pb, chosen, balance is not None)
                              if chosen is not None else ([], []))
+    if chosen is not None:
+        stats["blocking_pairs"], blocking = blocking_pairs(pb, chosen)
+    else:
+        blocking = []
     stats["solve_s"] = round(solve_s, 3)
     stats["wall_s"] = round(rep.elapsed(), 3)
     result = Result(status=status, objective=obj, bound=bound, gap=gap, solver=solver_name,
-                    stats=stats, assignment=assignment, unmatched=unmatched, message=message)
+                    stats=stats, assignment=assignment, unmatched=unmatched, message=message,
+                    blocking=blocking)
     rep("done", objective=obj, bound=bound, gap=gap, candidates=pb.cand.n)
     return result
 

@@ -51,7 +51,8 @@ class GoalForm(ContextForm):
     context_matters = MultiCheckboxField(
         "Which of these would you like your mentor to share with you?",
         choices=[(k, people.CONTEXT_LABELS[k]) for k in CONTEXT_KINDS], validate_choice=False,
-        description="We match on the ticked ones, and your mentor sees only those.")
+        description="We match on industry and affinity groups when you tick them; background and location are "
+                    "shown to your mentor, not matched on. Your mentor sees only the ticked ones.")
     preference = RadioField("Who would you like to learn from?",
                             choices=[(k, people.PREFERENCE_LABELS[k]) for k in PREFERENCES], default="ahead",
                             validate_choice=False)

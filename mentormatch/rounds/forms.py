@@ -27,9 +27,15 @@ class RoundForm(FlaskForm):
     context = _weight("Shared context", "context")
     stage = _weight("Career stage", "stage")
     tz = _weight("Time zone", "tz")
+    mentor_pref = IntegerRangeField("Mentor's preferences", default=DEFAULT_WEIGHTS["mentor_pref"],
+                                    validators=[Optional(), NumberRange(0, 100)],
+                                    description=f"{WEIGHT_HELP['mentor_pref']} Default {DEFAULT_WEIGHTS['mentor_pref']}.")
     # Rules
     min_score = IntegerField("Minimum score", validators=[Optional(), NumberRange(0, 100, "Between 0 and 100.")],
                              description="Pairs below it are never proposed. Empty: no minimum.")
+    min_overlap = IntegerField("Minimum overlap of working hours", validators=[Optional(), NumberRange(0, 8, "Between 0 and 8.")],
+                               description="Hours both working days (9:00–17:00 local) share; pairs with less are never "
+                                           "proposed. Empty: no minimum (the time zone weight still favours overlap).")
     mentors_per_mentee = IntegerField("Mentors per mentee", default=DEFAULT_RULES["mentors_per_mentee"],
                                       validators=[InputRequired("Enter a number."), NumberRange(1, 5, "Between 1 and 5.")])
     max_same_team = IntegerField("Most mentees from one team per mentor",
@@ -61,8 +67,10 @@ class RoundForm(FlaskForm):
     def settings(self) -> dict:
         return {
             "name": self.name.data,
-            "weights": {k: getattr(self, k).data for k in DEFAULT_WEIGHTS},
-            "rules": {"min_score": self.min_score.data, "mentors_per_mentee": self.mentors_per_mentee.data,
+            "weights": {k: DEFAULT_WEIGHTS[k] if getattr(self, k).data is None else getattr(self, k).data
+                        for k in DEFAULT_WEIGHTS},
+            "rules": {"min_score": self.min_score.data, "min_overlap": self.min_overlap.data,
+                      "mentors_per_mentee": self.mentors_per_mentee.data,
                       "max_same_team": self.max_same_team.data, "team_by": self.team_by.data,
                       "group_balance": self.group_balance.data, "balance_slack": self.balance_slack.data,
                       "objective": self.objective.data or "coverage",
@@ -80,7 +88,7 @@ class RoundForm(FlaskForm):
         for k in DEFAULT_WEIGHTS:
             getattr(self, k).data = (round_.weights or {}).get(k, DEFAULT_WEIGHTS[k])
         rules = {**DEFAULT_RULES, **(round_.rules or {})}
-        for k in ("min_score", "mentors_per_mentee", "max_same_team", "team_by", "group_balance", "balance_slack",
+        for k in ("min_score", "min_overlap", "mentors_per_mentee", "max_same_team", "team_by", "group_balance", "balance_slack",
                   "objective", "carry_bonus", "carry_must_match", "continuity_bonus", "max_continued_per_mentor"):
             getattr(self, k).data = rules[k]
         pool = round_.pool or {}

@@ -18,20 +18,23 @@ from ..matching import GroupBalance, Instance, Mentee, Mentor, Rules, Weights
 from ..models import GoalForm, Membership, MentorProfile, Pairing, SEAT_STATES, Term, User
 from ..models.rounds import Round, RoundConstraint
 
-DEFAULT_WEIGHTS = {"topics": 40, "context": 20, "stage": 25, "tz": 15}
+DEFAULT_WEIGHTS = {"topics": 40, "context": 20, "stage": 25, "tz": 15, "mentor_pref": 0}
 WEIGHT_HELP = {
     "topics": "How much the mentor's expertise covers the topics the mentee listed (the first one counts most).",
     "context": "Sharing the context the mentee said matters to them: industry, affinity group.",
     "stage": "Career stage as the mentee asked: a peer, a few years ahead, or someone senior.",
     "tz": "Overlap of working hours, so that meeting is easy.",
+    "mentor_pref": "How well the mentee fits what the mentor said they prefer (topics they like to mentor, career "
+                   "stages); a mentor who stated no preference is content with anyone. 0: mentors' preferences do not count.",
 }
-DEFAULT_RULES = {"min_score": None, "mentors_per_mentee": 1, "max_same_team": None, "team_by": "industry",
+DEFAULT_RULES = {"min_score": None, "min_overlap": None, "mentors_per_mentee": 1, "max_same_team": None, "team_by": "industry",
                  "group_balance": False, "balance_slack": 5,
                  # Fairness across rounds and continuity (services/fairness.py fills the people in).
                  "objective": "coverage", "continuity_bonus": 10, "max_continued_per_mentor": 1,
                  "carry_bonus": 10, "carry_must_match": False}
 TEAM_ATTRIBUTES = ("industry", "location", "background")
-# Our context kinds -> the core's context keys (background and location are shown, not scored).
+# Our context kinds -> the core's context keys (background and location are shown, not scored: the goal form
+# says so).
 CONTEXT_MAP = {"industry": "industry", "groups": "tags"}
 
 
@@ -76,14 +79,17 @@ class RoundData:
 
 def weights_of(round_: Round) -> Weights:
     w = {**DEFAULT_WEIGHTS, **(round_.weights or {})}
-    return Weights(topics=float(w["topics"]), context=float(w["context"]), stage=float(w["stage"]), tz=float(w["tz"]))
+    return Weights(topics=float(w["topics"]), context=float(w["context"]), stage=float(w["stage"]), tz=float(w["tz"]),
+                   mentor_pref=float(w["mentor_pref"] or 0))
 
 
 def rules_of(round_: Round) -> Rules:
     r = {**DEFAULT_RULES, **(round_.rules or {})}
     balance = GroupBalance(by="tags", slack=float(r["balance_slack"]) / 100) if r["group_balance"] else None
     cap = r["max_continued_per_mentor"]
+    overlap = r["min_overlap"]
     return Rules(min_score=r["min_score"], mentors_per_mentee=int(r["mentors_per_mentee"]),
+                 min_tz_overlap=float(overlap) if overlap not in (None, "") else None,
                  max_same_team=r["max_same_team"], group_balance=balance,
                  objective=r["objective"] if r["objective"] in ("coverage", "quality") else "coverage",
                  continuity_bonus=int(r["continuity_bonus"] or 0),
@@ -109,14 +115,15 @@ def _terms(program_id: int) -> tuple[dict[int, str], dict[int, str]]:
 
 
 def pool_mentee_ids(round_: Round) -> list[int]:
-    """Membership ids of the mentees in the round's pool (those with a goal form)."""
+    """Membership ids of the mentees in the round's pool: those with a goal form who asked for a round mentor
+    (not "micro-requests only")."""
     pool = round_.pool or {}
     tags = set(pool.get("tag_ids") or [])
     # The JSON tag columns are read only when the pool filters by tag: the round page asks on every view.
     q = (db.select(GoalForm.membership_id, *((GoalForm.groups, GoalForm.topics) if tags else ()))
          .join(Membership, Membership.id == GoalForm.membership_id)
          .join(User, User.id == Membership.user_id)
-         .where(Membership.program_id == round_.program_id, User.role == "mentee"))
+         .where(Membership.program_id == round_.program_id, User.role == "mentee", GoalForm.wants != "micro"))
     if pool.get("joined_after"):
         q = q.where(Membership.joined_at >= datetime.fromisoformat(pool["joined_after"]))
     if pool.get("joined_before"):

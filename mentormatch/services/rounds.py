@@ -164,6 +164,8 @@ def clean_settings(*, weights: dict, rules: dict, pool: dict) -> tuple[dict, dic
             r[key] = rules[key]
     if r["min_score"] is not None and not 0 <= int(r["min_score"]) <= 100:
         raise ServiceError("The minimum score is between 0 and 100.", "min_score")
+    if r["min_overlap"] is not None and not 0 <= int(r["min_overlap"]) <= 8:
+        raise ServiceError("The minimum overlap is between 0 and 8 hours.", "min_overlap")
     if not 1 <= int(r["mentors_per_mentee"]) <= 5:
         raise ServiceError("A mentee gets between 1 and 5 mentors.", "mentors_per_mentee")
     if r["max_same_team"] is not None and not 1 <= int(r["max_same_team"]) <= 20:
@@ -397,7 +399,18 @@ def store_result(run: SolveRun, data: RoundData, result) -> None:
     run.total_score = sum(r["score"] for r in pair_rows)
     run.result_status = result.status
     run.objective, run.bound, run.gap, run.message = dict(result.objective), dict(result.bound), result.gap, result.message
-    run.charts = summarize_charts(run.id, data)
+    run.charts = {**summarize_charts(run.id, data), "stability": stability_of(data, result)}
+
+
+BLOCKING_SHOWN = 25  # blocking pairs listed on the round page (the count covers all of them)
+
+
+def stability_of(data: RoundData, result) -> dict:
+    """Blocking pairs of a result, by name: the price of the optimum against a stable answer."""
+    names = data.names
+    return {"blocking": int(result.stats.get("blocking_pairs", 0)),
+            "pairs": [[names.get(membership_of(b.mentee), ""), names.get(membership_of(b.mentor), ""),
+                       b.score, b.mentee_gain, b.mentor_gain] for b in result.blocking[:BLOCKING_SHOWN]]}
 
 
 # ---------------------------------------------------------------- lock, forbid, swap
@@ -485,6 +498,8 @@ def _refresh_run_figures(run: SolveRun) -> None:
     run.total_score = sum(s for _, s in rows)
     charts = dict(run.charts or {})
     charts["score_hist"] = summarize_charts(run.id)["score_hist"]
+    if "stability" in charts:  # counted on the solver's answer; an edit changes it
+        charts["stability"] = {**charts["stability"], "edited": True}
     run.charts = charts
 
 

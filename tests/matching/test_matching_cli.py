@@ -58,3 +58,40 @@ def test_cli_progress_lines_are_json(tmp_path):
               if line.startswith("{")]
     assert phases[0] == "scoring" and phases[-1] == "done" and "flow" in phases
     assert json.loads(proc.stdout)["format"] == "mentormatch-result"
+
+
+def test_the_solve_process_loads_neither_flask_nor_cp_sat_when_the_flow_suffices(tmp_path):
+    # Importing the web app (Flask, SQLAlchemy, Alembic) or CP-SAT (pandas) cost more CPU than
+    # the whole flow solve of a 1,000-mentee round; the command needs neither.
+    src = tmp_path / "in.json"
+    src.write_text(json.dumps(example()))
+    code = ("import runpy, sys; sys.argv = ['x', '--input', sys.argv[1], '--output', '-'];\n"
+            "try:\n    runpy.run_module('mentormatch.matching', run_name='__main__')\n"
+            "except SystemExit:\n    pass\n"
+            "heavy = sorted(m for m in ('flask', 'sqlalchemy', 'pandas', "
+            "'ortools.sat.python.cp_model') if m in sys.modules)\n"
+            "print('HEAVY', heavy, file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code, str(src)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert "optimal: 2 pairs" in proc.stderr, proc.stderr
+    assert "HEAVY []" in proc.stderr, proc.stderr
+
+
+def test_unsorted_edges_solve_like_sorted_ones(tmp_path):
+    import random
+
+    from mentormatch.matching import read_instance, solve
+    doc = example()
+    n_e, n_m = len(doc["mentees"]), len(doc["mentors"])
+    cells = [(i, j) for i in range(n_e) for j in range(n_m)]
+    doc["edges"] = {"mentee": [i for i, _ in cells], "mentor": [j for _, j in cells],
+                    "score": [(7 * i + 3 * j) % 50 for i, j in cells]}
+    shuffled = json.loads(json.dumps(doc))
+    order = list(range(len(cells)))
+    random.Random(4).shuffle(order)
+    for key in ("mentee", "mentor", "score"):
+        shuffled["edges"][key] = [doc["edges"][key][k] for k in order]
+    a, b = solve(read_instance(doc)), solve(read_instance(shuffled))
+    assert a.objective == b.objective
+    assert [(p.mentee, p.mentor) for p in a.assignment] == \
+        [(p.mentee, p.mentor) for p in b.assignment]

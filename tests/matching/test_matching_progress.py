@@ -65,7 +65,7 @@ def test_cpsat_progress_reports_improving_solutions_and_can_be_cancelled(balance
     assert res.status == "optimal"
 
     def stop_at_cpsat(info):
-        return info["phase"] == "cpsat"
+        return info["phase"] in ("lagrangian", "cpsat")
 
     stopped = solve(read_instance(balanced_doc), time_limit=20, progress=stop_at_cpsat)
     assert stopped.stats.get("stopped") is True

@@ -1,0 +1,154 @@
+"""MentorMatch: the application factory (imported through `mentormatch.create_app`)."""
+import os
+
+from dotenv import load_dotenv
+from flask import Flask, abort, render_template, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from . import config as settings
+from .extensions import csrf, db, limiter, login_manager, mail, migrate
+from .extensions import htmx as htmx_extension  # not `htmx`: that name is the mentormatch.htmx module
+
+BLUEPRINTS = (
+    ("public", ""),
+    ("auth", "/auth"),
+    ("coordinator", "/coordinator"),
+    ("mentee", "/mentee"),
+    ("mentor", "/mentor"),
+    ("pairings", "/pairings"),
+    ("requests", "/requests"),
+    ("health", "/coordinator"),
+    ("rounds", "/coordinator"),
+    ("checkins", "/checkins"),
+    ("steps", "/steps"),
+    ("invitations", "/invitations"),
+)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'self'; object-src 'none'"
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    load_dotenv()
+    app = Flask(
+        __name__,
+        template_folder=str(settings.ROOT / "templates"),
+        static_folder=str(settings.ROOT / "static"),
+        instance_path=str(settings.INSTANCE_DIR),
+    )
+    app.config.update(settings.from_env())
+    app.config.update(config or {})
+    settings.finalize(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if app.config["PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Trust exactly the configured number of proxies: one more and a client could forge its address.
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to open that page."
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    mail.init_app(app)
+    htmx_extension.init_app(app)
+    limiter.init_app(app)
+    from .services import notify
+
+    notify.init_app(app)
+
+    from . import bad_input, models  # noqa: F401  (models registers every table)
+
+    bad_input.register(app)  # before the blueprints: their `<int:...>` rules use its converter
+    _register_blueprints(app)
+    _register_access_check(app)
+    _register_headers(app)
+    _register_errors(app)
+
+    from .nav import nav_links
+    from .services.notify import link
+
+    app.jinja_env.globals.update(nav_links=nav_links, public_url=link)
+
+    from .cli import register as register_cli
+
+    register_cli(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    for name, prefix in BLUEPRINTS:
+        module = import_module(f".{name}.routes", __name__)
+        app.register_blueprint(module.bp, url_prefix=prefix or None)
+
+
+def _register_access_check(app: Flask) -> None:
+    @app.before_request
+    def deny_undeclared_views():
+        view = app.view_functions.get(request.endpoint) if request.endpoint else None
+        if view is not None and request.endpoint != "static" and not hasattr(view, "access"):
+            app.logger.error("view %s declares no access rule", request.endpoint)
+            abort(403)
+
+
+def _register_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.endpoint != "static":
+            headers.setdefault("Cache-Control", "no-store")
+        if app.config["ENV_NAME"] == "production":  # production is served over HTTPS only
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+
+def _register_errors(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    def error_page(code: int, title: str, message: str):
+        if code == 500:
+            # A failed flush leaves the session unusable; the page reads current_user through it.
+            db.session.rollback()
+        return render_template("error.html", code=code, title=title, message=message), code
+
+    def too_large(e):
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        size = "too large" if not limit else (
+            f"larger than {limit / 2**20:g} MiB" if limit >= 2**20 else f"larger than {limit:,} bytes")
+        return error_page(413, "Upload too large",
+                          f"The file or form you sent is {size}. Split the file into smaller parts and try again.")
+
+    app.register_error_handler(403, lambda e: error_page(403, "Not allowed", "Your account cannot open this page."))
+    app.register_error_handler(404, lambda e: error_page(404, "Not found", "There is nothing here, or it is not yours to see."))
+    app.register_error_handler(413, too_large)
+    app.register_error_handler(429, lambda e: error_page(429, "Too many attempts", "Please wait a minute and try again."))
+    app.register_error_handler(500, lambda e: error_page(500, "Something went wrong", "The error was logged. Please try again."))
+    app.register_error_handler(
+        CSRFError, lambda e: error_page(400, "Form expired", "The form was too old or incomplete. Reload the page and try again.")
+    )
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable across a killed process, no fsync per commit
+        cursor.close()
