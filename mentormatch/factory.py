@@ -35,7 +35,7 @@ CSP = (
 def create_app(config: dict | None = None) -> Flask:
     load_dotenv()
     app = Flask(
-        __name__,
+        __package__,  # "mentormatch": the app keeps its name and root
         template_folder=str(settings.ROOT / "templates"),
         static_folder=str(settings.ROOT / "static"),
         instance_path=str(settings.INSTANCE_DIR),
@@ -88,7 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from importlib import import_module
 
     for name, prefix in BLUEPRINTS:
-        module = import_module(f".{name}.routes", __name__)
+        module = import_module(f".{name}.routes", __package__)
         app.register_blueprint(module.bp, url_prefix=prefix or None)
 
 
