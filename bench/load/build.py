@@ -17,7 +17,7 @@ from sqlalchemy import insert  # noqa: E402
 
 from mentormatch import create_app, demo, demo_people  # noqa: E402
 from mentormatch.extensions import db  # noqa: E402
-from mentormatch.models import (Membership, MicroRequest, OpenRequestCounter, User, utcnow)  # noqa: E402
+from mentormatch.models import (PENDING_REQUEST, Membership, MicroRequest, OpenRequestCounter, User, utcnow)  # noqa: E402
 from mentormatch.services import programs  # noqa: E402
 
 PASSWORD = demo.DEMO_PASSWORD
@@ -51,18 +51,24 @@ def build(mentees: int, mentors: int, requests: int, seed: int = 7) -> dict:
     mentee_ids = [m for m, role in members if role == "mentee"]
     now = utcnow()
     open_count: dict[int, int] = {}
+    pending: set[tuple[int, int]] = set()  # one pending request per mentee and mentor (a unique index)
     request_rows = []
     for i in range(requests):
         mentee = mentee_ids[i % len(mentee_ids)]
+        mentor = rng.choice(mentor_ids)
         state = STATES[i % len(STATES)]
         if state == "open" and open_count.get(mentee, 0) >= 5:
             state = "done"
+        if state in PENDING_REQUEST and (mentee, mentor) in pending:
+            state = "done"
+        if state in PENDING_REQUEST:
+            pending.add((mentee, mentor))
         if state == "open":
             open_count[mentee] = open_count.get(mentee, 0) + 1
         created = now - timedelta(days=rng.randint(0, 80), hours=rng.randint(0, 23))
         answered = created + timedelta(hours=rng.randint(1, 72)) if state not in ("open", "cancelled", "expired") else None
         request_rows.append({
-            "program_id": program.id, "mentee_membership_id": mentee, "mentor_membership_id": rng.choice(mentor_ids),
+            "program_id": program.id, "mentee_membership_id": mentee, "mentor_membership_id": mentor,
             "kind": rng.choice(["feedback", "intro", "email", "call15", "call30"]),
             "question": f"Could you look at my plan #{i} and tell me which step to cut first?", "context": "",
             "state": state, "created_at": created, "answered_at": answered, "reminders_sent": 0, "decline_note": "",
