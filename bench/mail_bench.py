@@ -23,7 +23,7 @@ from aiosmtpd.controller import Controller  # noqa: E402
 from mentormatch import create_app  # noqa: E402
 from mentormatch.extensions import db  # noqa: E402
 from mentormatch.models import OutboxMessage  # noqa: E402
-from mentormatch.services import notify  # noqa: E402
+from mentormatch.core import outbox  # noqa: E402
 from tests.smtp import SMTP_CONFIG, SMTP_PORT, Inbox  # noqa: E402
 
 
@@ -60,11 +60,11 @@ def main() -> None:
 
                 inbox.clear()
                 started = time.perf_counter()
-                notify.send_many(batch)
+                outbox.send_many(batch)
                 db.session.commit()
                 times["queue"].append(time.perf_counter() - started)
                 started = time.perf_counter()
-                report = notify.deliver()
+                report = outbox.deliver()
                 times["deliver"].append(time.perf_counter() - started)
                 assert report.sent == n and len(inbox.wait_for(n)) == n, report
                 db.session.execute(db.delete(OutboxMessage))

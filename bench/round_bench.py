@@ -22,7 +22,7 @@ from mentormatch.extensions import db  # noqa: E402
 from mentormatch.models import (GoalForm, Membership, MentorProfile, Program, ProgramCoordinator, Term,  # noqa: E402
                                 User)
 from mentormatch.models.rounds import Round, SolveRun  # noqa: E402
-from mentormatch.security import hash_password  # noqa: E402
+from mentormatch.core.security import hash_password  # noqa: E402
 
 TOPICS = ["python", "sql", "data", "ml", "frontend", "backend", "devops", "security", "product", "design",
           "leadership", "career change", "interviewing", "promotion", "public speaking", "writing", "testing",

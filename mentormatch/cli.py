@@ -14,10 +14,11 @@ def register(app: Flask) -> None:
     @app.cli.command("remind")
     def remind_command() -> None:
         """Send due reminders, expire unanswered items, pause silent mentors (run from cron)."""
-        from .services import notify, reminders
+        from .services import reminders
+        from .core import outbox
 
         click.echo(reminders.run().summary())
-        click.echo(notify.deliver().summary())
+        click.echo(outbox.deliver().summary())
 
     @app.cli.command("deliver-mail")
     @click.option("--every", type=click.FloatRange(min=1), default=None,
@@ -26,10 +27,10 @@ def register(app: Flask) -> None:
         """Send every due email in the outbox, retries included (cron, or a long-running sweeper)."""
         import time
 
-        from .services import notify
+        from .core import outbox
 
         while True:
-            click.echo(notify.deliver().summary())
+            click.echo(outbox.deliver().summary())
             if every is None:
                 return
             time.sleep(every)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .extensions import db
 from .models import Program, User
-from .security import hash_password
+from .core.security import hash_password
 from .services import accounts, programs
 
 DEMO_PASSWORD = "demo-mentor-match"

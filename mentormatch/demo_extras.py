@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from . import clock
+from .core import clock
 from .extensions import db
 from .models import (CheckIn, ContinueWish, Event, GoalStep, Membership, MenteePriority, MentorProfile, MentorReport,
                      MicroRequest, OpenRequestCounter, Pairing, Program, User)

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import func
 
-from . import clock
+from .core import clock
 from .extensions import db
 from .models import (MAX_OPEN_REQUESTS, REQUEST_KINDS, Event, FollowUp, Membership, MentorProfile, MicroRequest,
                      OpenRequestCounter, Pairing, User)

@@ -61,9 +61,9 @@ def create_app(config: dict | None = None) -> Flask:
     mail.init_app(app)
     htmx_extension.init_app(app)
     limiter.init_app(app)
-    from .services import notify
+    from .core import outbox
 
-    notify.init_app(app)
+    outbox.init_app(app)
 
     from . import bad_input, models  # noqa: F401  (models registers every table)
 
@@ -74,7 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_errors(app)
 
     from .nav import nav_links
-    from .services.notify import link
+    from .core.links import link
 
     app.jinja_env.globals.update(nav_links=nav_links, public_url=link)
 

@@ -3,8 +3,9 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from .extensions import db
-from .security import MAX_PASSWORD
-from .services import ServiceError, emails
+from .core.security import MAX_PASSWORD
+from .services import ServiceError
+from .core import emails
 
 
 class ValidEmail:

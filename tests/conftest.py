@@ -13,9 +13,9 @@ from sqlalchemy import create_engine, text
 
 from mentormatch import create_app
 from mentormatch.extensions import db
-from mentormatch.services import notify
+from mentormatch.core import outbox
 from mentormatch.models import Membership, Program, ProgramCoordinator, User
-from mentormatch.security import hash_password
+from mentormatch.core.security import hash_password
 from tests.smtp import _smtp_controller, smtp_server  # noqa: F401 (fixtures, defined once for the session)
 
 PASSWORD = "correct horse battery"
@@ -72,7 +72,7 @@ def app(_schema, request):
     extra = getattr(request, "param", None) or {}
     app = create_app(app_config(_schema, **extra))
     yield app
-    notify.stop_sender_thread(app)  # a sender thread must not wake later and send another test's mail
+    outbox.stop_sender_thread(app)  # a sender thread must not wake later and send another test's mail
     with app.app_context():
         _empty_all_tables()
         db.engine.dispose()

@@ -5,8 +5,9 @@ from flask_limiter.util import get_remote_address
 from ..access import logged_in, public
 from ..extensions import limiter, login_manager
 from ..forms import submit
-from ..security import is_safe_next
-from ..services import accounts, emails, login_sessions, programs
+from ..core.security import is_safe_next
+from ..services import accounts, login_sessions, programs
+from ..core import emails
 from .forms import (ChangePasswordForm, CoordinatorInviteAcceptForm, FinishSignupForm, LoginForm, ResetPasswordForm,
                     ResetRequestForm, SignupForm)
 

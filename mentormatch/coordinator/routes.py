@@ -3,7 +3,8 @@ from flask_login import current_user
 
 from ..access import coordinated_program, roles
 from ..forms import submit
-from ..services import notify, programs
+from ..services import programs
+from ..core import links, outbox
 from .forms import InviteCoordinatorForm, ProgramForm
 
 bp = Blueprint("coordinator", __name__)
@@ -37,7 +38,7 @@ def program(program_id: int):
         mentors=programs.members(program, "mentor"),
         mentees=programs.members(program, "mentee"),
         invite_form=InviteCoordinatorForm(),
-        failed_mail=notify.mail_counts(program.id)["failed"],
+        failed_mail=outbox.mail_counts(program.id)["failed"],
     )
 
 
@@ -59,7 +60,7 @@ def invite_coordinator(program_id: int):
     form = InviteCoordinatorForm()
     if form.validate_on_submit():
         invitation = programs.invite_coordinator(current_user, form.email.data, program)
-        link = notify.link("auth.accept_coordinator_invite", token=invitation.token)
+        link = links.link("auth.accept_coordinator_invite", token=invitation.token)
         flash(f"Invitation created for {invitation.email}. Send them this link: {link}", "success")
     else:
         flash("Enter a valid email address to invite a coordinator.", "error")

@@ -6,7 +6,8 @@ from ..access import coordinated_program, program_membership, roles
 from ..extensions import db
 from ..htmx import redirect_htmx_aware
 from ..models import MentorProfile, Program
-from ..services import ServiceError, checkins, fairness, health, notify
+from ..services import ServiceError, checkins, fairness, health
+from ..core import outbox
 
 bp = Blueprint("health", __name__)
 
@@ -90,8 +91,8 @@ def mark_unavailable(program_id: int, mentor_id: int):
 def mail(program_id: int):
     """Delivery of the program's email: what went out, what is being retried, what failed."""
     program = coordinated_program(program_id)
-    return render_template("health/mail.html", program=program, counts=notify.mail_counts(program.id),
-                           undelivered=notify.undelivered(program.id))
+    return render_template("health/mail.html", program=program, counts=outbox.mail_counts(program.id),
+                           undelivered=outbox.undelivered(program.id))
 
 
 @bp.route("/programs/<int:program_id>/mail/retry", methods=["POST"])
@@ -99,7 +100,7 @@ def mail(program_id: int):
 @roles("coordinator")
 def retry_mail(program_id: int, message_id: int | None = None):
     program = coordinated_program(program_id)
-    count = notify.retry_failed(program.id, message_id)
+    count = outbox.retry_failed(program.id, message_id)
     if message_id is not None and count == 0:
         abort(404)
     flash(f"{count} email{'s' if count != 1 else ''} will be sent again now." if count else "Nothing to retry.",

@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from ..access import own_membership, roles
+from ..core import events
 from ..extensions import db
 from ..forms import submit
 from ..htmx import page_or_partial, redirect_htmx_aware
@@ -122,7 +123,7 @@ def new(program_id: int, mentor_id: int):
 def show(request_id: int):
     req = visible_request(request_id)
     as_mentee = current_user.id == req.mentee.user_id
-    return render_template("requests/show.html", req=req, events=lifecycle.events_of("request", req.id),
+    return render_template("requests/show.html", req=req, events=events.events_of("request", req.id),
                            others=micro_requests.other_open(req) if as_mentee else [],
                            sent=micro_requests.followups_for(request_id=req.id),
                            can_undo=micro_requests.can_undo_cancel(req, current_user) if as_mentee else False,

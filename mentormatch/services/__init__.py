@@ -1,10 +1,4 @@
-"""Use cases: each public function is one user action and one transaction."""
+"""Use cases: each public function is one user action and one transaction (docs/architecture.md)."""
+from ..core.errors import ServiceError
 
-
-class ServiceError(ValueError):
-    """A rule the user broke; `field` names the form field to show it next to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+__all__ = ["ServiceError"]

@@ -9,8 +9,9 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Program, User, clean_name
-from ..security import burn_verify_time, hash_password, password_problem, verify_password
-from . import ServiceError, emails, login_sessions, notify, programs
+from ..core.security import burn_verify_time, hash_password, password_problem, verify_password
+from . import ServiceError, login_sessions, programs
+from ..core import emails, links, outbox
 
 normalize_email = emails.normalize
 
@@ -65,18 +66,18 @@ def request_sign_up(*, email: str, role: str, invite: str | None = None) -> None
     joining = programs.program_for_invite(invite) if invite else None
     if owner is None:
         token = _signup_serializer().dumps({"e": email, "r": role, "i": invite or ""})
-        notify.send(email, "Finish creating your MentorMatch account",
+        outbox.send(email, "Finish creating your MentorMatch account",
                     "Hello,\n\nOpen this link to choose your name and password and finish creating your "
                     "MentorMatch account"
                     + (f" and join {joining[0].name}" if joining else "") + " (valid for 3 days):\n"
-                    f"{notify.link('auth.finish_signup', token=token)}\n\n"
+                    f"{links.link('auth.finish_signup', token=token)}\n\n"
                     "If you did not ask for this, ignore this email: no account is made without it.\n")
     else:
         join_line = (f"To join {joining[0].name}, log in and open the invite link again:\n"
-                     f"{notify.link('public.join', token=invite)}\n\n") if joining else ""
-        notify.send(owner.email, "Someone tried to sign up with your email",
+                     f"{links.link('public.join', token=invite)}\n\n") if joining else ""
+        outbox.send(owner.email, "Someone tried to sign up with your email",
                     f"Hello {owner.name},\n\nSomeone (perhaps you) tried to create a MentorMatch account with this "
-                    f"email, which already has one. Log in here:\n{notify.link('auth.login')}\n\n"
+                    f"email, which already has one. Log in here:\n{links.link('auth.login')}\n\n"
                     f"{join_line}Forgot your password? This link sets a new one (valid for 7 days, once):\n"
                     f"{password_reset_url(owner)}\n\nIf it was not you, ignore this email; nothing changed.\n")
     db.session.commit()
@@ -171,7 +172,7 @@ def password_reset_urls(accounts: list[tuple[int, str]]) -> list[str]:
     tokens = [signer.sign(base64_encode(json.dumps({"u": user_id, "h": _fingerprint(password_hash)},
                                                    separators=(",", ":")))).decode()
               for user_id, password_hash in accounts]
-    return notify.links("auth.reset_password", "token", tokens)
+    return links.links("auth.reset_password", "token", tokens)
 
 
 def user_for_reset_token(token: str) -> User | None:
@@ -187,7 +188,7 @@ def send_password_reset(email: str) -> None:
     """Mail a reset link if the account exists; say nothing either way (no account probing)."""
     user = find_by_email(email)
     if user is not None:
-        notify.send(user.email, "Set your MentorMatch password",
+        outbox.send(user.email, "Set your MentorMatch password",
                     f"Hello {user.name},\n\nOpen this link to choose a new password (valid for 7 days, once):\n"
                     f"{password_reset_url(user)}\n\nIf you did not ask for this, ignore this email.\n")
         db.session.commit()

@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock
+from ..core import clock
 from ..extensions import db
 from ..models import CHECKIN_DAYS, CheckIn, Membership, Pairing, Program, User
-from . import ServiceError, notify
+from . import ServiceError
+from ..core import links, outbox
 
 LOW = 2
 MAX_COMMENT = 1000
@@ -52,10 +53,10 @@ def send_due(now: datetime | None = None) -> list[str]:
                 continue
             other = pairing.mentor if member.id == pairing.mentee_membership_id else pairing.mentee
             user = member.user
-            notify.send(user.email, f"{day} days in: how is it going with {other.user.name}?",
+            outbox.send(user.email, f"{day} days in: how is it going with {other.user.name}?",
                         f"Hello {user.name},\n\nYou and {other.user.name} have been paired for {day} days. Two "
                         f"questions, one minute: how is it going (1 to 5), and anything to add?\n\n"
-                        f"{notify.link('checkins.answer', checkin_id=row.id)}\n\nOnly the program's coordinators read "
+                        f"{links.link('checkins.answer', checkin_id=row.id)}\n\nOnly the program's coordinators read "
                         f"your answer.\n", program_id=pairing.program_id)
             db.session.commit()
             sent.append(f"checkin {row.id}")

@@ -21,7 +21,8 @@ from sqlalchemy import func, insert, update
 
 from ..extensions import db
 from ..models import GoalForm, Membership, MentorProfile, PREFERENCES, Program, Term, User, clean_name, utcnow
-from . import ServiceError, emails, invitations, notify
+from . import ServiceError, invitations
+from ..core import emails, outbox
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
@@ -254,7 +255,7 @@ def write(program: Program, rows: list[dict], actor: User | None) -> dict:
 
     # Each link is signed for its account's id and hash: single use, that account only.
     links = password_reset_urls([(uid, account["password_hash"]) for uid, account in zip(user_ids, new_users)])
-    notify.send_many([(v["email"], f"You are invited to {program.name} on MentorMatch",
+    outbox.send_many([(v["email"], f"You are invited to {program.name} on MentorMatch",
                        f"Hello {v['name']},\n\nThe coordinators of {program.name} added you to MentorMatch.\n"
                        "Choose your password here (the link works once, for 7 days):\n"
                        f"{link}\n\n"

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import current_app
 from sqlalchemy import Row
 
-from .. import clock
+from ..core import clock
 from ..extensions import db
 from ..matching import Instance, Mentee, Mentor, candidates
 from ..models import GoalForm, Membership, MentorProfile, MicroRequest, Term, User

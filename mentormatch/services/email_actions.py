@@ -17,10 +17,10 @@ from flask import current_app
 from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock
+from ..core import clock, links
 from ..extensions import db
 from ..models import PENDING_REQUEST, MicroRequest, Pairing, UsedEmailToken, User
-from . import ServiceError, lifecycle, micro_requests, notify
+from . import ServiceError, lifecycle, micro_requests
 
 SALT = "email-action"
 DEFAULT_MAX_AGE = 7 * 24 * 3600
@@ -54,7 +54,7 @@ def make_token(user: User, kind: str, item_id: int, action: str) -> str:
 
 
 def action_url(user: User, kind: str, item_id: int, action: str) -> str:
-    return notify.link("pairings.email_action", token=make_token(user, kind, item_id, action))
+    return links.link("pairings.email_action", token=make_token(user, kind, item_id, action))
 
 
 def links_block(user: User, kind: str, item_id: int, info: bool = True) -> str:

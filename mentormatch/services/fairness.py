@@ -9,15 +9,16 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
-from .. import clock
+from ..core import clock
 from ..extensions import db
 from ..matching import solve
 from ..matching.model import OBJECTIVES
 from ..models import (SEAT_STATES, CheckIn, ContinueWish, Membership, MenteePriority, MicroRequest, Pairing,
                       Program, User)
 from ..models.rounds import Round, RunUnmatched
-from . import ServiceError, notify
-from .lifecycle import record
+from . import ServiceError
+from ..core import links, outbox
+from ..core.events import record
 
 MAX_BONUS = 50
 MAX_NOTE = 300
@@ -59,9 +60,9 @@ def approve_mentor(program: Program, membership: Membership, coordinator: User) 
         raise ServiceError(f"{membership.user.name} is already approved.")
     record(program.id, "mentor", membership.id, None, "approved", coordinator)
     user = membership.user
-    notify.send(user.email, f"You are approved as a mentor in {program.name}",
+    outbox.send(user.email, f"You are approved as a mentor in {program.name}",
                 f"Hello {user.name},\n\n{coordinator.name} approved you: mentees can now find you in the directory "
-                f"and you can be matched in rounds.\n\n{notify.link('mentor.home')}\n", program_id=program.id)
+                f"and you can be matched in rounds.\n\n{links.link('mentor.home')}\n", program_id=program.id)
     db.session.commit()
 
 

@@ -2,7 +2,7 @@
 current mentors see the progress on the mentee's page."""
 from __future__ import annotations
 
-from .. import clock
+from ..core import clock
 from ..extensions import db
 from ..models import GoalForm, GoalStep, Membership, User
 from . import ServiceError

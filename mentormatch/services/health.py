@@ -7,12 +7,13 @@ from statistics import median
 
 from sqlalchemy import func
 
-from .. import clock
+from ..core import clock
 from ..extensions import db
 from ..models import (SEAT_STATES, Event, Membership, MentorProfile, MicroRequest, OpenRequestCounter, Pairing,
                       Program, User)
-from . import ServiceError, notify
-from .lifecycle import record
+from . import ServiceError
+from ..core import links, outbox
+from ..core.events import record
 from .micro_requests import hours_label
 from .reminders import set_availability, setting
 
@@ -220,10 +221,10 @@ def nudge(program: Program, profile: MentorProfile, coordinator: User) -> int:
     if not waiting:
         raise ServiceError(f"{mentor.name} has nothing waiting for an answer.")
     record(program.id, "mentor", profile.membership_id, None, "nudged", coordinator, f"{waiting} waiting")
-    notify.send(mentor.email, f"{waiting} mentee{'s are' if waiting != 1 else ' is'} waiting for your answer",
+    outbox.send(mentor.email, f"{waiting} mentee{'s are' if waiting != 1 else ' is'} waiting for your answer",
                 f"Hello {mentor.name},\n\n{coordinator.name}, who runs {program.name}, asks you to answer what is "
                 f"waiting for you ({waiting}). If you cannot take it on, declining is fine and frees the mentee "
-                f"to ask someone else.\n\n{notify.link('mentor.home')}\n", program_id=program.id)
+                f"to ask someone else.\n\n{links.link('mentor.home')}\n", program_id=program.id)
     db.session.commit()
     return waiting
 

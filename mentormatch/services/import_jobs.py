@@ -17,7 +17,8 @@ from sqlalchemy import update
 from ..extensions import db
 from ..models import Program, User, utcnow
 from ..models.imports import ImportJob
-from . import ServiceError, csv_import, jobs
+from ..core import jobs
+from . import ServiceError, csv_import
 
 # A running job's one transaction is bounded by csv_import.MAX_ROWS (seconds at the limit, see
 # bench/import_bench.py); a job silent this long has lost its worker.
@@ -37,7 +38,7 @@ def start(program: Program, preview: csv_import.Preview, actor: User | None) -> 
     job_id = job.id  # read before the commit expires it: reading it after would load the rows back
     db.session.commit()
     try:
-        rq_id = jobs.dispatch(execute, job_id, "mentormatch.services.import_jobs.run_in_worker", f"import-{job_id}")
+        rq_id = jobs.dispatch(execute, job_id, f"import-{job_id}")
     except jobs.QueueUnavailable:
         current_app.logger.exception("import job %s could not be queued", job_id)
         _finish(job_id, "failed", error=QUEUE_DOWN)
@@ -52,10 +53,6 @@ def start(program: Program, preview: csv_import.Preview, actor: User | None) -> 
 def job_of(program: Program, job_id: int) -> ImportJob | None:
     return db.session.scalar(db.select(ImportJob).where(ImportJob.id == job_id, ImportJob.program_id == program.id))
 
-
-def run_in_worker(job_id: int) -> None:
-    """The RQ job."""
-    execute(job_id, jobs.worker_app())
 
 
 def _write(job_id: int, **values) -> None:

@@ -11,7 +11,8 @@ from ..extensions import db
 from ..models import GoalForm, Membership, MentorProfile, Program, User, utcnow
 from ..models.imports import ProgramInvitation
 from ..models.program import new_token
-from . import ServiceError, notify
+from . import ServiceError
+from ..core import links, outbox
 
 
 def invite_many(program: Program, people: list[tuple[int, str, str, dict]], actor: User | None) -> int:
@@ -36,12 +37,12 @@ def invite_many(program: Program, people: list[tuple[int, str, str, dict]], acto
         db.session.execute(insert(ProgramInvitation.__table__), fresh)
     if refreshed:
         db.session.execute(update(ProgramInvitation), refreshed)
-    links = notify.links("invitations.answer", "token", [tokens[user_id] for user_id, *_ in people])
-    notify.send_many([(email, f"Join {program.name} on MentorMatch?",
+    answer_links = links.links("invitations.answer", "token", [tokens[user_id] for user_id, *_ in people])
+    outbox.send_many([(email, f"Join {program.name} on MentorMatch?",
                        f"Hello,\n\nThe coordinators of {program.name} invite you to join it as a {role}, with the "
                        f"MentorMatch account you already have.\nNothing changes unless you accept. Log in and answer "
                        f"here:\n{link}\n")
-                      for (_, email, role, _), link in zip(people, links)], program_id=program.id)
+                      for (_, email, role, _), link in zip(people, answer_links)], program_id=program.id)
     return len(people)
 
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from .. import clock
+from ..core import clock
+from ..core.events import record
+from ..core.transitions import move
 from ..extensions import db
 from ..models import DECLINE_REASONS, Event, Membership, MentorProfile, Pairing, User
-from . import ServiceError, notify
+from . import ServiceError
+from ..core import links, outbox
 
 PENDING_PAIRING = ("proposed", "info_requested")
 # Waiting for the mentor (reminders run); info_requested waits for the mentee (reminders pause).
@@ -20,26 +23,6 @@ MIN_INFO, MAX_INFO = 10, 500
 PAUSE_CHOICES = ("", "off", "away")
 DECLINE_LABELS = {"no_capacity": "No capacity right now", "not_a_fit": "Not a good fit", "other": "Other"}
 MAX_NOTE = 1000
-
-
-def record(program_id: int, subject_type: str, subject_id: int, from_state: str | None, to_state: str,
-           actor: User | None, note: str = "") -> Event:
-    event = Event(program_id=program_id, subject_type=subject_type, subject_id=subject_id,
-                  from_state=from_state, to_state=to_state, actor_user_id=actor.id if actor else None,
-                  note=note, at=clock.now())
-    db.session.add(event)
-    return event
-
-
-def move(model, row, allowed_from: tuple[str, ...], to_state: str, **values) -> bool:
-    """Conditional UPDATE: succeeds only if the row is still in one of `allowed_from`."""
-    result = db.session.execute(
-        db.update(model).where(model.id == row.id, model.state.in_(allowed_from))
-        .values(state=to_state, **values).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        return False
-    db.session.refresh(row)
-    return True
 
 
 def _claim_seat(pairing: Pairing) -> None:
@@ -91,10 +74,10 @@ def accept(pairing: Pairing, mentor_user: User) -> Pairing:
     record(pairing.program_id, "pairing", pairing.id, before, "accepted", mentor_user)
     record(pairing.program_id, "pairing", pairing.id, "accepted", "active", mentor_user)
     mentee = pairing.mentee.user
-    notify.send(mentee.email, f"{mentor_user.name} accepted: your mentoring pair is on",
+    outbox.send(mentee.email, f"{mentor_user.name} accepted: your mentoring pair is on",
                 f"Hello {mentee.name},\n\n{mentor_user.name} accepted to be your mentor in "
                 f"{pairing.mentee.program.name}. Reach out and book your first conversation; bring your "
-                f"power question.\n\n{notify.link('mentee.home')}\n", program_id=pairing.program_id)
+                f"power question.\n\n{links.link('mentee.home')}\n", program_id=pairing.program_id)
     db.session.commit()
     return pairing
 
@@ -123,9 +106,9 @@ def decline(pairing: Pairing, mentor_user: User, reason: str, note: str = "", pa
     record(pairing.program_id, "pairing", pairing.id, before, "declined", mentor_user, reason)
     pause_mentor(pairing.mentor_membership_id, mentor_user, pause, away_until)
     mentee = pairing.mentee.user
-    notify.send(mentee.email, "Your proposed mentor could not take you on",
+    outbox.send(mentee.email, "Your proposed mentor could not take you on",
                 f"Hello {mentee.name},\n\n{mentor_user.name} could not take you on this time. You are back in "
-                f"the pool and your coordinator will find you another mentor.\n\n{notify.link('mentee.home')}\n", program_id=pairing.program_id)
+                f"the pool and your coordinator will find you another mentor.\n\n{links.link('mentee.home')}\n", program_id=pairing.program_id)
     db.session.commit()
     return pairing
 
@@ -175,9 +158,9 @@ def ask_info(pairing: Pairing, mentor_user: User, question: str) -> Pairing:
         raise ServiceError("This proposal is no longer waiting for your answer.")
     record(pairing.program_id, "pairing", pairing.id, "proposed", "info_requested", mentor_user, "asked for more info")
     mentee = pairing.mentee.user
-    notify.send(mentee.email, f"{mentor_user.name} has a question before saying yes",
+    outbox.send(mentee.email, f"{mentor_user.name} has a question before saying yes",
                 f"Hello {mentee.name},\n\n{mentor_user.name}, your proposed mentor in {pairing.mentee.program.name}, "
-                f"asks:\n\n  {question}\n\nAnswer here: {notify.link('pairings.info', pairing_id=pairing.id)}\n", program_id=pairing.program_id)
+                f"asks:\n\n  {question}\n\nAnswer here: {links.link('pairings.info', pairing_id=pairing.id)}\n", program_id=pairing.program_id)
     db.session.commit()
     return pairing
 
@@ -197,7 +180,7 @@ def answer_info(pairing: Pairing, mentee_user: User, answer: str) -> Pairing:
     from . import email_actions
 
     mentor = pairing.mentor.user
-    notify.send(mentor.email, f"{mentee_user.name} answered your question",
+    outbox.send(mentor.email, f"{mentee_user.name} answered your question",
                 f"Hello {mentor.name},\n\nYou asked: {pairing.info_question}\n\n{mentee_user.name} answered:\n\n"
                 f"  {answer}\n\n{email_actions.links_block(mentor, 'pairing', pairing.id, info=False)}", program_id=pairing.program_id)
     db.session.commit()
@@ -227,11 +210,6 @@ def complete(pairing: Pairing, user: User) -> Pairing:
     record(pairing.program_id, "pairing", pairing.id, "active", "completed", user)
     db.session.commit()
     return pairing
-
-
-def events_of(subject_type: str, subject_id: int) -> list[Event]:
-    return list(db.session.scalars(db.select(Event).where(
-        Event.subject_type == subject_type, Event.subject_id == subject_id).order_by(Event.at, Event.id)))
 
 
 def mentee_context(mentee_membership_id: int, *, pairing_id: int | None = None,

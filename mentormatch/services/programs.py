@@ -2,7 +2,8 @@ from sqlalchemy import func
 
 from ..extensions import db
 from ..models import Invitation, Membership, Program, ProgramCoordinator, User, clean_name, utcnow
-from . import ServiceError, emails
+from . import ServiceError
+from ..core import emails
 
 
 def programs_of_coordinator(user: User) -> list[Program]:

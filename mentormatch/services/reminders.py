@@ -17,11 +17,12 @@ from datetime import timedelta
 
 from flask import Flask, current_app
 
-from .. import clock
+from ..core import clock
 from ..extensions import db
 from ..models import Event, Membership, MentorProfile, MicroRequest, Pairing, User
-from . import notify
-from .lifecycle import WAITING_FOR_MENTOR, record
+from ..core import links, outbox
+from ..core.events import record
+from .lifecycle import WAITING_FOR_MENTOR
 from .micro_requests import _release_slot
 
 DEFAULTS = {"REMINDER_DAYS": 3, "REMINDER_MAX": 2, "MENTOR_EXPIRY_LIMIT": 2}
@@ -101,16 +102,16 @@ def _remind(row, kind: str) -> None:
     mentor, mentee = row.mentor.user, row.mentee.user
     if kind == "pairing":
         what = f"{mentee.name} was proposed as your mentee in {row.mentee.program.name}"
-        link = notify.link("pairings.proposals")
+        link = links.link("pairings.proposals")
     else:
         what = f"{mentee.name} asked you: “{row.question}”"
-        link = notify.link("requests.show", request_id=row.id)
+        link = links.link("requests.show", request_id=row.id)
     left = setting("REMINDER_MAX") - row.reminders_sent
     tail = ("It will expire if there is no answer." if left <= 0
             else f"{left} more reminder{'s' if left != 1 else ''} before it expires.")
     from .email_actions import links_block
 
-    notify.send(mentor.email, f"Reminder: {mentee.name} is waiting for your answer",
+    outbox.send(mentor.email, f"Reminder: {mentee.name} is waiting for your answer",
                 f"Hello {mentor.name},\n\n{what}, and is waiting for your answer. Accepting or declining "
                 f"takes one click:\n\n{link}\n{links_block(mentor, kind, row.id, info=not row.info_asked_at)}\n"
                 f"{tail}\n", program_id=row.program_id)
@@ -131,14 +132,14 @@ def _expire(model, row, kind: str, now) -> bool:
     db.session.refresh(row)
     mentor, mentee = row.mentor.user, row.mentee.user
     if kind == "request":
-        notify.send(mentee.email, "Your request expired: ask someone else",
+        outbox.send(mentee.email, "Your request expired: ask someone else",
                     f"Hello {mentee.name},\n\n{mentor.name} did not answer your request in time:\n\n"
                     f"  {row.question}\n\nYour slot is free again. Others can help: "
-                    f"{notify.link('requests.directory', program_id=row.program_id)}\n", program_id=row.program_id)
+                    f"{links.link('requests.directory', program_id=row.program_id)}\n", program_id=row.program_id)
     else:
-        notify.send(mentee.email, "Your proposed mentor did not answer",
+        outbox.send(mentee.email, "Your proposed mentor did not answer",
                     f"Hello {mentee.name},\n\n{mentor.name} did not answer the proposal in time. You are back in "
-                    f"the pool and your coordinator will find you another mentor.\n\n{notify.link('mentee.home')}\n",
+                    f"the pool and your coordinator will find you another mentor.\n\n{links.link('mentee.home')}\n",
                     program_id=row.program_id)
     db.session.commit()
     return True
@@ -170,11 +171,11 @@ def _maybe_mark_unavailable(mentor_id: int) -> bool:
         return False
     membership = db.session.get(Membership, mentor_id)
     mentor = membership.user
-    notify.send(mentor.email, "We paused your mentoring availability",
+    outbox.send(mentor.email, "We paused your mentoring availability",
                 f"Hello {mentor.name},\n\n{n} requests or proposals to you expired without an answer, so we "
                 f"marked you unavailable: mentees will not be sent to you until you switch availability back "
                 f"on in your profile. If you are busy, that is fine: setting an away date keeps things clear "
-                f"for everyone.\n\n{notify.link('mentor.home')}\n", program_id=membership.program_id)
+                f"for everyone.\n\n{links.link('mentor.home')}\n", program_id=membership.program_id)
     set_availability(profile, False, None, f"{n} requests or proposals expired without an answer")  # commits both
     return True
 
@@ -205,9 +206,9 @@ def _ask_followups(now, days: timedelta) -> list[str]:
         row.followup_asked_at = now
         if has is None:
             mentee, mentor = row.mentee.user, row.mentor.user
-            link = (notify.link('requests.followup', request_id=row.id) if kind == 'request'
-                    else notify.link('mentee.pairing', pairing_id=row.id))
-            notify.send(mentee.email, f"What did you do with {mentor.name}'s advice?",
+            link = (links.link('requests.followup', request_id=row.id) if kind == 'request'
+                    else links.link('mentee.pairing', pairing_id=row.id))
+            outbox.send(mentee.email, f"What did you do with {mentor.name}'s advice?",
                         f"Hello {mentee.name},\n\nA few days ago {mentor.name} helped you. Mentors help more when "
                         f"they hear what happened next: tell them in a sentence or two, or just say thanks.\n\n"
                         f"{link}\n", program_id=row.program_id)

@@ -14,7 +14,8 @@ from ..matching import candidates as core_candidates, solve
 from ..models import Membership, MentorProfile, Pairing, Program, SEAT_STATES, User, utcnow
 from ..models.rounds import (ACTIVE_RUN_STATUSES, Round, RoundConstraint, RoundEvent, RunPair, RunUnmatched,
                              SolveRun)
-from . import ServiceError, jobs, notify
+from . import ServiceError
+from ..core import jobs, outbox
 from .round_instance import DEFAULT_RULES, DEFAULT_WEIGHTS, RoundData, build_round_data, membership_of, mentee_key
 
 PAGE_SIZE = 50
@@ -661,7 +662,7 @@ def _notify_pairs(round_: Round, pairs: list[tuple[int, int]]) -> None:
         messages.append((people[e][1], f"You have a proposed mentor in {program.name}",
                          f"Hello {people[e][0]},\n\n{program.name} proposes {names} as your mentor. "
                          "We will let you know when they accept.\n"))
-    notify.send_many(messages, program_id=round_.program_id)
+    outbox.send_many(messages, program_id=round_.program_id)
 
 
 def close_round(round_: Round, actor: User) -> None:

@@ -7,7 +7,7 @@ worker died is noticed (services.rounds.check_stale) instead of spinning forever
 run makes is fenced on it still running, so a worker that was only paused and wakes up after
 being marked stale changes nothing (its round may already be running a newer run).
 
-Start a worker for the RQ path:   rq worker --url "$REDIS_URL" mentormatch
+Start a worker for the RQ path:   rq worker --url "$REDIS_URL" mentormatch mentormatch-mail
 (with the same DATABASE_URL as the web app in its environment).
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from ..extensions import db
 from ..models import utcnow
 from ..models.rounds import SolveRun
-from . import jobs
+from ..core import jobs
 
 HEARTBEAT_S = 2.0
 PROGRESS_EVERY_S = 0.5
@@ -36,15 +36,11 @@ def heartbeat_seconds(app: Flask) -> float:
 
 def enqueue(run_id: int) -> None:
     """Hand a recorded run to the configured runner; returns at once (except 'inline')."""
-    job_id = jobs.dispatch(execute, run_id, "mentormatch.services.solve_jobs.run_in_worker", f"solve-{run_id}")
+    job_id = jobs.dispatch(execute, run_id, f"solve-{run_id}")
     if job_id:
         db.session.execute(update(SolveRun).where(SolveRun.id == run_id).values(job_id=job_id))
         db.session.commit()
 
-
-def run_in_worker(run_id: int) -> None:
-    """The RQ job."""
-    execute(run_id, jobs.worker_app())
 
 
 # The engine is passed in, not looked up: the solver calls progress and should_stop from its own

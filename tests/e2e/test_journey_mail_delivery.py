@@ -4,7 +4,7 @@ from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
 
 from mentormatch.extensions import db
-from mentormatch.services import notify
+from mentormatch.core import outbox
 from tests.smtp import Inbox, free_port
 
 from .conftest import assert_accessible, screenshot, ui_login
@@ -21,7 +21,7 @@ def test_a_failed_email_is_shown_and_sent_again(page, browser, live_server, app)
     app.extensions["mailman"].server, app.extensions["mailman"].port = "127.0.0.1", PORT
     app.config["MAIL_MAX_ATTEMPTS"] = 1
     with app.app_context():
-        notify.send("mentor1@example.org", "You have a new mentee proposal", "Hello", program_id=program["id"])
+        outbox.send("mentor1@example.org", "You have a new mentee proposal", "Hello", program_id=program["id"])
         db.session.commit()
 
     ui_login(page, live_server, COORDINATOR, DEMO_PASSWORD)

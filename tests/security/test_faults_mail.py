@@ -19,7 +19,8 @@ from aiosmtpd.controller import Controller
 from mentormatch.extensions import db
 from mentormatch.models import OutboxMessage, Pairing, User
 from mentormatch.models.rounds import Round
-from mentormatch.services import notify, rounds as svc
+from mentormatch.services import rounds as svc
+from mentormatch.core import outbox
 from tests.smtp import SMTP_CONFIG, Inbox, free_port
 from tests.web.test_rounds_support import add_people, make_round
 
@@ -149,7 +150,7 @@ def test_a_sender_killed_mid_batch_leaves_the_rest_to_the_next_sweep(app, databa
     controller.start()
     try:
         with app.app_context():
-            notify.send_many([(f"person{i}@example.org", f"Notice {i}", "body") for i in range(100)])
+            outbox.send_many([(f"person{i}@example.org", f"Notice {i}", "body") for i in range(100)])
             db.session.commit()
         env = environment(database_url, MAIL_PORT=port, MAIL_CLAIM_SECONDS=2)
         flask = [str(BIN / "flask"), "--app", "app", "deliver-mail"]

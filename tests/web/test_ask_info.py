@@ -5,7 +5,7 @@ Also runs the owner and stranger checks of every object route in tests/web/acces
 against real objects."""
 import pytest
 
-from mentormatch import clock
+from mentormatch.core import clock
 from mentormatch.extensions import db
 from mentormatch.models import CheckIn, Event, GoalStep, MentorReport, MicroRequest, Pairing
 from mentormatch.services import reminders

@@ -5,7 +5,7 @@ import pytest
 
 from mentormatch.extensions import db
 from mentormatch.models import Membership, User
-from mentormatch.security import verify_password
+from mentormatch.core.security import verify_password
 from tests.conftest import PASSWORD, login, post_form
 
 

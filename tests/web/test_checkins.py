@@ -2,7 +2,7 @@
 coordinators see the results per program with low scores flagged."""
 from datetime import timedelta
 
-from mentormatch import clock
+from mentormatch.core import clock
 from mentormatch.extensions import db
 from mentormatch.models import CheckIn
 from mentormatch.services import checkins, reminders

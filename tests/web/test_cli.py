@@ -2,7 +2,7 @@
 from mentormatch import demo
 from mentormatch.extensions import db
 from mentormatch.models import Membership, Program, User
-from mentormatch.security import verify_password
+from mentormatch.core.security import verify_password
 
 
 def test_create_coordinator(app):

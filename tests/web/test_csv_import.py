@@ -13,8 +13,9 @@ from sqlalchemy import event
 
 from mentormatch.extensions import db
 from mentormatch.models import GoalForm, ImportJob, Membership, MentorProfile, Program, ProgramInvitation, User
-from mentormatch.services import accounts, csv_import, import_jobs, notify
-from mentormatch.security import verify_password
+from mentormatch.services import accounts, csv_import, import_jobs
+from mentormatch.core import links, outbox
+from mentormatch.core.security import verify_password
 from tests.conftest import csrf_from, login, post_form
 from tests.web.test_rq_worker import REDIS_URL, ROOT
 
@@ -264,17 +265,17 @@ def test_each_new_account_gets_its_own_set_password_link_that_works_once(app, wo
 def test_links_in_bulk_are_the_links_one_by_one_and_refuse_tokens_that_need_quoting(app):
     tokens = ["abc", "A-b_c.9", "eyJ1IjoxfQ.aW0.x-Y_z"]
     with app.app_context():
-        assert notify.links("auth.reset_password", "token", tokens) == [
-            notify.link("auth.reset_password", token=t) for t in tokens]
+        assert links.links("auth.reset_password", "token", tokens) == [
+            links.link("auth.reset_password", token=t) for t in tokens]
         with pytest.raises(ValueError):
-            notify.links("auth.reset_password", "token", ["ok", "a/b?c"])
+            links.links("auth.reset_password", "token", ["ok", "a/b?c"])
 
 
 def test_mail_links_are_built_once_per_import_not_once_per_row(app, world, make_program, monkeypatch):
     """Building a URL per row cost seconds at 20,000 rows (bench/import_bench.py)."""
     built = []
-    link = notify.link
-    monkeypatch.setattr(notify, "link", lambda *args, **kwargs: built.append(1) or link(*args, **kwargs))
+    link = links.link
+    monkeypatch.setattr(links, "link", lambda *args, **kwargs: built.append(1) or link(*args, **kwargs))
 
     def links_to_apply(program_id, text):
         built.clear()

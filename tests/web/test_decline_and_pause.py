@@ -2,7 +2,7 @@
 date; a bad date changes nothing (neither the decline nor the pause)."""
 from datetime import timedelta
 
-from mentormatch import clock
+from mentormatch.core import clock
 from mentormatch.extensions import db
 from mentormatch.models import Event, MentorProfile
 from tests.conftest import login, post_form

@@ -3,7 +3,7 @@ confirmation page; the POST works once; used, expired or tampered links change n
 import re
 from urllib.parse import urlparse
 
-from mentormatch import clock
+from mentormatch.core import clock
 from mentormatch.extensions import db
 from mentormatch.models import MentorProfile, Pairing, UsedEmailToken, User
 from mentormatch.services import email_actions, reminders

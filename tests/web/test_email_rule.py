@@ -3,7 +3,8 @@ import pytest
 
 from mentormatch.extensions import db
 from mentormatch.models import Invitation, User
-from mentormatch.services import ServiceError, emails
+from mentormatch.services import ServiceError
+from mentormatch.core import emails
 from tests.conftest import login, post_form
 from tests.web.test_csv_import import upload
 

@@ -2,7 +2,7 @@
 import re
 from datetime import timedelta
 
-from mentormatch import clock
+from mentormatch.core import clock
 from mentormatch.extensions import db
 from mentormatch.models import MentorProfile, MicroRequest, OpenRequestCounter, Pairing
 from mentormatch.services import health

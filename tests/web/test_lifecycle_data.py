@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from mentormatch import clock
+from mentormatch.core import clock
 from mentormatch.extensions import db
 from mentormatch.models import (GoalForm, Membership, MentorProfile, MicroRequest, Pairing, Program, Term, User)
 from mentormatch.services import micro_requests

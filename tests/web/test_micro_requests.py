@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from mentormatch import clock
+from mentormatch.core import clock
 from mentormatch.extensions import db
 from mentormatch.models import Event, MicroRequest, OpenRequestCounter, Program, User
 from mentormatch.services import ServiceError, micro_requests

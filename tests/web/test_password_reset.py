@@ -3,7 +3,7 @@ import re
 
 from mentormatch.extensions import db
 from mentormatch.models import User
-from mentormatch.security import verify_password
+from mentormatch.core.security import verify_password
 from tests.conftest import PASSWORD, login, post_form
 
 LINK = re.compile(r"http://localhost(/auth/reset/\S+)")

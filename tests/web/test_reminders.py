@@ -1,7 +1,7 @@
 """Reminders and expiry with a controllable clock; the emails go through a real SMTP server."""
 import pytest
 
-from mentormatch import clock
+from mentormatch.core import clock
 from mentormatch.extensions import db
 from mentormatch.models import Event, MentorProfile
 from mentormatch.services import reminders

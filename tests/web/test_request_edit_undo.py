@@ -1,5 +1,5 @@
 """A mentee edits a request the mentor has not answered, and undoes a withdrawal within 10 minutes."""
-from mentormatch import clock
+from mentormatch.core import clock
 from mentormatch.extensions import db
 from mentormatch.models import MicroRequest
 from tests.conftest import csrf_from, login, post_form

@@ -1,4 +1,4 @@
-"""Email through a transactional outbox, and the links that emails carry.
+"""Email through a transactional outbox.
 
 `send()` only adds a row to the caller's session: the caller's commit writes the mail together
 with the change that caused it, and a rollback drops both. After a commit that wrote mail,
@@ -11,7 +11,6 @@ its Message-ID is fixed per row, so the one message a killed sender may repeat i
 """
 from __future__ import annotations
 
-import re
 import smtplib
 import threading
 from dataclasses import dataclass
@@ -23,37 +22,13 @@ from flask_mailman import EmailMessage
 from sqlalchemy import and_, event, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from .. import clock
+from . import clock, jobs
 from ..extensions import db, mail
 from ..models import OutboxMessage
 
 BATCH = 200
 MAX_BACKOFF = timedelta(hours=6)
 _PENDING_KEY = "outbox_pending"
-
-
-# -- links -------------------------------------------------------------------------------------
-
-def link(endpoint: str, **values) -> str:
-    """An absolute link for an email, built from PUBLIC_URL and never from the request: a forged
-    Host header must not put an attacker's host (and a valid token) into someone's inbox."""
-    base = urlsplit(current_app.config["PUBLIC_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
-    return adapter.build(endpoint, values, force_external=True)
-
-
-_SLOT = "__mentormatch_slot__"
-_URL_SAFE = re.compile(r"[A-Za-z0-9_.-]*")
-
-
-def links(endpoint: str, key: str, tokens: list[str], **values) -> list[str]:
-    """`link(endpoint, key=token, **values)` for many URL-safe tokens (secrets.token_urlsafe,
-    itsdangerous): the URL is built once and each token put in its place, since an import mails
-    thousands of them. A token that would need quoting is refused, never put in raw."""
-    if not _URL_SAFE.fullmatch("".join(tokens)):
-        raise ValueError("links() takes URL-safe tokens only; use link() for other values")
-    head, _, tail = link(endpoint, **{key: _SLOT}, **values).rpartition(_SLOT)
-    return [head + token + tail for token in tokens]
 
 
 # -- writing mail ------------------------------------------------------------------------------
@@ -92,7 +67,7 @@ def init_app(app: Flask) -> None:
 def _check_nothing_left_unsent(_exc) -> None:
     """Mail queued after the last commit would vanish with the session: make that mistake loud."""
     if db.session.info.pop(_PENDING_KEY, False):
-        message = "mail was queued after the last commit and is lost: call notify.send before committing"
+        message = "mail was queued after the last commit and is lost: call outbox.send before committing"
         if current_app.testing:
             raise RuntimeError(message)
         current_app.logger.error(message)
@@ -127,8 +102,7 @@ def kick(app: Flask) -> None:
             mail_queue = _mail_queue(app)
             # One job waiting is enough: it sends everything due when it runs (it clears the flag first).
             if mail_queue.connection.set(f"{mail_queue.name}:kicked", 1, nx=True, ex=600):
-                mail_queue.enqueue("mentormatch.services.notify.deliver_in_worker", result_ttl=0,
-                                   failure_ttl=24 * 3600)
+                jobs.enqueue(mail_queue, deliver_in_worker, 0, result_ttl=0, failure_ttl=24 * 3600)
         # "cron": nothing now; `flask deliver-mail` or `flask remind` sends it
     except Exception:  # noqa: BLE001 - the mail is safe in the outbox; the next sweep sends it
         app.logger.exception("mail delivery (%s) could not start; the outbox keeps the mail", kind)
@@ -136,21 +110,16 @@ def kick(app: Flask) -> None:
 
 def _mail_queue(app: Flask):
     """Mail has its own queue, so it never waits behind a long solve or import."""
-    from .jobs import queue
-
-    return queue(app, "-mail")
+    return jobs.queue(app, "-mail")
 
 
-def deliver_in_worker() -> None:
-    """The RQ job."""
-    from .jobs import worker_app
-
+def deliver_in_worker(_unused, _app: Flask) -> None:
+    """The RQ job (run by mentormatch.worker inside the app)."""
     from rq import get_current_job
 
     job = get_current_job()
     job.connection.delete(f"{job.origin}:kicked")  # commits from now on queue a new job
-    with worker_app().app_context():
-        deliver()
+    deliver()
 
 
 @dataclass

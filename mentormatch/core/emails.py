@@ -5,7 +5,7 @@ a reserved test domain once could not). Addresses are compared lower-cased every
 """
 from email_validator import EmailNotValidError, validate_email
 
-from . import ServiceError
+from .errors import ServiceError
 
 MAX_LENGTH = 254
 

@@ -5,7 +5,7 @@ Times are naive UTC, like every timestamp in the database (see models.base.utcno
 import threading
 from datetime import date, datetime, timedelta
 
-from .models.base import utcnow
+from ..models.base import utcnow
 
 _lock = threading.Lock()
 _fixed: datetime | None = None

@@ -35,7 +35,7 @@ def burn_verify_time(password: str) -> None:
 
 @lru_cache(maxsize=1)
 def common_passwords() -> frozenset[str]:
-    path = Path(__file__).parent / "data" / "common_passwords.txt"
+    path = Path(__file__).parent.parent / "data" / "common_passwords.txt"
     return frozenset(line.strip().lower() for line in path.read_text().splitlines() if line.strip())
 
 

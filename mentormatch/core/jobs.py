@@ -1,5 +1,6 @@
-"""The job runner shared by solves and imports (and the RQ queue that mail delivery uses): a thread in the web process by default, an RQ
-queue when REDIS_URL is set, or inline (tests, the CLI). SOLVE_RUNNER picks it for both.
+"""The job runner shared by solves, imports and mail delivery: a thread in the web process by
+default, an RQ queue when REDIS_URL is set, or inline (tests, the CLI). SOLVE_RUNNER picks it.
+It knows nothing about what a job does.
 
 A job is a row; the runner only gets its id and calls `execute(job_id, app)`, which records
 progress and the outcome on the row, so any web worker can show them.
@@ -16,6 +17,7 @@ from ..extensions import db
 from ..models import utcnow
 
 DEFAULT_QUEUE = "mentormatch"
+WORKER_ENTRY = "mentormatch.worker.run"  # a name, not an import: the worker sits above the services
 
 
 def queue(app: Flask, suffix: str = ""):
@@ -36,18 +38,24 @@ class QueueUnavailable(Exception):
     """The job queue could not take the job (Redis down or unreachable)."""
 
 
-def dispatch(execute: Callable[[int, Flask], object], job_id: int, rq_entry: str, name: str) -> str:
+def enqueue(rq_queue, execute: Callable[[int, Flask], object], job_id: int, **options):
+    """Put `execute(job_id, app)` on an RQ queue. The worker process runs it through
+    mentormatch.worker, which builds the app once; the job itself is named by its dotted path."""
+    return rq_queue.enqueue(WORKER_ENTRY, f"{execute.__module__}:{execute.__qualname__}", job_id, **options)
+
+
+def dispatch(execute: Callable[[int, Flask], object], job_id: int, name: str) -> str:
     """Hand job `job_id` to the configured runner; returns at once (except 'inline').
 
-    `rq_entry` is the dotted path of the RQ job function, which takes the id only; `name` names
-    the thread ("solve-12"). Returns the RQ job id, or "" for the other runners."""
+    `execute(job_id, app)` does the work; `name` names the thread ("solve-12"). Returns the RQ
+    job id, or "" for the other runners."""
     app = current_app._get_current_object()
     kind = runner_kind(app)
     if kind == "rq":
         from redis.exceptions import RedisError
 
         try:
-            return queue(app).enqueue(rq_entry, job_id, job_timeout=3600, result_ttl=3600, failure_ttl=24 * 3600).id
+            return enqueue(queue(app), execute, job_id, job_timeout=3600, result_ttl=3600, failure_ttl=24 * 3600).id
         except (RedisError, OSError) as error:
             raise QueueUnavailable(str(error)) from error
     if kind == "thread":
@@ -56,19 +64,6 @@ def dispatch(execute: Callable[[int, Flask], object], job_id: int, rq_entry: str
         execute(job_id, app)
     # "none": leave it queued (tests drive execute() themselves)
     return ""
-
-
-_worker_app: Flask | None = None
-
-
-def worker_app() -> Flask:
-    """In an RQ worker process: the app, built once from the environment."""
-    global _worker_app
-    if _worker_app is None:
-        from .. import create_app
-
-        _worker_app = create_app()
-    return _worker_app
 
 
 def claim(model, job_id: int, phase: str) -> bool:
