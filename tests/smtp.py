@@ -41,6 +41,7 @@ class Inbox:
         with self._lock:
             self.messages.append({"to": list(envelope.rcpt_tos), "subject": str(message["subject"]),
                                   "body": message.get_body(("plain",)).get_content(),
+                                  "html": (html.get_content() if (html := message.get_body(("html",))) else None),
                                   "message_id": str(message["message-id"]), "reply_to": message["reply-to"],
                                   "peer": tuple(session.peer)})  # one per SMTP connection
         return "250 Message accepted for delivery"

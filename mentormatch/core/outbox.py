@@ -11,14 +11,16 @@ its Message-ID is fixed per row, so the one message a killed sender may repeat i
 """
 from __future__ import annotations
 
+import re
 import smtplib
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app
-from flask_mailman import EmailMessage
+from flask import Flask, current_app, render_template
+from flask_mailman import EmailMultiAlternatives
+from markupsafe import Markup, escape
 from sqlalchemy import and_, event, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -38,26 +40,84 @@ def one_line(subject: str) -> str:
     return " ".join(subject.split())[:300]
 
 
-def send(to: str, subject: str, body: str, *, program_id: int | None = None, reply_to: str | None = None) -> None:
-    """Queue one plain-text email in the current transaction (call it before the commit)."""
-    db.session.add(OutboxMessage(to=to, subject=one_line(subject), body=body, program_id=program_id,
-                                 reply_to=reply_to, next_attempt_at=clock.now()))
+@dataclass(frozen=True)
+class Mail:
+    subject: str
+    text: str
+    html: str
+
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def render(template: str, **context) -> Mail:
+    """An email from templates/email/<template>.txt: its first line is "Subject: ...", then a
+    blank line, then the plain-text body. The HTML alternative is email/<template>.html where
+    the email has its own, else the text laid out by email/_layout.html (links made clickable)."""
+    head, _, text = render_template(f"email/{template}.txt", **context).partition("\n\n")
+    if not head.startswith("Subject: "):
+        raise ValueError(f"email/{template}.txt must start with a 'Subject: ' line")
+    subject = one_line(head.removeprefix("Subject: "))
+    text = text.strip("\n") + "\n"
+    html_template = f"email/{template}.html"
+    if html_template in _html_templates():
+        html = render_template(html_template, subject=subject, **context)
+    else:
+        paragraphs = [Markup("<br>\n").join(_linked(line) for line in block.splitlines())
+                      for block in text.split("\n\n") if block.strip()]
+        html = render_template("email/_layout.html", subject=subject, paragraphs=paragraphs)
+    return Mail(subject, text, html)
+
+
+def _html_templates() -> set[str]:
+    return {name for name in current_app.jinja_env.list_templates(extensions=["html"]) if name.startswith("email/")}
+
+
+def _linked(line: str) -> Markup:
+    out, last = [], 0
+    for match in _URL.finditer(line):
+        out += [escape(line[last:match.start()]), Markup('<a href="{0}">{0}</a>').format(match.group())]
+        last = match.end()
+    out.append(escape(line[last:]))
+    return Markup("").join(out)
+
+
+def send(to: str, template: str, *, program_id: int | None = None, reply_to: str | None = None,
+         **context) -> Mail:
+    """Queue the email `template` (see render) to one person in the current transaction: call it
+    before the commit, which writes the mail together with the change that caused it."""
+    mail_ = render(template, **context)
+    db.session.add(OutboxMessage(to=to, subject=mail_.subject, body=mail_.text, html=mail_.html,
+                                 program_id=program_id, reply_to=reply_to, next_attempt_at=clock.now()))
     db.session.info[_PENDING_KEY] = True
+    return mail_
 
 
-def send_many(messages: list[tuple[str, str, str]], *, program_id: int | None = None) -> int:
-    """Queue (to, subject, body) emails in one multi-row INSERT: a round's approval writes
+def send_many(messages: list[tuple[str, Mail]], *, program_id: int | None = None) -> int:
+    """Queue (to, rendered Mail) emails in one multi-row INSERT: a round's approval writes
     thousands, and it must still return at once."""
     if not messages:
         return 0
     now = clock.now()
     # The table, not the ORM entity: a plain executemany, without per-row ORM bookkeeping.
     db.session.execute(insert(OutboxMessage.__table__), [
-        {"to": to, "subject": one_line(subject), "body": body, "program_id": program_id, "status": "pending",
-         "attempts": 0, "next_attempt_at": now, "created_at": now, "last_error": ""}
-        for to, subject, body in messages])
+        {"to": to, "subject": m.subject, "body": m.text, "html": m.html, "program_id": program_id,
+         "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now, "last_error": ""}
+        for to, m in messages])
     db.session.info[_PENDING_KEY] = True
     return len(messages)
+
+
+def send_text(to: str, subject: str, body: str, *, program_id: int | None = None, reply_to: str | None = None) -> None:
+    """Transitional: a plain-text email not yet moved to templates/email/ (use send)."""
+    db.session.add(OutboxMessage(to=to, subject=one_line(subject), body=body, program_id=program_id,
+                                 reply_to=reply_to, next_attempt_at=clock.now()))
+    db.session.info[_PENDING_KEY] = True
+
+
+def send_many_text(messages: list[tuple[str, str, str]], *, program_id: int | None = None) -> int:
+    """Transitional: (to, subject, body) emails not yet moved to templates/email/ (use send_many)."""
+    return send_many([(to, Mail(one_line(subject), body, "")) for to, subject, body in messages], program_id=program_id)
 
 
 def init_app(app: Flask) -> None:
@@ -185,9 +245,13 @@ def _send_batch(session: Session, messages: list[OutboxMessage], report: Deliver
                 session.commit()
                 return False
         try:
-            EmailMessage(subject=message.subject, body=message.body, to=[message.to],
-                         reply_to=[message.reply_to] if message.reply_to else None,
-                         headers={"Message-ID": f"<outbox-{message.id}@{host}>"}, connection=connection).send()
+            email = EmailMultiAlternatives(subject=message.subject, body=message.body, to=[message.to],
+                                           reply_to=[message.reply_to] if message.reply_to else None,
+                                           headers={"Message-ID": f"<outbox-{message.id}@{host}>"},
+                                           connection=connection)
+            if message.html:
+                email.attach_alternative(message.html, "text/html")
+            email.send()
         except Exception as error:  # noqa: BLE001 - any transport error: this message only, never a 500
             app.logger.warning("could not send mail %s (%r) to %s: %s", message.id, message.subject, message.to, error)
             _close(connection)

@@ -66,7 +66,7 @@ def request_sign_up(*, email: str, role: str, invite: str | None = None) -> None
     joining = programs.program_for_invite(invite) if invite else None
     if owner is None:
         token = _signup_serializer().dumps({"e": email, "r": role, "i": invite or ""})
-        outbox.send(email, "Finish creating your MentorMatch account",
+        outbox.send_text(email, "Finish creating your MentorMatch account",
                     "Hello,\n\nOpen this link to choose your name and password and finish creating your "
                     "MentorMatch account"
                     + (f" and join {joining[0].name}" if joining else "") + " (valid for 3 days):\n"
@@ -75,7 +75,7 @@ def request_sign_up(*, email: str, role: str, invite: str | None = None) -> None
     else:
         join_line = (f"To join {joining[0].name}, log in and open the invite link again:\n"
                      f"{links.link('public.join', token=invite)}\n\n") if joining else ""
-        outbox.send(owner.email, "Someone tried to sign up with your email",
+        outbox.send_text(owner.email, "Someone tried to sign up with your email",
                     f"Hello {owner.name},\n\nSomeone (perhaps you) tried to create a MentorMatch account with this "
                     f"email, which already has one. Log in here:\n{links.link('auth.login')}\n\n"
                     f"{join_line}Forgot your password? This link sets a new one (valid for 7 days, once):\n"
@@ -188,9 +188,7 @@ def send_password_reset(email: str) -> None:
     """Mail a reset link if the account exists; say nothing either way (no account probing)."""
     user = find_by_email(email)
     if user is not None:
-        outbox.send(user.email, "Set your MentorMatch password",
-                    f"Hello {user.name},\n\nOpen this link to choose a new password (valid for 7 days, once):\n"
-                    f"{password_reset_url(user)}\n\nIf you did not ask for this, ignore this email.\n")
+        outbox.send(user.email, "password_reset", name=user.name, reset_url=password_reset_url(user))
         db.session.commit()
 
 

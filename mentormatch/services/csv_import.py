@@ -255,7 +255,7 @@ def write(program: Program, rows: list[dict], actor: User | None) -> dict:
 
     # Each link is signed for its account's id and hash: single use, that account only.
     links = password_reset_urls([(uid, account["password_hash"]) for uid, account in zip(user_ids, new_users)])
-    outbox.send_many([(v["email"], f"You are invited to {program.name} on MentorMatch",
+    outbox.send_many_text([(v["email"], f"You are invited to {program.name} on MentorMatch",
                        f"Hello {v['name']},\n\nThe coordinators of {program.name} added you to MentorMatch.\n"
                        "Choose your password here (the link works once, for 7 days):\n"
                        f"{link}\n\n"

@@ -60,7 +60,7 @@ def approve_mentor(program: Program, membership: Membership, coordinator: User) 
         raise ServiceError(f"{membership.user.name} is already approved.")
     record(program.id, "mentor", membership.id, None, "approved", coordinator)
     user = membership.user
-    outbox.send(user.email, f"You are approved as a mentor in {program.name}",
+    outbox.send_text(user.email, f"You are approved as a mentor in {program.name}",
                 f"Hello {user.name},\n\n{coordinator.name} approved you: mentees can now find you in the directory "
                 f"and you can be matched in rounds.\n\n{links.link('mentor.home')}\n", program_id=program.id)
     db.session.commit()

@@ -221,7 +221,7 @@ def nudge(program: Program, profile: MentorProfile, coordinator: User) -> int:
     if not waiting:
         raise ServiceError(f"{mentor.name} has nothing waiting for an answer.")
     record(program.id, "mentor", profile.membership_id, None, "nudged", coordinator, f"{waiting} waiting")
-    outbox.send(mentor.email, f"{waiting} mentee{'s are' if waiting != 1 else ' is'} waiting for your answer",
+    outbox.send_text(mentor.email, f"{waiting} mentee{'s are' if waiting != 1 else ' is'} waiting for your answer",
                 f"Hello {mentor.name},\n\n{coordinator.name}, who runs {program.name}, asks you to answer what is "
                 f"waiting for you ({waiting}). If you cannot take it on, declining is fine and frees the mentee "
                 f"to ask someone else.\n\n{links.link('mentor.home')}\n", program_id=program.id)

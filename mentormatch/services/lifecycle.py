@@ -74,7 +74,7 @@ def accept(pairing: Pairing, mentor_user: User) -> Pairing:
     record(pairing.program_id, "pairing", pairing.id, before, "accepted", mentor_user)
     record(pairing.program_id, "pairing", pairing.id, "accepted", "active", mentor_user)
     mentee = pairing.mentee.user
-    outbox.send(mentee.email, f"{mentor_user.name} accepted: your mentoring pair is on",
+    outbox.send_text(mentee.email, f"{mentor_user.name} accepted: your mentoring pair is on",
                 f"Hello {mentee.name},\n\n{mentor_user.name} accepted to be your mentor in "
                 f"{pairing.mentee.program.name}. Reach out and book your first conversation; bring your "
                 f"power question.\n\n{links.link('mentee.home')}\n", program_id=pairing.program_id)
@@ -106,7 +106,7 @@ def decline(pairing: Pairing, mentor_user: User, reason: str, note: str = "", pa
     record(pairing.program_id, "pairing", pairing.id, before, "declined", mentor_user, reason)
     pause_mentor(pairing.mentor_membership_id, mentor_user, pause, away_until)
     mentee = pairing.mentee.user
-    outbox.send(mentee.email, "Your proposed mentor could not take you on",
+    outbox.send_text(mentee.email, "Your proposed mentor could not take you on",
                 f"Hello {mentee.name},\n\n{mentor_user.name} could not take you on this time. You are back in "
                 f"the pool and your coordinator will find you another mentor.\n\n{links.link('mentee.home')}\n", program_id=pairing.program_id)
     db.session.commit()
@@ -158,7 +158,7 @@ def ask_info(pairing: Pairing, mentor_user: User, question: str) -> Pairing:
         raise ServiceError("This proposal is no longer waiting for your answer.")
     record(pairing.program_id, "pairing", pairing.id, "proposed", "info_requested", mentor_user, "asked for more info")
     mentee = pairing.mentee.user
-    outbox.send(mentee.email, f"{mentor_user.name} has a question before saying yes",
+    outbox.send_text(mentee.email, f"{mentor_user.name} has a question before saying yes",
                 f"Hello {mentee.name},\n\n{mentor_user.name}, your proposed mentor in {pairing.mentee.program.name}, "
                 f"asks:\n\n  {question}\n\nAnswer here: {links.link('pairings.info', pairing_id=pairing.id)}\n", program_id=pairing.program_id)
     db.session.commit()
@@ -180,7 +180,7 @@ def answer_info(pairing: Pairing, mentee_user: User, answer: str) -> Pairing:
     from . import email_actions
 
     mentor = pairing.mentor.user
-    outbox.send(mentor.email, f"{mentee_user.name} answered your question",
+    outbox.send_text(mentor.email, f"{mentee_user.name} answered your question",
                 f"Hello {mentor.name},\n\nYou asked: {pairing.info_question}\n\n{mentee_user.name} answered:\n\n"
                 f"  {answer}\n\n{email_actions.links_block(mentor, 'pairing', pairing.id, info=False)}", program_id=pairing.program_id)
     db.session.commit()

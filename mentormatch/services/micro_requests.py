@@ -163,7 +163,7 @@ def send(mentee_user: User, program: Program, mentor_membership: Membership, dat
     mentor = mentor_membership.user
     from . import email_actions
 
-    outbox.send(mentor.email, f"A request from {mentee_user.name}: {req.kind_label.lower()}",
+    outbox.send_text(mentor.email, f"A request from {mentee_user.name}: {req.kind_label.lower()}",
                 f"Hello {mentor.name},\n\n{mentee_user.name} asks:\n\n  {question}\n\n"
                 f"Kind: {req.kind_label}\n\nAccept or decline here: {links.link('requests.show', request_id=req.id)}\n"
                 f"{email_actions.links_block(mentor, 'request', req.id)}", program_id=req.program_id)
@@ -239,7 +239,7 @@ def edit(req: MicroRequest, mentee_user: User, data: dict) -> MicroRequest:
     record(req.program_id, "request", req.id, "open", "open", mentee_user, "edited")
     db.session.refresh(req)
     mentor = req.mentor.user
-    outbox.send(mentor.email, f"{mentee_user.name} edited their request",
+    outbox.send_text(mentor.email, f"{mentee_user.name} edited their request",
                 f"Hello {mentor.name},\n\n{mentee_user.name} now asks:\n\n  {question}\n\n"
                 f"{links.link('requests.show', request_id=req.id)}\n", program_id=req.program_id)
     db.session.commit()
@@ -289,7 +289,7 @@ def accept(req: MicroRequest, mentor_user: User) -> MicroRequest:
     others = len(other_open(req))
     extra = (f"\nYou have {others} other open request{'s' if others != 1 else ''}; you can withdraw "
              f"{'them' if others != 1 else 'it'} in one click on the request page.\n") if others else ""
-    outbox.send(mentee.email, f"{mentor_user.name} accepted your request",
+    outbox.send_text(mentee.email, f"{mentor_user.name} accepted your request",
                 f"Hello {mentee.name},\n\n{mentor_user.name} accepted your request:\n\n  {req.question}\n{extra}\n"
                 f"{links.link('requests.show', request_id=req.id)}\n", program_id=req.program_id)
     db.session.commit()
@@ -309,7 +309,7 @@ def decline(req: MicroRequest, mentor_user: User, reason: str, note: str = "", p
     _leave_open(req, "declined", mentor_user, reason, decline_reason=reason, decline_note=note)
     pause_mentor(req.mentor_membership_id, mentor_user, pause, away_until)
     mentee = req.mentee.user
-    outbox.send(mentee.email, "Your request was declined: ask someone else",
+    outbox.send_text(mentee.email, "Your request was declined: ask someone else",
                 f"Hello {mentee.name},\n\n{mentor_user.name} cannot help with this one:\n\n  {req.question}\n\n"
                 f"Your slot is free again; the directory shows who else can help: "
                 f"{links.link('requests.directory', program_id=req.program_id)}\n", program_id=req.program_id)
@@ -386,7 +386,7 @@ def ask_info(req: MicroRequest, mentor_user: User, question: str) -> MicroReques
         raise ServiceError("This request is no longer waiting for your answer.")
     record(req.program_id, "request", req.id, "open", "info_requested", mentor_user, "asked for more info")
     mentee = req.mentee.user
-    outbox.send(mentee.email, f"{mentor_user.name} has a question about your request",
+    outbox.send_text(mentee.email, f"{mentor_user.name} has a question about your request",
                 f"Hello {mentee.name},\n\nAbout your request “{req.question}”, {mentor_user.name} asks:\n\n"
                 f"  {question}\n\nAnswer here: {links.link('requests.show', request_id=req.id)}\n", program_id=req.program_id)
     db.session.commit()
@@ -405,7 +405,7 @@ def answer_info(req: MicroRequest, mentee_user: User, answer: str) -> MicroReque
     from . import email_actions
 
     mentor = req.mentor.user
-    outbox.send(mentor.email, f"{mentee_user.name} answered your question",
+    outbox.send_text(mentor.email, f"{mentee_user.name} answered your question",
                 f"Hello {mentor.name},\n\nYou asked: {req.info_question}\n\n{mentee_user.name} answered:\n\n"
                 f"  {answer}\n\n{links.link('requests.show', request_id=req.id)}\n"
                 f"{email_actions.links_block(mentor, 'request', req.id, info=False)}", program_id=req.program_id)
@@ -476,7 +476,7 @@ def add_followup(mentee_user: User, *, request: MicroRequest | None = None, pair
         record(request.program_id, "request", request.id, "accepted", "done", mentee_user, "follow-up")
     mentor = subject.mentor.user
     word = "thanks you" if kind == "thanks" else "followed up on your advice"
-    outbox.send(mentor.email, f"{mentee_user.name} {word}", f"Hello {mentor.name},\n\n{mentee_user.name} wrote:\n\n"
+    outbox.send_text(mentor.email, f"{mentee_user.name} {word}", f"Hello {mentor.name},\n\n{mentee_user.name} wrote:\n\n"
                 f"  {body}\n", program_id=subject.program_id)
     db.session.commit()
     return followup

@@ -111,7 +111,7 @@ def _remind(row, kind: str) -> None:
             else f"{left} more reminder{'s' if left != 1 else ''} before it expires.")
     from .email_actions import links_block
 
-    outbox.send(mentor.email, f"Reminder: {mentee.name} is waiting for your answer",
+    outbox.send_text(mentor.email, f"Reminder: {mentee.name} is waiting for your answer",
                 f"Hello {mentor.name},\n\n{what}, and is waiting for your answer. Accepting or declining "
                 f"takes one click:\n\n{link}\n{links_block(mentor, kind, row.id, info=not row.info_asked_at)}\n"
                 f"{tail}\n", program_id=row.program_id)
@@ -132,12 +132,12 @@ def _expire(model, row, kind: str, now) -> bool:
     db.session.refresh(row)
     mentor, mentee = row.mentor.user, row.mentee.user
     if kind == "request":
-        outbox.send(mentee.email, "Your request expired: ask someone else",
+        outbox.send_text(mentee.email, "Your request expired: ask someone else",
                     f"Hello {mentee.name},\n\n{mentor.name} did not answer your request in time:\n\n"
                     f"  {row.question}\n\nYour slot is free again. Others can help: "
                     f"{links.link('requests.directory', program_id=row.program_id)}\n", program_id=row.program_id)
     else:
-        outbox.send(mentee.email, "Your proposed mentor did not answer",
+        outbox.send_text(mentee.email, "Your proposed mentor did not answer",
                     f"Hello {mentee.name},\n\n{mentor.name} did not answer the proposal in time. You are back in "
                     f"the pool and your coordinator will find you another mentor.\n\n{links.link('mentee.home')}\n",
                     program_id=row.program_id)
@@ -171,7 +171,7 @@ def _maybe_mark_unavailable(mentor_id: int) -> bool:
         return False
     membership = db.session.get(Membership, mentor_id)
     mentor = membership.user
-    outbox.send(mentor.email, "We paused your mentoring availability",
+    outbox.send_text(mentor.email, "We paused your mentoring availability",
                 f"Hello {mentor.name},\n\n{n} requests or proposals to you expired without an answer, so we "
                 f"marked you unavailable: mentees will not be sent to you until you switch availability back "
                 f"on in your profile. If you are busy, that is fine: setting an away date keeps things clear "
@@ -208,7 +208,7 @@ def _ask_followups(now, days: timedelta) -> list[str]:
             mentee, mentor = row.mentee.user, row.mentor.user
             link = (links.link('requests.followup', request_id=row.id) if kind == 'request'
                     else links.link('mentee.pairing', pairing_id=row.id))
-            outbox.send(mentee.email, f"What did you do with {mentor.name}'s advice?",
+            outbox.send_text(mentee.email, f"What did you do with {mentor.name}'s advice?",
                         f"Hello {mentee.name},\n\nA few days ago {mentor.name} helped you. Mentors help more when "
                         f"they hear what happened next: tell them in a sentence or two, or just say thanks.\n\n"
                         f"{link}\n", program_id=row.program_id)

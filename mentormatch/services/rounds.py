@@ -662,7 +662,7 @@ def _notify_pairs(round_: Round, pairs: list[tuple[int, int]]) -> None:
         messages.append((people[e][1], f"You have a proposed mentor in {program.name}",
                          f"Hello {people[e][0]},\n\n{program.name} proposes {names} as your mentor. "
                          "We will let you know when they accept.\n"))
-    outbox.send_many(messages, program_id=round_.program_id)
+    outbox.send_many_text(messages, program_id=round_.program_id)
 
 
 def close_round(round_: Round, actor: User) -> None:
