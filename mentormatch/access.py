@@ -71,3 +71,12 @@ def program_membership(program: Program, membership_id: int) -> Membership:
     if membership is None or membership.program_id != program.id:
         abort(404)
     return membership
+
+
+# -- programs and people: their scoped getters go above this line ------------------------------
+
+
+# -- answerable items (pairings, micro-requests): their scoped getters go above this line ------
+
+
+# -- rounds: their scoped getters go above this line -------------------------------------------

@@ -177,12 +177,12 @@ def answer_info(pairing: Pairing, mentee_user: User, answer: str) -> Pairing:
         db.session.rollback()
         raise ServiceError("There is no question waiting for your answer.")
     record(pairing.program_id, "pairing", pairing.id, "info_requested", "proposed", mentee_user, "answered")
-    from . import email_actions
+    from ..core import answer_links
 
     mentor = pairing.mentor.user
     outbox.send_text(mentor.email, f"{mentee_user.name} answered your question",
                 f"Hello {mentor.name},\n\nYou asked: {pairing.info_question}\n\n{mentee_user.name} answered:\n\n"
-                f"  {answer}\n\n{email_actions.links_block(mentor, 'pairing', pairing.id, info=False)}", program_id=pairing.program_id)
+                f"  {answer}\n\n{answer_links.links_block(mentor, 'pairing', pairing.id, info=False)}", program_id=pairing.program_id)
     db.session.commit()
     return pairing
 

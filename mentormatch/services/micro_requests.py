@@ -161,12 +161,12 @@ def send(mentee_user: User, program: Program, mentor_membership: Membership, dat
     _flush_pending(ALREADY_OPEN)
     record(program.id, "request", req.id, None, "open", mentee_user)
     mentor = mentor_membership.user
-    from . import email_actions
+    from ..core import answer_links
 
     outbox.send_text(mentor.email, f"A request from {mentee_user.name}: {req.kind_label.lower()}",
                 f"Hello {mentor.name},\n\n{mentee_user.name} asks:\n\n  {question}\n\n"
                 f"Kind: {req.kind_label}\n\nAccept or decline here: {links.link('requests.show', request_id=req.id)}\n"
-                f"{email_actions.links_block(mentor, 'request', req.id)}", program_id=req.program_id)
+                f"{answer_links.links_block(mentor, 'request', req.id)}", program_id=req.program_id)
     db.session.commit()
     return req
 
@@ -402,13 +402,13 @@ def answer_info(req: MicroRequest, mentee_user: User, answer: str) -> MicroReque
         db.session.rollback()
         raise ServiceError("There is no question waiting for your answer.")
     record(req.program_id, "request", req.id, "info_requested", "open", mentee_user, "answered")
-    from . import email_actions
+    from ..core import answer_links
 
     mentor = req.mentor.user
     outbox.send_text(mentor.email, f"{mentee_user.name} answered your question",
                 f"Hello {mentor.name},\n\nYou asked: {req.info_question}\n\n{mentee_user.name} answered:\n\n"
                 f"  {answer}\n\n{links.link('requests.show', request_id=req.id)}\n"
-                f"{email_actions.links_block(mentor, 'request', req.id, info=False)}", program_id=req.program_id)
+                f"{answer_links.links_block(mentor, 'request', req.id, info=False)}", program_id=req.program_id)
     db.session.commit()
     return req
 

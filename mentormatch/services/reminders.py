@@ -109,7 +109,7 @@ def _remind(row, kind: str) -> None:
     left = setting("REMINDER_MAX") - row.reminders_sent
     tail = ("It will expire if there is no answer." if left <= 0
             else f"{left} more reminder{'s' if left != 1 else ''} before it expires.")
-    from .email_actions import links_block
+    from ..core.answer_links import links_block
 
     outbox.send_text(mentor.email, f"Reminder: {mentee.name} is waiting for your answer",
                 f"Hello {mentor.name},\n\n{what}, and is waiting for your answer. Accepting or declining "

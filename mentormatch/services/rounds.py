@@ -639,7 +639,7 @@ def _notify_pairs(round_: Round, pairs: list[tuple[int, int]]) -> None:
     for e, m in pairs:
         by_mentor[m].append(e)
         by_mentee[e].append(m)
-    from .email_actions import links_block
+    from ..core.answer_links import links_block
 
     pairing_ids = {(e, m): pid for pid, e, m in db.session.execute(
         db.select(Pairing.id, Pairing.mentee_membership_id, Pairing.mentor_membership_id).where(

@@ -3,7 +3,7 @@ confirmation page; the POST works once; used, expired or tampered links change n
 import re
 from urllib.parse import urlparse
 
-from mentormatch.core import clock
+from mentormatch.core import answer_links, clock
 from mentormatch.extensions import db
 from mentormatch.models import MentorProfile, Pairing, UsedEmailToken, User
 from mentormatch.services import email_actions, reminders
@@ -16,7 +16,7 @@ LINK_RE = re.compile(r"(http://localhost/pairings/by-email/[\w.\-]+)")
 
 def _link(app, user_id, kind, item_id, action) -> str:
     with app.test_request_context():
-        url = email_actions.action_url(db.session.get(User, user_id), kind, item_id, action)
+        url = answer_links.action_url(db.session.get(User, user_id), kind, item_id, action)
     return urlparse(url).path
 
 
@@ -91,7 +91,7 @@ def test_a_link_signed_with_another_key_or_salt_is_refused(app, client, world, f
     from itsdangerous import URLSafeTimedSerializer
 
     pid = _pairing(app, world)
-    for secret, salt in (("other-secret", email_actions.SALT), ("test-secret", "password-reset")):
+    for secret, salt in (("other-secret", answer_links.SALT), ("test-secret", "password-reset")):
         token = URLSafeTimedSerializer(secret, salt=salt).dumps(
             {"u": world.mentor.id, "k": "pairing", "i": pid, "a": "accept", "j": "x" * 32})
         assert client.get(f"/pairings/by-email/{token}").status_code == 400

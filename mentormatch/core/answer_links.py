@@ -1,0 +1,58 @@
+"""Signed one-click answer links (accept / decline / ask for info) that emails carry.
+
+Each link is an itsdangerous token (its own salt) naming the person, the item and the action; it
+expires after EMAIL_ACTION_MAX_AGE seconds. Reading and spending a link is the answering
+service's business (services.email_actions); this module only makes and signs them.
+Timestamps come from the app clock, so tests and demos can move time.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import timezone
+
+from flask import current_app
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+from ..models import User
+from . import clock, links
+
+KINDS = ("pairing", "request")
+SALT = "email-action"
+DEFAULT_MAX_AGE = 7 * 24 * 3600
+ACTIONS = ("accept", "decline", "info")
+ACTION_LABELS = {"accept": "Accept", "decline": "Decline", "info": "Ask for more info"}
+
+
+class ClockSigner(TimestampSigner):
+    def get_timestamp(self) -> int:
+        return int(clock.now().replace(tzinfo=timezone.utc).timestamp())
+
+
+def serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT, signer=ClockSigner)
+
+
+def max_age() -> int:
+    try:
+        return int(current_app.config.get("EMAIL_ACTION_MAX_AGE") or DEFAULT_MAX_AGE)
+    except (TypeError, ValueError):
+        return DEFAULT_MAX_AGE
+
+
+def make_token(user: User, kind: str, item_id: int, action: str) -> str:
+    assert kind in KINDS and action in ACTIONS
+    return serializer().dumps({"u": user.id, "k": kind, "i": item_id, "a": action, "j": secrets.token_hex(16)})
+
+
+def action_url(user: User, kind: str, item_id: int, action: str) -> str:
+    return links.link("pairings.email_action", token=make_token(user, kind, item_id, action))
+
+
+def links_block(user: User, kind: str, item_id: int, info: bool = True) -> str:
+    """The plain-text lines an email carries."""
+    actions = ACTIONS if info else ("accept", "decline")
+    urls = [(ACTION_LABELS[a], action_url(user, kind, item_id, a)) for a in actions]
+    days = max_age() // 86400
+    lines = "\n".join(f"  {label}: {u}" for label, u in urls)
+    return (f"\nOr answer straight from this email (no login needed; each link works once, for "
+            f"{days} day{'s' if days != 1 else ''}):\n{lines}\n")
