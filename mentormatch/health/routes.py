@@ -6,7 +6,8 @@ from ..access import coordinated_program, program_membership, roles
 from ..extensions import db
 from ..htmx import redirect_htmx_aware
 from ..models import MentorProfile, Program
-from ..services import ServiceError, checkins, fairness, health
+from ..services import ServiceError, checkins, health
+from ..services.rounds import fairness
 from ..core import outbox
 
 bp = Blueprint("health", __name__)
