@@ -7,7 +7,6 @@ from ..access import (coordinated_program, coordinated_round, program_mentee, ro
 from ..extensions import db
 from ..forms import apply_service_error, submit
 from ..htmx import page_or_partial
-from ..models import Term
 from ..services import ServiceError, csv_import, import_jobs
 from ..services.rounds import (events, export as round_export, fairness, objectives as round_objectives, publish,
                                review, runs, settings as round_settings)
@@ -25,9 +24,8 @@ def _to_round(round_, anchor: str = ""):
 
 def _round_form(program, round_=None) -> RoundForm:
     form = RoundForm()
-    terms = db.session.execute(db.select(Term.id, Term.kind, Term.name).where(Term.program_id == program.id)
-                               .order_by(Term.kind, Term.name)).all()
-    form.tag_ids.choices = [(t.id, f"{t.name} ({'group' if t.kind == 'group' else 'topic'})") for t in terms]
+    form.tag_ids.choices = [(t.id, f"{t.name} ({'group' if t.kind == 'group' else 'topic'})")
+                            for t in round_settings.pool_terms(program)]
     if round_ is not None and request.method == "GET":
         form.fill(round_)
     return form

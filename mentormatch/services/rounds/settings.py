@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func
 
 from ...extensions import db
-from ...models import Membership, MentorProfile, Program, User
+from ...models import Membership, MentorProfile, Program, Term, User
 from ...models.rounds import Round, RoundConstraint
 from .. import ServiceError
 from . import events
@@ -30,6 +30,12 @@ TEAM_ATTRIBUTES = ("industry", "location", "background")
 
 def rounds_of(program: Program) -> list[Round]:
     return list(db.session.scalars(db.select(Round).where(Round.program_id == program.id).order_by(Round.id.desc())))
+
+
+def pool_terms(program: Program) -> list:
+    """The program's topics and groups a round's pool can be limited to: (id, kind, name) rows."""
+    return list(db.session.execute(db.select(Term.id, Term.kind, Term.name).where(Term.program_id == program.id)
+                                   .order_by(Term.kind, Term.name)))
 
 
 def constraints_of(round_: Round) -> list[RoundConstraint]:
