@@ -7,7 +7,8 @@ from sqlalchemy import event
 from mentormatch.extensions import db
 from mentormatch.models import Membership, Program, User
 from mentormatch.models.rounds import Round, RunPair, SolveRun
-from mentormatch.services.rounds import fairness, publish
+from mentormatch.services import mentor_approval
+from mentormatch.services.rounds import publish
 from tests.web.test_lifecycle_data import add_profile, frozen, mailbox, mid, outbox  # noqa: F401
 from tests.web.test_rounds_support import make_round, small_world
 
@@ -76,7 +77,7 @@ def test_the_mentor_approval_email_keeps_its_words_and_carries_an_html_alternati
         program = db.session.get(Program, world.program.id)
         program.requires_mentor_approval = True
         db.session.commit()
-        fairness.approve_mentor(program, db.session.get(Membership, mid(world, world.mentor)),
+        mentor_approval.approve_mentor(program, db.session.get(Membership, mid(world, world.mentor)),
                                 db.session.get(User, world.coordinator.id))
     [mail] = [m for m in outbox(app) if world.mentor.email in m.to]
     assert mail.subject == f"You are approved as a mentor in {world.program.name}"

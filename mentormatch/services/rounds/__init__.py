@@ -3,7 +3,7 @@ they need; nothing is re-exported here. Dependency order, each module importing 
 
     events      a round's audit trail (RoundEvent rows)
     settings    round create/edit: name, pool, weights, rules, locks and forbidden pairs
-    fairness    mentor approval, carried-over mentees, priorities, continuity wishes
+    fairness    carried-over mentees, priorities, continuity wishes (mentor approval: services/mentor_approval.py)
     instance    database -> the matching core's Instance (who is in the pool, in the core's terms)
     objectives  coverage or quality: both previewed side by side, the choice saved
     results     storing a solver's result: pairs, unmatched with help, charts, stability

@@ -17,6 +17,7 @@ from ...extensions import db
 from ...matching import GroupBalance, Instance, Mentee, Mentor, Rules, Weights
 from ...models import GoalForm, Membership, MentorProfile, Pairing, SEAT_STATES, Term, User
 from ...models.rounds import Round, RoundConstraint
+from ..mentor_approval import unapproved_mentor_ids
 from . import fairness
 from .settings import DEFAULT_RULES, DEFAULT_WEIGHTS, TEAM_ATTRIBUTES
 
@@ -164,7 +165,7 @@ def build_round_data(round_: Round, *, mentee_ids: list[int] | None = None,
             team=(getattr(g, team_by) or None)))
 
     taken = seats_taken(round_.program_id, round_.id if exclude_round_seats else None)
-    hidden = fairness.unapproved_mentor_ids(round_.program_id)  # mentors waiting for approval are not in pools
+    hidden = unapproved_mentor_ids(round_.program_id)  # mentors waiting for approval are not in pools
     rows = db.session.execute(
         db.select(MentorProfile, User.name)
         .join(Membership, Membership.id == MentorProfile.membership_id)
