@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from .extensions import db
 from .models import Membership, Program, ProgramCoordinator
+from .models.rounds import Round, RoundConstraint, RunPair, SolveRun
 
 
 def public(view):
@@ -77,6 +78,47 @@ def program_membership(program: Program, membership_id: int) -> Membership:
 
 
 # -- answerable items (pairings, micro-requests): their scoped getters go above this line ------
+
+
+def coordinated_round(program_id: int, round_id: int) -> tuple[Program, Round]:
+    """A round of a program the current coordinator runs (and that program), else 404."""
+    program = coordinated_program(program_id)
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or round_.program_id != program.id:
+        abort(404)
+    return program, round_
+
+
+def round_run(round_: Round, run_id: int) -> SolveRun:
+    """A solve run of a round the caller already holds, else 404."""
+    run = db.session.get(SolveRun, run_id)
+    if run is None or run.round_id != round_.id:
+        abort(404)
+    return run
+
+
+def run_pair(run: SolveRun | None, pair_id: int) -> RunPair:
+    """A proposed pair of a run the caller already holds (None: no run yet), else 404."""
+    pair = db.session.get(RunPair, pair_id) if run is not None else None
+    if pair is None or pair.run_id != run.id:
+        abort(404)
+    return pair
+
+
+def round_constraint(round_: Round, constraint_id: int) -> RoundConstraint:
+    """A lock or forbidden pair of a round the caller already holds, else 404."""
+    constraint = db.session.get(RoundConstraint, constraint_id)
+    if constraint is None or constraint.round_id != round_.id:
+        abort(404)
+    return constraint
+
+
+def program_mentee(program: Program, membership_id: int) -> Membership:
+    """A mentee of a program the caller already proved they coordinate, else 404."""
+    membership = program_membership(program, membership_id)
+    if membership.user.role != "mentee":
+        abort(404)
+    return membership
 
 
 # -- rounds: their scoped getters go above this line -------------------------------------------

@@ -72,13 +72,13 @@ def _solved_round(program: Program, coordinator: User) -> None:
     """A round already solved and waiting for review, so the coordinator's pages have content."""
     from flask import current_app
 
-    from .services import rounds
+    from .services.rounds import runs, settings
 
-    round_ = rounds.create_round(program, coordinator, name="Winter 2027 cohort", weights={}, rules={}, pool={})
+    round_ = settings.create_round(program, coordinator, name="Winter 2027 cohort", weights={}, rules={}, pool={})
     runner = current_app.config.get("SOLVE_RUNNER")
     current_app.config["SOLVE_RUNNER"] = "inline"  # the demo waits for its own solve
     try:
-        rounds.start_run(round_, coordinator)
+        runs.start_run(round_, coordinator)
     finally:
         current_app.config["SOLVE_RUNNER"] = runner
 

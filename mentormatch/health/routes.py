@@ -6,7 +6,7 @@ from ..access import coordinated_program, program_membership, roles
 from ..extensions import db
 from ..htmx import redirect_htmx_aware
 from ..models import MentorProfile, Program
-from ..services import ServiceError, checkins, fairness, health
+from ..services import ServiceError, checkins, health, mentor_approval
 from ..core import outbox
 
 bp = Blueprint("health", __name__)
@@ -26,7 +26,7 @@ def program(program_id: int):
     program = coordinated_program(program_id)
     figures = health.program_health(program)
     return render_template("health/program.html", program=program, h=figures, chart=health.chart(figures.weeks),
-                           reports=health.open_reports(program), pending=fairness.pending_mentors(program),
+                           reports=health.open_reports(program), pending=mentor_approval.pending_mentors(program),
                            checkin=checkins.program_results(program))
 
 
@@ -36,7 +36,7 @@ def approve_mentor(program_id: int, mentor_id: int):
     program = coordinated_program(program_id)
     membership = program_membership(program, mentor_id)
     try:
-        fairness.approve_mentor(program, membership, current_user)
+        mentor_approval.approve_mentor(program, membership, current_user)
         flash(f"{membership.user.name} is approved: they now appear in the directory and in rounds.", "success")
     except ServiceError as error:
         db.session.rollback()

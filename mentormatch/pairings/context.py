@@ -36,7 +36,7 @@ def lifecycle_context() -> dict:
 
 def continue_wish(pairing) -> bool | None:
     """The current user's "continue next round?" answer on a pairing (None: not said yet)."""
-    from ..services import fairness
+    from ..services.rounds import fairness
 
     side = pairing.mentee_membership_id if current_user.id == pairing.mentee.user_id else pairing.mentor_membership_id
     return fairness.wishes_of([pairing.id]).get((pairing.id, side))

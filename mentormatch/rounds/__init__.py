@@ -1,1 +1,11 @@
-"""Match rounds for coordinators: create, run, review, edit, compare, approve; CSV import."""
+"""Match rounds for coordinators: create, run, review, edit, compare, approve; CSV import.
+
+The blueprint lives here; routes.py attaches the views, forms.py has the forms, commands.py the
+`flask solve` and `flask import` commands. The use cases are in services/rounds/."""
+from flask import Blueprint
+
+bp = Blueprint("rounds", __name__)
+
+from . import routes  # noqa: E402  (attaches the views to bp)
+
+__all__ = ["bp", "routes"]

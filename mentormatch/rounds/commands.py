@@ -5,6 +5,10 @@ import click
 from flask import Flask
 
 from ..extensions import db
+from ..models import Program
+from ..models.rounds import Round
+from ..services import ServiceError, csv_import
+from ..services.rounds import runs
 
 
 def register(app: Flask) -> None:
@@ -12,15 +16,12 @@ def register(app: Flask) -> None:
     @click.option("--round", "round_id", type=int, required=True, help="Id of the round to run.")
     def solve_command(round_id: int) -> None:
         """Run a round's optimizer here and now (same code path as the job runner)."""
-        from ..models.rounds import Round
-        from ..services import ServiceError, rounds, solve_jobs
-
         round_ = db.session.get(Round, round_id)
         if round_ is None:
             raise click.ClickException(f"No round {round_id}.")
         app.config["SOLVE_RUNNER"] = "inline"
         try:
-            run = rounds.start_run(round_, None)
+            run = runs.start_run(round_, None)
         except ServiceError as error:
             raise click.ClickException(error.message) from error
         db.session.refresh(run)
@@ -35,9 +36,6 @@ def register(app: Flask) -> None:
     @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_command(program_id: int, csv_file: Path, dry_run: bool) -> None:
         """Import mentors and mentees from a CSV into a program (all or nothing)."""
-        from ..models import Program
-        from ..services import ServiceError, csv_import
-
         program = db.session.get(Program, program_id)
         if program is None:
             raise click.ClickException(f"No program {program_id}.")

@@ -1,3 +1,6 @@
+"""The round forms: settings, locks and forbidden pairs, swaps, objective, priority; the CSV import form."""
+from datetime import date
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, EmailField, IntegerField, IntegerRangeField, RadioField, SelectField, \
@@ -5,7 +8,7 @@ from wtforms import BooleanField, DateField, EmailField, IntegerField, IntegerRa
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..forms import ValidEmail
-from ..services.round_instance import DEFAULT_RULES, DEFAULT_WEIGHTS, TEAM_ATTRIBUTES, WEIGHT_HELP
+from ..services.rounds.settings import DEFAULT_RULES, DEFAULT_WEIGHTS, TEAM_ATTRIBUTES, WEIGHT_HELP
 
 
 def _weight(label: str, key: str):
@@ -94,8 +97,6 @@ class RoundForm(FlaskForm):
         pool = round_.pool or {}
         self.unmatched_only.data = bool(pool.get("unmatched_only"))
         self.tag_ids.data = pool.get("tag_ids") or []
-        from datetime import date
-
         self.joined_after.data = date.fromisoformat(pool["joined_after"]) if pool.get("joined_after") else None
         self.joined_before.data = date.fromisoformat(pool["joined_before"]) if pool.get("joined_before") else None
 

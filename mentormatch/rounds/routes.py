@@ -1,25 +1,21 @@
 """Routes for match rounds and CSV import. Thin: check access, validate, call a service, render."""
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import coordinated_program, roles
+from ..access import (coordinated_program, coordinated_round, program_mentee, roles, round_constraint, round_run,
+                      run_pair)
 from ..extensions import db
 from ..forms import apply_service_error, submit
 from ..htmx import page_or_partial
-from ..models import Term
-from ..access import program_membership
-from ..services import ServiceError, csv_import, fairness, import_jobs, rounds as svc
-from ..services.round_instance import pool_mentee_ids
+from ..services import ServiceError, csv_import, import_jobs
+from ..services.rounds import (events, export as round_export, fairness, objectives as round_objectives, publish,
+                               review, runs, settings as round_settings)
+from ..services.rounds.instance import pool_mentee_ids
+from . import bp
 from .forms import ConstraintForm, ImportForm, ObjectiveForm, PriorityForm, RoundForm, SwapForm
 
-bp = Blueprint("rounds", __name__)
 BASE = "/programs/<int:program_id>/rounds"
 ROUND = BASE + "/<int:round_id>"
-
-
-def _round(program_id: int, round_id: int):
-    program = coordinated_program(program_id)
-    return program, svc.round_of(program, round_id)
 
 
 def _to_round(round_, anchor: str = ""):
@@ -28,9 +24,8 @@ def _to_round(round_, anchor: str = ""):
 
 def _round_form(program, round_=None) -> RoundForm:
     form = RoundForm()
-    terms = db.session.execute(db.select(Term.id, Term.kind, Term.name).where(Term.program_id == program.id)
-                               .order_by(Term.kind, Term.name)).all()
-    form.tag_ids.choices = [(t.id, f"{t.name} ({'group' if t.kind == 'group' else 'topic'})") for t in terms]
+    form.tag_ids.choices = [(t.id, f"{t.name} ({'group' if t.kind == 'group' else 'topic'})")
+                            for t in round_settings.pool_terms(program)]
     if round_ is not None and request.method == "GET":
         form.fill(round_)
     return form
@@ -40,7 +35,7 @@ def _round_form(program, round_=None) -> RoundForm:
 @roles("coordinator")
 def index(program_id: int):
     program = coordinated_program(program_id)
-    return render_template("rounds/index.html", program=program, rounds=svc.rounds_of(program))
+    return render_template("rounds/index.html", program=program, rounds=round_settings.rounds_of(program))
 
 
 @bp.route(BASE + "/new", methods=["GET", "POST"])
@@ -48,7 +43,7 @@ def index(program_id: int):
 def new(program_id: int):
     program = coordinated_program(program_id)
     form = _round_form(program)
-    if done := submit(form, lambda: svc.create_round(program, current_user, **form.settings())):
+    if done := submit(form, lambda: round_settings.create_round(program, current_user, **form.settings())):
         round_ = done.value
         flash(f"Round “{round_.name}” created. Add locks or forbidden pairs, then run it.", "success")
         return _to_round(round_)
@@ -58,9 +53,9 @@ def new(program_id: int):
 @bp.route(ROUND + "/settings", methods=["GET", "POST"])
 @roles("coordinator")
 def settings(program_id: int, round_id: int):
-    program, round_ = _round(program_id, round_id)
+    program, round_ = coordinated_round(program_id, round_id)
     form = _round_form(program, round_)
-    if submit(form, lambda: svc.update_settings(round_, current_user, **form.settings())):
+    if submit(form, lambda: round_settings.update_settings(round_, current_user, **form.settings())):
         flash("Settings saved. Run the round again to see their effect.", "success")
         return _to_round(round_)
     return render_template("rounds/form.html", program=program, form=form, round=round_)
@@ -72,20 +67,20 @@ UNMATCHED_PAGE = 25
 @bp.route(ROUND)
 @roles("coordinator")
 def show(program_id: int, round_id: int):
-    program, round_ = _round(program_id, round_id)
-    latest = svc.latest_run(round_)
+    program, round_ = coordinated_round(program_id, round_id)
+    latest = runs.latest_run(round_)
     if latest is not None:
-        svc.check_stale(latest)
-    run = svc.proposal_run(round_)
-    page = svc.pairs_page(run) if run else None
+        runs.check_stale(latest)
+    run = runs.proposal_run(round_)
+    page = review.pairs_page(run) if run else None
     # The first UNMATCHED_PAGE people left without a mentor; "show more" asks for the next ones.
     shown = min(max(UNMATCHED_PAGE, request.args.get("unmatched", 0, type=int)), 100_000)
     return render_template(
         "rounds/show.html", program=program, round=round_, latest=latest, run=run, page=page,
-        unmatched=svc.unmatched_of(run, shown) if run else [], unmatched_more=shown + UNMATCHED_PAGE,
-        runs=svc.runs_of(round_),
-        constraints=svc.constraints_of(round_), events=svc.events_of(round_), constraint_form=ConstraintForm(),
-        freed=svc.freed_mentees(round_) if round_.state == "approved" else [],
+        unmatched=review.unmatched_of(run, shown) if run else [], unmatched_more=shown + UNMATCHED_PAGE,
+        runs=runs.runs_of(round_),
+        constraints=round_settings.constraints_of(round_), events=events.events_of(round_), constraint_form=ConstraintForm(),
+        freed=publish.freed_mentees(round_) if round_.state == "approved" else [],
         carried=fairness.fairness_rows(round_, pool_mentee_ids(round_)),
         continuing=fairness.continuing_names(round_), objective_form=ObjectiveForm(
             objective=(round_.rules or {}).get("objective", "coverage")))
@@ -95,21 +90,21 @@ def show(program_id: int, round_id: int):
 @roles("coordinator")
 def objectives(program_id: int, round_id: int):
     """Both objectives' figures side by side (htmx loads it into the round page)."""
-    program, round_ = _round(program_id, round_id)
+    program, round_ = coordinated_round(program_id, round_id)
     return page_or_partial("rounds/objectives.html", "rounds/_objectives.html", program=program, round=round_,
-                           preview=fairness.objective_preview(round_), objective_form=ObjectiveForm(
+                           preview=round_objectives.objective_preview(round_), objective_form=ObjectiveForm(
                                objective=(round_.rules or {}).get("objective", "coverage")))
 
 
 @bp.route(ROUND + "/objective", methods=["POST"])
 @roles("coordinator")
 def set_objective(program_id: int, round_id: int):
-    _, round_ = _round(program_id, round_id)
+    _, round_ = coordinated_round(program_id, round_id)
     form = ObjectiveForm()
     if form.validate_on_submit():
         try:
-            fairness.set_objective(round_, current_user, form.objective.data)
-            flash(f"Objective set: {fairness.OBJECTIVE_LABELS[form.objective.data].lower()}. Run the round to use it.",
+            round_objectives.set_objective(round_, current_user, form.objective.data)
+            flash(f"Objective set: {round_objectives.OBJECTIVE_LABELS[form.objective.data].lower()}. Run the round to use it.",
                   "success")
         except ServiceError as error:
             db.session.rollback()
@@ -123,12 +118,8 @@ def set_objective(program_id: int, round_id: int):
 @roles("coordinator")
 def set_priority(program_id: int, round_id: int, mentee_id: int):
     """A mentee's priority in this and later rounds: a bonus (negative: lower) or must-match."""
-    program, round_ = _round(program_id, round_id)
-    mentee = program_membership(program, mentee_id)
-    if mentee.user.role != "mentee":
-        from flask import abort
-
-        abort(404)
+    program, round_ = coordinated_round(program_id, round_id)
+    mentee = program_mentee(program, mentee_id)
     current = fairness.priority_of(mentee.id)
     form = PriorityForm(obj=current) if current is not None else PriorityForm()
     if submit(form, lambda: fairness.set_priority(program, mentee, current_user, bonus=form.bonus.data,
@@ -143,9 +134,9 @@ def set_priority(program_id: int, round_id: int, mentee_id: int):
 @bp.route(ROUND + "/run", methods=["POST"])
 @roles("coordinator")
 def run(program_id: int, round_id: int):
-    _, round_ = _round(program_id, round_id)
+    _, round_ = coordinated_round(program_id, round_id)
     try:
-        svc.start_run(round_, current_user)
+        runs.start_run(round_, current_user)
     except ServiceError as error:
         flash(error.message, "error")
     return _to_round(round_)
@@ -154,9 +145,9 @@ def run(program_id: int, round_id: int):
 @bp.route(ROUND + "/runs/<int:run_id>/progress")
 @roles("coordinator")
 def progress(program_id: int, round_id: int, run_id: int):
-    _, round_ = _round(program_id, round_id)
-    run = svc.run_of(round_, run_id)
-    svc.check_stale(run)  # a poll is what notices a dead worker
+    _, round_ = coordinated_round(program_id, round_id)
+    run = round_run(round_, run_id)
+    runs.check_stale(run)  # a poll is what notices a dead worker
     return page_or_partial("rounds/progress.html", "rounds/_progress.html", program=round_.program, round=round_,
                            latest=run)
 
@@ -164,10 +155,10 @@ def progress(program_id: int, round_id: int, run_id: int):
 @bp.route(ROUND + "/runs/<int:run_id>/cancel", methods=["POST"])
 @roles("coordinator")
 def cancel(program_id: int, round_id: int, run_id: int):
-    _, round_ = _round(program_id, round_id)
-    run = svc.run_of(round_, run_id)
+    _, round_ = coordinated_round(program_id, round_id)
+    run = round_run(round_, run_id)
     try:
-        svc.request_cancel(run, current_user)
+        runs.request_cancel(run, current_user)
         flash("Cancelling the run.", "success")
     except ServiceError as error:
         flash(error.message, "error")
@@ -177,11 +168,11 @@ def cancel(program_id: int, round_id: int, run_id: int):
 @bp.route(ROUND + "/pairs")
 @roles("coordinator")
 def pairs(program_id: int, round_id: int):
-    program, round_ = _round(program_id, round_id)
-    run = svc.run_of(round_, request.args.get("run", type=int)) if request.args.get("run") else svc.proposal_run(round_)
+    program, round_ = coordinated_round(program_id, round_id)
+    run = round_run(round_, request.args.get("run", type=int)) if request.args.get("run") else runs.proposal_run(round_)
     if run is None:
         return _to_round(round_)
-    page = svc.pairs_page(run, q=request.args.get("q", ""), sort=request.args.get("sort", "score"),
+    page = review.pairs_page(run, q=request.args.get("q", ""), sort=request.args.get("sort", "score"),
                           filter=request.args.get("filter", "all"), page=request.args.get("page", 1, type=int))
     return page_or_partial("rounds/pairs.html", "rounds/_pairs.html", program=program, round=round_, run=run,
                            pairs_page=page)
@@ -190,9 +181,9 @@ def pairs(program_id: int, round_id: int):
 @bp.route(ROUND + "/constraints", methods=["POST"])
 @roles("coordinator")
 def add_constraint(program_id: int, round_id: int):
-    _, round_ = _round(program_id, round_id)
+    _, round_ = coordinated_round(program_id, round_id)
     form = ConstraintForm()
-    if submit(form, lambda: svc.add_constraint_by_email(round_, current_user, mentee_email=form.mentee_email.data,
+    if submit(form, lambda: round_settings.add_constraint_by_email(round_, current_user, mentee_email=form.mentee_email.data,
                                                         mentor_email=form.mentor_email.data, kind=form.kind.data)):
         flash("Rule added. It holds in every re-run.", "success")
         return _to_round(round_, "#rules")
@@ -202,30 +193,26 @@ def add_constraint(program_id: int, round_id: int):
 @bp.route(ROUND + "/constraints/<int:constraint_id>/delete", methods=["POST"])
 @roles("coordinator")
 def remove_constraint(program_id: int, round_id: int, constraint_id: int):
-    _, round_ = _round(program_id, round_id)
+    _, round_ = coordinated_round(program_id, round_id)
     try:
-        svc.remove_constraint(round_, current_user, svc.constraint_of(round_, constraint_id))
+        round_settings.remove_constraint(round_, current_user, round_constraint(round_, constraint_id))
     except ServiceError as error:
         flash(error.message, "error")
     return _to_round(round_, "#rules")
 
 
 def _pair(round_, pair_id: int):
-    run = svc.proposal_run(round_)
-    if run is None:
-        from flask import abort
-
-        abort(404)
-    return svc.pair_of(run, pair_id)
+    """A pair of the proposal under review, else 404."""
+    return run_pair(runs.proposal_run(round_), pair_id)
 
 
 @bp.route(ROUND + "/pairs/<int:pair_id>/<any(lock, forbid):action>", methods=["POST"])
 @roles("coordinator")
 def pair_action(program_id: int, round_id: int, pair_id: int, action: str):
-    _, round_ = _round(program_id, round_id)
+    _, round_ = coordinated_round(program_id, round_id)
     pair = _pair(round_, pair_id)
     try:
-        svc.lock_or_forbid_pair(round_, current_user, pair, action)
+        review.lock_or_forbid_pair(round_, current_user, pair, action)
         flash("Pair locked." if action == "lock" else "Pair forbidden and taken out of this proposal.", "success")
     except ServiceError as error:
         db.session.rollback()
@@ -236,13 +223,13 @@ def pair_action(program_id: int, round_id: int, pair_id: int, action: str):
 @bp.route(ROUND + "/pairs/<int:pair_id>/swap", methods=["GET", "POST"])
 @roles("coordinator")
 def swap(program_id: int, round_id: int, pair_id: int):
-    program, round_ = _round(program_id, round_id)
+    program, round_ = coordinated_round(program_id, round_id)
     pair = _pair(round_, pair_id)
     form = SwapForm()
-    if submit(form, lambda: svc.swap(round_, current_user, pair, form.mentor_id.data)):
+    if submit(form, lambda: review.swap(round_, current_user, pair, form.mentor_id.data)):
         flash(f"{pair.mentee_name} now has {pair.mentor_name}; the pair is locked for re-runs.", "success")
         return _to_round(round_, "#review")
-    options = svc.swap_options(round_, pair)
+    options = review.swap_options(round_, pair)
     return page_or_partial("rounds/swap.html", "rounds/_swap.html", program=program, round=round_, pair=pair,
                            options=options, form=form)
 
@@ -250,21 +237,21 @@ def swap(program_id: int, round_id: int, pair_id: int):
 @bp.route(ROUND + "/compare")
 @roles("coordinator")
 def compare(program_id: int, round_id: int):
-    program, round_ = _round(program_id, round_id)
-    done = [r for r in svc.runs_of(round_) if r.status == "done"]
+    program, round_ = coordinated_round(program_id, round_id)
+    done = [r for r in runs.runs_of(round_) if r.status == "done"]
     a_id, b_id = request.args.get("a", type=int), request.args.get("b", type=int)
-    a = svc.run_of(round_, a_id) if a_id else (done[1] if len(done) > 1 else None)
-    b = svc.run_of(round_, b_id) if b_id else (done[0] if done else None)
-    diff = svc.compare(a, b) if a and b else None
+    a = round_run(round_, a_id) if a_id else (done[1] if len(done) > 1 else None)
+    b = round_run(round_, b_id) if b_id else (done[0] if done else None)
+    diff = review.compare(a, b) if a and b else None
     return render_template("rounds/compare.html", program=program, round=round_, runs=done, a=a, b=b, diff=diff)
 
 
 @bp.route(ROUND + "/approve", methods=["POST"])
 @roles("coordinator")
 def approve(program_id: int, round_id: int):
-    _, round_ = _round(program_id, round_id)
+    _, round_ = coordinated_round(program_id, round_id)
     try:
-        count = svc.approve_round(round_, current_user)
+        count = publish.approve_round(round_, current_user)
         flash(f"Approved: {count} proposals sent to mentors and mentees.", "success")
     except ServiceError as error:
         flash(error.message, "error")
@@ -274,9 +261,9 @@ def approve(program_id: int, round_id: int):
 @bp.route(ROUND + "/close", methods=["POST"])
 @roles("coordinator")
 def close(program_id: int, round_id: int):
-    _, round_ = _round(program_id, round_id)
+    _, round_ = coordinated_round(program_id, round_id)
     try:
-        svc.close_round(round_, current_user)
+        publish.close_round(round_, current_user)
         flash("Round closed.", "success")
     except ServiceError as error:
         flash(error.message, "error")
@@ -286,9 +273,9 @@ def close(program_id: int, round_id: int):
 @bp.route(ROUND + "/repair", methods=["POST"])
 @roles("coordinator")
 def repair(program_id: int, round_id: int):
-    _, round_ = _round(program_id, round_id)
+    _, round_ = coordinated_round(program_id, round_id)
     try:
-        run = svc.repair_round(round_, current_user)
+        run = publish.repair_round(round_, current_user)
         flash(f"Repaired: {run.pair_count} new proposals; {run.unmatched_count} mentees still without a mentor.", "success")
     except ServiceError as error:
         db.session.rollback()
@@ -299,13 +286,13 @@ def repair(program_id: int, round_id: int):
 @bp.route(ROUND + "/export.csv")
 @roles("coordinator")
 def export(program_id: int, round_id: int):
-    _, round_ = _round(program_id, round_id)
-    run = svc.proposal_run(round_)
+    _, round_ = coordinated_round(program_id, round_id)
+    run = runs.proposal_run(round_)
     if run is None:
         flash("There are no pairs to export yet.", "error")
         return _to_round(round_)
     filename = f"round-{round_.id}-pairs.csv"
-    return Response(svc.export_csv(run), mimetype="text/csv",
+    return Response(round_export.export_csv(run), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

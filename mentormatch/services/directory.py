@@ -102,7 +102,7 @@ def search(mentee: Membership, *, q: str = "", topic: int | None = None, languag
     program_id = mentee.program_id
     topics, groups = terms_of(program_id)
     today = clock.today()
-    from .fairness import unapproved_mentor_ids
+    from .mentor_approval import unapproved_mentor_ids
 
     hidden = unapproved_mentor_ids(program_id)  # waiting for a coordinator's approval
     # Plain rows, not ORM entities: the directory reads every mentor of the program on each search.

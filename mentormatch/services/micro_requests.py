@@ -127,7 +127,7 @@ def send(mentee_user: User, program: Program, mentor_membership: Membership, dat
     if mentor_membership.program_id != program.id or mentor_membership.user.role != "mentor":
         raise ServiceError("Choose a mentor of this program.")
     kind, question, context = _clean(data)
-    from .fairness import mentor_approved
+    from .mentor_approval import mentor_approved
 
     profile = db.session.scalar(db.select(MentorProfile).where(MentorProfile.membership_id == mentor_membership.id))
     if profile is None or not profile.is_available(clock.today()) or not mentor_approved(mentor_membership):

@@ -19,7 +19,7 @@ from aiosmtpd.controller import Controller
 from mentormatch.extensions import db
 from mentormatch.models import OutboxMessage, Pairing, User
 from mentormatch.models.rounds import Round
-from mentormatch.services import rounds as svc
+from mentormatch.services.rounds import runs
 from mentormatch.core import outbox
 from tests.smtp import SMTP_CONFIG, Inbox, free_port
 from tests.web.test_rounds_support import add_people, make_round
@@ -44,7 +44,7 @@ def proposed_round(app, world, size: int) -> int:
     rid = make_round(app, world.program.id, world.coordinator.id)
     with app.app_context():
         round_ = db.session.get(Round, rid)
-        svc.start_run(round_, db.session.get(User, world.coordinator.id))
+        runs.start_run(round_, db.session.get(User, world.coordinator.id))
         db.session.expire_all()
         assert db.session.get(Round, rid).state == "proposed"
     return rid

@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 from mentormatch.extensions import db
 from mentormatch.models import GoalForm, Membership, MentorProfile, Pairing, Term, User
 from mentormatch.models.rounds import Round, RunPair, SolveRun
-from mentormatch.services import rounds, solve_jobs
+from mentormatch.services.rounds import runs, settings
 from tests.conftest import login, password_hash, post_form
 from tests.web.test_rounds_support import latest_run_id, make_round, round_state, run_row
 
@@ -127,7 +127,7 @@ def test_a_stale_solve_process_resumed_late_leaves_the_new_run_and_its_round_alo
         assert run_row(app, old_id).status == "failed" and round_state(app, rid) == "draft"
         with app.app_context():  # the coordinator re-runs without balancing, which ends in seconds
             round_ = db.session.get(Round, rid)
-            rounds.update_settings(round_, db.session.get(User, world.coordinator.id), name=round_.name,
+            settings.update_settings(round_, db.session.get(User, world.coordinator.id), name=round_.name,
                                    weights=round_.weights, rules={**round_.rules, "group_balance": False},
                                    pool=round_.pool)
 
@@ -150,7 +150,7 @@ def test_a_stale_solve_process_resumed_late_leaves_the_new_run_and_its_round_alo
         assert db.session.scalar(db.select(db.func.count()).select_from(RunPair).where(RunPair.run_id == old_id)) == 0
     assert round_state(app, rid) == "solving" and run_row(app, new_id).status == "queued"
 
-    assert solve_jobs.execute(new_id, app) == "done", run_row(app, new_id).error
+    assert runs.execute(new_id, app) == "done", run_row(app, new_id).error
     assert round_state(app, rid) == "proposed"
     assert post_form(client, page + "/approve", {}, page=page).status_code == 303
     with app.app_context():
@@ -194,7 +194,7 @@ def test_with_redis_unreachable_a_run_fails_at_once_and_the_round_returns_to_dra
     html = response.get_data(as_text=True)
     assert "could not be queued" in html and "The run failed" in html
     row = run_row(app, latest_run_id(app, rid))
-    assert row.status == "failed" and row.error == rounds.QUEUE_DOWN
+    assert row.status == "failed" and row.error == runs.QUEUE_DOWN
     assert round_state(app, rid) == "draft"
     # Nothing is stuck: once the queue is back the coordinator simply runs again.
     html = client.get(page).get_data(as_text=True)

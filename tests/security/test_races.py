@@ -10,7 +10,8 @@ import pytest
 from mentormatch.extensions import db
 from mentormatch.models import Membership, MicroRequest, OpenRequestCounter, Pairing, Program, User
 from mentormatch.models.rounds import Round, RunPair
-from mentormatch.services import ServiceError, micro_requests, rounds
+from mentormatch.services import ServiceError, micro_requests
+from mentormatch.services.rounds import publish, review, runs
 from tests.web.test_lifecycle_data import add_mentee, add_mentor, frozen, mid, open_count  # noqa: F401
 from tests.web.test_rounds_support import add_people, make_round
 
@@ -108,7 +109,7 @@ def test_parallel_swaps_cannot_both_take_a_mentors_last_free_seat(app, world):
         mentees=[{"name": f"Mentee {c}", "years": 2, "topics": ["python"]} for c in "XYZ"])
     rid = make_round(app, world.program.id, world.coordinator.id)
     with app.app_context():
-        run = rounds.start_run(db.session.get(Round, rid), db.session.get(User, world.coordinator.id))
+        run = runs.start_run(db.session.get(Round, rid), db.session.get(User, world.coordinator.id))
         run_id = run.id
         pair_ids = list(db.session.scalars(db.select(RunPair.id).where(RunPair.run_id == run_id)))
         used = set(db.session.scalars(db.select(RunPair.mentor_membership_id).where(RunPair.run_id == run_id)))
@@ -119,7 +120,7 @@ def test_parallel_swaps_cannot_both_take_a_mentors_last_free_seat(app, world):
         round_, actor = db.session.get(Round, rid), db.session.get(User, world.coordinator.id)
         pair = db.session.get(RunPair, pair_ids[i])
         barrier.wait()
-        rounds.swap(round_, actor, pair, free)
+        review.swap(round_, actor, pair, free)
         return "swapped"
 
     outcomes = race(app, len(pair_ids), action)
@@ -140,7 +141,7 @@ def test_an_approval_racing_swaps_publishes_exactly_the_pairs_of_the_proposal(ap
         mentees=[{"name": f"Mentee {c}", "years": 2, "topics": ["python"]} for c in "XYZ"])
     rid = make_round(app, world.program.id, world.coordinator.id)
     with app.app_context():
-        run_id = rounds.start_run(db.session.get(Round, rid), db.session.get(User, world.coordinator.id)).id
+        run_id = runs.start_run(db.session.get(Round, rid), db.session.get(User, world.coordinator.id)).id
         pairs = db.session.execute(db.select(RunPair.id, RunPair.mentor_membership_id)
                                    .where(RunPair.run_id == run_id).order_by(RunPair.id)).all()
     free = sorted({people.ids[f"Mentor {c}"] for c in "ABCDEF"} - {m for _, m in pairs})
@@ -150,9 +151,9 @@ def test_an_approval_racing_swaps_publishes_exactly_the_pairs_of_the_proposal(ap
         pair = db.session.get(RunPair, pairs[i - 1][0]) if i else None
         barrier.wait()
         if i == 0:
-            rounds.approve_round(round_, actor)
+            publish.approve_round(round_, actor)
             return "approved"
-        rounds.swap(round_, actor, pair, free[i - 1])
+        review.swap(round_, actor, pair, free[i - 1])
         return "swapped"
 
     outcomes = race(app, 3, action)

@@ -4,7 +4,7 @@ from mentormatch.extensions import db
 from mentormatch.matching import solve
 from mentormatch.models import ContinueWish, Pairing
 from mentormatch.models.rounds import Round
-from mentormatch.services.round_instance import build_round_data
+from mentormatch.services.rounds.instance import build_round_data
 from tests.conftest import login, post_form
 from tests.web.test_rounds_support import add_people, make_round
 

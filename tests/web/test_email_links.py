@@ -186,7 +186,7 @@ def test_request_and_reminder_emails_carry_the_three_links(app, world, frozen, m
 def test_the_round_proposal_email_carries_links_for_each_mentee(app, world, frozen, mailbox):
     from tests.web.test_rounds_support import make_round, small_world
     from mentormatch.models.rounds import Round, RunPair, SolveRun
-    from mentormatch.services import rounds as svc
+    from mentormatch.services.rounds import publish
 
     people = small_world(app, world.program.id)
     rid = make_round(app, world.program.id, world.coordinator.id)
@@ -201,7 +201,7 @@ def test_the_round_proposal_email_carries_links_for_each_mentee(app, world, froz
                                mentor_name="Ada Mentor", score=80))
         r.state = "proposed"
         db.session.commit()
-        svc.approve_round(r, db.session.get(User, world.coordinator.id))
+        publish.approve_round(r, db.session.get(User, world.coordinator.id))
         pid = db.session.scalar(db.select(Pairing.id).where(Pairing.round_id == rid))
     mail = [m for m in outbox(app) if people.emails["Ada Mentor"] in m.to][0]
     links = LINK_RE.findall(mail.body)

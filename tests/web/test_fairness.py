@@ -5,8 +5,8 @@ from mentormatch.extensions import db
 from mentormatch.matching import solve
 from mentormatch.models import MenteePriority
 from mentormatch.models.rounds import Round, RunUnmatched, SolveRun
-from mentormatch.services import fairness
-from mentormatch.services.round_instance import build_round_data
+from mentormatch.services.rounds import fairness, objectives
+from mentormatch.services.rounds.instance import build_round_data
 from tests.conftest import login, post_form
 from tests.web.test_rounds_support import add_people, make_round
 
@@ -146,7 +146,7 @@ def test_both_objectives_figures_side_by_side(app, client, world):
     assert "Most people matched" in html and "Best pairs only" in html and "chosen" in html
     assert "HX-Request" in response.headers["Vary"]
     with app.app_context():
-        preview = fairness.objective_preview(db.session.get(Round, rid))
+        preview = objectives.objective_preview(db.session.get(Round, rid))
     assert preview["coverage"]["matched"] >= preview["quality"]["matched"]
     assert preview["quality"]["total"] >= preview["coverage"]["total"]
 

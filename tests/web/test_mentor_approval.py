@@ -6,7 +6,7 @@ from mentormatch.extensions import db
 from mentormatch.models import Membership, Program
 from mentormatch.models.rounds import Round
 from mentormatch.services import ServiceError
-from mentormatch.services.round_instance import build_round_data
+from mentormatch.services.rounds.instance import build_round_data
 from tests.conftest import login, post_form
 from tests.web.test_lifecycle_data import add_profile, frozen, mailbox, mid, outbox, send_request  # noqa: F401
 from tests.web.test_rounds_support import make_round

@@ -6,7 +6,7 @@ import pytest
 from mentormatch.extensions import db
 from mentormatch.models import GoalForm
 from mentormatch.models.rounds import Round, RunPair, RunUnmatched
-from mentormatch.services.round_instance import build_round_data, pool_mentee_ids
+from mentormatch.services.rounds.instance import build_round_data, pool_mentee_ids
 from tests.conftest import login, post_form
 from tests.web.test_rounds_support import add_people, latest_run_id, make_round, small_world
 

@@ -8,7 +8,8 @@ import pytest
 from mentormatch.extensions import db
 from mentormatch.models import Membership, Pairing, User, utcnow
 from mentormatch.models.rounds import Round, RoundConstraint, RoundEvent, RunPair, SolveRun
-from mentormatch.services import ServiceError, rounds as svc, solve_jobs
+from mentormatch.services import ServiceError
+from mentormatch.services.rounds import export, publish, runs
 from tests.conftest import csrf_from, login, post_form
 from tests.web.test_rounds_support import add_people, latest_run_id, make_round, round_state, run_row, small_world
 
@@ -81,7 +82,7 @@ def test_progress_polls_while_active_and_stops_when_done(app, client, world):
     assert "HX-Request" in partial.headers["Vary"]
     assert "<html" not in partial.get_data(as_text=True)
 
-    assert solve_jobs.execute(run_id, app) == "done"
+    assert runs.execute(run_id, app) == "done"
     row = run_row(app, run_id)
     assert row.status == "done" and row.phase == "done" and row.matched == 2
     assert row.progress["people"] == 5 and row.progress["candidates"] >= 2 and row.progress["objective"]["pairs"] == 2
@@ -100,7 +101,7 @@ def test_cancelling_a_queued_run_cancels_it_and_returns_the_round_to_draft(app, 
     post(client, url(world, rid, f"/runs/{run_id}/cancel"), page=url(world, rid))
     assert run_row(app, run_id).status == "cancelled"
     assert round_state(app, rid) == "draft"
-    assert solve_jobs.execute(run_id, app) == "skipped"  # a worker picking it up later does nothing
+    assert runs.execute(run_id, app) == "skipped"  # a worker picking it up later does nothing
 
 
 @MANUAL
@@ -115,7 +116,7 @@ def test_a_running_run_stops_when_cancel_is_requested(app, world):
         round_.state, round_.current_run_id = "solving", run.id  # as start_run leaves them
         db.session.commit()
         run_id = run.id
-    assert solve_jobs.execute(run_id, app) == "cancelled"
+    assert runs.execute(run_id, app) == "cancelled"
     assert run_row(app, run_id).status == "cancelled" and pairs_of(app, run_id) == set()
     assert round_state(app, rid) == "draft"
 
@@ -131,8 +132,8 @@ def test_a_run_that_raises_is_marked_failed_with_its_error(app, client, world, m
     def boom(*a, **k):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("mentormatch.services.round_instance.build_round_data", boom)
-    assert solve_jobs.execute(run_id, app) == "failed"
+    monkeypatch.setattr("mentormatch.services.rounds.instance.build_round_data", boom)
+    assert runs.execute(run_id, app) == "failed"
     row = run_row(app, run_id)
     assert row.status == "failed" and "database went away" in row.error and row.round_state == "draft"
     assert "database went away" in client.get(url(world, rid)).get_data(as_text=True)
@@ -265,7 +266,7 @@ def test_approve_happens_once_under_two_concurrent_requests(app, world):
 
             user = db.session.get(User, world.coordinator.id)
             login_user(user)
-            svc.start_run(db.session.get(Round, rid), user)
+            runs.start_run(db.session.get(Round, rid), user)
     assert round_state(app, rid) == "proposed"
     barrier, outcomes = threading.Barrier(2), []
 
@@ -275,7 +276,7 @@ def test_approve_happens_once_under_two_concurrent_requests(app, world):
             actor = db.session.get(User, world.coordinator.id)
             barrier.wait()
             try:
-                outcomes.append(svc.approve_round(round_, actor))
+                outcomes.append(publish.approve_round(round_, actor))
             except ServiceError as error:
                 outcomes.append(error.message)
             finally:
@@ -321,7 +322,7 @@ def test_export_prefixes_cells_that_a_spreadsheet_would_run(app, client, world):
     body = r.get_data(as_text=True)
     assert "'@SUM(A1)" in body and "'=HYPERLINK" in body
     assert "\n@" not in body and ",=" not in body and ',"=' not in body
-    assert svc.safe_cell("-1") == "'-1" and svc.safe_cell("+x") == "'+x" and svc.safe_cell("ok") == "ok"
+    assert export.safe_cell("-1") == "'-1" and export.safe_cell("+x") == "'+x" and export.safe_cell("ok") == "ok"
 
 
 @INLINE
@@ -430,7 +431,7 @@ def test_default_runner_solves_in_a_background_thread(app, client, world):
 
 def test_the_pool_filters_by_tag_by_not_matched_yet_and_by_join_date(app, world):
     from mentormatch.models import Term
-    from mentormatch.services.round_instance import pool_mentee_ids
+    from mentormatch.services.rounds.instance import pool_mentee_ids
 
     people = small_world(app, world.program.id)
     cy, di, ed = (people.ids[n] for n in ("Cy Mentee", "Di Mentee", "Ed Mentee"))

@@ -5,7 +5,7 @@ import pytest
 from mentormatch.extensions import db
 from mentormatch.models import ImportJob
 from mentormatch.models.rounds import RoundConstraint, RunPair
-from mentormatch.services import solve_jobs
+from mentormatch.services.rounds import runs
 from tests.conftest import login
 from tests.web.access.rounds import CASES
 from tests.web.access.cases import request_case
@@ -29,7 +29,7 @@ def round_world(app, world):
         round_.state, round_.current_run_id = "solving", run.id  # as start_run leaves them
         db.session.commit()
         world.run_id = run.id
-    solve_jobs.execute(world.run_id, app)
+    runs.execute(world.run_id, app)
     with app.app_context():
         world.pair_id = db.session.scalar(db.select(RunPair.id).where(RunPair.run_id == world.run_id).limit(1))
         c = RoundConstraint(round_id=world.round_id, mentee_membership_id=people.ids["Di Mentee"],

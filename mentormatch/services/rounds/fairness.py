@@ -1,69 +1,23 @@
-"""Fairness across rounds, continuity, the coverage/quality choice and mentor approval.
+"""Fairness across rounds and continuity, read from the database.
 
 What the matching core already knows (mentee `priority` and `must_match`, `continuing` pairs with
-`rules.continuity_bonus` / `rules.max_continued_per_mentor`, `rules.objective`) is filled in here
-from the database, so round_instance.build_round_data stays the one adapter and calls `apply`.
+`rules.continuity_bonus` / `rules.max_continued_per_mentor`) is looked up here; instance.build_round_data
+stays the one adapter and puts it into the Instance. The coverage/quality choice is in objectives.py.
 """
 from __future__ import annotations
 
-import dataclasses
 from datetime import timedelta
 
-from ..core import clock
-from ..extensions import db
-from ..matching import solve
-from ..matching.model import OBJECTIVES
-from ..models import (SEAT_STATES, CheckIn, ContinueWish, Membership, MenteePriority, MicroRequest, Pairing,
+from ...core import clock
+from ...extensions import db
+from ...models import (SEAT_STATES, CheckIn, ContinueWish, Membership, MenteePriority, MicroRequest, Pairing,
                       Program, User)
-from ..models.rounds import Round, RunUnmatched
-from . import ServiceError
-from ..core import links, outbox
-from ..core.events import record
+from ...models.rounds import Round, RunUnmatched
+from .. import ServiceError
 
 MAX_BONUS = 50
 MAX_NOTE = 300
 CONTINUE_STATES = ("accepted", "active", "completed")
-OBJECTIVE_LABELS = {"coverage": "Most people matched", "quality": "Best pairs only"}
-
-
-# ---------------------------------------------------------------- mentor approval
-
-def mentor_approved(membership: Membership) -> bool:
-    return not membership.program.requires_mentor_approval or membership.approved_at is not None
-
-
-def unapproved_mentor_ids(program_id: int) -> set[int]:
-    """Mentor memberships hidden from the directory and from round pools."""
-    program = db.session.get(Program, program_id)
-    if program is None or not program.requires_mentor_approval:
-        return set()
-    return set(db.session.scalars(db.select(Membership.id).join(User, User.id == Membership.user_id).where(
-        Membership.program_id == program_id, User.role == "mentor", Membership.approved_at.is_(None))))
-
-
-def pending_mentors(program: Program) -> list[Membership]:
-    if not program.requires_mentor_approval:
-        return []
-    return list(db.session.scalars(db.select(Membership).join(User, User.id == Membership.user_id).where(
-        Membership.program_id == program.id, User.role == "mentor", Membership.approved_at.is_(None))
-        .order_by(User.name)))
-
-
-def approve_mentor(program: Program, membership: Membership, coordinator: User) -> None:
-    if membership.program_id != program.id or membership.user.role != "mentor":
-        raise ServiceError("Only a mentor of this program can be approved.")
-    moved = db.session.execute(db.update(Membership).where(Membership.id == membership.id,
-                                                           Membership.approved_at.is_(None))
-                               .values(approved_at=clock.now()).execution_options(synchronize_session=False))
-    if moved.rowcount != 1:
-        db.session.rollback()
-        raise ServiceError(f"{membership.user.name} is already approved.")
-    record(program.id, "mentor", membership.id, None, "approved", coordinator)
-    user = membership.user
-    outbox.send_text(user.email, f"You are approved as a mentor in {program.name}",
-                f"Hello {user.name},\n\n{coordinator.name} approved you: mentees can now find you in the directory "
-                f"and you can be matched in rounds.\n\n{links.link('mentor.home')}\n", program_id=program.id)
-    db.session.commit()
 
 
 # ---------------------------------------------------------------- carried over and priorities
@@ -213,55 +167,3 @@ def continuing_names(round_: Round) -> list[tuple[str, str]]:
     names = dict(db.session.execute(db.select(Membership.id, User.name).join(User, User.id == Membership.user_id)
                                     .where(Membership.id.in_(ids))).all()) if ids else {}
     return [(names.get(e, ""), names.get(m, "")) for e, m in pairs]
-
-
-# ---------------------------------------------------------------- the adapter hook
-
-def apply(round_: Round, data) -> None:
-    """Fill the core's extras into a RoundData built by round_instance.build_round_data."""
-    from .round_instance import membership_of, mentee_key, mentor_key
-
-    mentee_ids = [membership_of(m.id) for m in data.instance.mentees]
-    prio = priorities(round_, mentee_ids)
-    for m in data.instance.mentees:
-        bonus, must = prio.get(membership_of(m.id), (0, False))
-        m.priority, m.must_match = bonus, must
-    mentors = {membership_of(m.id) for m in data.instance.mentors}
-    forbidden = set(data.instance.forbidden)
-    data.instance.continuing = [(mentee_key(e), mentor_key(m)) for e, m in continuing_pairs(round_)
-                                if e in set(mentee_ids) and m in mentors
-                                and (mentee_key(e), mentor_key(m)) not in forbidden]
-
-
-# ---------------------------------------------------------------- coverage or quality
-
-def objective_preview(round_: Round) -> dict[str, dict]:
-    """Both objectives solved on the same pool, side by side, so the coordinator can choose.
-
-    Runs in the request on purpose: it is a comparison, nothing is stored, and the min-cost flow
-    both objectives use answers large pools in about a second."""
-    from .round_instance import build_round_data
-
-    data = build_round_data(round_)
-    out = {}
-    for objective in OBJECTIVES:
-        instance = dataclasses.replace(data.instance,
-                                       rules=dataclasses.replace(data.instance.rules, objective=objective))
-        result = solve(instance, time_limit=20)
-        pairs = result.assignment
-        total = sum(int(p.score) for p in pairs)
-        out[objective] = {"label": OBJECTIVE_LABELS[objective], "matched": len({p.mentee for p in pairs}),
-                          "pairs": len(pairs), "total": total, "average": round(total / len(pairs)) if pairs else 0,
-                          "mentees": len(data.instance.mentees), "status": result.status}
-    return out
-
-
-def set_objective(round_: Round, actor: User, objective: str) -> None:
-    from .rounds import _event, _require_editable
-
-    if objective not in OBJECTIVES:
-        raise ServiceError("Choose “most people matched” or “best pairs only”.", "objective")
-    _require_editable(round_)
-    round_.rules = {**(round_.rules or {}), "objective": objective}
-    _event(round_, actor, "objective", objective=objective)
-    db.session.commit()

@@ -1,7 +1,6 @@
 """Database -> matching Instance: who is in a round's pool, and in the core's terms.
 
-Kept apart from services/rounds.py because the job runner, the swap view and the benchmark
-all need it, and because it is the one place that knows how our columns map onto the core's
+The job runner, the swap view, the objective preview and the benchmark all need it; it is the one place that knows how our columns map onto the core's
 plain data (Term ids -> names, IANA zones -> UTC offsets, seats already taken -> capacity).
 """
 from __future__ import annotations
@@ -13,26 +12,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func
 
-from ..extensions import db
-from ..matching import GroupBalance, Instance, Mentee, Mentor, Rules, Weights
-from ..models import GoalForm, Membership, MentorProfile, Pairing, SEAT_STATES, Term, User
-from ..models.rounds import Round, RoundConstraint
+from ...core import clock
+from ...extensions import db
+from ...matching import GroupBalance, Instance, Mentee, Mentor, Rules, Weights
+from ...models import GoalForm, Membership, MentorProfile, Pairing, SEAT_STATES, Term, User
+from ...models.rounds import Round, RoundConstraint
+from ..mentor_approval import unapproved_mentor_ids
+from . import fairness
+from .settings import DEFAULT_RULES, DEFAULT_WEIGHTS, TEAM_ATTRIBUTES
 
-DEFAULT_WEIGHTS = {"topics": 40, "context": 20, "stage": 25, "tz": 15, "mentor_pref": 0}
-WEIGHT_HELP = {
-    "topics": "How much the mentor's expertise covers the topics the mentee listed (the first one counts most).",
-    "context": "Sharing the context the mentee said matters to them: industry, affinity group.",
-    "stage": "Career stage as the mentee asked: a peer, a few years ahead, or someone senior.",
-    "tz": "Overlap of working hours, so that meeting is easy.",
-    "mentor_pref": "How well the mentee fits what the mentor said they prefer (topics they like to mentor, career "
-                   "stages); a mentor who stated no preference is content with anyone. 0: mentors' preferences do not count.",
-}
-DEFAULT_RULES = {"min_score": None, "min_overlap": None, "mentors_per_mentee": 1, "max_same_team": None, "team_by": "industry",
-                 "group_balance": False, "balance_slack": 5,
-                 # Fairness across rounds and continuity (services/fairness.py fills the people in).
-                 "objective": "coverage", "continuity_bonus": 10, "max_continued_per_mentor": 1,
-                 "carry_bonus": 10, "carry_must_match": False}
-TEAM_ATTRIBUTES = ("industry", "location", "background")
 # Our context kinds -> the core's context keys (background and location are shown, not scored: the goal form
 # says so).
 CONTEXT_MAP = {"industry": "industry", "groups": "tags"}
@@ -62,7 +50,7 @@ def _offset(zone: str, day: date) -> float:
 
 def utc_offset(zone: str) -> float:
     """The zone's UTC offset now, in hours (cached per day: DST changes at most daily)."""
-    return _offset(zone or "UTC", date.today())
+    return _offset(zone or "UTC", clock.today())
 
 
 @dataclass
@@ -147,7 +135,7 @@ def build_round_data(round_: Round, *, mentee_ids: list[int] | None = None,
     rounds (and, when ``exclude_round_seats`` is False, this one: the repair case).
     Unavailable mentors stay in with no seats, so that unmatched reasons can say so.
     """
-    today = today or date.today()
+    today = today or clock.today()
     topics, groups = _terms(round_.program_id)
     wanted = set(mentee_ids) if mentee_ids is not None else set(pool_mentee_ids(round_))
     data = RoundData(instance=Instance(mentees=[], mentors=[], weights=weights_of(round_), rules=rules_of(round_)))
@@ -177,8 +165,6 @@ def build_round_data(round_: Round, *, mentee_ids: list[int] | None = None,
             team=(getattr(g, team_by) or None)))
 
     taken = seats_taken(round_.program_id, round_.id if exclude_round_seats else None)
-    from .fairness import apply as apply_fairness, unapproved_mentor_ids
-
     hidden = unapproved_mentor_ids(round_.program_id)  # mentors waiting for approval are not in pools
     rows = db.session.execute(
         db.select(MentorProfile, User.name)
@@ -218,5 +204,19 @@ def build_round_data(round_: Round, *, mentee_ids: list[int] | None = None,
     data.instance.forbidden = sorted((mentee_key(e), mentor_key(m)) for e, m in forbidden
                                      if e in mentees and m in mentors and (e, m) not in set(locked))
     data.instance.locked = [(mentee_key(e), mentor_key(m)) for e, m in locked]
-    apply_fairness(round_, data)
+    _apply_fairness(round_, data)
     return data
+
+
+def _apply_fairness(round_: Round, data: RoundData) -> None:
+    """Fill the core's extras (priorities, must-match, continuing pairs) from services/rounds/fairness.py."""
+    mentee_ids = [membership_of(m.id) for m in data.instance.mentees]
+    prio = fairness.priorities(round_, mentee_ids)
+    for m in data.instance.mentees:
+        bonus, must = prio.get(membership_of(m.id), (0, False))
+        m.priority, m.must_match = bonus, must
+    mentors = {membership_of(m.id) for m in data.instance.mentors}
+    forbidden = set(data.instance.forbidden)
+    data.instance.continuing = [(mentee_key(e), mentor_key(m)) for e, m in fairness.continuing_pairs(round_)
+                                if e in set(mentee_ids) and m in mentors
+                                and (mentee_key(e), mentor_key(m)) not in forbidden]

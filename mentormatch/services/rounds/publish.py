@@ -1,0 +1,138 @@
+"""Publishing a round: approve the proposal (pairings proposed, people told, the round frozen),
+close it, and repair it after declines (a small re-solve for the freed mentees, proposed at once)."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import update
+
+from ... import matching
+from ...core import outbox
+from ...core.answer_links import links_block
+from ...extensions import db
+from ...models import Membership, Pairing, Program, SEAT_STATES, User, utcnow
+from ...models.rounds import Round, RunPair, SolveRun
+from .. import ServiceError
+from . import events
+from .instance import build_round_data
+from .results import store_result
+from .runs import lock_run, proposal_run
+
+def approve_round(round_: Round, actor: User) -> int:
+    """Publish the proposal once: pairings proposed, round frozen, people told. Returns pairs published."""
+    run = proposal_run(round_)
+    if run is None:
+        raise ServiceError("Run the round before approving it.")
+    lock_run(run.id)  # a swap in flight finishes first, and publishes with the pairs
+    # The conditional UPDATE is the lock: of two concurrent approvals, one moves the row.
+    moved = db.session.execute(
+        update(Round).where(Round.id == round_.id, Round.state == "proposed")
+        .values(state="approved", approved_by_id=actor.id, approved_at=utcnow(), approved_run_id=run.id)
+        .execution_options(synchronize_session=False))
+    if moved.rowcount != 1:
+        db.session.rollback()
+        raise ServiceError("This round was already approved (or is not ready to approve).")
+    rows = db.session.execute(db.select(RunPair.mentee_membership_id, RunPair.mentor_membership_id, RunPair.score,
+                                        RunPair.why, RunPair.sentence).where(RunPair.run_id == run.id)).all()
+    now = utcnow()
+    if rows:
+        db.session.execute(db.insert(Pairing), [
+            {"program_id": round_.program_id, "round_id": round_.id, "mentee_membership_id": e,
+             "mentor_membership_id": m, "state": "proposed", "score": s, "why": why or {}, "sentence": sentence or "",
+             "proposed_at": now} for e, m, s, why, sentence in rows])
+    events.record(round_, actor, "approve", run=run.id, pairs=len(rows))
+    db.session.refresh(round_)
+    _notify_pairs(round_, [(e, m) for e, m, *_ in rows])
+    db.session.commit()
+    return len(rows)
+
+
+def _notify_pairs(round_: Round, pairs: list[tuple[int, int]]) -> None:
+    """One email per person (templates/email/round_proposal_*.txt), all in one INSERT: mentors get the
+    list of their proposed mentees with answer links, mentees their mentor(s)."""
+    if not pairs:
+        return
+    ids = {x for p in pairs for x in p}
+    people = {}
+    for chunk in [list(ids)[i:i + 500] for i in range(0, len(ids), 500)]:
+        for mid, name, email in db.session.execute(db.select(Membership.id, User.name, User.email).join(User)
+                                                   .where(Membership.id.in_(chunk))):
+            people[mid] = (name, email)
+    program = db.session.get(Program, round_.program_id)
+    by_mentor, by_mentee = defaultdict(list), defaultdict(list)
+    for e, m in pairs:
+        by_mentor[m].append(e)
+        by_mentee[e].append(m)
+    pairing_ids = {(e, m): pid for pid, e, m in db.session.execute(
+        db.select(Pairing.id, Pairing.mentee_membership_id, Pairing.mentor_membership_id).where(
+            Pairing.round_id == round_.id, Pairing.state == "proposed"))}
+    mentor_users = {mid: user for mid, user in db.session.execute(
+        db.select(Membership.id, User).join(User, User.id == Membership.user_id)
+        .where(Membership.id.in_(list(by_mentor))))}
+    messages = []
+    for m, mentees in by_mentor.items():
+        # One set of answer links per proposed mentee: each link is bound to this mentor and that pairing.
+        blocks = [(people[e][0], links_block(mentor_users[m], "pairing", pairing_ids[(e, m)]))
+                  for e in mentees if (e, m) in pairing_ids and m in mentor_users]
+        messages.append((people[m][1], outbox.render(
+            "round_proposal_mentor", name=people[m][0], program_name=program.name,
+            mentees=[people[e][0] for e in mentees], answer_links=[(name, block) for name, block in blocks if block])))
+    for e, mentors in by_mentee.items():
+        messages.append((people[e][1], outbox.render(
+            "round_proposal_mentee", name=people[e][0], program_name=program.name,
+            mentors=[people[m][0] for m in mentors])))
+    outbox.send_many(messages, program_id=round_.program_id)
+
+
+def close_round(round_: Round, actor: User) -> None:
+    moved = db.session.execute(update(Round).where(Round.id == round_.id, Round.state == "approved")
+                               .values(state="closed").execution_options(synchronize_session=False))
+    if moved.rowcount != 1:
+        db.session.rollback()
+        raise ServiceError("Only an approved round can be closed.")
+    events.record(round_, actor, "close")
+    db.session.commit()
+    db.session.refresh(round_)
+
+
+def freed_mentees(round_: Round) -> list[int]:
+    """Mentees of this round whose proposal was declined and who hold no other live pairing."""
+    declined = {e for (e,) in db.session.execute(db.select(Pairing.mentee_membership_id).where(
+        Pairing.round_id == round_.id, Pairing.state == "declined"))}
+    seated = {e for (e,) in db.session.execute(db.select(Pairing.mentee_membership_id).where(
+        Pairing.program_id == round_.program_id, Pairing.state.in_(SEAT_STATES)))}
+    return sorted(declined - seated)
+
+
+def repair_round(round_: Round, actor: User) -> SolveRun:
+    """Re-solve for mentees freed by declines, every other pair fixed, and propose the new pairs.
+
+    Runs in the request: the freed mentees are few, and a coordinator repairing wants the answer.
+    Every live pairing keeps its mentor's seat (seats are counted from Pairing rows), and the
+    declined pairs are forbidden, so nobody is offered the same mentor twice.
+    """
+    if round_.state != "approved":
+        raise ServiceError("Only an approved round can be repaired.")
+    freed = freed_mentees(round_)
+    if not freed:
+        raise ServiceError("No declined proposals are waiting for a new mentor.")
+    run = SolveRun(round_id=round_.id, kind="repair", status="running", phase="loading", started_at=utcnow(),
+                   weights=dict(round_.weights or {}), rules=dict(round_.rules or {}), created_by_id=actor.id)
+    db.session.add(run)
+    db.session.flush()
+    data = build_round_data(round_, mentee_ids=freed, exclude_round_seats=False)
+    result = matching.solve(data.instance)
+    store_result(run, data, result)
+    run.status, run.phase, run.finished_at = "done", "done", utcnow()
+    rows = db.session.execute(db.select(RunPair.mentee_membership_id, RunPair.mentor_membership_id, RunPair.score,
+                                        RunPair.why, RunPair.sentence).where(RunPair.run_id == run.id)).all()
+    now = utcnow()
+    if rows:
+        db.session.execute(db.insert(Pairing), [
+            {"program_id": round_.program_id, "round_id": round_.id, "mentee_membership_id": e,
+             "mentor_membership_id": m, "state": "proposed", "score": s, "why": why or {}, "sentence": sentence or "",
+             "proposed_at": now} for e, m, s, why, sentence in rows])
+    events.record(round_, actor, "repair", run=run.id, freed=len(freed), pairs=len(rows))
+    _notify_pairs(round_, [(e, m) for e, m, *_ in rows])
+    db.session.commit()
+    return run
