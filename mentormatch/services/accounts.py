@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Program, User, clean_name
+from ..models import Invitation, Program, ProgramCoordinator, User, clean_name, utcnow
 from ..core.security import burn_verify_time, hash_password, password_problem, verify_password
 from . import ServiceError, login_sessions, programs
 from ..core import emails, links, outbox
@@ -40,6 +40,17 @@ def create_user(*, email: str, name: str, password: str, role: str, commit: bool
     db.session.add(user)
     if commit:
         db.session.commit()
+    return user
+
+
+def accept_coordinator_invitation(invitation: Invitation, *, name: str, password: str) -> User:
+    """The coordinator account an invitation (programs.invite_coordinator) asked for, one of the
+    invitation's program's coordinators if it names one; the invitation is used up."""
+    user = create_user(email=invitation.email, name=name, password=password, role="coordinator", commit=False)
+    if invitation.program is not None:
+        invitation.program.coordinators.append(ProgramCoordinator(user=user))
+    invitation.used_at = utcnow()
+    db.session.commit()
     return user
 
 
