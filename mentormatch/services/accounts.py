@@ -75,22 +75,16 @@ def request_sign_up(*, email: str, role: str, invite: str | None = None) -> None
     email = emails.checked(email)
     owner = find_by_email(email)
     joining = programs.program_for_invite(invite) if invite else None
+    program_name = joining[0].name if joining else None
     if owner is None:
         token = _signup_serializer().dumps({"e": email, "r": role, "i": invite or ""})
-        outbox.send_text(email, "Finish creating your MentorMatch account",
-                    "Hello,\n\nOpen this link to choose your name and password and finish creating your "
-                    "MentorMatch account"
-                    + (f" and join {joining[0].name}" if joining else "") + " (valid for 3 days):\n"
-                    f"{links.link('auth.finish_signup', token=token)}\n\n"
-                    "If you did not ask for this, ignore this email: no account is made without it.\n")
+        outbox.send(email, "signup_finish", program_name=program_name,
+                    finish_url=links.link("auth.finish_signup", token=token))
     else:
-        join_line = (f"To join {joining[0].name}, log in and open the invite link again:\n"
-                     f"{links.link('public.join', token=invite)}\n\n") if joining else ""
-        outbox.send_text(owner.email, "Someone tried to sign up with your email",
-                    f"Hello {owner.name},\n\nSomeone (perhaps you) tried to create a MentorMatch account with this "
-                    f"email, which already has one. Log in here:\n{links.link('auth.login')}\n\n"
-                    f"{join_line}Forgot your password? This link sets a new one (valid for 7 days, once):\n"
-                    f"{password_reset_url(owner)}\n\nIf it was not you, ignore this email; nothing changed.\n")
+        outbox.send(owner.email, "signup_account_exists", name=owner.name, program_name=program_name,
+                    login_url=links.link("auth.login"),
+                    join_url=links.link("public.join", token=invite) if joining else None,
+                    reset_url=password_reset_url(owner))
     db.session.commit()
 
 

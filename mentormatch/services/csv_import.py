@@ -22,6 +22,7 @@ from sqlalchemy import func, insert, update
 from ..extensions import db
 from ..models import GoalForm, Membership, MentorProfile, PREFERENCES, Program, Term, User, clean_name, utcnow
 from . import ServiceError, invitations
+from .accounts import password_reset_urls
 from ..core import emails, outbox
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -251,16 +252,11 @@ def write(program: Program, rows: list[dict], actor: User | None) -> dict:
     _write_profiles(program.id, in_program + new, members, term_ids)
     invited = invitations.invite_many(program, [(accounts[v["email"]], v["email"], v["role"], profile_values(v, term_ids))
                                                 for v in outside], actor)
-    from .accounts import password_reset_urls
-
     # Each link is signed for its account's id and hash: single use, that account only.
     links = password_reset_urls([(uid, account["password_hash"]) for uid, account in zip(user_ids, new_users)])
-    outbox.send_many_text([(v["email"], f"You are invited to {program.name} on MentorMatch",
-                       f"Hello {v['name']},\n\nThe coordinators of {program.name} added you to MentorMatch.\n"
-                       "Choose your password here (the link works once, for 7 days):\n"
-                       f"{link}\n\n"
-                       "Then check your profile, so that your matches fit you.\n")
-                      for v, link in zip(new, links)], program_id=program.id)
+    mails = outbox.render_many("import_welcome", [{"name": v["name"], "program_name": program.name, "password_url": link}
+                                                  for v, link in zip(new, links)])
+    outbox.send_many([(v["email"], mail) for v, mail in zip(new, mails)], program_id=program.id)
     return {"rows": len(rows), "created": len(new), "updated": len(in_program), "invited": invited,
             "emailed": len(new) + invited}
 
