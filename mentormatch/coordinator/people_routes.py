@@ -2,11 +2,11 @@
 program's topic and affinity-group lists. Added to the coordinator blueprint."""
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField
 
-from ..access import coordinated_program, program_membership, roles
+from ..access import coordinated_program, program_membership, program_term, roles
 from ..extensions import db
 from ..forms import submit
 from ..core import reference
@@ -74,7 +74,7 @@ def topics(program_id: int):
 @roles("coordinator")
 def rename_term(program_id: int, term_id: int):
     program = coordinated_program(program_id)
-    term = vocabulary.term_of_program(program, term_id) or abort(404)
+    term = program_term(program, term_id)
     form = RenameForm()
     if form.validate_on_submit():
         try:
@@ -90,7 +90,7 @@ def rename_term(program_id: int, term_id: int):
 @roles("coordinator")
 def merge_term(program_id: int, term_id: int):
     program = coordinated_program(program_id)
-    source = vocabulary.term_of_program(program, term_id) or abort(404)
+    source = program_term(program, term_id)
     form = MergeForm()
     if form.validate_on_submit():
         target = vocabulary.term_of_program(program, form.target.data or 0)

@@ -1,7 +1,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import own_membership, roles
+from ..access import own_followup_pairing, own_membership, roles
 from ..extensions import db
 from ..forms import apply_service_error, submit
 from ..services import ServiceError, micro_requests
@@ -79,14 +79,14 @@ def goal_topics(program_id: int):
 @bp.route("/pairings/<int:pairing_id>")
 @roles("mentee")
 def pairing(pairing_id: int):
-    found = mentorships.mentee_pairing(current_user, pairing_id) or abort(404)
+    found = own_followup_pairing(pairing_id)
     return _pairing_page(found, FollowUpForm(prefix="followup"), ThanksForm(prefix="thanks"))
 
 
 @bp.route("/pairings/<int:pairing_id>/<any(followup, thanks):kind>", methods=["POST"])
 @roles("mentee")
 def add_followup(pairing_id: int, kind: str):
-    found = mentorships.mentee_pairing(current_user, pairing_id) or abort(404)
+    found = own_followup_pairing(pairing_id)
     followup_form, thanks_form = FollowUpForm(prefix="followup"), ThanksForm(prefix="thanks")
     form = followup_form if kind == "followup" else thanks_form
     if submit(form, lambda: micro_requests.add_followup(current_user, pairing=found, kind=kind, body=form.body.data)):

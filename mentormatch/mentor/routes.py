@@ -3,7 +3,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import own_membership, roles
+from ..access import current_mentee_pairing, own_membership, roles
 from ..extensions import db
 from ..forms import apply_service_error, submit
 from ..htmx import is_htmx, page_or_partial
@@ -88,7 +88,7 @@ def profile_topics(program_id: int):
 @roles("mentor")
 def mentee(program_id: int, mentee_id: int):
     membership = own_membership(program_id)
-    pairing = mentorships.current_pairing(membership, mentee_id) or abort(404)
+    pairing = current_mentee_pairing(membership, mentee_id)
     note = notes.note_of(membership, mentee_id)
     return _mentee_page(membership, pairing, NoteForm(obj=note), note)
 
@@ -97,7 +97,7 @@ def mentee(program_id: int, mentee_id: int):
 @roles("mentor")
 def save_note(program_id: int, mentee_id: int):
     membership = own_membership(program_id)
-    pairing = mentorships.current_pairing(membership, mentee_id) or abort(404)
+    pairing = current_mentee_pairing(membership, mentee_id)
     form = NoteForm()
     note = None
     if done := submit(form, lambda: notes.save_note(membership, pairing, form.body.data)):

@@ -36,21 +36,22 @@ def register(app: Flask) -> None:
     def import_command(program_id: int, csv_file: Path, dry_run: bool) -> None:
         """Import mentors and mentees from a CSV into a program (all or nothing)."""
         from ..models import Program
-        from ..services import ServiceError, csv_import
+        from ..services import ServiceError
+        from ..services.people import import_csv
 
         program = db.session.get(Program, program_id)
         if program is None:
             raise click.ClickException(f"No program {program_id}.")
         text = csv_file.read_text(encoding="utf-8-sig")
         try:
-            preview = csv_import.preview(program, text)
+            preview = import_csv.preview(program, text)
             for row in preview.rows:
                 for error in row.errors:
                     click.echo(f"line {row.line}: {error}", err=True)
             if dry_run or not preview.ok:
                 click.echo(f"{len(preview.rows)} rows, {preview.error_count} with errors; nothing imported.")
                 return
-            counts = csv_import.apply(program, text, None)
+            counts = import_csv.apply(program, text, None)
         except ServiceError as error:
             db.session.rollback()
             raise click.ClickException(error.message) from error

@@ -1,5 +1,5 @@
 """Routes for match rounds and CSV import. Thin: check access, validate, call a service, render."""
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import coordinated_program, roles
@@ -7,8 +7,9 @@ from ..extensions import db
 from ..forms import apply_service_error, submit
 from ..htmx import page_or_partial
 from ..models import Term
-from ..access import program_membership
-from ..services import ServiceError, csv_import, fairness, import_jobs, rounds as svc
+from ..access import program_import_job, program_membership
+from ..services import ServiceError, fairness, rounds as svc
+from ..services.people import import_csv, import_jobs
 from ..services.round_instance import pool_mentee_ids
 from .forms import ConstraintForm, ImportForm, ObjectiveForm, PriorityForm, RoundForm, SwapForm
 
@@ -323,14 +324,14 @@ def import_people(program_id: int):
         try:
             if not text.strip():
                 raise ServiceError("Choose a CSV file to upload.", "file")
-            preview = csv_import.preview(program, text)
+            preview = import_csv.preview(program, text)
             form.csv_text.data = text
             if request.form.get("confirm") == "1" and preview.ok:
                 db.session.rollback()
                 if len(preview.rows) > current_app.config.get("IMPORT_INLINE_ROWS", 500):
                     job = import_jobs.start(program, preview, current_user)
                     return redirect(url_for(".import_job", program_id=program.id, job_id=job.id), code=303)
-                counts = csv_import.apply(program, text, current_user)
+                counts = import_csv.apply(program, text, current_user)
                 flash(import_summary(counts), "success")
                 return redirect(url_for("coordinator.program", program_id=program.id), code=303)
             if request.form.get("confirm") == "1":
@@ -353,9 +354,7 @@ def import_summary(counts: dict) -> str:
 @roles("coordinator")
 def import_job(program_id: int, job_id: int):
     program = coordinated_program(program_id)
-    job = import_jobs.job_of(program, job_id)
-    if job is None:
-        abort(404)
+    job = program_import_job(program, job_id)
     import_jobs.check_stale(job)  # a poll is what notices a dead worker
     return page_or_partial("rounds/import_job.html", "rounds/_import_job.html", program=program, job=job,
                            summary=import_summary(job.result) if job.status == "done" else "")

@@ -1,5 +1,6 @@
 import hashlib
 import json
+import secrets
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -20,15 +21,27 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(db.select(User).where(func.lower(User.email) == normalize_email(email)))
 
 
-def _checked_name(name: str) -> str:
+ROLES = ("mentee", "mentor", "coordinator")
+
+
+def checked_name(name: str) -> str:
+    """A person's name as stored (User's validator cleans it the same way), or ServiceError if
+    nothing is left: the forms and the CSV import share this rule."""
     name = clean_name(name or "")
     if not name:
         raise ServiceError("Enter your name.", "name")
     return name
 
 
+def unusable_password_hash() -> str:
+    """A password hash nothing verifies against (no hash scheme starts with "!"): an account made
+    for someone else (the CSV import) has no password until its owner chooses one through a
+    reset link. A cheap random marker, not an Argon2 hash per imported row."""
+    return "!" + secrets.token_urlsafe(32)
+
+
 def create_user(*, email: str, name: str, password: str, role: str, commit: bool = True) -> User:
-    if role not in {"mentee", "mentor", "coordinator"}:
+    if role not in ROLES:
         raise ServiceError("Choose mentee or mentor.", "role")
     email = emails.checked(email)
     problem = password_problem(password, email=email, name=name)
@@ -36,7 +49,7 @@ def create_user(*, email: str, name: str, password: str, role: str, commit: bool
         raise ServiceError(problem, "password")
     if find_by_email(email):
         raise ServiceError("An account with this email already exists. Log in instead.", "email")
-    user = User(email=email, name=_checked_name(name), role=role, password_hash=hash_password(password))
+    user = User(email=email, name=checked_name(name), role=role, password_hash=hash_password(password))
     db.session.add(user)
     if commit:
         db.session.commit()
@@ -104,7 +117,7 @@ def pending_sign_up(token: str) -> dict | None:
 def finish_sign_up(pending: dict, *, name: str, password: str) -> tuple[User, Program | None]:
     """The account a sign-up link asked for, with the name and password chosen on its page, joined
     to the invite's program if it still exists."""
-    name = _checked_name(name)
+    name = checked_name(name)
     problem = password_problem(password, email=pending["e"], name=name)
     if problem:
         raise ServiceError(problem, "password")
