@@ -37,7 +37,7 @@ from mentormatch import create_app  # noqa: E402
 from mentormatch.extensions import db  # noqa: E402
 from mentormatch.models import (GoalForm, Membership, MentorProfile, OutboxMessage, Program,  # noqa: E402
                                 ProgramCoordinator, User)
-from mentormatch.services import csv_import, import_jobs  # noqa: E402
+from mentormatch.services.people import import_csv, import_jobs  # noqa: E402
 
 DATA = Path(os.environ.get("MENTORMATCH_DATA", "/work/shared/data"))
 FIRST = ("Ana Bruno Chidi Dana Emeka Fatima Gabriel Hana Ivan Jia Kofi Lucia Mateo Nadia Omar Priya Quinn Rosa "
@@ -141,7 +141,7 @@ def one_run(app, text: str, existing: list[tuple[str, str]], profile: str | None
     with app.test_request_context():
         program = db.session.get(Program, program_id)
         actor = db.session.scalar(db.select(User).where(User.role == "coordinator"))
-        preview_s, preview_cpu, preview = timed(lambda: csv_import.preview(program, text))
+        preview_s, preview_cpu, preview = timed(lambda: import_csv.preview(program, text))
         assert preview.ok, [(r.line, r.errors) for r in preview.rows if r.errors][:5]
         db.session.rollback()
         profiler = None

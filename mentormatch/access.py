@@ -9,8 +9,11 @@ from flask import abort
 from flask_login import current_user
 
 from .extensions import db
-from .models import Membership, Program, ProgramCoordinator
+from .models import Membership, Pairing, Program, ProgramCoordinator, Term
+from .models.imports import ImportJob, ProgramInvitation
 from .models.rounds import Round, RoundConstraint, RunPair, SolveRun
+from .services import invitations
+from .services.people import import_jobs, mentorships, vocabulary
 
 
 def public(view):
@@ -72,6 +75,31 @@ def program_membership(program: Program, membership_id: int) -> Membership:
     if membership is None or membership.program_id != program.id:
         abort(404)
     return membership
+
+
+def program_term(program: Program, term_id: int) -> Term:
+    """An entry of the topic or group list of a program the caller coordinates, else 404."""
+    return vocabulary.term_of_program(program, term_id) or abort(404)
+
+
+def program_import_job(program: Program, job_id: int) -> ImportJob:
+    """An import job of a program the caller coordinates, else 404."""
+    return import_jobs.job_of(program, job_id) or abort(404)
+
+
+def own_program_invitation(token: str) -> ProgramInvitation:
+    """The current user's own pending invitation to a program, else 404 (anyone else's too)."""
+    return invitations.invitation_for(current_user, token) or abort(404)
+
+
+def own_followup_pairing(pairing_id: int) -> Pairing:
+    """A pairing of the current mentee's own that has reached a conversation, else 404."""
+    return mentorships.mentee_pairing(current_user, pairing_id) or abort(404)
+
+
+def current_mentee_pairing(mentor: Membership, mentee_membership_id: int) -> Pairing:
+    """The current pairing that lets this mentor (their own membership) read this mentee, else 404."""
+    return mentorships.current_pairing(mentor, mentee_membership_id) or abort(404)
 
 
 # -- programs and people: their scoped getters go above this line ------------------------------

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 
 from .extensions import db
 from .models import Membership, User
-from .services import people
+from .core import reference
+from .services.people import goal_forms, profiles, vocabulary
 
 # WCC "areas" folded into one readable topic each (the source has no synonym merging).
 AREA_TOPICS = {
@@ -76,25 +77,25 @@ QUESTIONS = (
 def fill(program, rng, real_profiles) -> None:
     today = date.today()
     _terms(program)
-    topics = {t.name: t.id for t in people.terms(program.id, "topic")}
-    group_ids = [t.id for t in people.terms(program.id, "group")]
+    topics = {t.name: t.id for t in vocabulary.terms(program.id, "topic")}
+    group_ids = [t.id for t in vocabulary.terms(program.id, "group")]
     mentors, mentees = _members(program, "mentor"), _members(program, "mentee")
     for i, membership in enumerate(mentors):
         real = real_profiles[i % len(real_profiles)] if real_profiles else {}
-        people.save_profile(membership, _mentor_data(real, topics, group_ids, rng, today, i), today=today)
+        profiles.save_profile(membership, _mentor_data(real, topics, group_ids, rng, today, i), today=today)
     topic_ids = list(topics.values())
     for membership in mentees:
-        people.save_goal_form(membership, _mentee_data(topic_ids, group_ids, rng))
+        goal_forms.save_goal_form(membership, _mentee_data(topic_ids, group_ids, rng))
 
 
 def _terms(program) -> None:
     names = list(dict.fromkeys(AREA_TOPICS.values())) + ["Python", "JavaScript", "Java", "C++", "C#", "Go", "Kotlin",
                                                           "Rust", "TypeScript"] + list(EXTRA_TOPICS)
-    existing = {(t.kind, t.name) for kind in ("topic", "group") for t in people.terms(program.id, kind)}
+    existing = {(t.kind, t.name) for kind in ("topic", "group") for t in vocabulary.terms(program.id, kind)}
     for kind, values in (("topic", names), ("group", GROUPS)):
         for name in values:
             if (kind, name) not in existing:
-                people.add_term(program, kind, name)
+                vocabulary.add_term(program, kind, name)
 
 
 def _members(program, role: str) -> list[Membership]:
@@ -116,7 +117,7 @@ def _mentor_data(real: dict, topics: dict, group_ids: list, rng, today: date, i:
     wanted = [AREA_TOPICS.get(a) for a in real.get("areas", [])]
     wanted += [{"c++": "C++", "c#": "C#", "javascript": "JavaScript", "typescript": "TypeScript"}.get(p, p.title())
                for p in real.get("programming_languages", [])]
-    ids = list(dict.fromkeys(topics[n] for n in wanted if n in topics))[:people.MAX_TOPICS_MENTOR]
+    ids = list(dict.fromkeys(topics[n] for n in wanted if n in topics))[:profiles.MAX_TOPICS_MENTOR]
     if not ids:
         ids = rng.sample(list(topics.values()), 3)
     years = max(0, min(int(real.get("years") or rng.randint(3, 15)), 60))
@@ -127,7 +128,7 @@ def _mentor_data(real: dict, topics: dict, group_ids: list, rng, today: date, i:
         "topics": ids, "years": years, "role_level": _level(years, rng),
         "industry": rng.choice(INDUSTRIES), "groups": rng.sample(group_ids, rng.randint(0, 2)),
         "background": rng.choice(BACKGROUNDS), "location": country,
-        "languages": [c for c in real.get("languages", ["en"]) if c in people.LANGUAGE_CODES] or ["en"],
+        "languages": [c for c in real.get("languages", ["en"]) if c in reference.LANGUAGE_CODES] or ["en"],
         "timezone": zone,
         "capacity_round": min(capacity if capacity is not None else rng.choice((1, 2, 2, 3)), 20),
         "capacity_micro": min(int(real.get("hours_per_month") or 2) + 1, 20),

@@ -189,7 +189,7 @@ def accept_coordinator_invite(token: str):
         return render_template("error.html", code=404, title="Invitation not found",
                                message="This invitation was used already or does not exist."), 404
     form = CoordinatorInviteAcceptForm()
-    if done := submit(form, lambda: programs.accept_coordinator_invitation(invitation, name=form.name.data, password=form.password.data)):
+    if done := submit(form, lambda: accounts.accept_coordinator_invitation(invitation, name=form.name.data, password=form.password.data)):
         user = done.value
         _start_session(user)
         flash("Welcome! Your coordinator account is ready.", "success")

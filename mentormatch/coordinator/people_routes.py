@@ -2,14 +2,16 @@
 program's topic and affinity-group lists. Added to the coordinator blueprint."""
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField
 
-from ..access import coordinated_program, program_membership, roles
+from ..access import coordinated_program, program_membership, program_term, roles
 from ..extensions import db
 from ..forms import submit
-from ..services import ServiceError, people
+from ..core import reference
+from ..services import ServiceError
+from ..services.people import goal_forms, labels, profiles, roster, vocabulary
 from .routes import bp
 
 
@@ -31,7 +33,7 @@ class MergeForm(FlaskForm):
 @roles("coordinator")
 def people_list(program_id: int):
     program = coordinated_program(program_id)
-    rows = people.people_status(program, date.today())
+    rows = roster.people_status(program, date.today())
     return render_template("coordinator/people.html", program=program, rows=rows,
                            done={role: sum(1 for r in rows if r.role == role and r.status == "complete")
                                  for role in ("mentee", "mentor")},
@@ -44,15 +46,15 @@ def person(program_id: int, membership_id: int):
     program = coordinated_program(program_id)
     membership = program_membership(program, membership_id)
     today = date.today()
-    profile = people.profile_of(membership) if membership.user.role == "mentor" else None
+    profile = profiles.profile_of(membership) if membership.user.role == "mentor" else None
     return render_template(
         "coordinator/people_person.html", program=program, membership=membership,
-        goal=people.goal_form_of(membership) if membership.user.role == "mentee" else None,
-        profile=profile, names=people.term_names(program.id),
-        seats=people.seats_label(people.seats_taken(membership.id), profile.capacity_round) if profile else None,
-        availability=people.availability_label(profile, today),
-        labels={"role": people.ROLE_LEVEL_LABELS, "preference": people.PREFERENCE_LABELS,
-                "wants": people.WANTS_LABELS, "languages": dict(people.LANGUAGES)},
+        goal=goal_forms.goal_form_of(membership) if membership.user.role == "mentee" else None,
+        profile=profile, names=vocabulary.term_names(program.id),
+        seats=profiles.seats_label(profiles.seats_taken(membership.id), profile.capacity_round) if profile else None,
+        availability=profiles.availability_label(profile, today),
+        labels={"role": labels.ROLE_LEVEL_LABELS, "preference": labels.PREFERENCE_LABELS,
+                "wants": labels.WANTS_LABELS, "languages": dict(reference.LANGUAGES)},
     )
 
 
@@ -61,7 +63,7 @@ def person(program_id: int, membership_id: int):
 def topics(program_id: int):
     program = coordinated_program(program_id)
     form = TermForm()
-    if done := submit(form, lambda: people.add_term(program, form.kind.data, form.name.data)):
+    if done := submit(form, lambda: vocabulary.add_term(program, form.kind.data, form.name.data)):
         term = done.value
         flash(f"“{term.name}” added.", "success")
         return redirect(url_for(".topics", program_id=program.id), code=303)
@@ -72,11 +74,11 @@ def topics(program_id: int):
 @roles("coordinator")
 def rename_term(program_id: int, term_id: int):
     program = coordinated_program(program_id)
-    term = people.term_of_program(program, term_id) or abort(404)
+    term = program_term(program, term_id)
     form = RenameForm()
     if form.validate_on_submit():
         try:
-            people.rename_term(term, form.name.data)
+            vocabulary.rename_term(term, form.name.data)
         except ServiceError as error:
             db.session.rollback()
             return _topics_page(program, TermForm(formdata=None), row_errors={term_id: error.message})
@@ -88,15 +90,15 @@ def rename_term(program_id: int, term_id: int):
 @roles("coordinator")
 def merge_term(program_id: int, term_id: int):
     program = coordinated_program(program_id)
-    source = people.term_of_program(program, term_id) or abort(404)
+    source = program_term(program, term_id)
     form = MergeForm()
     if form.validate_on_submit():
-        target = people.term_of_program(program, form.target.data or 0)
+        target = vocabulary.term_of_program(program, form.target.data or 0)
         try:
             if target is None:
                 raise ServiceError("Choose an entry to merge into.", "target")
             name = source.name
-            changed = people.merge_terms(source, target)
+            changed = vocabulary.merge_terms(source, target)
         except ServiceError as error:
             db.session.rollback()
             return _topics_page(program, TermForm(formdata=None), row_errors={term_id: error.message})
@@ -106,7 +108,7 @@ def merge_term(program_id: int, term_id: int):
 
 
 def _topics_page(program, form, row_errors=None):
-    lists = {kind: people.terms(program.id, kind) for kind in ("topic", "group")}
+    lists = {kind: vocabulary.terms(program.id, kind) for kind in ("topic", "group")}
     return render_template("coordinator/topics.html", program=program, form=form, lists=lists,
-                           usage=people.term_usage(program.id), rename_form=RenameForm(formdata=None), merge_form=MergeForm(formdata=None),
+                           usage=vocabulary.term_usage(program.id), rename_form=RenameForm(formdata=None), merge_form=MergeForm(formdata=None),
                            row_errors=row_errors or {})

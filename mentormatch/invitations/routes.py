@@ -1,10 +1,10 @@
 """An invited person accepts or declines joining a program. Only the invited account, logged in,
 sees its invitation; for anyone else the link is a 404."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from ..access import logged_in
+from ..access import logged_in, own_program_invitation
 from ..extensions import db
 from ..models import Term
 from ..services import ServiceError, invitations
@@ -15,9 +15,7 @@ bp = Blueprint("invitations", __name__)
 @bp.route("/<token>", methods=["GET", "POST"])
 @logged_in
 def answer(token: str):
-    invitation = invitations.invitation_for(current_user, token)
-    if invitation is None:
-        abort(404)
+    invitation = own_program_invitation(token)
     form = FlaskForm()
     if form.validate_on_submit():
         program = invitation.program

@@ -1,12 +1,13 @@
 """Mentee forms. They take only the fields a mentee may set (an allowlist) and coerce types; the
-rules about values (lengths, the program's lists, time zones) live in services.people."""
+rules about values (lengths, the program's lists, time zones) live in services.people (goal_forms, vocabulary) and core.reference."""
 from flask_wtf import FlaskForm
 from wtforms import (IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField,
                      widgets)
 from wtforms.validators import Optional
 
 from ..models import CONTEXT_KINDS, PREFERENCES, ROLE_LEVELS, WANTS
-from ..services import people
+from ..core import reference
+from ..services.people import labels, vocabulary
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -27,20 +28,20 @@ class ContextForm(FlaskForm):
     topics = SelectMultipleField("Topics", coerce=int, validate_choice=False)
     years = IntegerField("Years of experience", validators=[Optional()],
                          widget=widgets.NumberInput(min=0, max=60), description="In tech or in your field; 0 is fine.")
-    role_level = SelectField("Current role level", choices=[(v, people.ROLE_LEVEL_LABELS[v]) for v in ROLE_LEVELS],
+    role_level = SelectField("Current role level", choices=[(v, labels.ROLE_LEVEL_LABELS[v]) for v in ROLE_LEVELS],
                              default="junior", validate_choice=False)
     industry = StringField("Industry", description="For example fintech, healthcare, public sector.")
     groups = MultiCheckboxField("Affinity groups", coerce=int, validate_choice=False)
     background = StringField("Background", description="Anything about your path that shapes what you need, "
                                                        "in a few words (e.g. self-taught, bootcamp, PhD).")
     location = StringField("Location", description="City or country; only what you are happy to share.")
-    languages = MultiCheckboxField("Languages you can talk in", choices=list(people.LANGUAGES), validate_choice=False)
+    languages = MultiCheckboxField("Languages you can talk in", choices=list(reference.LANGUAGES), validate_choice=False)
     timezone = SelectField("Time zone", validate_choice=False, render_kw={"data-tz-default": "1"},
                            description="Stored as a zone name, so daylight saving is handled for you.")
 
     def set_program(self, program_id: int) -> None:
-        self.groups.choices = [(t.id, t.name) for t in people.terms(program_id, "group")]
-        self.timezone.choices = [("", "Choose your time zone…")] + [(z, z.replace("_", " ")) for z in people.timezones()]
+        self.groups.choices = [(t.id, t.name) for t in vocabulary.terms(program_id, "group")]
+        self.timezone.choices = [("", "Choose your time zone…")] + [(z, z.replace("_", " ")) for z in reference.timezones()]
 
 
 class GoalForm(ContextForm):
@@ -50,16 +51,16 @@ class GoalForm(ContextForm):
     long_term_goal = TextAreaField("Your long-term ambition", description="Where you would like to be in a few years.")
     context_matters = MultiCheckboxField(
         "Which of these would you like your mentor to share with you?",
-        choices=[(k, people.CONTEXT_LABELS[k]) for k in CONTEXT_KINDS], validate_choice=False,
+        choices=[(k, labels.CONTEXT_LABELS[k]) for k in CONTEXT_KINDS], validate_choice=False,
         description="We match on industry and affinity groups when you tick them; background and location are "
                     "shown to your mentor, not matched on. Your mentor sees only the ticked ones.")
     preference = RadioField("Who would you like to learn from?",
-                            choices=[(k, people.PREFERENCE_LABELS[k]) for k in PREFERENCES], default="ahead",
+                            choices=[(k, labels.PREFERENCE_LABELS[k]) for k in PREFERENCES], default="ahead",
                             validate_choice=False)
     power_question = TextAreaField(
         "Your one power question for the first conversation",
         description="Small and specific gets the best answer: something a mentor can help with in one conversation.")
-    wants = RadioField("What would you like?", choices=[(k, people.WANTS_LABELS[k]) for k in WANTS], default="both",
+    wants = RadioField("What would you like?", choices=[(k, labels.WANTS_LABELS[k]) for k in WANTS], default="both",
                        validate_choice=False)
 
 

@@ -7,21 +7,21 @@ whole form, and the page comes back with the list changed and nothing saved or l
 from flask import request
 
 from ..htmx import page_or_partial
-from ..services import people
+from ..services.people import vocabulary
 
 
 def picker(program_id: int, ids: list[int], *, most: int, pick_url: str, search_url: str,
            query: str = "", message: str | None = None) -> dict:
-    chosen = people.known_topics(program_id, ids)
+    chosen = vocabulary.known_topics(program_id, ids)
     return {
         "chosen": chosen,
-        "results": people.search_topics(program_id, query, exclude=[t.id for t in chosen]),
+        "results": vocabulary.search_topics(program_id, query, exclude=[t.id for t in chosen]),
         "query": query,
         "most": most,
         "pick_url": pick_url,
         "search_url": search_url,
         "message": message,
-        "has_topics": bool(people.terms(program_id, "topic")),
+        "has_topics": bool(vocabulary.terms(program_id, "topic")),
     }
 
 
@@ -30,7 +30,7 @@ def picker_endpoint(program_id: int, *, most: int, url: str):
     removes one topic and returns the picker again. Nothing is saved."""
     ids, message = submitted_ids(), None
     if request.method == "POST":
-        ids, message = people.topic_op(ids, request.form.get("topic_op", ""), most=most)
+        ids, message = vocabulary.topic_op(ids, request.form.get("topic_op", ""), most=most)
     context = picker(program_id, ids, most=most, pick_url=url, search_url=url,
                      query=request.values.get("topic_q", ""), message=message)
     partial = "mentee/_topic_results.html" if request.method == "GET" else "mentee/_topic_picker.html"
@@ -52,7 +52,7 @@ def apply_op(form, most: int) -> str | None:
     op = request.form.get("topic_op")
     if not op:
         return None
-    ids, message = people.topic_op(form.topics.data or [], op, most=most)
+    ids, message = vocabulary.topic_op(form.topics.data or [], op, most=most)
     form.topics.data = ids
     return message or ""
 

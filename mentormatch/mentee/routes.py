@@ -1,10 +1,11 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import own_membership, roles
+from ..access import own_followup_pairing, own_membership, roles
 from ..extensions import db
 from ..forms import apply_service_error, submit
-from ..services import ServiceError, micro_requests, people
+from ..services import ServiceError, micro_requests
+from ..services.people import goal_forms, mentorships, notes, profiles, vocabulary
 from .forms import FollowUpForm, GoalForm, ThanksForm
 from .picker import apply_op, apply_problems, picker, picker_endpoint
 
@@ -15,14 +16,14 @@ bp = Blueprint("mentee", __name__)
 @roles("mentee")
 def home():
     programs = []
-    for membership in people.memberships_of(current_user):
-        goal = people.goal_form_of(membership)
+    for membership in mentorships.memberships_of(current_user):
+        goal = goal_forms.goal_form_of(membership)
         programs.append({
             "membership": membership,
             "program": membership.program,
             "goal": goal,
-            "completeness": people.goal_completeness(people.values_of(goal, people.GOAL_FIELDS)),
-            "pairings": people.mentee_pairings(membership),
+            "completeness": goal_forms.goal_completeness(goal_forms.values_of(goal, goal_forms.GOAL_FIELDS)),
+            "pairings": mentorships.mentee_pairings(membership),
         })
     return render_template("mentee/home.html", programs=programs)
 
@@ -31,15 +32,15 @@ def home():
 @roles("mentee")
 def goals(program_id: int):
     membership = own_membership(program_id)
-    goal = people.goal_form_of(membership)
+    goal = goal_forms.goal_form_of(membership)
     form = GoalForm(obj=goal) if goal else GoalForm(timezone="")
     form.set_program(program_id)
-    message = apply_op(form, people.MAX_TOPICS_MENTEE) if request.method == "POST" else None
+    message = apply_op(form, goal_forms.MAX_TOPICS_MENTEE) if request.method == "POST" else None
     if message is None and form.validate_on_submit():
-        problems = people.goal_form_problems(program_id, form.data)
+        problems = goal_forms.goal_form_problems(program_id, form.data)
         if not problems:
             try:
-                people.save_goal_form(membership, form.data)
+                goal_forms.save_goal_form(membership, form.data)
             except ServiceError as error:
                 db.session.rollback()
                 apply_service_error(form, error)
@@ -56,36 +57,36 @@ def check_goals(program_id: int):
     """Inline validation of one field (named in the URL), plus the completeness meter out of band."""
     own_membership(program_id)
     name = request.args.get("field", "")
-    if name not in people.GOAL_FIELDS:
+    if name not in goal_forms.GOAL_FIELDS:
         abort(404)
     form = GoalForm()
     form.set_program(program_id)
     form.validate()
-    apply_problems(form, {k: v for k, v in people.goal_form_problems(program_id, form.data).items() if k == name})
-    hint = people.vague_ask_hint(form.power_question.data) if name == "power_question" and not form[name].errors else None
+    apply_problems(form, {k: v for k, v in goal_forms.goal_form_problems(program_id, form.data).items() if k == name})
+    hint = goal_forms.vague_ask_hint(form.power_question.data) if name == "power_question" and not form[name].errors else None
     return render_template("mentee/_check.html", f=form[name], hint=hint,
-                           completeness=people.goal_completeness(form.data))
+                           completeness=goal_forms.goal_completeness(form.data))
 
 
 @bp.route("/programs/<int:program_id>/goals/topics", methods=["GET", "POST"])
 @roles("mentee")
 def goal_topics(program_id: int):
     own_membership(program_id)
-    return picker_endpoint(program_id, most=people.MAX_TOPICS_MENTEE,
+    return picker_endpoint(program_id, most=goal_forms.MAX_TOPICS_MENTEE,
                            url=url_for(".goal_topics", program_id=program_id))
 
 
 @bp.route("/pairings/<int:pairing_id>")
 @roles("mentee")
 def pairing(pairing_id: int):
-    found = people.mentee_pairing(current_user, pairing_id) or abort(404)
+    found = own_followup_pairing(pairing_id)
     return _pairing_page(found, FollowUpForm(prefix="followup"), ThanksForm(prefix="thanks"))
 
 
 @bp.route("/pairings/<int:pairing_id>/<any(followup, thanks):kind>", methods=["POST"])
 @roles("mentee")
 def add_followup(pairing_id: int, kind: str):
-    found = people.mentee_pairing(current_user, pairing_id) or abort(404)
+    found = own_followup_pairing(pairing_id)
     followup_form, thanks_form = FollowUpForm(prefix="followup"), ThanksForm(prefix="thanks")
     form = followup_form if kind == "followup" else thanks_form
     if submit(form, lambda: micro_requests.add_followup(current_user, pairing=found, kind=kind, body=form.body.data)):
@@ -96,7 +97,7 @@ def add_followup(pairing_id: int, kind: str):
 
 
 def _picker(program_id: int, ids: list[int], **kwargs) -> dict:
-    return picker(program_id, ids, most=people.MAX_TOPICS_MENTEE,
+    return picker(program_id, ids, most=goal_forms.MAX_TOPICS_MENTEE,
                   pick_url=url_for(".goal_topics", program_id=program_id),
                   search_url=url_for(".goal_topics", program_id=program_id), **kwargs)
 
@@ -106,16 +107,16 @@ def _goal_page(membership, form, *, message=None):
     p = _picker(program_id, form.topics.data or [], query=request.form.get("topic_q", ""), message=message)
     return render_template(
         "mentee/goals.html", form=form, program=membership.program, p=p,
-        completeness=people.goal_completeness(form.data), examples=people.POWER_QUESTION_EXAMPLES,
-        hint=people.vague_ask_hint(form.power_question.data) if not form.power_question.errors else None,
-        saved=people.goal_form_of(membership),
+        completeness=goal_forms.goal_completeness(form.data), examples=goal_forms.POWER_QUESTION_EXAMPLES,
+        hint=goal_forms.vague_ask_hint(form.power_question.data) if not form.power_question.errors else None,
+        saved=goal_forms.goal_form_of(membership),
     )
 
 
 def _pairing_page(pairing, followup_form, thanks_form):
-    mentor_profile = people.profile_of(pairing.mentor)
+    mentor_profile = profiles.profile_of(pairing.mentor)
     return render_template(
         "mentee/pairing.html", pairing=pairing, followup_form=followup_form, thanks_form=thanks_form,
-        followups=people.followups_of_pairing(pairing), mentor_profile=mentor_profile,
-        names=people.term_names(pairing.program_id),
+        followups=notes.followups_of_pairing(pairing), mentor_profile=mentor_profile,
+        names=vocabulary.term_names(pairing.program_id),
     )

@@ -1,10 +1,10 @@
-"""Mentor forms: allowlists of the fields a mentor may set; value rules live in services.people."""
+"""Mentor forms: allowlists of the fields a mentor may set; value rules live in services.people (profiles, vocabulary)."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, TextAreaField, widgets
 from wtforms.validators import Optional
 
 from ..mentee.forms import ContextForm, MultiCheckboxField
-from ..services import people
+from ..services.people import vocabulary
 
 
 class ProfileForm(ContextForm):
@@ -27,7 +27,7 @@ class ProfileForm(ContextForm):
 
     def set_program(self, program_id: int) -> None:
         super().set_program(program_id)
-        self.prefers_topics.choices = [(t.id, t.name) for t in people.terms(program_id, "topic")]
+        self.prefers_topics.choices = [(t.id, t.name) for t in vocabulary.terms(program_id, "topic")]
 
 
 class NoteForm(FlaskForm):

@@ -3,12 +3,14 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import own_membership, roles
+from ..access import current_mentee_pairing, own_membership, roles
 from ..extensions import db
 from ..forms import apply_service_error, submit
 from ..htmx import is_htmx, page_or_partial
 from ..mentee.picker import apply_op, apply_problems, picker, picker_endpoint
-from ..services import ServiceError, people
+from ..core import reference
+from ..services import ServiceError
+from ..services.people import goal_forms, labels, mentorships, notes, profiles, vocabulary
 from .forms import NoteForm, ProfileForm
 
 bp = Blueprint("mentor", __name__)
@@ -19,19 +21,19 @@ bp = Blueprint("mentor", __name__)
 def home():
     today = date.today()
     programs = []
-    for membership in people.memberships_of(current_user):
-        profile = people.profile_of(membership)
-        pairings = people.current_mentee_pairings(membership)
-        taken = people.seats_taken(membership.id)
+    for membership in mentorships.memberships_of(current_user):
+        profile = profiles.profile_of(membership)
+        pairings = mentorships.current_mentee_pairings(membership)
+        taken = profiles.seats_taken(membership.id)
         programs.append({
             "membership": membership,
             "program": membership.program,
             "profile": profile,
             "taken": taken,
-            "seats": people.seats_label(taken, profile.capacity_round) if profile else None,
-            "availability": people.availability_label(profile, today),
-            "mentees": [(p, people.goal_form_of(p.mentee)) for p in pairings],
-            "followups": {p.id: people.followups_of_pairing(p) for p in pairings},
+            "seats": profiles.seats_label(taken, profile.capacity_round) if profile else None,
+            "availability": profiles.availability_label(profile, today),
+            "mentees": [(p, goal_forms.goal_form_of(p.mentee)) for p in pairings],
+            "followups": {p.id: notes.followups_of_pairing(p) for p in pairings},
         })
     return render_template("mentor/home.html", programs=programs)
 
@@ -40,15 +42,15 @@ def home():
 @roles("mentor")
 def profile(program_id: int):
     membership = own_membership(program_id)
-    saved = people.profile_of(membership)
+    saved = profiles.profile_of(membership)
     form = ProfileForm(obj=saved) if saved else ProfileForm(timezone="")
     form.set_program(program_id)
-    message = apply_op(form, people.MAX_TOPICS_MENTOR) if request.method == "POST" else None
+    message = apply_op(form, profiles.MAX_TOPICS_MENTOR) if request.method == "POST" else None
     if message is None and form.validate_on_submit():
-        problems = people.profile_problems(program_id, form.data, today=date.today())
+        problems = profiles.profile_problems(program_id, form.data, today=date.today())
         if not problems:
             try:
-                people.save_profile(membership, form.data, today=date.today())
+                profiles.save_profile(membership, form.data, today=date.today())
             except ServiceError as error:
                 db.session.rollback()
                 apply_service_error(form, error)
@@ -64,12 +66,12 @@ def profile(program_id: int):
 def check_profile(program_id: int):
     own_membership(program_id)
     name = request.args.get("field", "")
-    if name not in people.PROFILE_FIELDS:
+    if name not in profiles.PROFILE_FIELDS:
         abort(404)
     form = ProfileForm()
     form.set_program(program_id)
     form.validate()
-    problems = people.profile_problems(program_id, form.data, today=date.today())
+    problems = profiles.profile_problems(program_id, form.data, today=date.today())
     apply_problems(form, {k: v for k, v in problems.items() if k == name})
     return render_template("mentor/_check.html", f=form[name])
 
@@ -78,7 +80,7 @@ def check_profile(program_id: int):
 @roles("mentor")
 def profile_topics(program_id: int):
     own_membership(program_id)
-    return picker_endpoint(program_id, most=people.MAX_TOPICS_MENTOR,
+    return picker_endpoint(program_id, most=profiles.MAX_TOPICS_MENTOR,
                            url=url_for(".profile_topics", program_id=program_id))
 
 
@@ -86,8 +88,8 @@ def profile_topics(program_id: int):
 @roles("mentor")
 def mentee(program_id: int, mentee_id: int):
     membership = own_membership(program_id)
-    pairing = people.current_pairing(membership, mentee_id) or abort(404)
-    note = people.note_of(membership, mentee_id)
+    pairing = current_mentee_pairing(membership, mentee_id)
+    note = notes.note_of(membership, mentee_id)
     return _mentee_page(membership, pairing, NoteForm(obj=note), note)
 
 
@@ -95,10 +97,10 @@ def mentee(program_id: int, mentee_id: int):
 @roles("mentor")
 def save_note(program_id: int, mentee_id: int):
     membership = own_membership(program_id)
-    pairing = people.current_pairing(membership, mentee_id) or abort(404)
+    pairing = current_mentee_pairing(membership, mentee_id)
     form = NoteForm()
     note = None
-    if done := submit(form, lambda: people.save_note(membership, pairing, form.body.data)):
+    if done := submit(form, lambda: notes.save_note(membership, pairing, form.body.data)):
         note = done.value
         if not is_htmx():
             flash("Notes saved. Only you can read them.", "success")
@@ -106,27 +108,27 @@ def save_note(program_id: int, mentee_id: int):
     if is_htmx():
         return page_or_partial("mentor/_note.html", "mentor/_note.html", form=form, note=note, pairing=pairing,
                                saved_now=note is not None)
-    return _mentee_page(membership, pairing, form, people.note_of(membership, mentee_id))
+    return _mentee_page(membership, pairing, form, notes.note_of(membership, mentee_id))
 
 
 def _picker(program_id: int, ids: list[int], **kwargs) -> dict:
     url = url_for(".profile_topics", program_id=program_id)
-    return picker(program_id, ids, most=people.MAX_TOPICS_MENTOR, pick_url=url, search_url=url, **kwargs)
+    return picker(program_id, ids, most=profiles.MAX_TOPICS_MENTOR, pick_url=url, search_url=url, **kwargs)
 
 
 def _profile_page(membership, form, saved, *, message=None):
     p = _picker(membership.program_id, form.topics.data or [], query=request.form.get("topic_q", ""), message=message)
     p["legend"] = "Topics you can help with"
-    taken = people.seats_taken(membership.id)
+    taken = profiles.seats_taken(membership.id)
     return render_template("mentor/profile.html", form=form, program=membership.program, p=p, saved=saved,
-                           seats=people.seats_label(taken, saved.capacity_round) if saved else None)
+                           seats=profiles.seats_label(taken, saved.capacity_round) if saved else None)
 
 
 def _mentee_page(membership, pairing, form, note):
-    goal = people.goal_form_of(pairing.mentee)
+    goal = goal_forms.goal_form_of(pairing.mentee)
     return render_template(
         "mentor/mentee.html", pairing=pairing, goal=goal, form=form, note=note,
-        names=people.term_names(membership.program_id), followups=people.followups_of_pairing(pairing),
-        labels={"role": people.ROLE_LEVEL_LABELS, "preference": people.PREFERENCE_LABELS, "wants": people.WANTS_LABELS,
-                "languages": dict(people.LANGUAGES)},
+        names=vocabulary.term_names(membership.program_id), followups=notes.followups_of_pairing(pairing),
+        labels={"role": labels.ROLE_LEVEL_LABELS, "preference": labels.PREFERENCE_LABELS, "wants": labels.WANTS_LABELS,
+                "languages": dict(reference.LANGUAGES)},
     )

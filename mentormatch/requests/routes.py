@@ -10,7 +10,7 @@ from ..htmx import page_or_partial, redirect_htmx_aware
 from ..models import Membership, MicroRequest, Program, User
 from ..pairings.forms import DeclineForm, FollowUpForm, InfoAnswerForm, InfoQuestionForm, ReportForm
 from ..services import ServiceError, directory, health, lifecycle, micro_requests
-from ..services.people import LANGUAGES
+from ..core.reference import LANGUAGES
 from .forms import DirectoryFilter, RequestForm
 
 bp = Blueprint("requests", __name__)

@@ -7,7 +7,8 @@ from flask import Flask
 from ..extensions import db
 from ..models import Program
 from ..models.rounds import Round
-from ..services import ServiceError, csv_import
+from ..services import ServiceError
+from ..services.people import import_csv
 from ..services.rounds import runs
 
 
@@ -41,14 +42,14 @@ def register(app: Flask) -> None:
             raise click.ClickException(f"No program {program_id}.")
         text = csv_file.read_text(encoding="utf-8-sig")
         try:
-            preview = csv_import.preview(program, text)
+            preview = import_csv.preview(program, text)
             for row in preview.rows:
                 for error in row.errors:
                     click.echo(f"line {row.line}: {error}", err=True)
             if dry_run or not preview.ok:
                 click.echo(f"{len(preview.rows)} rows, {preview.error_count} with errors; nothing imported.")
                 return
-            counts = csv_import.apply(program, text, None)
+            counts = import_csv.apply(program, text, None)
         except ServiceError as error:
             db.session.rollback()
             raise click.ClickException(error.message) from error

@@ -1,5 +1,5 @@
 """Routes for match rounds and CSV import. Thin: check access, validate, call a service, render."""
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import (coordinated_program, coordinated_round, program_mentee, roles, round_constraint, round_run,
@@ -7,7 +7,9 @@ from ..access import (coordinated_program, coordinated_round, program_mentee, ro
 from ..extensions import db
 from ..forms import apply_service_error, submit
 from ..htmx import page_or_partial
-from ..services import ServiceError, csv_import, import_jobs
+from ..access import program_import_job
+from ..services import ServiceError
+from ..services.people import import_csv, import_jobs
 from ..services.rounds import (events, export as round_export, fairness, objectives as round_objectives, publish,
                                review, runs, settings as round_settings)
 from ..services.rounds.instance import pool_mentee_ids
@@ -310,14 +312,14 @@ def import_people(program_id: int):
         try:
             if not text.strip():
                 raise ServiceError("Choose a CSV file to upload.", "file")
-            preview = csv_import.preview(program, text)
+            preview = import_csv.preview(program, text)
             form.csv_text.data = text
             if request.form.get("confirm") == "1" and preview.ok:
                 db.session.rollback()
                 if len(preview.rows) > current_app.config.get("IMPORT_INLINE_ROWS", 500):
                     job = import_jobs.start(program, preview, current_user)
                     return redirect(url_for(".import_job", program_id=program.id, job_id=job.id), code=303)
-                counts = csv_import.apply(program, text, current_user)
+                counts = import_csv.apply(program, text, current_user)
                 flash(import_summary(counts), "success")
                 return redirect(url_for("coordinator.program", program_id=program.id), code=303)
             if request.form.get("confirm") == "1":
@@ -340,9 +342,7 @@ def import_summary(counts: dict) -> str:
 @roles("coordinator")
 def import_job(program_id: int, job_id: int):
     program = coordinated_program(program_id)
-    job = import_jobs.job_of(program, job_id)
-    if job is None:
-        abort(404)
+    job = program_import_job(program, job_id)
     import_jobs.check_stale(job)  # a poll is what notices a dead worker
     return page_or_partial("rounds/import_job.html", "rounds/_import_job.html", program=program, job=job,
                            summary=import_summary(job.result) if job.status == "done" else "")

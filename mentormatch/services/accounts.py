@@ -1,5 +1,6 @@
 import hashlib
 import json
+import secrets
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -8,7 +9,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Program, User, clean_name
+from ..models import Invitation, Program, ProgramCoordinator, User, clean_name, utcnow
 from ..core.security import burn_verify_time, hash_password, password_problem, verify_password
 from . import ServiceError, login_sessions, programs
 from ..core import emails, links, outbox
@@ -20,15 +21,27 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(db.select(User).where(func.lower(User.email) == normalize_email(email)))
 
 
-def _checked_name(name: str) -> str:
+ROLES = ("mentee", "mentor", "coordinator")
+
+
+def checked_name(name: str) -> str:
+    """A person's name as stored (User's validator cleans it the same way), or ServiceError if
+    nothing is left: the forms and the CSV import share this rule."""
     name = clean_name(name or "")
     if not name:
         raise ServiceError("Enter your name.", "name")
     return name
 
 
+def unusable_password_hash() -> str:
+    """A password hash nothing verifies against (no hash scheme starts with "!"): an account made
+    for someone else (the CSV import) has no password until its owner chooses one through a
+    reset link. A cheap random marker, not an Argon2 hash per imported row."""
+    return "!" + secrets.token_urlsafe(32)
+
+
 def create_user(*, email: str, name: str, password: str, role: str, commit: bool = True) -> User:
-    if role not in {"mentee", "mentor", "coordinator"}:
+    if role not in ROLES:
         raise ServiceError("Choose mentee or mentor.", "role")
     email = emails.checked(email)
     problem = password_problem(password, email=email, name=name)
@@ -36,10 +49,21 @@ def create_user(*, email: str, name: str, password: str, role: str, commit: bool
         raise ServiceError(problem, "password")
     if find_by_email(email):
         raise ServiceError("An account with this email already exists. Log in instead.", "email")
-    user = User(email=email, name=_checked_name(name), role=role, password_hash=hash_password(password))
+    user = User(email=email, name=checked_name(name), role=role, password_hash=hash_password(password))
     db.session.add(user)
     if commit:
         db.session.commit()
+    return user
+
+
+def accept_coordinator_invitation(invitation: Invitation, *, name: str, password: str) -> User:
+    """The coordinator account an invitation (programs.invite_coordinator) asked for, one of the
+    invitation's program's coordinators if it names one; the invitation is used up."""
+    user = create_user(email=invitation.email, name=name, password=password, role="coordinator", commit=False)
+    if invitation.program is not None:
+        invitation.program.coordinators.append(ProgramCoordinator(user=user))
+    invitation.used_at = utcnow()
+    db.session.commit()
     return user
 
 
@@ -64,22 +88,16 @@ def request_sign_up(*, email: str, role: str, invite: str | None = None) -> None
     email = emails.checked(email)
     owner = find_by_email(email)
     joining = programs.program_for_invite(invite) if invite else None
+    program_name = joining[0].name if joining else None
     if owner is None:
         token = _signup_serializer().dumps({"e": email, "r": role, "i": invite or ""})
-        outbox.send_text(email, "Finish creating your MentorMatch account",
-                    "Hello,\n\nOpen this link to choose your name and password and finish creating your "
-                    "MentorMatch account"
-                    + (f" and join {joining[0].name}" if joining else "") + " (valid for 3 days):\n"
-                    f"{links.link('auth.finish_signup', token=token)}\n\n"
-                    "If you did not ask for this, ignore this email: no account is made without it.\n")
+        outbox.send(email, "signup_finish", program_name=program_name,
+                    finish_url=links.link("auth.finish_signup", token=token))
     else:
-        join_line = (f"To join {joining[0].name}, log in and open the invite link again:\n"
-                     f"{links.link('public.join', token=invite)}\n\n") if joining else ""
-        outbox.send_text(owner.email, "Someone tried to sign up with your email",
-                    f"Hello {owner.name},\n\nSomeone (perhaps you) tried to create a MentorMatch account with this "
-                    f"email, which already has one. Log in here:\n{links.link('auth.login')}\n\n"
-                    f"{join_line}Forgot your password? This link sets a new one (valid for 7 days, once):\n"
-                    f"{password_reset_url(owner)}\n\nIf it was not you, ignore this email; nothing changed.\n")
+        outbox.send(owner.email, "signup_account_exists", name=owner.name, program_name=program_name,
+                    login_url=links.link("auth.login"),
+                    join_url=links.link("public.join", token=invite) if joining else None,
+                    reset_url=password_reset_url(owner))
     db.session.commit()
 
 
@@ -99,7 +117,7 @@ def pending_sign_up(token: str) -> dict | None:
 def finish_sign_up(pending: dict, *, name: str, password: str) -> tuple[User, Program | None]:
     """The account a sign-up link asked for, with the name and password chosen on its page, joined
     to the invite's program if it still exists."""
-    name = _checked_name(name)
+    name = checked_name(name)
     problem = password_problem(password, email=pending["e"], name=name)
     if problem:
         raise ServiceError(problem, "password")

@@ -38,11 +38,9 @@ def invite_many(program: Program, people: list[tuple[int, str, str, dict]], acto
     if refreshed:
         db.session.execute(update(ProgramInvitation), refreshed)
     answer_links = links.links("invitations.answer", "token", [tokens[user_id] for user_id, *_ in people])
-    outbox.send_many_text([(email, f"Join {program.name} on MentorMatch?",
-                       f"Hello,\n\nThe coordinators of {program.name} invite you to join it as a {role}, with the "
-                       f"MentorMatch account you already have.\nNothing changes unless you accept. Log in and answer "
-                       f"here:\n{link}\n")
-                      for (_, email, role, _), link in zip(people, answer_links)], program_id=program.id)
+    mails = outbox.render_many("program_invitation", [{"program_name": program.name, "role": role, "answer_url": link}
+                                                      for (_, _, role, _), link in zip(people, answer_links)])
+    outbox.send_many([(email, mail) for (_, email, _, _), mail in zip(people, mails)], program_id=program.id)
     return len(people)
 
 

@@ -1,7 +1,7 @@
 from sqlalchemy import func
 
 from ..extensions import db
-from ..models import Invitation, Membership, Program, ProgramCoordinator, User, clean_name, utcnow
+from ..models import Invitation, Membership, Program, ProgramCoordinator, User, clean_name
 from . import ServiceError
 from ..core import emails
 
@@ -100,13 +100,3 @@ def invite_coordinator(inviter: User, email: str, program: Program | None) -> In
 def open_invitation(token: str) -> Invitation | None:
     return db.session.scalar(db.select(Invitation).where(Invitation.token == token, Invitation.used_at.is_(None)))
 
-
-def accept_coordinator_invitation(invitation: Invitation, *, name: str, password: str) -> User:
-    from .accounts import create_user
-
-    user = create_user(email=invitation.email, name=name, password=password, role="coordinator", commit=False)
-    if invitation.program is not None:
-        invitation.program.coordinators.append(ProgramCoordinator(user=user))
-    invitation.used_at = utcnow()
-    db.session.commit()
-    return user

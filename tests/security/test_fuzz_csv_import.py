@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from mentormatch.extensions import db
 from mentormatch.models import GoalForm, Membership, MentorProfile, Program, ProgramCoordinator, Term, User
-from mentormatch.services import ServiceError, csv_import
+from mentormatch.services import ServiceError
+from mentormatch.services.people import import_csv
 from tests.conftest import login
 from tests.web.test_csv_import import upload
 
@@ -82,12 +83,12 @@ def test_any_file_is_applied_whole_or_refused_without_a_write(app, make_user, te
         actor = db.session.scalar(db.select(User).where(User.email == "fuzz-coordinator@example.org"))
         before = counts()
         try:
-            preview = csv_import.preview(program, text)
+            preview = import_csv.preview(program, text)
         except ServiceError as error:
             assert error.message and error.field == "file"
             preview = None
         try:
-            result = csv_import.apply(program, text, actor)
+            result = import_csv.apply(program, text, actor)
         except ServiceError as error:
             db.session.rollback()
             assert error.message
@@ -148,5 +149,5 @@ def test_a_nul_byte_in_the_header_is_a_file_error(app, client, world):
 def test_years_with_a_fraction_still_import(app, world):
     with app.test_request_context():
         program = db.session.get(Program, world.program.id)
-        preview = csv_import.preview(program, "name,email,role,years\nAna,ana@example.org,mentor,4.5\nBo,bo@example.org,mentor,7,5\n")
+        preview = import_csv.preview(program, "name,email,role,years\nAna,ana@example.org,mentor,4.5\nBo,bo@example.org,mentor,7,5\n")
         assert preview.ok and [r.values["years"] for r in preview.rows] == [4, 7]

@@ -13,7 +13,8 @@ from sqlalchemy import event
 
 from mentormatch.extensions import db
 from mentormatch.models import GoalForm, ImportJob, Membership, MentorProfile, Program, ProgramInvitation, User
-from mentormatch.services import accounts, csv_import, import_jobs
+from mentormatch.services import accounts
+from mentormatch.services.people import import_csv, import_jobs
 from mentormatch.core import links, outbox
 from mentormatch.core.security import verify_password
 from tests.conftest import csrf_from, login, post_form
@@ -224,7 +225,7 @@ def _statements_to_apply(app, program_id, text) -> int:
         listener = lambda *args: seen.append(1)  # noqa: E731
         event.listen(db.engine, "before_cursor_execute", listener)
         try:
-            csv_import.apply(program, text, None)
+            import_csv.apply(program, text, None)
         finally:
             event.remove(db.engine, "before_cursor_execute", listener)
         return len(seen)
@@ -249,7 +250,7 @@ def test_applying_a_file_takes_the_same_number_of_queries_for_20_or_400_rows(app
 def test_each_new_account_gets_its_own_set_password_link_that_works_once(app, world):
     """Links made in bulk keep the reset link's properties: bound to one account, used once."""
     with app.test_request_context():
-        csv_import.apply(db.session.get(Program, world.program.id), people_csv(6, "own"), None)
+        import_csv.apply(db.session.get(Program, world.program.id), people_csv(6, "own"), None)
     links = {m.to[0]: re.search(r"http://localhost(/auth/reset/\S+)", m.body).group(1)
              for m in app.extensions["mailman"].outbox}
     assert sorted(links) == [f"own{i}@example.org" for i in range(6)]
@@ -280,7 +281,7 @@ def test_mail_links_are_built_once_per_import_not_once_per_row(app, world, make_
     def links_to_apply(program_id, text):
         built.clear()
         with app.test_request_context():
-            csv_import.apply(db.session.get(Program, program_id), text, None)
+            import_csv.apply(db.session.get(Program, program_id), text, None)
         return len(built)
 
     other = make_program(world.other_coordinator, "Elsewhere")
@@ -322,7 +323,7 @@ def test_a_job_whose_rows_went_bad_since_the_preview_imports_nothing_and_lists_t
     text = people_csv(20) + "Milo,milo@example.org,mentee,,\n"
     with app.test_request_context():
         program = db.session.get(Program, world.program.id)
-        job_id = import_jobs.start(program, csv_import.preview(program, text), None).id
+        job_id = import_jobs.start(program, import_csv.preview(program, text), None).id
     # Before a worker picks the job up, milo@ joins the program as a mentor.
     milo = make_user("mentor", email="milo@example.org")
     with app.app_context():
@@ -344,7 +345,7 @@ def test_a_job_whose_worker_died_is_failed_by_the_next_poll(app, client, world):
 
     with app.test_request_context():
         program = db.session.get(Program, world.program.id)
-        job_id = import_jobs.start(program, csv_import.preview(program, people_csv(20)), None).id
+        job_id = import_jobs.start(program, import_csv.preview(program, people_csv(20)), None).id
         db.session.execute(db.update(ImportJob).values(status="running", heartbeat_at=utcnow() - timedelta(hours=1)))
         db.session.commit()
     login(client, world.coordinator)
@@ -357,7 +358,7 @@ def test_another_coordinator_cannot_see_an_import_job(app, client, world):
     with app.test_request_context():
         program = db.session.get(Program, world.program.id)
         app.config["SOLVE_RUNNER"] = "none"
-        job_id = import_jobs.start(program, csv_import.preview(program, people_csv(2)), None).id
+        job_id = import_jobs.start(program, import_csv.preview(program, people_csv(2)), None).id
     login(client, world.other_coordinator)
     assert client.get(f"/coordinator/programs/{world.program.id}/imports/{job_id}").status_code == 404
     assert client.get(f"/coordinator/programs/{world.other_program.id}/imports/{job_id}").status_code == 404
@@ -407,8 +408,8 @@ def test_a_job_failed_as_stale_imports_nothing_when_its_worker_comes_back(app, w
     """The page said "nothing was imported": a worker that resumes after that must not import."""
     with app.test_request_context():
         program = db.session.get(Program, world.program.id)
-        job_id = import_jobs.start(program, csv_import.preview(program, people_csv(20)), None).id
-    write = csv_import.write
+        job_id = import_jobs.start(program, import_csv.preview(program, people_csv(20)), None).id
+    write = import_csv.write
 
     def stale_while_writing(*args):
         # While the worker writes, a poll finds no heartbeat and fails the job (its own connection;
@@ -417,7 +418,7 @@ def test_a_job_failed_as_stale_imports_nothing_when_its_worker_comes_back(app, w
             conn.execute(db.update(ImportJob).where(ImportJob.id == job_id).values(status="failed"))
         return write(*args)
 
-    monkeypatch.setattr(csv_import, "write", stale_while_writing)
+    monkeypatch.setattr(import_csv, "write", stale_while_writing)
     users = count(app, User)
     assert import_jobs.execute(job_id, app) == "failed"
     assert count(app, User) == users and len(_member_ids(app, world.program.id)) == 2

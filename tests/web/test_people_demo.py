@@ -4,7 +4,7 @@ import random
 from mentormatch import demo_people
 from mentormatch.extensions import db
 from mentormatch.models import GoalForm, Membership, MentorProfile, Term, User
-from mentormatch.services import people
+from mentormatch.services.people import goal_forms, vocabulary
 
 REAL = [
     {"id": "wcc001", "title": "Test Automation Engineer", "years": 4, "capacity": None, "hours_per_month": 2,
@@ -29,12 +29,12 @@ def test_fill_gives_the_program_lists_and_fills_every_profile_and_goal_form(app,
             Membership.program_id == program.id).order_by(MentorProfile.membership_id)).all()
         assert len(profiles) == 3
         first, second = profiles[0], profiles[1]
-        topic_names = people.term_names(program.id)
+        topic_names = vocabulary.term_names(program.id)
         assert [topic_names[i] for i in first.topics] == ["QA and testing", "Python", "TypeScript"]
         assert (first.years, first.timezone, second.timezone) == (4, "Europe/Amsterdam", "Europe/London")
         assert second.capacity_round == 3 and second.languages == ["en", "ru"]
         goals = db.session.scalars(db.select(GoalForm).join(Membership).where(Membership.program_id == program.id)).all()
         assert len(goals) == 4 and all(g.submitted_at and g.topics and g.power_question for g in goals)
         assert len({g.near_term_goal for g in goals}) > 1
-        assert all(people.vague_ask_hint(g.power_question) is None for g in goals)
+        assert all(goal_forms.vague_ask_hint(g.power_question) is None for g in goals)
         assert db.session.scalar(db.select(User).where(User.id == mentors[0].id)).role == "mentor"

@@ -1,7 +1,7 @@
-"""Large CSV imports as background jobs, on the same runner as solves (services.jobs).
+"""Large CSV imports as background jobs, on the same runner as solves (core.jobs).
 
 The confirming request checks every row (the preview) and stores the checked rows on the job;
-the job re-checks what the database may have changed since (csv_import.conflicts) and applies
+the job re-checks what the database may have changed since (import_csv.conflicts) and applies
 them all or nothing, writing its phase on the ImportJob row in short transactions of its own,
 so that the coordinator's page can poll it.
 """
@@ -14,13 +14,14 @@ from datetime import timedelta
 from flask import Flask, current_app
 from sqlalchemy import update
 
-from ..extensions import db
-from ..models import Program, User, utcnow
-from ..models.imports import ImportJob
-from ..core import jobs
-from . import ServiceError, csv_import
+from .. import ServiceError
+from ...core import jobs
+from ...extensions import db
+from ...models import Program, User, utcnow
+from ...models.imports import ImportJob
+from . import import_csv
 
-# A running job's one transaction is bounded by csv_import.MAX_ROWS (seconds at the limit, see
+# A running job's one transaction is bounded by import_csv.MAX_ROWS (seconds at the limit, see
 # bench/import_bench.py); a job silent this long has lost its worker.
 STALE_S = 300
 QUEUED_STALE_S = 15 * 60
@@ -29,9 +30,9 @@ QUEUE_DOWN = ("The job queue is unreachable, so the import could not start. Noth
 MAX_ROW_ERRORS = 500  # listed on the job page; the message says how many there were
 
 
-def start(program: Program, preview: csv_import.Preview, actor: User | None) -> ImportJob:
+def start(program: Program, preview: import_csv.Preview, actor: User | None) -> ImportJob:
     """Record a queued import of a good preview's rows and hand it to the runner; returns at once."""
-    rows = csv_import.checked_rows(preview)
+    rows = import_csv.checked_rows(preview)
     job = ImportJob(program_id=program.id, created_by_id=actor.id if actor else None, rows=rows, row_count=len(rows))
     db.session.add(job)
     db.session.flush()
@@ -81,7 +82,7 @@ def _execute(job_id: int) -> str:
     job = db.session.get(ImportJob, job_id)
     program, rows = job.program, job.rows
     actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
-    errors = csv_import.conflicts(program, rows)
+    errors = import_csv.conflicts(program, rows)
     if errors:
         return _finish(job_id, "failed", error=f"{len(errors)} row(s) have errors. Nothing was imported.",
                        row_errors=[list(e) for e in errors[:MAX_ROW_ERRORS]])
@@ -89,7 +90,7 @@ def _execute(job_id: int) -> str:
     # From here the import's transaction writes; no more progress until the end (seconds).
     _write(job_id, phase="writing", progress={"elapsed_s": round(time.perf_counter() - started, 1)})
     try:
-        counts = csv_import.write(program, rows, actor)
+        counts = import_csv.write(program, rows, actor)
     except ServiceError as error:
         db.session.rollback()
         return _finish(job_id, "failed", error=error.message)

@@ -13,16 +13,17 @@ from __future__ import annotations
 import csv
 import io
 import re
-import secrets
 from dataclasses import dataclass, field
-from zoneinfo import available_timezones
 
 from sqlalchemy import func, insert, update
 
-from ..extensions import db
-from ..models import GoalForm, Membership, MentorProfile, PREFERENCES, Program, Term, User, clean_name, utcnow
-from . import ServiceError, invitations
-from ..core import emails, outbox
+from .. import ServiceError, accounts, invitations
+from ...core import emails, outbox, reference
+from ...extensions import db
+from ...models import GoalForm, Membership, MentorProfile, PREFERENCES, Program, Term, User, clean_name, utcnow
+from .context import YEARS_MOST
+from .profiles import CAPACITY_MOST
+from .vocabulary import MAX_TERM_LENGTH, clean_term_name
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
@@ -71,19 +72,9 @@ def _key(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", (header or "").strip().lower()).strip("_")
 
 
-def _split(text: str) -> list[str]:
-    # clean_name here too: the bulk insert of terms bypasses the Term validator.
-    return [c for c in map(clean_name, SPLIT.split(text or "")) if c]
-
-
-_ZONES: set[str] | None = None
-
-
-def _zones() -> set[str]:
-    global _ZONES
-    if _ZONES is None:
-        _ZONES = available_timezones()
-    return _ZONES
+def _split(text: str, clean=clean_name) -> list[str]:
+    # Cleaned here too: the bulk insert of terms bypasses the Term validator.
+    return [c for c in map(clean, SPLIT.split(text or "")) if c]
 
 
 def preview(program: Program, text: str) -> Preview:
@@ -135,8 +126,12 @@ def preview(program: Program, text: str) -> Preview:
 
 def _check(row: Row, seen: dict, members: dict) -> Row:
     v, err = row.values, row.errors
-    v["name"] = clean_name(v.get("name", ""))[:120]  # the bulk insert bypasses User's validator
-    if not v["name"]:
+    # The rules of the forms (accounts, core.emails, the people services), each value's problem
+    # said on its row; the bulk insert bypasses the models' validators, so values are cleaned here.
+    try:
+        v["name"] = accounts.checked_name(v.get("name", ""))[:120]
+    except ServiceError:
+        v["name"] = ""
         err.append("The name is empty.")
     try:
         v["email"] = emails.checked(v.get("email", ""))
@@ -155,30 +150,31 @@ def _check(row: Row, seen: dict, members: dict) -> Row:
         err.append(f"This person is in the program as a {members[v['email']]}.")
     years = v.get("years", "") or "0"
     match = YEARS.fullmatch(years)
-    if match and int(match.group(1)) <= 60:
+    if match and int(match.group(1)) <= YEARS_MOST:
         v["years"] = int(match.group(1))
     else:
-        err.append(f"Years must be a number from 0 to 60, not “{years[:40]}”.")
+        err.append(f"Years must be a number from 0 to {YEARS_MOST}, not “{years[:40]}”.")
     cap = v.get("capacity", "") or "2"
-    if cap.isascii() and cap.isdigit() and len(cap) <= 2 and int(cap) <= 20:
+    if cap.isascii() and cap.isdigit() and len(cap) <= 2 and int(cap) <= CAPACITY_MOST:
         v["capacity"] = int(cap)
     else:
-        err.append(f"Capacity must be a whole number from 0 to 20, not “{cap[:40]}”.")
+        err.append(f"Capacity must be a whole number from 0 to {CAPACITY_MOST}, not “{cap[:40]}”.")
     v["languages"] = [x.lower() for x in _split(v.get("languages", ""))] or ["en"]
     bad = [x for x in v["languages"] if not re.fullmatch(r"[a-z]{2}", x)]
     if bad:
         err.append("Languages are two-letter codes such as en, es, pt; not " + ", ".join(f"“{b}”" for b in bad) + ".")
     tz = v.get("timezone", "") or "UTC"
-    if tz not in _zones():
+    if not reference.is_zone(tz):
         err.append(f"“{tz}” is not a time zone name such as Europe/Lisbon or America/Sao_Paulo.")
     v["timezone"] = tz
     pref = (v.get("preference", "") or "ahead").lower()
     if pref not in PREFERENCES:
         err.append(f"Preference must be peer, ahead or senior, not “{pref}”.")
     v["preference"] = pref
-    v["topics"], v["groups"] = _split(v.get("topics", ""))[:20], _split(v.get("groups", ""))[:20]
-    if any(len(t) > 80 for t in v["topics"] + v["groups"]):
-        err.append("A topic or group is longer than 80 characters.")
+    v["topics"] = _split(v.get("topics", ""), clean_term_name)[:20]
+    v["groups"] = _split(v.get("groups", ""), clean_term_name)[:20]
+    if any(len(t) > MAX_TERM_LENGTH for t in v["topics"] + v["groups"]):
+        err.append(f"A topic or group is longer than {MAX_TERM_LENGTH} characters.")
     v["industry"] = v.get("industry", "")[:80]
     v["goal"] = v.get("goal", "")[:2000]
     return row
@@ -215,22 +211,21 @@ def write(program: Program, rows: list[dict], actor: User | None) -> dict:
     and a profile; members of the program get their profile updated; an address with an account
     outside the program gets an invitation (services.invitations) and nothing else."""
     term_ids = _terms(program, rows)
-    emails = [v["email"] for v in rows]
+    addresses = [v["email"] for v in rows]
     members = dict(db.session.execute(db.select(func.lower(User.email), Membership.id).join(Membership)
                                       .where(Membership.program_id == program.id)).all())
-    accounts = dict(db.session.execute(db.select(func.lower(User.email), User.id)
-                                       .where(func.lower(User.email).in_(emails))).all())
-    new = [v for v in rows if v["email"] not in accounts]
-    outside = [v for v in rows if v["email"] in accounts and v["email"] not in members]
+    account_ids = dict(db.session.execute(db.select(func.lower(User.email), User.id)
+                                          .where(func.lower(User.email).in_(addresses))).all())
+    new = [v for v in rows if v["email"] not in account_ids]
+    outside = [v for v in rows if v["email"] in account_ids and v["email"] not in members]
     in_program = [v for v in rows if v["email"] in members]
 
-    # New accounts: no password yet. No hash scheme starts with "!", so nothing verifies until
-    # they choose one through the mailed link (a cheap random marker, not an Argon2 hash per row).
-    # Writes go to the tables, not the ORM entities: plain executemany, without the ORM's
+    # New accounts: no password yet (accounts.unusable_password_hash) until they choose one
+    # through the mailed link. Writes go to the tables, not the ORM entities: plain executemany, without the ORM's
     # per-row bookkeeping.
     now = utcnow()
     new_users = [{"email": v["email"], "name": v["name"], "role": v["role"],
-                  "password_hash": "!" + secrets.token_urlsafe(32), "created_at": now} for v in new]
+                  "password_hash": accounts.unusable_password_hash(), "created_at": now} for v in new]
     if new_users:
         # New ids are above the highest id now (SQLite has one writer; a PostgreSQL sequence
         # only grows), so they are read back by that range, matched by email: a primary-key
@@ -249,18 +244,13 @@ def write(program: Program, rows: list[dict], actor: User | None) -> dict:
         user_ids = []
 
     _write_profiles(program.id, in_program + new, members, term_ids)
-    invited = invitations.invite_many(program, [(accounts[v["email"]], v["email"], v["role"], profile_values(v, term_ids))
+    invited = invitations.invite_many(program, [(account_ids[v["email"]], v["email"], v["role"], profile_values(v, term_ids))
                                                 for v in outside], actor)
-    from .accounts import password_reset_urls
-
     # Each link is signed for its account's id and hash: single use, that account only.
-    links = password_reset_urls([(uid, account["password_hash"]) for uid, account in zip(user_ids, new_users)])
-    outbox.send_many_text([(v["email"], f"You are invited to {program.name} on MentorMatch",
-                       f"Hello {v['name']},\n\nThe coordinators of {program.name} added you to MentorMatch.\n"
-                       "Choose your password here (the link works once, for 7 days):\n"
-                       f"{link}\n\n"
-                       "Then check your profile, so that your matches fit you.\n")
-                      for v, link in zip(new, links)], program_id=program.id)
+    links = accounts.password_reset_urls([(uid, account["password_hash"]) for uid, account in zip(user_ids, new_users)])
+    mails = outbox.render_many("import_welcome", [{"name": v["name"], "program_name": program.name, "password_url": link}
+                                                  for v, link in zip(new, links)])
+    outbox.send_many([(v["email"], mail) for v, mail in zip(new, mails)], program_id=program.id)
     return {"rows": len(rows), "created": len(new), "updated": len(in_program), "invited": invited,
             "emailed": len(new) + invited}
 

@@ -1,0 +1,67 @@
+"""Field checks every people form shares: each returns the clean value or raises ServiceError
+naming the field. Forms, the CSV import and the demo all come through these."""
+from .. import ServiceError
+from ...core import reference
+
+
+def dedupe(values: list) -> list:
+    """The values in their order, each once."""
+    return list(dict.fromkeys(values))
+
+
+def text(value, field: str, *, most: int, least: int = 0, label: str = "this") -> str:
+    value = (value or "").strip()
+    if least and len(value) < least:
+        raise ServiceError(f"Write at least {least} characters for {label}." if value else f"Please fill in {label}.", field)
+    if len(value) > most:
+        raise ServiceError(f"Keep it under {most} characters (now {len(value)}).", field)
+    return value
+
+
+def choice(value, allowed, field: str, message: str = "Choose one of the options.") -> str:
+    if value not in allowed:
+        raise ServiceError(message, field)
+    return value
+
+
+def subset(values, allowed, field: str) -> list:
+    values = dedupe(list(values or []))
+    if any(v not in allowed for v in values):
+        raise ServiceError("Choose from the options shown.", field)
+    return values
+
+
+def whole_number(value, field: str, low: int, high: int, label: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ServiceError(f"Enter {label} as a whole number.", field) from None
+    if not low <= number <= high:
+        raise ServiceError(f"Enter {label} between {low} and {high}.", field)
+    return number
+
+
+def zone(value, field: str = "timezone") -> str:
+    if not reference.is_zone(value):
+        raise ServiceError("Choose a time zone from the list, for example Europe/London.", field)
+    return value
+
+
+def fail(message: str, field: str):
+    raise ServiceError(message, field)
+
+
+def run(checks: dict, data: dict) -> dict:
+    """Clean values for every field, or the first field's ServiceError."""
+    return {name: check(data) for name, check in checks.items()}
+
+
+def problems(checks: dict, data: dict) -> dict[str, str]:
+    """Every field's problem at once, so a failed submit shows them all, not one per try."""
+    found = {}
+    for name, check in checks.items():
+        try:
+            check(data)
+        except ServiceError as error:
+            found[error.field or name] = error.message
+    return found

@@ -1,0 +1,31 @@
+"""What is written about a mentorship: the mentor's private notes, follow-ups and thanks."""
+from .. import ServiceError
+from ...extensions import db
+from ...models import FollowUp, Membership, Note, Pairing, utcnow
+from . import fields
+from .mentorships import CURRENT_STATES
+
+
+def note_of(author: Membership, mentee_membership_id: int) -> Note | None:
+    return db.session.scalar(db.select(Note).where(
+        Note.author_membership_id == author.id, Note.mentee_membership_id == mentee_membership_id))
+
+
+def save_note(author: Membership, pairing: Pairing, body: str) -> Note:
+    """Only through a current pairing of the author's: the route proved it, this re-checks it."""
+    if pairing.mentor_membership_id != author.id or pairing.state not in CURRENT_STATES:
+        raise ServiceError("You can keep notes on your current mentees only.")
+    body = fields.text(body, "body", most=5000)
+    note = note_of(author, pairing.mentee_membership_id)
+    if note is None:
+        note = Note(author_membership_id=author.id, mentee_membership_id=pairing.mentee_membership_id)
+        db.session.add(note)
+    note.body = body
+    note.updated_at = utcnow()
+    db.session.commit()
+    return note
+
+
+def followups_of_pairing(pairing: Pairing) -> list[FollowUp]:
+    return list(db.session.scalars(
+        db.select(FollowUp).where(FollowUp.pairing_id == pairing.id).order_by(FollowUp.created_at.desc(), FollowUp.id.desc())))

@@ -1,0 +1,38 @@
+"""The coordinator's view of a program's people: who has filled in their form or profile."""
+from dataclasses import dataclass
+from datetime import date
+
+from ...extensions import db
+from ...models import GoalForm, Membership, MentorProfile, Program, User
+from .goal_forms import GOAL_FIELDS, goal_completeness, values_of
+from .profiles import availability_label, seats_label, seats_taken
+
+
+@dataclass
+class PersonRow:
+    membership: Membership
+    role: str
+    status: str          # complete | missing
+    detail: str
+
+
+def people_status(program: Program, today: date) -> list[PersonRow]:
+    rows = db.session.execute(
+        db.select(Membership, User.role, GoalForm, MentorProfile)
+        .join(User, Membership.user_id == User.id)
+        .outerjoin(GoalForm, GoalForm.membership_id == Membership.id)
+        .outerjoin(MentorProfile, MentorProfile.membership_id == Membership.id)
+        .where(Membership.program_id == program.id)
+        .order_by(User.role, User.name)
+    ).all()
+    people = []
+    for membership, role, goal, profile in rows:
+        if role == "mentee":
+            done = goal is not None and goal.submitted_at is not None
+            detail = f"{goal_completeness(values_of(goal, GOAL_FIELDS)).percent}% filled in" if goal else "Not started"
+        else:
+            done = profile is not None
+            detail = (f"{seats_label(seats_taken(membership.id), profile.capacity_round)} · "
+                      f"{availability_label(profile, today)}") if profile else "Not started"
+        people.append(PersonRow(membership, role, "complete" if done else "missing", detail))
+    return people
