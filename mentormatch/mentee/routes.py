@@ -5,6 +5,7 @@ from ..access import own_membership, roles
 from ..extensions import db
 from ..forms import apply_service_error, submit
 from ..services import ServiceError, micro_requests, people
+from ..services import home as home_context
 from .forms import FollowUpForm, GoalForm, ThanksForm
 from .picker import apply_op, apply_problems, picker, picker_endpoint
 
@@ -14,17 +15,7 @@ bp = Blueprint("mentee", __name__)
 @bp.route("/")
 @roles("mentee")
 def home():
-    programs = []
-    for membership in people.memberships_of(current_user):
-        goal = people.goal_form_of(membership)
-        programs.append({
-            "membership": membership,
-            "program": membership.program,
-            "goal": goal,
-            "completeness": people.goal_completeness(people.values_of(goal, people.GOAL_FIELDS)),
-            "pairings": people.mentee_pairings(membership),
-        })
-    return render_template("mentee/home.html", programs=programs)
+    return render_template("mentee/home.html", **home_context.mentee_home(current_user))
 
 
 @bp.route("/programs/<int:program_id>/goals", methods=["GET", "POST"])

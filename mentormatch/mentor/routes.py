@@ -1,14 +1,14 @@
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import own_membership, roles
+from ..core import clock
 from ..extensions import db
 from ..forms import apply_service_error, submit
 from ..htmx import is_htmx, page_or_partial
 from ..mentee.picker import apply_op, apply_problems, picker, picker_endpoint
-from ..services import ServiceError, people
+from ..services import ServiceError, goal_steps, people
+from ..services import home as home_context
 from .forms import NoteForm, ProfileForm
 
 bp = Blueprint("mentor", __name__)
@@ -17,23 +17,7 @@ bp = Blueprint("mentor", __name__)
 @bp.route("/")
 @roles("mentor")
 def home():
-    today = date.today()
-    programs = []
-    for membership in people.memberships_of(current_user):
-        profile = people.profile_of(membership)
-        pairings = people.current_mentee_pairings(membership)
-        taken = people.seats_taken(membership.id)
-        programs.append({
-            "membership": membership,
-            "program": membership.program,
-            "profile": profile,
-            "taken": taken,
-            "seats": people.seats_label(taken, profile.capacity_round) if profile else None,
-            "availability": people.availability_label(profile, today),
-            "mentees": [(p, people.goal_form_of(p.mentee)) for p in pairings],
-            "followups": {p.id: people.followups_of_pairing(p) for p in pairings},
-        })
-    return render_template("mentor/home.html", programs=programs)
+    return render_template("mentor/home.html", **home_context.mentor_home(current_user, clock.today()))
 
 
 @bp.route("/programs/<int:program_id>/profile", methods=["GET", "POST"])
@@ -45,10 +29,10 @@ def profile(program_id: int):
     form.set_program(program_id)
     message = apply_op(form, people.MAX_TOPICS_MENTOR) if request.method == "POST" else None
     if message is None and form.validate_on_submit():
-        problems = people.profile_problems(program_id, form.data, today=date.today())
+        problems = people.profile_problems(program_id, form.data, today=clock.today())
         if not problems:
             try:
-                people.save_profile(membership, form.data, today=date.today())
+                people.save_profile(membership, form.data, today=clock.today())
             except ServiceError as error:
                 db.session.rollback()
                 apply_service_error(form, error)
@@ -69,7 +53,7 @@ def check_profile(program_id: int):
     form = ProfileForm()
     form.set_program(program_id)
     form.validate()
-    problems = people.profile_problems(program_id, form.data, today=date.today())
+    problems = people.profile_problems(program_id, form.data, today=clock.today())
     apply_problems(form, {k: v for k, v in problems.items() if k == name})
     return render_template("mentor/_check.html", f=form[name])
 
@@ -127,6 +111,7 @@ def _mentee_page(membership, pairing, form, note):
     return render_template(
         "mentor/mentee.html", pairing=pairing, goal=goal, form=form, note=note,
         names=people.term_names(membership.program_id), followups=people.followups_of_pairing(pairing),
+        gs=goal_steps.summary(pairing.mentee_membership_id),
         labels={"role": people.ROLE_LEVEL_LABELS, "preference": people.PREFERENCE_LABELS, "wants": people.WANTS_LABELS,
                 "languages": dict(people.LANGUAGES)},
     )
