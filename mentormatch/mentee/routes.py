@@ -1,4 +1,5 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+"""The mentee's pages: home (built by services/home.py), goal form, a pairing's follow-ups."""
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import own_membership, roles
@@ -6,10 +7,9 @@ from ..extensions import db
 from ..forms import apply_service_error, submit
 from ..services import ServiceError, micro_requests, people
 from ..services import home as home_context
+from . import bp
 from .forms import FollowUpForm, GoalForm, ThanksForm
 from .picker import apply_op, apply_problems, picker, picker_endpoint
-
-bp = Blueprint("mentee", __name__)
 
 
 @bp.route("/")

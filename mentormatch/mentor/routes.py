@@ -1,4 +1,5 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+"""The mentor's pages: home (built by services/home.py), profile, a mentee's goals and private notes."""
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import own_membership, roles
@@ -9,9 +10,8 @@ from ..htmx import is_htmx, page_or_partial
 from ..mentee.picker import apply_op, apply_problems, picker, picker_endpoint
 from ..services import ServiceError, goal_steps, people
 from ..services import home as home_context
+from . import bp
 from .forms import NoteForm, ProfileForm
-
-bp = Blueprint("mentor", __name__)
 
 
 @bp.route("/")
