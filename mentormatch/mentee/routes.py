@@ -107,6 +107,7 @@ def _pairing_page(pairing, followup_form, thanks_form):
     mentor_profile = people.profile_of(pairing.mentor)
     return render_template(
         "mentee/pairing.html", pairing=pairing, followup_form=followup_form, thanks_form=thanks_form,
+        mentor_name=pairing.mentor.user.name, program_name=pairing.mentor.program.name,
         followups=people.followups_of_pairing(pairing), mentor_profile=mentor_profile,
         names=people.term_names(pairing.program_id),
     )

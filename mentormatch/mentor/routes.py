@@ -110,6 +110,7 @@ def _mentee_page(membership, pairing, form, note):
     goal = people.goal_form_of(pairing.mentee)
     return render_template(
         "mentor/mentee.html", pairing=pairing, goal=goal, form=form, note=note,
+        mentee_name=pairing.mentee.user.name, program_name=pairing.mentee.program.name,
         names=people.term_names(membership.program_id), followups=people.followups_of_pairing(pairing),
         gs=goal_steps.summary(pairing.mentee_membership_id),
         labels={"role": people.ROLE_LEVEL_LABELS, "preference": people.PREFERENCE_LABELS, "wants": people.WANTS_LABELS,

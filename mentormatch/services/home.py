@@ -16,11 +16,12 @@ from ..models import (MAX_OPEN_REQUESTS, PENDING_REQUEST, SEAT_STATES, CheckIn, 
                       GoalStep, Membership, MentorProfile, MicroRequest, Pairing, Program, User)
 from . import people
 
+# The state sets the answering service (lifecycle, micro_requests) filters by, for the same lists.
 PENDING_PAIRING = ("proposed", "info_requested")        # a proposal waiting for the mentor's answer
-CURRENT_PAIRING = ("accepted", "active")                # a mentor may read the mentee's goal form
+CURRENT_PAIRING = people.CURRENT_STATES                 # a mentor may read the mentee's goal form
 MENTEE_PAIRING = ("proposed", "accepted", "active", "completed")  # what a mentee may report or continue
-FOLLOWUP_PAIRING = ("accepted", "active", "completed")  # a conversation has happened or can
-FOLLOWUP_REQUEST = ("accepted", "done")
+FOLLOWUP_PAIRING = people.FOLLOWUP_STATES               # a conversation has happened or can
+FOLLOWUP_REQUEST = ("accepted", "done")                 # a micro-request the mentee can follow up on
 
 _WITH_MENTOR = joinedload(Pairing.mentor).joinedload(Membership.user)
 _WITH_MENTEE = joinedload(Pairing.mentee).joinedload(Membership.user)
