@@ -33,7 +33,8 @@ def mentee_pairing(pairing_id: int) -> Pairing:
 @bp.route("/")
 @roles("mentor")
 def proposals():
-    return page_or_partial("pairings/proposals.html", "pairings/_mentor_proposals.html", lc=home.mentor_proposals(current_user))
+    return page_or_partial("pairings/proposals.html", "pairings/_mentor_proposals.html",
+                           lc=home.mentor_proposals(current_user))
 
 
 @bp.route("/<int:pairing_id>/accept", methods=["POST"])

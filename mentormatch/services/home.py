@@ -94,9 +94,11 @@ def mentor_proposals(user: User) -> dict:
     return {
         "max_open": MAX_OPEN_REQUESTS,
         "proposals": proposals,
-        "mentee_context": {p.id: {"mentors": [o.mentor.user.name for o in others[p.mentee_membership_id] if o.id != p.id],
-                                  "open_requests": open_counts.get(p.mentee_membership_id, 0)}
-                           for p in proposals},
+        # Context for the decision: does the mentee already have other mentors or open requests?
+        "mentee_context": {
+            p.id: {"mentors": [o.mentor.user.name for o in others[p.mentee_membership_id] if o.id != p.id],
+                   "open_requests": open_counts.get(p.mentee_membership_id, 0)}
+            for p in proposals},
         "incoming": incoming,
     }
 
