@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from . import config as settings
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
 from .extensions import htmx as htmx_extension  # not `htmx`: that name is the mentormatch.htmx module
+from .services import reminders
 
 BLUEPRINTS = (
     ("public", ""),
@@ -81,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .cli import register as register_cli
 
     register_cli(app)
+    reminders.start_scheduler(app)  # the reminder thread, only when REMINDER_INTERVAL_MINUTES is set
     return app
 
 

@@ -1,9 +1,12 @@
-"""The one place that reads and writes htmx headers."""
-from flask import make_response, render_template, request
+"""The one place that reads and writes htmx headers.
+
+Detection is the htmx-flask extension's `request.htmx` (bound in create_app); these helpers keep
+their names so routes need not know where it comes from."""
+from flask import make_response, redirect, render_template, request
 
 
 def is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
+    return bool(request.htmx)
 
 
 def page_or_partial(page: str, partial: str, **context):
@@ -15,8 +18,6 @@ def page_or_partial(page: str, partial: str, **context):
 
 def redirect_htmx_aware(url: str):
     """After a POST: htmx gets HX-Redirect (a full navigation), a plain form a 303."""
-    from flask import redirect
-
     if is_htmx():
         response = make_response("", 204)
         response.headers["HX-Redirect"] = url

@@ -19,15 +19,6 @@ class CheckInForm(FlaskForm):
                             description="Only the program's coordinators read it.")
 
 
-@bp.record_once
-def _setup(state):
-    # The home pages (owned elsewhere) include our partial; it asks for the user's due check-ins.
-    def checkins_due():
-        return checkins.pending_for(current_user) if current_user.is_authenticated else []
-
-    state.app.jinja_env.globals["checkins_due"] = checkins_due
-
-
 def own_checkin(checkin_id: int):
     checkin = checkins.checkin_of(current_user, checkin_id)
     if checkin is None:

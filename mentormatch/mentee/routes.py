@@ -1,31 +1,22 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+"""The mentee's pages: home (built by services/home.py), goal form, a pairing's follow-ups."""
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import own_followup_pairing, own_membership, roles
 from ..extensions import db
 from ..forms import apply_service_error, submit
 from ..services import ServiceError, micro_requests
-from ..services.people import goal_forms, mentorships, notes, profiles, vocabulary
+from ..services import home as home_context
+from ..services.people import goal_forms, notes, profiles, vocabulary
+from . import bp
 from .forms import FollowUpForm, GoalForm, ThanksForm
 from .picker import apply_op, apply_problems, picker, picker_endpoint
-
-bp = Blueprint("mentee", __name__)
 
 
 @bp.route("/")
 @roles("mentee")
 def home():
-    programs = []
-    for membership in mentorships.memberships_of(current_user):
-        goal = goal_forms.goal_form_of(membership)
-        programs.append({
-            "membership": membership,
-            "program": membership.program,
-            "goal": goal,
-            "completeness": goal_forms.goal_completeness(goal_forms.values_of(goal, goal_forms.GOAL_FIELDS)),
-            "pairings": mentorships.mentee_pairings(membership),
-        })
-    return render_template("mentee/home.html", programs=programs)
+    return render_template("mentee/home.html", **home_context.mentee_home(current_user))
 
 
 @bp.route("/programs/<int:program_id>/goals", methods=["GET", "POST"])
@@ -117,6 +108,7 @@ def _pairing_page(pairing, followup_form, thanks_form):
     mentor_profile = profiles.profile_of(pairing.mentor)
     return render_template(
         "mentee/pairing.html", pairing=pairing, followup_form=followup_form, thanks_form=thanks_form,
+        mentor_name=pairing.mentor.user.name, program_name=pairing.mentor.program.name,
         followups=notes.followups_of_pairing(pairing), mentor_profile=mentor_profile,
         names=vocabulary.term_names(pairing.program_id),
     )

@@ -1,41 +1,24 @@
-from datetime import date
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+"""The mentor's pages: home (built by services/home.py), profile, a mentee's goals and private notes."""
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import current_mentee_pairing, own_membership, roles
+from ..core import clock, reference
 from ..extensions import db
 from ..forms import apply_service_error, submit
 from ..htmx import is_htmx, page_or_partial
 from ..mentee.picker import apply_op, apply_problems, picker, picker_endpoint
-from ..core import reference
-from ..services import ServiceError
-from ..services.people import goal_forms, labels, mentorships, notes, profiles, vocabulary
+from ..services import ServiceError, goal_steps
+from ..services import home as home_context
+from ..services.people import goal_forms, labels, notes, profiles, vocabulary
+from . import bp
 from .forms import NoteForm, ProfileForm
-
-bp = Blueprint("mentor", __name__)
 
 
 @bp.route("/")
 @roles("mentor")
 def home():
-    today = date.today()
-    programs = []
-    for membership in mentorships.memberships_of(current_user):
-        profile = profiles.profile_of(membership)
-        pairings = mentorships.current_mentee_pairings(membership)
-        taken = profiles.seats_taken(membership.id)
-        programs.append({
-            "membership": membership,
-            "program": membership.program,
-            "profile": profile,
-            "taken": taken,
-            "seats": profiles.seats_label(taken, profile.capacity_round) if profile else None,
-            "availability": profiles.availability_label(profile, today),
-            "mentees": [(p, goal_forms.goal_form_of(p.mentee)) for p in pairings],
-            "followups": {p.id: notes.followups_of_pairing(p) for p in pairings},
-        })
-    return render_template("mentor/home.html", programs=programs)
+    return render_template("mentor/home.html", **home_context.mentor_home(current_user, clock.today()))
 
 
 @bp.route("/programs/<int:program_id>/profile", methods=["GET", "POST"])
@@ -47,10 +30,10 @@ def profile(program_id: int):
     form.set_program(program_id)
     message = apply_op(form, profiles.MAX_TOPICS_MENTOR) if request.method == "POST" else None
     if message is None and form.validate_on_submit():
-        problems = profiles.profile_problems(program_id, form.data, today=date.today())
+        problems = profiles.profile_problems(program_id, form.data, today=clock.today())
         if not problems:
             try:
-                profiles.save_profile(membership, form.data, today=date.today())
+                profiles.save_profile(membership, form.data, today=clock.today())
             except ServiceError as error:
                 db.session.rollback()
                 apply_service_error(form, error)
@@ -71,7 +54,7 @@ def check_profile(program_id: int):
     form = ProfileForm()
     form.set_program(program_id)
     form.validate()
-    problems = profiles.profile_problems(program_id, form.data, today=date.today())
+    problems = profiles.profile_problems(program_id, form.data, today=clock.today())
     apply_problems(form, {k: v for k, v in problems.items() if k == name})
     return render_template("mentor/_check.html", f=form[name])
 
@@ -128,7 +111,9 @@ def _mentee_page(membership, pairing, form, note):
     goal = goal_forms.goal_form_of(pairing.mentee)
     return render_template(
         "mentor/mentee.html", pairing=pairing, goal=goal, form=form, note=note,
+        mentee_name=pairing.mentee.user.name, program_name=pairing.mentee.program.name,
         names=vocabulary.term_names(membership.program_id), followups=notes.followups_of_pairing(pairing),
+        gs=goal_steps.summary(pairing.mentee_membership_id),
         labels={"role": labels.ROLE_LEVEL_LABELS, "preference": labels.PREFERENCE_LABELS, "wants": labels.WANTS_LABELS,
                 "languages": dict(reference.LANGUAGES)},
     )

@@ -7,22 +7,11 @@ from ..extensions import db
 from ..forms import apply_service_error, submit
 from ..htmx import is_htmx, page_or_partial, redirect_htmx_aware
 from ..models import Membership, Pairing
-from ..services import ServiceError, email_actions, health, lifecycle
+from ..services import ServiceError, email_actions, health, home, lifecycle
 from ..services.rounds import fairness
 from .forms import ConfirmForm, ContinueForm, DeclineForm, InfoAnswerForm, InfoQuestionForm, ReportForm
 
 bp = Blueprint("pairings", __name__)
-
-
-@bp.record_once
-def _setup(state):
-    # The home pages include our partials with only the template globals: give them a helper.
-    from ..services import reminders
-    from .context import continue_wish, lifecycle_context
-
-    state.app.jinja_env.globals["lifecycle"] = lifecycle_context
-    state.app.jinja_env.globals["continue_wish"] = continue_wish
-    reminders.start_scheduler(state.app)
 
 
 def _pairing_as(role_column, pairing_id: int) -> Pairing:
@@ -45,7 +34,8 @@ def mentee_pairing(pairing_id: int) -> Pairing:
 @bp.route("/")
 @roles("mentor")
 def proposals():
-    return page_or_partial("pairings/proposals.html", "pairings/_mentor_proposals.html")
+    return page_or_partial("pairings/proposals.html", "pairings/_mentor_proposals.html",
+                           lc=home.mentor_proposals(current_user))
 
 
 @bp.route("/<int:pairing_id>/accept", methods=["POST"])
@@ -163,7 +153,8 @@ def email_action(token: str):
 def _after_answer(message: str):
     if is_htmx():
         # The proposals region replaces itself, with the outcome announced in its live region.
-        return page_or_partial("pairings/proposals.html", "pairings/_mentor_proposals.html", outcome=message)
+        return page_or_partial("pairings/proposals.html", "pairings/_mentor_proposals.html", outcome=message,
+                               lc=home.mentor_proposals(current_user))
     flash(message, "success")
     return redirect_htmx_aware(url_for(".proposals"))
 

@@ -62,3 +62,9 @@ def remove(step: GoalStep, user: User) -> None:
         raise ServiceError("Only the mentee can remove their steps.")
     db.session.delete(step)
     db.session.commit()
+
+
+def summary(membership_id: int) -> dict:
+    """The steps with how many are done: what the mentor's view of a mentee shows."""
+    steps = steps_of(membership_id)
+    return {"steps": steps, "done": sum(1 for s in steps if s.done_at is not None), "total": len(steps)}

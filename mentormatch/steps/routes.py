@@ -24,17 +24,6 @@ class ToggleForm(FlaskForm):
     done = RadioField("Done?", choices=[("yes", "Done"), ("no", "Not done")], validators=[InputRequired()])
 
 
-@bp.record_once
-def _setup(state):
-    # The mentor's mentee page (owned elsewhere, access checked there) includes our partial.
-    def steps_for(membership_id: int) -> dict:
-        steps = goal_steps.steps_of(membership_id)
-        done = sum(1 for s in steps if s.done_at is not None)
-        return {"steps": steps, "done": done, "total": len(steps)}
-
-    state.app.jinja_env.globals["goal_steps"] = steps_for
-
-
 def own_step(step_id: int):
     step = goal_steps.step_of(current_user, step_id)
     if step is None:

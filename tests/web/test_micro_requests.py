@@ -321,8 +321,11 @@ def test_mentee_home_partial_lists_open_requests_and_follow_up_prompts(app, worl
         from flask_login import login_user
 
         with app.app_context():
-            login_user(db.session.get(User, world.mentee.id))
-            html = render_template("requests/_mentee_open.html")
+            from mentormatch.services import home
+
+            user = db.session.get(User, world.mentee.id)
+            login_user(user)
+            html = render_template("requests/_mentee_open.html", **home.mentee_home(user))
     assert "1 of 5 open requests" in html and f"/requests/{rid}" in html
 
 
