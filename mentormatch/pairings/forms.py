@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..services.lifecycle import DECLINE_LABELS
+from ..services.answers import DECLINE_LABELS
 
 FOLLOWUP_CHOICES = [("followup", "What I did with the advice"), ("thanks", "A thank-you")]
 

@@ -7,7 +7,8 @@ from ..extensions import db
 from ..forms import apply_service_error, submit
 from ..htmx import is_htmx, page_or_partial, redirect_htmx_aware
 from ..models import Membership, Pairing
-from ..services import ServiceError, email_actions, fairness, health, lifecycle
+from ..services import ServiceError, fairness, health, lifecycle
+from ..services.answers import email_links as email_actions
 from .forms import ConfirmForm, ContinueForm, DeclineForm, InfoAnswerForm, InfoQuestionForm, ReportForm
 
 bp = Blueprint("pairings", __name__)
