@@ -9,7 +9,7 @@ from flask import abort
 from flask_login import current_user
 
 from .extensions import db
-from .models import Membership, Program, ProgramCoordinator
+from .models import Membership, MicroRequest, Pairing, Program, ProgramCoordinator
 
 
 def public(view):
@@ -74,6 +74,50 @@ def program_membership(program: Program, membership_id: int) -> Membership:
 
 
 # -- programs and people: their scoped getters go above this line ------------------------------
+
+
+def answerable_as(model, role: str, item_id: int):
+    """An answerable item (a Pairing, a MicroRequest...) where the current user is its `role`
+    ("mentor" or "mentee"), else 404."""
+    column = model.mentor_membership_id if role == "mentor" else model.mentee_membership_id
+    item = db.session.scalar(db.select(model).join(Membership, column == Membership.id)
+                             .where(model.id == item_id, Membership.user_id == current_user.id))
+    if item is None:
+        abort(404)
+    return item
+
+
+def answerable_of_either(model, item_id: int):
+    """An answerable item where the current user is the mentee or the mentor, else 404."""
+    item = db.session.get(model, item_id)
+    if item is None or current_user.id not in (item.mentee.user_id, item.mentor.user_id):
+        abort(404)
+    return item
+
+
+def mentor_pairing(pairing_id: int) -> Pairing:
+    return answerable_as(Pairing, "mentor", pairing_id)
+
+
+def mentee_pairing(pairing_id: int) -> Pairing:
+    return answerable_as(Pairing, "mentee", pairing_id)
+
+
+def pairing_of_either(pairing_id: int) -> Pairing:
+    return answerable_of_either(Pairing, pairing_id)
+
+
+def mentor_request(request_id: int) -> MicroRequest:
+    return answerable_as(MicroRequest, "mentor", request_id)
+
+
+def mentee_request(request_id: int) -> MicroRequest:
+    return answerable_as(MicroRequest, "mentee", request_id)
+
+
+def visible_request(request_id: int) -> MicroRequest:
+    """The mentee who sent it, the mentor it was sent to; nobody else."""
+    return answerable_of_either(MicroRequest, request_id)
 
 
 # -- answerable items (pairings, micro-requests): their scoped getters go above this line ------

@@ -46,22 +46,12 @@ TAKEN_MEANWHILE = "This mentor's requests for the month were taken in the meanti
 
 
 # ---------------------------------------------------------------------------------------------
-# Who may see what
+# Lists (who may see one request: access.visible_request)
 
 
 def membership_of(user: User, program_id: int) -> Membership | None:
     return db.session.scalar(db.select(Membership).where(
         Membership.program_id == program_id, Membership.user_id == user.id))
-
-
-def visible_request(user: User, request_id: int) -> MicroRequest | None:
-    """The mentee who sent it, the mentor it was sent to; nobody else (coordinators see figures)."""
-    req = db.session.get(MicroRequest, request_id)
-    if req is None:
-        return None
-    if user.id in (req.mentee.user_id, req.mentor.user_id):
-        return req
-    return None
 
 
 def requests_of_mentee(user: User) -> list[MicroRequest]:
