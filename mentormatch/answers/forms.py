@@ -34,3 +34,9 @@ class InfoQuestionForm(FlaskForm):
 
 class InfoAnswerForm(FlaskForm):
     answer = TextAreaField("Your answer", validators=[InputRequired("Write your answer."), Length(max=500)])
+
+
+class ReportForm(FlaskForm):
+    note = TextAreaField("What happened?", validators=[InputRequired("Say in a sentence what happened."),
+                                                       Length(max=1000)],
+                         description="Only your program's coordinators read this. The mentor is not told who reported.")

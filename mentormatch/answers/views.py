@@ -1,4 +1,6 @@
-"""The answer views, written once and registered on each answerable kind's blueprint.
+"""The answer views, written once and registered on each answerable kind's blueprint: the
+mentor's accept / decline / ask for info, the mentee's answer to the question and their report
+of a mentor who does not answer, and the one-click answer from an email.
 
 A kind's blueprint describes itself with a WebKind (its getters, URL parameter, wording and
 where to go after an answer) and calls `register(bp, web_kind)`: the endpoints keep the
@@ -15,9 +17,9 @@ from flask_login import current_user
 from ..access import public, roles
 from ..extensions import db
 from ..forms import apply_service_error, submit
-from ..services import ServiceError, answers
+from ..services import ServiceError, answers, health
 from ..services.answers import email_links
-from .forms import ConfirmForm, DeclineForm, InfoAnswerForm, InfoQuestionForm
+from .forms import ConfirmForm, DeclineForm, InfoAnswerForm, InfoQuestionForm, ReportForm
 
 
 class WebKind:
@@ -48,8 +50,8 @@ class WebKind:
         """The response after the mentor's answer (accept, decline, ask), `message` to show."""
         raise NotImplementedError
 
-    def after_info(self, item) -> str:
-        """Where the mentee goes once they answered the question."""
+    def mentee_back(self, item) -> str:
+        """Where the mentee goes back to (after answering the question or reporting the mentor)."""
         raise NotImplementedError
 
 
@@ -97,13 +99,25 @@ def register(bp: Blueprint, kind: WebKind) -> None:
         form = InfoAnswerForm()
         if submit(form, lambda: answers.answer_info(item, current_user, form.answer.data)):
             flash(kind.answered(item), "success")
-            return redirect(kind.after_info(item), code=303)
+            return redirect(kind.mentee_back(item), code=303)
         return render_template("answers/answer_info.html", form=form, item=item, **kind.page(item, "answer_info"))
+
+    @roles("mentee")
+    def report(**values):
+        """The mentee tells the coordinator the mentor does not answer."""
+        item = kind.mentee_item(values[kind.param])
+        form = ReportForm()
+        if submit(form, lambda: health.report_mentor(current_user, form.note.data, **{kind.name: item})):
+            flash("Thank you. Your coordinator will look into it.", "success")
+            return redirect(kind.mentee_back(item), code=303)
+        return render_template("answers/report.html", form=form, who=item.mentor.user.name,
+                               back=kind.mentee_back(item))
 
     rule = f"/<int:{kind.param}>"
     bp.add_url_rule(f"{rule}/accept", "accept", accept, methods=["POST"])
     bp.add_url_rule(f"{rule}/decline", "decline", decline, methods=["GET", "POST"])
     bp.add_url_rule(f"{rule}/ask", "ask_info", ask_info, methods=["GET", "POST"])
+    bp.add_url_rule(f"{rule}/report", "report", report, methods=["GET", "POST"])
     bp.add_url_rule(kind.info_rule.format(param=kind.param), kind.info_endpoint, answer_info, methods=["GET", "POST"])
 
 

@@ -2,15 +2,9 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-# The answer forms (decline, ask for info, answer it, confirm) are in mentormatch/answers/forms.py.
+# The answer forms (decline, ask for info, answer it, report, confirm) are in mentormatch/answers/forms.py.
 
 FOLLOWUP_CHOICES = [("followup", "What I did with the advice"), ("thanks", "A thank-you")]
-
-
-class ReportForm(FlaskForm):
-    note = TextAreaField("What happened?", validators=[InputRequired("Say in a sentence what happened."),
-                                                       Length(max=1000)],
-                         description="Only your program's coordinators read this. The mentor is not told who reported.")
 
 
 class ContinueForm(FlaskForm):

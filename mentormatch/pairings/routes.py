@@ -1,14 +1,13 @@
 """Round pairs after publication: mentors answer proposals, mentees follow up."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, url_for
 from flask_login import current_user
 
 from ..access import mentee_pairing, mentor_pairing, pairing_of_either, roles
 from ..answers import views as answer_views
 from ..extensions import db
-from ..forms import submit
 from ..htmx import is_htmx, page_or_partial, redirect_htmx_aware
-from ..services import ServiceError, fairness, health, lifecycle
-from .forms import ContinueForm, ReportForm
+from ..services import ServiceError, fairness, lifecycle
+from .forms import ContinueForm
 
 bp = Blueprint("pairings", __name__)
 
@@ -28,18 +27,6 @@ def _setup(state):
 @roles("mentor")
 def proposals():
     return page_or_partial("pairings/proposals.html", "pairings/_mentor_proposals.html")
-
-
-@bp.route("/<int:pairing_id>/report", methods=["GET", "POST"])
-@roles("mentee")
-def report(pairing_id: int):
-    pairing = mentee_pairing(pairing_id)
-    form = ReportForm()
-    if submit(form, lambda: health.report_mentor(current_user, form.note.data, pairing=pairing)):
-        flash("Thank you. Your coordinator will look into it.", "success")
-        return redirect(url_for("mentee.home"), code=303)
-    return render_template("pairings/report.html", form=form, who=pairing.mentor.user.name,
-                           back=url_for("mentee.home"))
 
 
 @bp.route("/<int:pairing_id>/continue", methods=["POST"])
@@ -105,7 +92,7 @@ class PairingAnswers(answer_views.WebKind):
         flash(message, "success")
         return redirect_htmx_aware(url_for(".proposals"))
 
-    def after_info(self, pairing) -> str:
+    def mentee_back(self, pairing) -> str:
         return url_for("mentee.home")
 
 

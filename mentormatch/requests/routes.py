@@ -10,8 +10,8 @@ from ..extensions import db
 from ..forms import submit
 from ..htmx import page_or_partial, redirect_htmx_aware
 from ..models import Membership, MicroRequest, Program, User
-from ..pairings.forms import FollowUpForm, ReportForm
-from ..services import ServiceError, answers, directory, health, micro_requests
+from ..pairings.forms import FollowUpForm
+from ..services import ServiceError, answers, directory, micro_requests
 from ..services.people import LANGUAGES
 from ..services.programs import programs_of_member
 from .forms import DirectoryFilter, RequestForm
@@ -128,18 +128,6 @@ def undo_cancel(request_id: int):
     return _act(lambda: micro_requests.undo_cancel(req, current_user), req, "Withdrawal undone: the request is open again.")
 
 
-@bp.route("/<int:request_id>/report", methods=["GET", "POST"])
-@roles("mentee")
-def report(request_id: int):
-    req = mentee_request(request_id)
-    form = ReportForm()
-    if submit(form, lambda: health.report_mentor(current_user, form.note.data, request=req)):
-        flash("Thank you. Your coordinator will look into it.", "success")
-        return redirect(url_for(".show", request_id=req.id), code=303)
-    return render_template("pairings/report.html", form=form, who=req.mentor.user.name,
-                           back=url_for(".show", request_id=req.id))
-
-
 @bp.route("/<int:request_id>/cancel", methods=["POST"])
 @roles("mentee")
 def cancel(request_id: int):
@@ -233,7 +221,7 @@ class RequestAnswers(answer_views.WebKind):
         flash(message, "success" if ok else "error")
         return redirect_htmx_aware(url_for(".inbox") if action == "decline" else url_for(".show", request_id=req.id))
 
-    def after_info(self, req) -> str:
+    def mentee_back(self, req) -> str:
         return url_for(".show", request_id=req.id)
 
 

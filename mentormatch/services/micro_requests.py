@@ -133,19 +133,8 @@ def send(mentee_user: User, program: Program, mentor_membership: Membership, dat
     if used_this_month(mentor_membership.id) >= profile.capacity_micro:
         raise ServiceError(MENTOR_FULL)
 
-    _ensure_counter(mentee.id)
-    # The cap, enforced by the database: the UPDATE only matches while there is room, and the row
-    # stays locked until commit, so a concurrent submit waits and then sees the new count.
-    taken = db.session.execute(
-        db.update(OpenRequestCounter)
-        .where(OpenRequestCounter.membership_id == mentee.id,
-               OpenRequestCounter.open_requests < MAX_OPEN_REQUESTS)
-        .values(open_requests=OpenRequestCounter.open_requests + 1)
-        .execution_options(synchronize_session=False)).rowcount
-    if taken != 1:
-        db.session.rollback()
-        raise ServiceError(f"You already have {MAX_OPEN_REQUESTS} open requests. Wait for an answer, or "
-                           "withdraw one, before asking someone else.")
+    _take_slot(mentee.id, f"You already have {MAX_OPEN_REQUESTS} open requests. Wait for an answer, or "
+                          "withdraw one, before asking someone else.")
     _claim_capacity(mentor_membership.id, MENTOR_FULL)
     req = MicroRequest(program_id=program.id, mentee_membership_id=mentee.id,
                        mentor_membership_id=mentor_membership.id, kind=kind, question=question,
@@ -158,6 +147,22 @@ def send(mentee_user: User, program: Program, mentor_membership: Membership, dat
                 mentor=mentor, **REQUEST.mail_context(req), **link_context(mentor, REQUEST, req))
     db.session.commit()
     return req
+
+
+def _take_slot(mentee_membership_id: int, message: str) -> None:
+    """Take one of the mentee's MAX_OPEN_REQUESTS slots (answers.release_slot gives it back).
+    The cap, enforced by the database: the UPDATE only matches while there is room, and the row
+    stays locked until commit, so a concurrent submit waits and then sees the new count."""
+    _ensure_counter(mentee_membership_id)
+    taken = db.session.execute(
+        db.update(OpenRequestCounter)
+        .where(OpenRequestCounter.membership_id == mentee_membership_id,
+               OpenRequestCounter.open_requests < MAX_OPEN_REQUESTS)
+        .values(open_requests=OpenRequestCounter.open_requests + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    if taken != 1:
+        db.session.rollback()
+        raise ServiceError(message)
 
 
 def _lock_mentor(mentor_membership_id: int) -> MentorProfile | None:
@@ -274,16 +279,7 @@ def undo_cancel(req: MicroRequest, mentee_user: User) -> MicroRequest:
     profile = db.session.scalar(db.select(MentorProfile).where(MentorProfile.membership_id == req.mentor_membership_id))
     if profile is not None and used_this_month(req.mentor_membership_id) >= profile.capacity_micro:
         raise ServiceError(TAKEN_MEANWHILE)
-    _ensure_counter(req.mentee_membership_id)
-    taken = db.session.execute(
-        db.update(OpenRequestCounter)
-        .where(OpenRequestCounter.membership_id == req.mentee_membership_id,
-               OpenRequestCounter.open_requests < MAX_OPEN_REQUESTS)
-        .values(open_requests=OpenRequestCounter.open_requests + 1)
-        .execution_options(synchronize_session=False)).rowcount
-    if taken != 1:
-        db.session.rollback()
-        raise ServiceError(f"You already have {MAX_OPEN_REQUESTS} open requests; withdraw one first.")
+    _take_slot(req.mentee_membership_id, f"You already have {MAX_OPEN_REQUESTS} open requests; withdraw one first.")
     _claim_capacity(req.mentor_membership_id, TAKEN_MEANWHILE)
     try:
         moved = move(MicroRequest, req, ("cancelled",), "open", ended_at=None)
