@@ -1,4 +1,4 @@
-"""A mentee-mentor pair published from a round, carried through its life (DESIGN.md section 5)."""
+"""A mentee-mentor pair published from a round, carried through its life (docs/architecture.md)."""
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text

@@ -1,4 +1,4 @@
-"""Micro-requests: the small, specific ask, from open to done (DESIGN.md section 5).
+"""Micro-requests: the small, specific ask, from open to done (docs/architecture.md).
 
 Three limits are enforced here, each so that parallel requests cannot break it:
 - at most MAX_OPEN_REQUESTS open requests per mentee, in the database (see OpenRequestCounter);
@@ -7,6 +7,9 @@ Three limits are enforced here, each so that parallel requests cannot break it:
   calendar month that were not declined, cancelled or expired count against it. It is counted
   while the mentor's profile row is locked (_lock_mentor), so racing sends count one at a time.
 Lock order is the mentee's counter row, then the mentor's profile row (as decline-and-pause does).
+Answering a request (accept, decline, ask for info, answer it, reminders, expiry) is the shared
+answering service (services/answers/, the "request" kind); this module keeps what only requests
+have: sending, editing, withdrawing, follow-ups and the mentor figures.
 """
 from __future__ import annotations
 
@@ -25,13 +28,11 @@ from ..extensions import db
 from ..models import (CAPACITY_STATES, MAX_OPEN_REQUESTS, PENDING_REQUEST, REQUEST_KINDS, Event, FollowUp,
                       Membership, MentorProfile, MicroRequest, OpenRequestCounter, Pairing, Program, User)
 from . import ServiceError
-from .answers import accept, answer_info, ask_info, decline, leave_pending, other_open
+# Answering a request is the shared flow, re-exported under the names routes and tests use.
+from .answers import accept, answer_info, ask_info, decline, leave_pending, other_open  # noqa: F401
 from .answers.flow import link_context
 from .answers.request import REQUEST
 from .fairness import mentor_approved
-
-# Answering a request is the shared answering flow (services/answers/), re-exported here.
-__all__ = ["accept", "decline", "ask_info", "answer_info", "other_open"]
 
 MAX_QUESTION = 500
 MIN_QUESTION = 15

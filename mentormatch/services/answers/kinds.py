@@ -4,7 +4,8 @@ The answering flow (flow.py) is written once over this interface; each kind (pai
 request.py) says what differs: its model and states, what answering takes or gives back (a
 mentor's seat, the mentee's open-request slot), its wording and its links. Adding a third
 answerable kind means one more adapter module (registered here by `register`), its
-templates/email/<name>_*.txt mails and its web views (mentormatch/answers.py).
+templates/email/<name>_*.txt mails, a WebKind for its pages (mentormatch/answers/views.py),
+its name in core.answer_links.KINDS and a templates/answers/_about_<name>.html partial.
 """
 from __future__ import annotations
 
