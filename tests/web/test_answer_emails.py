@@ -30,3 +30,26 @@ def test_a_sent_request_mails_the_mentor_its_answer_links_in_text_and_html(app, 
     [(html, mimetype)] = mail.alternatives
     assert mimetype == "text/html"
     assert html.count('<a href="http://localhost/pairings/by-email/') == 3
+
+
+def test_the_reminder_keeps_its_wording_for_both_kinds(app):
+    from types import SimpleNamespace as NS
+
+    from mentormatch.core import outbox
+
+    mentee, mentor = NS(name="Mira Mentee"), NS(name="Milo Mentor")
+    links = [("Accept", "http://x/a"), ("Decline", "http://x/d"), ("Ask for more info", "http://x/i")]
+    tail = ("\n\nOr answer straight from this email (no login needed; each link works once, for 7 days):\n"
+            "  Accept: http://x/a\n  Decline: http://x/d\n  Ask for more info: http://x/i\n\n")
+    with app.test_request_context():
+        mail = outbox.render("pairing_reminder", item=NS(), mentee=mentee, mentor=mentor, program=NS(name="Spring"),
+                             proposals_url="http://x/p", answer_links=links, link_days=7, left=1)
+        assert mail.subject == "Reminder: Mira Mentee is waiting for your answer"
+        assert mail.text == ("Hello Milo Mentor,\n\nMira Mentee was proposed as your mentee in Spring, and is waiting "
+                             "for your answer. Accepting or declining takes one click:\n\nhttp://x/p" + tail
+                             + "1 more reminder before it expires.\n")
+        mail = outbox.render("request_reminder", item=NS(question="Which slide?"), mentee=mentee, mentor=mentor,
+                             show_url="http://x/r", answer_links=links, link_days=1, left=0)
+        assert mail.text == ("Hello Milo Mentor,\n\nMira Mentee asked you: “Which slide?”, and is waiting for your "
+                             "answer. Accepting or declining takes one click:\n\nhttp://x/r"
+                             + tail.replace("7 days", "1 day") + "It will expire if there is no answer.\n")
