@@ -9,7 +9,7 @@ from flask import abort
 from flask_login import current_user
 
 from .extensions import db
-from .models import Membership, MicroRequest, Pairing, Program, ProgramCoordinator
+from .models import Membership, MicroRequest, Pairing, Program, ProgramCoordinator, User
 
 
 def public(view):
@@ -113,6 +113,23 @@ def mentor_request(request_id: int) -> MicroRequest:
 
 def mentee_request(request_id: int) -> MicroRequest:
     return answerable_as(MicroRequest, "mentee", request_id)
+
+
+def micro_program(program_id: int) -> tuple[Program, Membership]:
+    """A program the current mentee belongs to that takes micro-requests (with their membership), else 404."""
+    membership = own_membership(program_id)
+    if not membership.program.offers_micro:
+        abort(404)
+    return membership.program, membership
+
+
+def askable_mentor(program: Program, membership_id: int) -> Membership:
+    """A mentor's membership in `program`, whom a request may be sent to, else 404."""
+    mentor = db.session.scalar(db.select(Membership).join(User).where(
+        Membership.id == membership_id, Membership.program_id == program.id, User.role == "mentor"))
+    if mentor is None:
+        abort(404)
+    return mentor
 
 
 def visible_request(request_id: int) -> MicroRequest:

@@ -1,4 +1,5 @@
-"""Round pairs after publication: mentors answer proposals, mentees follow up."""
+"""Round pairs after publication: the mentor's proposals list, completing and continuing a pair;
+the answer pages (accept, decline, ask for info, answer it, report, by email) are mentormatch/answers/."""
 from flask import Blueprint, flash, url_for
 from flask_login import current_user
 

@@ -1,15 +1,16 @@
-"""Micro-requests: the mentor directory, sending, answering, withdrawing and following up."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+"""Micro-requests: the mentor directory, sending, editing, withdrawing and following up; the answer
+pages (accept, decline, ask for info, answer it, report) are the shared ones of mentormatch/answers/."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import mentee_request, mentor_request, own_membership, roles, visible_request
+from ..access import askable_mentor, mentee_request, mentor_request, micro_program, roles, visible_request
 from ..answers import views as answer_views
 from ..answers.forms import InfoAnswerForm
 from ..core import events
 from ..extensions import db
 from ..forms import submit
 from ..htmx import page_or_partial, redirect_htmx_aware
-from ..models import Membership, MicroRequest, Program, User
+from ..models import MicroRequest
 from ..pairings.forms import FollowUpForm
 from ..services import ServiceError, answers, directory, micro_requests
 from ..services.people import LANGUAGES
@@ -17,22 +18,6 @@ from ..services.programs import programs_of_member
 from .forms import DirectoryFilter, RequestForm
 
 bp = Blueprint("requests", __name__)
-
-
-def micro_program(program_id: int) -> tuple[Program, Membership]:
-    """A program the current mentee belongs to that takes micro-requests, else 404."""
-    membership = own_membership(program_id)
-    if not membership.program.offers_micro:
-        abort(404)
-    return membership.program, membership
-
-
-def program_mentor(program: Program, membership_id: int) -> Membership:
-    mentor = db.session.scalar(db.select(Membership).join(User).where(
-        Membership.id == membership_id, Membership.program_id == program.id, User.role == "mentor"))
-    if mentor is None:
-        abort(404)
-    return mentor
 
 
 @bp.route("/")
@@ -84,7 +69,7 @@ def _int_or_none(value) -> int | None:
 @roles("mentee")
 def new(program_id: int, mentor_id: int):
     program, membership = micro_program(program_id)
-    mentor = program_mentor(program, mentor_id)
+    mentor = askable_mentor(program, mentor_id)
     form = RequestForm()
     if done := submit(form, lambda: micro_requests.send(current_user, program, mentor, {
             "kind": form.kind.data, "question": form.question.data, "context": form.context.data})):
