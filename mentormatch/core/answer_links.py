@@ -49,7 +49,7 @@ def action_url(user: User, kind: str, item_id: int, action: str) -> str:
 
 
 def link_list(user: User, kind: str, item_id: int, info: bool = True) -> list[tuple[str, str]]:
-    """(label, url) of the answer links an email carries: templates/email/_answer_links.txt lays
+    """(label, url) of the answer links an email carries: templates/email/_partials/answer_links.txt lays
     them out (with `link_days()`)."""
     actions = ACTIONS if info else ("accept", "decline")
     return [(ACTION_LABELS[a], action_url(user, kind, item_id, a)) for a in actions]
@@ -62,7 +62,7 @@ def link_days() -> int:
 
 def links_block(user: User, kind: str, item_id: int, info: bool = True) -> str:
     """The plain-text lines an email carries (for f-string bodies not yet moved to templates;
-    templates include email/_answer_links.txt instead)."""
+    templates include email/_partials/answer_links.txt instead)."""
     days = link_days()
     lines = "\n".join(f"  {label}: {u}" for label, u in link_list(user, kind, item_id, info))
     return (f"\nOr answer straight from this email (no login needed; each link works once, for "

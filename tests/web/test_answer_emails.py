@@ -1,5 +1,5 @@
 """The answering service's emails are templates (templates/email/<kind>_<mail>.txt): same wording
-as before, the one-click answer links laid out by email/_answer_links.txt, and an HTML
+as before, the one-click answer links laid out by email/_partials/answer_links.txt, and an HTML
 alternative with the links clickable. Every registered kind has every mail of the flow."""
 import re
 

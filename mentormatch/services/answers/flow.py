@@ -35,7 +35,7 @@ def _mail(kind: Kind, item, mail: str, to: User, **context) -> None:
 
 
 def link_context(mentor: User, kind: Kind, item, info: bool = True) -> dict:
-    """What email/_answer_links.txt needs: the one-click answer links for this mentor."""
+    """What email/_partials/answer_links.txt needs: the one-click answer links for this mentor."""
     return {"answer_links": answer_links.link_list(mentor, kind.name, item.id, info=info),
             "link_days": answer_links.link_days()}
 
