@@ -9,7 +9,7 @@ from flask import abort
 from flask_login import current_user
 
 from .extensions import db
-from .models import Membership, Pairing, Program, ProgramCoordinator, Term
+from .models import Membership, MicroRequest, Pairing, Program, ProgramCoordinator, Term, User
 from .models.imports import ImportJob, ProgramInvitation
 from .models.rounds import Round, RoundConstraint, RunPair, SolveRun
 from .services import invitations
@@ -103,6 +103,67 @@ def current_mentee_pairing(mentor: Membership, mentee_membership_id: int) -> Pai
 
 
 # -- programs and people: their scoped getters go above this line ------------------------------
+
+
+def answerable_as(model, role: str, item_id: int):
+    """An answerable item (a Pairing, a MicroRequest...) where the current user is its `role`
+    ("mentor" or "mentee"), else 404."""
+    column = model.mentor_membership_id if role == "mentor" else model.mentee_membership_id
+    item = db.session.scalar(db.select(model).join(Membership, column == Membership.id)
+                             .where(model.id == item_id, Membership.user_id == current_user.id))
+    if item is None:
+        abort(404)
+    return item
+
+
+def answerable_of_either(model, item_id: int):
+    """An answerable item where the current user is the mentee or the mentor, else 404."""
+    item = db.session.get(model, item_id)
+    if item is None or current_user.id not in (item.mentee.user_id, item.mentor.user_id):
+        abort(404)
+    return item
+
+
+def mentor_pairing(pairing_id: int) -> Pairing:
+    return answerable_as(Pairing, "mentor", pairing_id)
+
+
+def mentee_pairing(pairing_id: int) -> Pairing:
+    return answerable_as(Pairing, "mentee", pairing_id)
+
+
+def pairing_of_either(pairing_id: int) -> Pairing:
+    return answerable_of_either(Pairing, pairing_id)
+
+
+def mentor_request(request_id: int) -> MicroRequest:
+    return answerable_as(MicroRequest, "mentor", request_id)
+
+
+def mentee_request(request_id: int) -> MicroRequest:
+    return answerable_as(MicroRequest, "mentee", request_id)
+
+
+def micro_program(program_id: int) -> tuple[Program, Membership]:
+    """A program the current mentee belongs to that takes micro-requests (with their membership), else 404."""
+    membership = own_membership(program_id)
+    if not membership.program.offers_micro:
+        abort(404)
+    return membership.program, membership
+
+
+def askable_mentor(program: Program, membership_id: int) -> Membership:
+    """A mentor's membership in `program`, whom a request may be sent to, else 404."""
+    mentor = db.session.scalar(db.select(Membership).join(User).where(
+        Membership.id == membership_id, Membership.program_id == program.id, User.role == "mentor"))
+    if mentor is None:
+        abort(404)
+    return mentor
+
+
+def visible_request(request_id: int) -> MicroRequest:
+    """The mentee who sent it, the mentor it was sent to; nobody else."""
+    return answerable_of_either(MicroRequest, request_id)
 
 
 # -- answerable items (pairings, micro-requests): their scoped getters go above this line ------

@@ -2,7 +2,7 @@
 
 Each link is an itsdangerous token (its own salt) naming the person, the item and the action; it
 expires after EMAIL_ACTION_MAX_AGE seconds. Reading and spending a link is the answering
-service's business (services.email_actions); this module only makes and signs them.
+service's business (services/answers/email_links.py); this module only makes and signs them.
 Timestamps come from the app clock, so tests and demos can move time.
 """
 from __future__ import annotations
@@ -48,11 +48,22 @@ def action_url(user: User, kind: str, item_id: int, action: str) -> str:
     return links.link("pairings.email_action", token=make_token(user, kind, item_id, action))
 
 
-def links_block(user: User, kind: str, item_id: int, info: bool = True) -> str:
-    """The plain-text lines an email carries."""
+def link_list(user: User, kind: str, item_id: int, info: bool = True) -> list[tuple[str, str]]:
+    """(label, url) of the answer links an email carries: templates/email/_partials/answer_links.txt lays
+    them out (with `link_days()`)."""
     actions = ACTIONS if info else ("accept", "decline")
-    urls = [(ACTION_LABELS[a], action_url(user, kind, item_id, a)) for a in actions]
-    days = max_age() // 86400
-    lines = "\n".join(f"  {label}: {u}" for label, u in urls)
+    return [(ACTION_LABELS[a], action_url(user, kind, item_id, a)) for a in actions]
+
+
+def link_days() -> int:
+    """How many days an answer link works, as the emails say."""
+    return max_age() // 86400
+
+
+def links_block(user: User, kind: str, item_id: int, info: bool = True) -> str:
+    """The plain-text lines an email carries (for f-string bodies not yet moved to templates;
+    templates include email/_partials/answer_links.txt instead)."""
+    days = link_days()
+    lines = "\n".join(f"  {label}: {u}" for label, u in link_list(user, kind, item_id, info))
     return (f"\nOr answer straight from this email (no login needed; each link works once, for "
             f"{days} day{'s' if days != 1 else ''}):\n{lines}\n")

@@ -2,9 +2,10 @@
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from .answerable import Answerable
 from .base import utcnow
 
 REQUEST_STATES = ("open", "info_requested", "accepted", "done", "declined", "cancelled", "expired")
@@ -25,7 +26,7 @@ MAX_OPEN_REQUESTS = 5
 PENDING_WHERE = text("state IN ('open', 'info_requested')")
 
 
-class MicroRequest(db.Model):
+class MicroRequest(Answerable, db.Model):
     __tablename__ = "micro_requests"
     __table_args__ = (
         CheckConstraint(
@@ -40,29 +41,12 @@ class MicroRequest(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
-    mentee_membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id", ondelete="CASCADE"))
-    mentor_membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(8))
     question: Mapped[str] = mapped_column(Text)
     context: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[str] = mapped_column(String(16), default="open")
-    decline_reason: Mapped[str | None] = mapped_column(String(16))
-    decline_note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    answered_at: Mapped[datetime | None]
-    ended_at: Mapped[datetime | None]
-    reminders_sent: Mapped[int] = mapped_column(default=0)
-    last_reminded_at: Mapped[datetime | None]
-    followup_asked_at: Mapped[datetime | None]
-    # "Ask for more info" (open <-> info_requested), as on Pairing.
-    info_question: Mapped[str] = mapped_column(Text, default="")
-    info_answer: Mapped[str] = mapped_column(Text, default="")
-    info_asked_at: Mapped[datetime | None]
-    info_answered_at: Mapped[datetime | None]
-
-    mentee: Mapped["Membership"] = relationship(foreign_keys=[mentee_membership_id])  # noqa: F821
-    mentor: Mapped["Membership"] = relationship(foreign_keys=[mentor_membership_id])  # noqa: F821
+    # The answer columns (decline, ask-for-info, reminders, follow-up) come from Answerable.
 
     @property
     def kind_label(self) -> str:

@@ -1,66 +1,28 @@
-"""Micro-requests: the mentor directory, sending, answering, withdrawing and following up."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+"""Micro-requests: the mentor directory, sending, editing, withdrawing and following up; the answer
+pages (accept, decline, ask for info, answer it, report) are the shared ones of mentormatch/answers/."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import own_membership, roles
+from ..access import askable_mentor, mentee_request, mentor_request, micro_program, roles, visible_request
+from ..answers import views as answer_views
+from ..answers.forms import InfoAnswerForm
 from ..core import events
 from ..extensions import db
 from ..forms import submit
 from ..htmx import page_or_partial, redirect_htmx_aware
-from ..models import Membership, MicroRequest, Program, User
-from ..pairings.forms import DeclineForm, FollowUpForm, InfoAnswerForm, InfoQuestionForm, ReportForm
-from ..services import ServiceError, directory, health, lifecycle, micro_requests
+from ..models import MicroRequest
+from ..pairings.forms import FollowUpForm
+from ..services import ServiceError, answers, directory, micro_requests
 from ..core.reference import LANGUAGES
+from ..services.programs import programs_of_member
 from .forms import DirectoryFilter, RequestForm
 
 bp = Blueprint("requests", __name__)
 
 
-def _request_as(role_column, request_id: int) -> MicroRequest:
-    """A request where the current user is the mentor (or mentee) of it, else 404."""
-    req = db.session.scalar(db.select(MicroRequest).join(Membership, role_column == Membership.id)
-                            .where(MicroRequest.id == request_id, Membership.user_id == current_user.id))
-    if req is None:
-        abort(404)
-    return req
-
-
-def mentor_request(request_id: int) -> MicroRequest:
-    return _request_as(MicroRequest.mentor_membership_id, request_id)
-
-
-def mentee_request(request_id: int) -> MicroRequest:
-    return _request_as(MicroRequest.mentee_membership_id, request_id)
-
-
-def visible_request(request_id: int) -> MicroRequest:
-    req = micro_requests.visible_request(current_user, request_id)
-    if req is None:
-        abort(404)
-    return req
-
-
-def micro_program(program_id: int) -> tuple[Program, Membership]:
-    """A program the current mentee belongs to that takes micro-requests, else 404."""
-    membership = own_membership(program_id)
-    if not membership.program.offers_micro:
-        abort(404)
-    return membership.program, membership
-
-
-def program_mentor(program: Program, membership_id: int) -> Membership:
-    mentor = db.session.scalar(db.select(Membership).join(User).where(
-        Membership.id == membership_id, Membership.program_id == program.id, User.role == "mentor"))
-    if mentor is None:
-        abort(404)
-    return mentor
-
-
 @bp.route("/")
 @roles("mentee")
 def mine():
-    from ..services.programs import programs_of_member
-
     return render_template("requests/mine.html", requests=micro_requests.requests_of_mentee(current_user),
                            programs=[p for p in programs_of_member(current_user) if p.offers_micro])
 
@@ -107,7 +69,7 @@ def _int_or_none(value) -> int | None:
 @roles("mentee")
 def new(program_id: int, mentor_id: int):
     program, membership = micro_program(program_id)
-    mentor = program_mentor(program, mentor_id)
+    mentor = askable_mentor(program, mentor_id)
     form = RequestForm()
     if done := submit(form, lambda: micro_requests.send(current_user, program, mentor, {
             "kind": form.kind.data, "question": form.question.data, "context": form.context.data})):
@@ -127,51 +89,9 @@ def show(request_id: int):
                            others=micro_requests.other_open(req) if as_mentee else [],
                            sent=micro_requests.followups_for(request_id=req.id),
                            can_undo=micro_requests.can_undo_cancel(req, current_user) if as_mentee else False,
-                           context=None if as_mentee else lifecycle.mentee_context(req.mentee_membership_id,
+                           context=None if as_mentee else answers.mentee_context(req.mentee_membership_id,
                                                                                    request_id=req.id),
                            answer_form=InfoAnswerForm() if as_mentee and req.state == "info_requested" else None)
-
-
-@bp.route("/<int:request_id>/accept", methods=["POST"])
-@roles("mentor")
-def accept(request_id: int):
-    req = mentor_request(request_id)
-    return _act(lambda: micro_requests.accept(req, current_user), req, f"Accepted. {req.mentee.user.name} has been told.")
-
-
-@bp.route("/<int:request_id>/decline", methods=["GET", "POST"])
-@roles("mentor")
-def decline(request_id: int):
-    req = mentor_request(request_id)
-    form = DeclineForm()
-    form.note.label.text = "A word for the mentee (optional)"
-    form.note.description = "They can ask someone else either way."
-    if submit(form, lambda: micro_requests.decline(req, current_user, form.reason.data, form.note.data, **form.pause_values())):
-        flash(f"Declined. {req.mentee.user.name} can ask someone else.", "success")
-        return redirect_htmx_aware(url_for(".inbox"))
-    return render_template("requests/decline.html", form=form, req=req)
-
-
-@bp.route("/<int:request_id>/ask", methods=["GET", "POST"])
-@roles("mentor")
-def ask_info(request_id: int):
-    req = mentor_request(request_id)
-    form = InfoQuestionForm()
-    if submit(form, lambda: micro_requests.ask_info(req, current_user, form.question.data)):
-        flash(f"Question sent to {req.mentee.user.name}. The request comes back with their answer.", "success")
-        return redirect_htmx_aware(url_for(".show", request_id=req.id))
-    return render_template("requests/ask_info.html", form=form, req=req)
-
-
-@bp.route("/<int:request_id>/answer", methods=["GET", "POST"])
-@roles("mentee")
-def answer_info(request_id: int):
-    req = mentee_request(request_id)
-    form = InfoAnswerForm()
-    if submit(form, lambda: micro_requests.answer_info(req, current_user, form.answer.data)):
-        flash(f"Answer sent to {req.mentor.user.name}.", "success")
-        return redirect(url_for(".show", request_id=req.id), code=303)
-    return render_template("requests/answer_info.html", form=form, req=req)
 
 
 @bp.route("/<int:request_id>/edit", methods=["GET", "POST"])
@@ -191,18 +111,6 @@ def edit(request_id: int):
 def undo_cancel(request_id: int):
     req = mentee_request(request_id)
     return _act(lambda: micro_requests.undo_cancel(req, current_user), req, "Withdrawal undone: the request is open again.")
-
-
-@bp.route("/<int:request_id>/report", methods=["GET", "POST"])
-@roles("mentee")
-def report(request_id: int):
-    req = mentee_request(request_id)
-    form = ReportForm()
-    if submit(form, lambda: health.report_mentor(current_user, form.note.data, request=req)):
-        flash("Thank you. Your coordinator will look into it.", "success")
-        return redirect(url_for(".show", request_id=req.id), code=303)
-    return render_template("pairings/report.html", form=form, who=req.mentor.user.name,
-                           back=url_for(".show", request_id=req.id))
 
 
 @bp.route("/<int:request_id>/cancel", methods=["POST"])
@@ -252,3 +160,54 @@ def followup(request_id: int):
         return redirect(url_for(".show", request_id=req.id), code=303)
     return render_template("requests/followup.html", form=form, req=req,
                            sent=micro_requests.followups_for(request_id=req.id))
+
+
+class RequestAnswers(answer_views.WebKind):
+    """The answer pages of a micro-request (mentormatch/answers/views.py): both sides come back
+    to the request's page."""
+
+    name = "request"
+    param = "request_id"
+    mentor_item = staticmethod(mentor_request)
+    mentee_item = staticmethod(mentee_request)
+    info_rule = "/<int:{param}>/answer"
+    info_endpoint = "answer_info"
+    link_suffix = "'s request"
+
+    def accepted(self, req) -> str:
+        return f"Accepted. {req.mentee.user.name} has been told."
+
+    def declined(self, req, paused: bool) -> str:
+        return f"Declined. {req.mentee.user.name} can ask someone else."
+
+    def asked(self, req) -> str:
+        return f"Question sent to {req.mentee.user.name}. The request comes back with their answer."
+
+    def answered(self, req) -> str:
+        return f"Answer sent to {req.mentor.user.name}."
+
+    def prepare_decline(self, form) -> None:
+        form.note.label.text = "A word for the mentee (optional)"
+        form.note.description = "They can ask someone else either way."
+
+    def page(self, req, name: str) -> dict:
+        mentee, back = req.mentee.user.name, url_for("requests.show", request_id=req.id)
+        if name == "decline":
+            return {"title": "Decline a request", "heading": f"Decline {mentee}'s request?", "quote": req.question,
+                    "back": back}
+        if name == "ask_info":
+            return {"title": "Ask for more info", "heading": f"A question for {mentee}", "quote": req.question,
+                    "lead": f"Ask one question. The request comes back to you with the answer; no reminders "
+                            f"while {mentee} owes it.", "back": back}
+        return {"title": f"Answer {req.mentor.user.name}", "heading": f"{req.mentor.user.name} asks",
+                "lead": f"About your request “{req.question}”", "back": back, "back_label": "Back to the request"}
+
+    def after_answer(self, req, action: str, message: str, ok: bool = True):
+        flash(message, "success" if ok else "error")
+        return redirect_htmx_aware(url_for(".inbox") if action == "decline" else url_for(".show", request_id=req.id))
+
+    def mentee_back(self, req) -> str:
+        return url_for(".show", request_id=req.id)
+
+
+answer_views.register(bp, RequestAnswers())

@@ -1,4 +1,4 @@
-"""Micro-requests: the small, specific ask, from open to done (DESIGN.md section 5).
+"""Micro-requests: the small, specific ask, from open to done (docs/architecture.md).
 
 Three limits are enforced here, each so that parallel requests cannot break it:
 - at most MAX_OPEN_REQUESTS open requests per mentee, in the database (see OpenRequestCounter);
@@ -7,6 +7,9 @@ Three limits are enforced here, each so that parallel requests cannot break it:
   calendar month that were not declined, cancelled or expired count against it. It is counted
   while the mentor's profile row is locked (_lock_mentor), so racing sends count one at a time.
 Lock order is the mentee's counter row, then the mentor's profile row (as decline-and-pause does).
+Answering a request (accept, decline, ask for info, answer it, reminders, expiry) is the shared
+answering service (services/answers/, the "request" kind); this module keeps what only requests
+have: sending, editing, withdrawing, follow-ups and the mentor figures.
 """
 from __future__ import annotations
 
@@ -18,15 +21,18 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..core import clock
-from ..extensions import db
-from ..models import (CAPACITY_STATES, DECLINE_REASONS, MAX_OPEN_REQUESTS, PENDING_REQUEST, REQUEST_KINDS, Event,
-                      FollowUp, Membership, MentorProfile, MicroRequest, OpenRequestCounter, Pairing, Program, User)
-from . import ServiceError
-from ..core import links, outbox
+from ..core import clock, outbox
 from ..core.events import record
 from ..core.transitions import move
-from .lifecycle import check_pause, clean_info, pause_mentor
+from ..extensions import db
+from ..models import (CAPACITY_STATES, MAX_OPEN_REQUESTS, PENDING_REQUEST, REQUEST_KINDS, Event, FollowUp,
+                      Membership, MentorProfile, MicroRequest, OpenRequestCounter, Pairing, Program, User)
+from . import ServiceError
+# Answering a request is the shared flow, re-exported under the names routes and tests use.
+from .answers import accept, answer_info, ask_info, decline, leave_pending, other_open  # noqa: F401
+from .answers.flow import link_context
+from .answers.request import REQUEST
+from .mentor_approval import mentor_approved
 
 MAX_QUESTION = 500
 MIN_QUESTION = 15
@@ -41,22 +47,12 @@ TAKEN_MEANWHILE = "This mentor's requests for the month were taken in the meanti
 
 
 # ---------------------------------------------------------------------------------------------
-# Who may see what
+# Lists (who may see one request: access.visible_request)
 
 
 def membership_of(user: User, program_id: int) -> Membership | None:
     return db.session.scalar(db.select(Membership).where(
         Membership.program_id == program_id, Membership.user_id == user.id))
-
-
-def visible_request(user: User, request_id: int) -> MicroRequest | None:
-    """The mentee who sent it, the mentor it was sent to; nobody else (coordinators see figures)."""
-    req = db.session.get(MicroRequest, request_id)
-    if req is None:
-        return None
-    if user.id in (req.mentee.user_id, req.mentor.user_id):
-        return req
-    return None
 
 
 def requests_of_mentee(user: User) -> list[MicroRequest]:
@@ -127,8 +123,6 @@ def send(mentee_user: User, program: Program, mentor_membership: Membership, dat
     if mentor_membership.program_id != program.id or mentor_membership.user.role != "mentor":
         raise ServiceError("Choose a mentor of this program.")
     kind, question, context = _clean(data)
-    from .mentor_approval import mentor_approved
-
     profile = db.session.scalar(db.select(MentorProfile).where(MentorProfile.membership_id == mentor_membership.id))
     if profile is None or not profile.is_available(clock.today()) or not mentor_approved(mentor_membership):
         raise ServiceError("This mentor is not taking requests right now.")
@@ -140,19 +134,8 @@ def send(mentee_user: User, program: Program, mentor_membership: Membership, dat
     if used_this_month(mentor_membership.id) >= profile.capacity_micro:
         raise ServiceError(MENTOR_FULL)
 
-    _ensure_counter(mentee.id)
-    # The cap, enforced by the database: the UPDATE only matches while there is room, and the row
-    # stays locked until commit, so a concurrent submit waits and then sees the new count.
-    taken = db.session.execute(
-        db.update(OpenRequestCounter)
-        .where(OpenRequestCounter.membership_id == mentee.id,
-               OpenRequestCounter.open_requests < MAX_OPEN_REQUESTS)
-        .values(open_requests=OpenRequestCounter.open_requests + 1)
-        .execution_options(synchronize_session=False)).rowcount
-    if taken != 1:
-        db.session.rollback()
-        raise ServiceError(f"You already have {MAX_OPEN_REQUESTS} open requests. Wait for an answer, or "
-                           "withdraw one, before asking someone else.")
+    _take_slot(mentee.id, f"You already have {MAX_OPEN_REQUESTS} open requests. Wait for an answer, or "
+                          "withdraw one, before asking someone else.")
     _claim_capacity(mentor_membership.id, MENTOR_FULL)
     req = MicroRequest(program_id=program.id, mentee_membership_id=mentee.id,
                        mentor_membership_id=mentor_membership.id, kind=kind, question=question,
@@ -161,14 +144,26 @@ def send(mentee_user: User, program: Program, mentor_membership: Membership, dat
     _flush_pending(ALREADY_OPEN)
     record(program.id, "request", req.id, None, "open", mentee_user)
     mentor = mentor_membership.user
-    from ..core import answer_links
-
-    outbox.send_text(mentor.email, f"A request from {mentee_user.name}: {req.kind_label.lower()}",
-                f"Hello {mentor.name},\n\n{mentee_user.name} asks:\n\n  {question}\n\n"
-                f"Kind: {req.kind_label}\n\nAccept or decline here: {links.link('requests.show', request_id=req.id)}\n"
-                f"{answer_links.links_block(mentor, 'request', req.id)}", program_id=req.program_id)
+    outbox.send(mentor.email, "request_sent", program_id=req.program_id, item=req, mentee=mentee_user,
+                mentor=mentor, **REQUEST.mail_context(req), **link_context(mentor, REQUEST, req))
     db.session.commit()
     return req
+
+
+def _take_slot(mentee_membership_id: int, message: str) -> None:
+    """Take one of the mentee's MAX_OPEN_REQUESTS slots (answers.release_slot gives it back).
+    The cap, enforced by the database: the UPDATE only matches while there is room, and the row
+    stays locked until commit, so a concurrent submit waits and then sees the new count."""
+    _ensure_counter(mentee_membership_id)
+    taken = db.session.execute(
+        db.update(OpenRequestCounter)
+        .where(OpenRequestCounter.membership_id == mentee_membership_id,
+               OpenRequestCounter.open_requests < MAX_OPEN_REQUESTS)
+        .values(open_requests=OpenRequestCounter.open_requests + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    if taken != 1:
+        db.session.rollback()
+        raise ServiceError(message)
 
 
 def _lock_mentor(mentor_membership_id: int) -> MentorProfile | None:
@@ -238,88 +233,25 @@ def edit(req: MicroRequest, mentee_user: User, data: dict) -> MicroRequest:
         raise ServiceError("Only a request still waiting for the mentor can be edited.")
     record(req.program_id, "request", req.id, "open", "open", mentee_user, "edited")
     db.session.refresh(req)
-    mentor = req.mentor.user
-    outbox.send_text(mentor.email, f"{mentee_user.name} edited their request",
-                f"Hello {mentor.name},\n\n{mentee_user.name} now asks:\n\n  {question}\n\n"
-                f"{links.link('requests.show', request_id=req.id)}\n", program_id=req.program_id)
+    outbox.send(req.mentor.user.email, "request_edited", program_id=req.program_id, item=req, mentee=mentee_user,
+                mentor=req.mentor.user, **REQUEST.mail_context(req))
     db.session.commit()
     return req
 
 
 # ---------------------------------------------------------------------------------------------
-# Answers and other moves. Leaving "open" gives the mentee's slot back, in the same transaction.
-
-
-def _release_slot(req: MicroRequest) -> None:
-    db.session.execute(
-        db.update(OpenRequestCounter)
-        .where(OpenRequestCounter.membership_id == req.mentee_membership_id, OpenRequestCounter.open_requests > 0)
-        .values(open_requests=OpenRequestCounter.open_requests - 1)
-        .execution_options(synchronize_session=False))
-
-
-def _leave_open(req: MicroRequest, to_state: str, actor: User | None, note: str = "", **values) -> None:
-    now = clock.now()
-    before = req.state
-    if to_state in ("declined", "cancelled", "expired"):
-        values.setdefault("ended_at", now)
-    if to_state in ("accepted", "declined"):
-        values.setdefault("answered_at", now)
-    if not move(MicroRequest, req, PENDING_REQUEST, to_state, **values):
-        db.session.rollback()
-        raise ServiceError("This request is no longer open.")
-    _release_slot(req)
-    record(req.program_id, "request", req.id, before, to_state, actor, note)
-
-
-def _must_be_mentor(req: MicroRequest, user: User) -> None:
-    if req.mentor.user_id != user.id:
-        raise ServiceError("Only the mentor it was sent to can answer this request.")
+# The mentee's own moves. Leaving "open" gives the mentee's slot back, in the same transaction
+# (answers.leave_pending); answering is the shared flow (accept, decline, ask_info, answer_info).
 
 
 def _must_be_mentee(req: MicroRequest, user: User) -> None:
-    if req.mentee.user_id != user.id:
-        raise ServiceError("Only the mentee who sent it can do that.")
-
-
-def accept(req: MicroRequest, mentor_user: User) -> MicroRequest:
-    _must_be_mentor(req, mentor_user)
-    _leave_open(req, "accepted", mentor_user)
-    mentee = req.mentee.user
-    others = len(other_open(req))
-    extra = (f"\nYou have {others} other open request{'s' if others != 1 else ''}; you can withdraw "
-             f"{'them' if others != 1 else 'it'} in one click on the request page.\n") if others else ""
-    outbox.send_text(mentee.email, f"{mentor_user.name} accepted your request",
-                f"Hello {mentee.name},\n\n{mentor_user.name} accepted your request:\n\n  {req.question}\n{extra}\n"
-                f"{links.link('requests.show', request_id=req.id)}\n", program_id=req.program_id)
-    db.session.commit()
-    return req
-
-
-def decline(req: MicroRequest, mentor_user: User, reason: str, note: str = "", pause: str = "",
-            away_until=None) -> MicroRequest:
-    """No, with a reason; with `pause` the mentor is also switched off or away (one transaction)."""
-    _must_be_mentor(req, mentor_user)
-    if reason not in DECLINE_REASONS:
-        raise ServiceError("Choose a reason.", "reason")
-    note = (note or "").strip()
-    if len(note) > 1000:
-        raise ServiceError("Keep it under 1000 characters.", "note")
-    check_pause(pause, away_until)
-    _leave_open(req, "declined", mentor_user, reason, decline_reason=reason, decline_note=note)
-    pause_mentor(req.mentor_membership_id, mentor_user, pause, away_until)
-    mentee = req.mentee.user
-    outbox.send_text(mentee.email, "Your request was declined: ask someone else",
-                f"Hello {mentee.name},\n\n{mentor_user.name} cannot help with this one:\n\n  {req.question}\n\n"
-                f"Your slot is free again; the directory shows who else can help: "
-                f"{links.link('requests.directory', program_id=req.program_id)}\n", program_id=req.program_id)
-    db.session.commit()
-    return req
+    if not REQUEST.is_mentee(req, user):
+        raise ServiceError(REQUEST.not_mentee)
 
 
 def cancel(req: MicroRequest, mentee_user: User) -> MicroRequest:
     _must_be_mentee(req, mentee_user)
-    _leave_open(req, "cancelled", mentee_user)
+    leave_pending(req, "cancelled", mentee_user)
     db.session.commit()
     return req
 
@@ -348,16 +280,7 @@ def undo_cancel(req: MicroRequest, mentee_user: User) -> MicroRequest:
     profile = db.session.scalar(db.select(MentorProfile).where(MentorProfile.membership_id == req.mentor_membership_id))
     if profile is not None and used_this_month(req.mentor_membership_id) >= profile.capacity_micro:
         raise ServiceError(TAKEN_MEANWHILE)
-    _ensure_counter(req.mentee_membership_id)
-    taken = db.session.execute(
-        db.update(OpenRequestCounter)
-        .where(OpenRequestCounter.membership_id == req.mentee_membership_id,
-               OpenRequestCounter.open_requests < MAX_OPEN_REQUESTS)
-        .values(open_requests=OpenRequestCounter.open_requests + 1)
-        .execution_options(synchronize_session=False)).rowcount
-    if taken != 1:
-        db.session.rollback()
-        raise ServiceError(f"You already have {MAX_OPEN_REQUESTS} open requests; withdraw one first.")
+    _take_slot(req.mentee_membership_id, f"You already have {MAX_OPEN_REQUESTS} open requests; withdraw one first.")
     _claim_capacity(req.mentor_membership_id, TAKEN_MEANWHILE)
     try:
         moved = move(MicroRequest, req, ("cancelled",), "open", ended_at=None)
@@ -374,51 +297,6 @@ def undo_cancel(req: MicroRequest, mentee_user: User) -> MicroRequest:
     return req
 
 
-def ask_info(req: MicroRequest, mentor_user: User, question: str) -> MicroRequest:
-    """The mentor asks one question before deciding; the mentee's slot stays taken and
-    reminders pause (they only look at open requests) until the answer comes."""
-    _must_be_mentor(req, mentor_user)
-    question = clean_info(question, "question")
-    if req.info_asked_at is not None:
-        raise ServiceError("You already asked your one question. Accept or decline now.", "question")
-    if not move(MicroRequest, req, ("open",), "info_requested", info_question=question, info_asked_at=clock.now()):
-        db.session.rollback()
-        raise ServiceError("This request is no longer waiting for your answer.")
-    record(req.program_id, "request", req.id, "open", "info_requested", mentor_user, "asked for more info")
-    mentee = req.mentee.user
-    outbox.send_text(mentee.email, f"{mentor_user.name} has a question about your request",
-                f"Hello {mentee.name},\n\nAbout your request “{req.question}”, {mentor_user.name} asks:\n\n"
-                f"  {question}\n\nAnswer here: {links.link('requests.show', request_id=req.id)}\n", program_id=req.program_id)
-    db.session.commit()
-    return req
-
-
-def answer_info(req: MicroRequest, mentee_user: User, answer: str) -> MicroRequest:
-    _must_be_mentee(req, mentee_user)
-    answer = clean_info(answer, "answer")
-    now = clock.now()
-    if not move(MicroRequest, req, ("info_requested",), "open", info_answer=answer, info_answered_at=now,
-                reminders_sent=0, last_reminded_at=now):
-        db.session.rollback()
-        raise ServiceError("There is no question waiting for your answer.")
-    record(req.program_id, "request", req.id, "info_requested", "open", mentee_user, "answered")
-    from ..core import answer_links
-
-    mentor = req.mentor.user
-    outbox.send_text(mentor.email, f"{mentee_user.name} answered your question",
-                f"Hello {mentor.name},\n\nYou asked: {req.info_question}\n\n{mentee_user.name} answered:\n\n"
-                f"  {answer}\n\n{links.link('requests.show', request_id=req.id)}\n"
-                f"{answer_links.links_block(mentor, 'request', req.id, info=False)}", program_id=req.program_id)
-    db.session.commit()
-    return req
-
-
-def other_open(req: MicroRequest) -> list[MicroRequest]:
-    return list(db.session.scalars(db.select(MicroRequest).where(
-        MicroRequest.mentee_membership_id == req.mentee_membership_id, MicroRequest.state.in_(PENDING_REQUEST),
-        MicroRequest.id != req.id).order_by(MicroRequest.created_at)))
-
-
 def withdraw_others(req: MicroRequest, mentee_user: User) -> int:
     """Once one request is accepted, cancel every other open one in one transaction."""
     _must_be_mentee(req, mentee_user)
@@ -426,7 +304,7 @@ def withdraw_others(req: MicroRequest, mentee_user: User) -> int:
         raise ServiceError("You can withdraw the others once this request is accepted.")
     count = 0
     for other in other_open(req):
-        _leave_open(other, "cancelled", mentee_user, "withdrawn after another was accepted")
+        leave_pending(other, "cancelled", mentee_user, "withdrawn after another was accepted")
         count += 1
     db.session.commit()
     return count
@@ -474,10 +352,8 @@ def add_followup(mentee_user: User, *, request: MicroRequest | None = None, pair
         # Telling the mentor what happened closes the loop: the request is done.
         move(MicroRequest, request, ("accepted",), "done", ended_at=clock.now())
         record(request.program_id, "request", request.id, "accepted", "done", mentee_user, "follow-up")
-    mentor = subject.mentor.user
-    word = "thanks you" if kind == "thanks" else "followed up on your advice"
-    outbox.send_text(mentor.email, f"{mentee_user.name} {word}", f"Hello {mentor.name},\n\n{mentee_user.name} wrote:\n\n"
-                f"  {body}\n", program_id=subject.program_id)
+    outbox.send(subject.mentor.user.email, "followup_sent", program_id=subject.program_id, mentee=mentee_user,
+                mentor=subject.mentor.user, kind=kind, body=body)
     db.session.commit()
     return followup
 

@@ -17,13 +17,12 @@ from datetime import timedelta
 
 from flask import Flask, current_app
 
-from ..core import clock
-from ..extensions import db
-from ..models import Event, Membership, MentorProfile, MicroRequest, Pairing, User
-from ..core import links, outbox
+from ..core import clock, links, outbox
 from ..core.events import record
-from .lifecycle import WAITING_FOR_MENTOR
-from .micro_requests import _release_slot
+from ..extensions import db
+from ..models import Event, FollowUp, Membership, MentorProfile, MicroRequest, Pairing, User
+from . import answers
+from .checkins import send_due
 
 DEFAULTS = {"REMINDER_DAYS": 3, "REMINDER_MAX": 2, "MENTOR_EXPIRY_LIMIT": 2}
 
@@ -52,12 +51,11 @@ class Report:
 
 
 def _pending():
-    """(model, row, started_at, label) for every item waiting for a mentor's answer (not those
-    waiting for the mentee's answer to "ask for more info": their reminders pause)."""
-    for p in db.session.scalars(db.select(Pairing).where(Pairing.state.in_(WAITING_FOR_MENTOR)).order_by(Pairing.id)):
-        yield Pairing, p, p.proposed_at, "pairing"
-    for r in db.session.scalars(db.select(MicroRequest).where(MicroRequest.state == "open").order_by(MicroRequest.id)):
-        yield MicroRequest, r, r.created_at, "request"
+    """(row, started_at, kind) for every item waiting for a mentor's answer (not those waiting for
+    the mentee's answer to "ask for more info": their reminders pause), kind by kind."""
+    for kind in answers.KINDS.values():
+        for row in kind.waiting_items():
+            yield row, kind.started_at(row), kind.name
 
 
 def run() -> Report:
@@ -65,84 +63,22 @@ def run() -> Report:
     now = clock.now()
     report = Report()
     touched_mentors: set[int] = set()
-    for model, row, started, kind in list(_pending()):
+    for row, started, kind in list(_pending()):
         anchor = row.last_reminded_at or started
         if now - anchor < days:
             continue
         if row.reminders_sent < most:
-            if _claim(model, row, now):
-                _remind(row, kind)
+            if answers.remind(row, now, most):
                 report.reminded.append(f"{kind} {row.id}")
-        elif _expire(model, row, kind, now):
+        elif answers.expire(row, now):
             report.expired.append(f"{kind} {row.id}")
             touched_mentors.add(row.mentor_membership_id)
     for mentor_id in sorted(touched_mentors):
         if _maybe_mark_unavailable(mentor_id):
             report.unavailable.append(f"mentor {mentor_id}")
     report.followups_asked = _ask_followups(now, days)
-    from .checkins import send_due
-
     report.checkins = send_due(now)
     return report
-
-
-def _claim(model, row, now) -> bool:
-    result = db.session.execute(
-        db.update(model).where(model.id == row.id, model.reminders_sent == row.reminders_sent,
-                               model.state == row.state)
-        .values(reminders_sent=model.reminders_sent + 1, last_reminded_at=now)
-        .execution_options(synchronize_session=False))
-    if result.rowcount == 1:
-        db.session.refresh(row)
-        return True
-    return False
-
-
-def _remind(row, kind: str) -> None:
-    mentor, mentee = row.mentor.user, row.mentee.user
-    if kind == "pairing":
-        what = f"{mentee.name} was proposed as your mentee in {row.mentee.program.name}"
-        link = links.link("pairings.proposals")
-    else:
-        what = f"{mentee.name} asked you: “{row.question}”"
-        link = links.link("requests.show", request_id=row.id)
-    left = setting("REMINDER_MAX") - row.reminders_sent
-    tail = ("It will expire if there is no answer." if left <= 0
-            else f"{left} more reminder{'s' if left != 1 else ''} before it expires.")
-    from ..core.answer_links import links_block
-
-    outbox.send_text(mentor.email, f"Reminder: {mentee.name} is waiting for your answer",
-                f"Hello {mentor.name},\n\n{what}, and is waiting for your answer. Accepting or declining "
-                f"takes one click:\n\n{link}\n{links_block(mentor, kind, row.id, info=not row.info_asked_at)}\n"
-                f"{tail}\n", program_id=row.program_id)
-    db.session.commit()  # the reminder count and its email, together
-
-
-def _expire(model, row, kind: str, now) -> bool:
-    from_state = row.state
-    result = db.session.execute(
-        db.update(model).where(model.id == row.id, model.state == from_state)
-        .values(state="expired", ended_at=now).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        db.session.rollback()
-        return False
-    if kind == "request":
-        _release_slot(row)
-    record(row.program_id, kind, row.id, from_state, "expired", None, "no answer after reminders")
-    db.session.refresh(row)
-    mentor, mentee = row.mentor.user, row.mentee.user
-    if kind == "request":
-        outbox.send_text(mentee.email, "Your request expired: ask someone else",
-                    f"Hello {mentee.name},\n\n{mentor.name} did not answer your request in time:\n\n"
-                    f"  {row.question}\n\nYour slot is free again. Others can help: "
-                    f"{links.link('requests.directory', program_id=row.program_id)}\n", program_id=row.program_id)
-    else:
-        outbox.send_text(mentee.email, "Your proposed mentor did not answer",
-                    f"Hello {mentee.name},\n\n{mentor.name} did not answer the proposal in time. You are back in "
-                    f"the pool and your coordinator will find you another mentor.\n\n{links.link('mentee.home')}\n",
-                    program_id=row.program_id)
-    db.session.commit()
-    return True
 
 
 def expiries_since_available(mentor_id: int) -> int:
@@ -151,10 +87,10 @@ def expiries_since_available(mentor_id: int) -> int:
         Event.subject_type == "mentor", Event.subject_id == mentor_id,
         Event.to_state.in_(("available", "unavailable"))))
     count = 0
-    for model, kind in ((Pairing, "pairing"), (MicroRequest, "request")):
-        ids = db.select(model.id).where(model.mentor_membership_id == mentor_id)
+    for kind in answers.KINDS.values():
+        ids = db.select(kind.model.id).where(kind.model.mentor_membership_id == mentor_id)
         q = db.select(db.func.count()).select_from(Event).where(
-            Event.subject_type == kind, Event.to_state == "expired", Event.subject_id.in_(ids))
+            Event.subject_type == kind.name, Event.to_state == "expired", Event.subject_id.in_(ids))
         if since is not None:
             q = q.where(Event.at > since)
         count += db.session.scalar(q) or 0
@@ -171,11 +107,8 @@ def _maybe_mark_unavailable(mentor_id: int) -> bool:
         return False
     membership = db.session.get(Membership, mentor_id)
     mentor = membership.user
-    outbox.send_text(mentor.email, "We paused your mentoring availability",
-                f"Hello {mentor.name},\n\n{n} requests or proposals to you expired without an answer, so we "
-                f"marked you unavailable: mentees will not be sent to you until you switch availability back "
-                f"on in your profile. If you are busy, that is fine: setting an away date keeps things clear "
-                f"for everyone.\n\n{links.link('mentor.home')}\n", program_id=membership.program_id)
+    outbox.send(mentor.email, "mentor_paused_for_expiries", program_id=membership.program_id, mentor=mentor,
+                expired=n, home_url=links.link("mentor.home"))
     set_availability(profile, False, None, f"{n} requests or proposals expired without an answer")  # commits both
     return True
 
@@ -191,8 +124,6 @@ def set_availability(profile: MentorProfile, available: bool, actor: User | None
 
 def _ask_followups(now, days: timedelta) -> list[str]:
     """Ask once, by email, what the mentee did with the advice."""
-    from ..models import FollowUp
-
     asked = []
     reqs = db.session.scalars(db.select(MicroRequest).where(
         MicroRequest.state.in_(("accepted", "done")), MicroRequest.followup_asked_at.is_(None),
@@ -208,10 +139,8 @@ def _ask_followups(now, days: timedelta) -> list[str]:
             mentee, mentor = row.mentee.user, row.mentor.user
             link = (links.link('requests.followup', request_id=row.id) if kind == 'request'
                     else links.link('mentee.pairing', pairing_id=row.id))
-            outbox.send_text(mentee.email, f"What did you do with {mentor.name}'s advice?",
-                        f"Hello {mentee.name},\n\nA few days ago {mentor.name} helped you. Mentors help more when "
-                        f"they hear what happened next: tell them in a sentence or two, or just say thanks.\n\n"
-                        f"{link}\n", program_id=row.program_id)
+            outbox.send(mentee.email, "followup_asked", program_id=row.program_id, mentee=mentee, mentor=mentor,
+                        link=link)
             asked.append(f"{kind} {row.id}")
         db.session.commit()
     return asked

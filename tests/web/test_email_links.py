@@ -6,7 +6,8 @@ from urllib.parse import urlparse
 from mentormatch.core import answer_links, clock
 from mentormatch.extensions import db
 from mentormatch.models import MentorProfile, Pairing, UsedEmailToken, User
-from mentormatch.services import email_actions, reminders
+from mentormatch.services import reminders
+from mentormatch.services.answers import email_links
 from tests.conftest import csrf_from, login, post_form
 from tests.web.test_lifecycle_data import (add_pairing, add_profile, frozen, mailbox, mid, outbox,  # noqa: F401
                                            pairing_state, request_state, send_request)
@@ -207,5 +208,5 @@ def test_the_round_proposal_email_carries_links_for_each_mentee(app, world, froz
     links = LINK_RE.findall(mail.body)
     assert len(links) == 3 and "Cy Mentee:" in mail.body
     with app.test_request_context():
-        link = email_actions.read(urlparse(links[0]).path.rsplit("/", 1)[1])
+        link = email_links.read(urlparse(links[0]).path.rsplit("/", 1)[1])
         assert link.item.id == pid and link.action == "accept" and link.user.id == people.users["Ada Mentor"].id

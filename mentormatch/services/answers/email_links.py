@@ -1,10 +1,9 @@
 """Answer from the email: accept / decline / ask-for-info links that work without logging in.
 
-The links are made by core.answer_links; a link forwarded or edited can do nothing else, and it
-works once: its jti goes into UsedEmailToken in the same transaction as the answer. Opening a link
-(GET) only shows a confirmation page; the answer is the POST of its one button.
-
-Timestamps come from the app clock (mentormatch.clock), so tests and demos can move time.
+The links are made and signed by core.answer_links; a link forwarded or edited can do nothing
+else, and it works once: its jti goes into UsedEmailToken in the same transaction as the answer.
+Opening a link (GET) only shows a confirmation page; the answer is the POST of its one button.
+The link's kind picks the adapter from the registry (kinds.py); the answer is the shared flow's.
 """
 from __future__ import annotations
 
@@ -13,15 +12,12 @@ from dataclasses import dataclass
 from itsdangerous import BadData, SignatureExpired
 from sqlalchemy.exc import IntegrityError
 
-from ..core import answer_links, clock
-from ..extensions import db
-from ..models import PENDING_REQUEST, MicroRequest, Pairing, UsedEmailToken, User
-from . import ServiceError, lifecycle, micro_requests
-
-KINDS = {"pairing": Pairing, "request": MicroRequest}
-# States in which the mentor can still answer (an ask needs the item waiting on them and no earlier ask).
-ANSWERABLE = {"pairing": lifecycle.PENDING_PAIRING, "request": PENDING_REQUEST}
-ASKABLE = {"pairing": ("proposed",), "request": ("open",)}
+from ...core import answer_links, clock
+from ...core.errors import ServiceError
+from ...extensions import db
+from ...models import UsedEmailToken, User
+from . import flow
+from .kinds import KINDS
 
 
 class LinkError(Exception):
@@ -42,7 +38,7 @@ class LinkError(Exception):
 class Link:
     user: User
     kind: str
-    item: Pairing | MicroRequest
+    item: object  # a row of KINDS[kind].model
     action: str
     jti: str
 
@@ -62,15 +58,16 @@ def read(token: str) -> Link:
     if not (isinstance(data, dict) and data.get("k") in KINDS and data.get("a") in answer_links.ACTIONS
             and isinstance(data.get("u"), int) and isinstance(data.get("i"), int) and isinstance(data.get("j"), str)):
         raise LinkError("invalid", "This link is not valid. It may have been cut short or changed.")
+    kind = KINDS[data["k"]]
     user = db.session.get(User, data["u"])
-    item = db.session.get(KINDS[data["k"]], data["i"])
+    item = db.session.get(kind.model, data["i"])
     # Bound to the person: the item must still be addressed to the account the link was made for.
     if user is None or item is None or item.mentor is None or item.mentor.user_id != user.id:
         raise LinkError("invalid", "This link is not valid any more.")
     if db.session.get(UsedEmailToken, data["j"]) is not None:
         raise LinkError("used", "This link has already been used. Each answer link works once.")
     link = Link(user=user, kind=data["k"], item=item, action=data["a"], jti=data["j"])
-    allowed = ASKABLE[link.kind] if link.action == "info" else ANSWERABLE[link.kind]
+    allowed = (kind.waiting,) if link.action == "info" else kind.pending
     if item.state not in allowed or (link.action == "info" and item.info_asked_at is not None):
         raise LinkError("answered", "This has already been answered (or has expired); nothing was changed.")
     return link
@@ -86,14 +83,13 @@ def perform(token: str, data: dict) -> Link:
     except IntegrityError:
         db.session.rollback()
         raise LinkError("used", "This link has already been used. Each answer link works once.") from None
-    service = lifecycle if link.kind == "pairing" else micro_requests
     if link.action == "accept":
-        service.accept(link.item, link.user)
+        flow.accept(link.item, link.user)
     elif link.action == "decline":
-        service.decline(link.item, link.user, data.get("reason") or "", data.get("note") or "",
-                        data.get("pause") or "", data.get("away_until"))
+        flow.decline(link.item, link.user, data.get("reason") or "", data.get("note") or "",
+                     data.get("pause") or "", data.get("away_until"))
     else:
-        service.ask_info(link.item, link.user, data.get("question") or "")
+        flow.ask_info(link.item, link.user, data.get("question") or "")
     return link
 
 
@@ -101,4 +97,4 @@ def subject_name(link: Link) -> str:
     return link.item.mentee.user.name
 
 
-__all__ = ["LinkError", "Link", "read", "perform", "ServiceError"]
+__all__ = ["LinkError", "Link", "read", "perform", "subject_name", "ServiceError"]

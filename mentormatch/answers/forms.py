@@ -1,0 +1,42 @@
+"""The forms of the answer pages (the same for every answerable kind)."""
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from ..services.answers import DECLINE_LABELS
+
+
+class DeclineForm(FlaskForm):
+    reason = RadioField("Why not?", choices=list(DECLINE_LABELS.items()),
+                        validators=[InputRequired("Choose a reason.")])
+    note = TextAreaField("A word for the coordinator (optional, needed for “Other”)",
+                         validators=[Length(max=1000)],
+                         description="Helps them find a better match. The mentee does not see it.")
+    # "Decline and pause me" in the same step: the pause is part of the same transaction.
+    pause = RadioField("Pause new requests to you?", default="", choices=[
+        ("", "No, keep me available"), ("off", "Yes: set me unavailable until I switch back on"),
+        ("away", "Yes: I am away until a date")], validators=[Optional()])
+    away_until = DateField("Back on", validators=[Optional()],
+                           description="Only with “away until a date”. You are available again the day after.")
+
+    def pause_values(self) -> dict:
+        return {"pause": self.pause.data or "", "away_until": self.away_until.data}
+
+
+class ConfirmForm(FlaskForm):
+    """One button, its CSRF token and nothing else."""
+
+
+class InfoQuestionForm(FlaskForm):
+    question = TextAreaField("Your one question", validators=[InputRequired("Write your question."), Length(max=500)],
+                             description="You can ask one question; the proposal comes back to you with the answer.")
+
+
+class InfoAnswerForm(FlaskForm):
+    answer = TextAreaField("Your answer", validators=[InputRequired("Write your answer."), Length(max=500)])
+
+
+class ReportForm(FlaskForm):
+    note = TextAreaField("What happened?", validators=[InputRequired("Say in a sentence what happened."),
+                                                       Length(max=1000)],
+                         description="Only your program's coordinators read this. The mentor is not told who reported.")

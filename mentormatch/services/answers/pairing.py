@@ -1,0 +1,61 @@
+"""Round proposals as an answerable kind: accepting takes one of the mentor's seats."""
+from __future__ import annotations
+
+from ...core import links
+from ...extensions import db
+from ...models import MentorProfile, Pairing
+from ...core.errors import ServiceError
+from .kinds import Kind, register
+
+PENDING_PAIRING = ("proposed", "info_requested")
+# Waiting for the mentor (reminders run); info_requested waits for the mentee (reminders pause).
+WAITING_FOR_MENTOR = ("proposed",)
+
+
+class PairingKind(Kind):
+    name = "pairing"
+    model = Pairing
+    noun = "proposal"
+    waiting = "proposed"
+    pending = PENDING_PAIRING
+    accept_path = ("accepted", "active")
+    started_column = "proposed_at"
+    gone = "This proposal has already been answered or has expired."
+    not_mentor = "Only the proposed mentor can answer this proposal."
+    not_mentee = "Only the proposed mentee can answer this question."
+    note_required_for_other = True
+
+    def before_accept(self, pairing: Pairing) -> None:
+        claim_seat(pairing)
+
+    def mail_context(self, pairing: Pairing) -> dict:
+        return {"program": pairing.mentee.program, "home_url": links.link("mentee.home"),
+                "info_url": links.link("pairings.info", pairing_id=pairing.id),
+                "proposals_url": links.link("pairings.proposals")}
+
+
+def claim_seat(pairing: Pairing) -> None:
+    """Refuse an accept that would take the mentor past their capacity, even when accepts race.
+
+    The mentor's profile row is the lock: PostgreSQL holds it FOR UPDATE until commit, so racing
+    accepts count one after the other. SQLite ignores FOR UPDATE but lets one writer at a time,
+    and a transaction that read before another's commit cannot write (it fails and rolls back),
+    so there too the count is never stale when the seat is taken.
+    """
+    profile = db.session.scalar(
+        db.select(MentorProfile).where(MentorProfile.membership_id == pairing.mentor_membership_id)
+        .with_for_update())
+    if profile is None:
+        return
+    db.session.execute(db.update(MentorProfile).where(MentorProfile.id == profile.id)
+                       .values(capacity_round=MentorProfile.capacity_round)
+                       .execution_options(synchronize_session=False))  # takes SQLite's write lock now
+    taken = db.session.scalar(db.select(db.func.count()).select_from(Pairing).where(
+        Pairing.mentor_membership_id == pairing.mentor_membership_id, Pairing.state.in_(("accepted", "active"))))
+    if taken >= profile.capacity_round:
+        db.session.rollback()
+        raise ServiceError(f"All your seats are taken ({taken} of {profile.capacity_round}). Complete a "
+                           "pairing or raise your capacity on your profile first, or decline.")
+
+
+PAIRING = register(PairingKind())
