@@ -1,22 +1,12 @@
 """Check-ins: both sides answer two questions; coordinators read the results per program."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import RadioField, TextAreaField
-from wtforms.validators import InputRequired, Length
-
 from ..access import coordinated_program, roles
 from ..forms import submit
 from ..services import checkins
+from . import bp
+from .forms import CheckInForm
 
-bp = Blueprint("checkins", __name__)
-
-
-class CheckInForm(FlaskForm):
-    score = RadioField("How is it going?", coerce=int, choices=list(checkins.SCORE_LABELS.items()),
-                       validators=[InputRequired("Choose a score from 1 to 5.")])
-    comment = TextAreaField("Anything to add? (optional)", validators=[Length(max=checkins.MAX_COMMENT)],
-                            description="Only the program's coordinators read it.")
 
 
 @bp.record_once

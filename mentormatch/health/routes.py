@@ -1,5 +1,5 @@
 """Program health for coordinators: figures, silent mentors, and what to do about them."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..access import coordinated_program, program_membership, roles
@@ -7,9 +7,10 @@ from ..extensions import db
 from ..htmx import redirect_htmx_aware
 from ..models import MentorProfile, Program
 from ..services import ServiceError, checkins, fairness, health
+from ..services.programs import programs_of_coordinator
 from ..core import outbox
+from . import bp
 
-bp = Blueprint("health", __name__)
 
 
 def program_mentor(program: Program, membership_id: int) -> MentorProfile:
@@ -112,8 +113,6 @@ def retry_mail(program_id: int, message_id: int | None = None):
 @roles("coordinator")
 def index():
     """The nav's entry point: straight to the one program's health, or a list to choose from."""
-    from ..services.programs import programs_of_coordinator
-
     mine = programs_of_coordinator(current_user)
     if len(mine) == 1:
         return redirect(url_for(".program", program_id=mine[0].id))

@@ -1,15 +1,15 @@
 """An invited person accepts or declines joining a program. Only the invited account, logged in,
 sees its invitation; for anyone else the link is a 404."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from ..access import logged_in
 from ..extensions import db
 from ..models import Term
 from ..services import ServiceError, invitations
+from . import bp
+from .forms import AnswerForm
 
-bp = Blueprint("invitations", __name__)
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
@@ -18,7 +18,7 @@ def answer(token: str):
     invitation = invitations.invitation_for(current_user, token)
     if invitation is None:
         abort(404)
-    form = FlaskForm()
+    form = AnswerForm()
     if form.validate_on_submit():
         program = invitation.program
         if request.form.get("answer") == "decline":

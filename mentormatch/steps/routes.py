@@ -1,27 +1,15 @@
 """Goal steps: the mentee's plan for the near-term goal, ticked off as they go."""
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import abort, flash, redirect, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField
-from wtforms.validators import InputRequired, Length
-
 from ..access import own_membership, roles
 from ..extensions import db
 from ..forms import submit
 from ..htmx import is_htmx, page_or_partial
+from ..models import Membership
 from ..services import ServiceError, goal_steps
+from . import bp
+from .forms import StepForm, ToggleForm
 
-bp = Blueprint("steps", __name__)
-
-
-class StepForm(FlaskForm):
-    title = StringField("New step", validators=[InputRequired("Write the step in a few words."),
-                                                Length(max=goal_steps.MAX_TITLE)],
-                        description="Small and concrete: “Draft the 5 slides”, “Ask Sam for an intro”.")
-
-
-class ToggleForm(FlaskForm):
-    done = RadioField("Done?", choices=[("yes", "Done"), ("no", "Not done")], validators=[InputRequired()])
 
 
 @bp.record_once
@@ -76,8 +64,6 @@ def toggle(step_id: int):
 
 
 def _program_of(step) -> int:
-    from ..models import Membership
-
     return db.session.get(Membership, step.membership_id).program_id
 
 
