@@ -9,7 +9,9 @@ from flask import abort
 from flask_login import current_user
 
 from .extensions import db
-from .models import Membership, Program, ProgramCoordinator
+from .models import (CheckIn, GoalStep, Membership, MentorProfile, Program, ProgramCoordinator, ProgramInvitation,
+                     Term)
+from .services import checkins, goal_steps, health, invitations, people
 
 
 def public(view):
@@ -71,6 +73,46 @@ def program_membership(program: Program, membership_id: int) -> Membership:
     if membership is None or membership.program_id != program.id:
         abort(404)
     return membership
+
+
+def program_mentor_profile(program: Program, membership_id: int) -> MentorProfile:
+    """A mentor's profile in a program the caller already proved they coordinate, else 404."""
+    profile = health.mentor_in(program, membership_id)
+    if profile is None:
+        abort(404)
+    return profile
+
+
+def program_term(program: Program, term_id: int) -> Term:
+    """A topic or affinity group of a program the caller already proved they coordinate, else 404."""
+    term = people.term_of_program(program, term_id)
+    if term is None:
+        abort(404)
+    return term
+
+
+def own_invitation(token: str) -> ProgramInvitation:
+    """The current user's own pending program invitation, else 404."""
+    invitation = invitations.invitation_for(current_user, token)
+    if invitation is None:
+        abort(404)
+    return invitation
+
+
+def own_checkin(checkin_id: int) -> CheckIn:
+    """The current mentee's or mentor's own check-in, else 404."""
+    checkin = checkins.checkin_of(current_user, checkin_id)
+    if checkin is None:
+        abort(404)
+    return checkin
+
+
+def own_step(step_id: int) -> GoalStep:
+    """The current mentee's own goal step, else 404."""
+    step = goal_steps.step_of(current_user, step_id)
+    if step is None:
+        abort(404)
+    return step
 
 
 # -- programs and people: their scoped getters go above this line ------------------------------

@@ -1,7 +1,7 @@
 """Check-ins: both sides answer two questions; coordinators read the results per program."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
-from ..access import coordinated_program, roles
+from ..access import coordinated_program, own_checkin, roles
 from ..forms import submit
 from ..services import checkins
 from . import bp
@@ -16,13 +16,6 @@ def _setup(state):
         return checkins.pending_for(current_user) if current_user.is_authenticated else []
 
     state.app.jinja_env.globals["checkins_due"] = checkins_due
-
-
-def own_checkin(checkin_id: int):
-    checkin = checkins.checkin_of(current_user, checkin_id)
-    if checkin is None:
-        abort(404)
-    return checkin
 
 
 @bp.route("/<int:checkin_id>", methods=["GET", "POST"])

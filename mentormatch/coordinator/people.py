@@ -1,9 +1,9 @@
 """The coordinator's view of people: who has filled in their form, each person's profile, and the
 program's topic and affinity-group lists. Added to the coordinator blueprint."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 
 from ..core import clock
-from ..access import coordinated_program, program_membership, roles
+from ..access import coordinated_program, program_membership, program_term, roles
 from ..extensions import db
 from ..forms import submit
 from ..services import ServiceError, people
@@ -56,7 +56,7 @@ def topics(program_id: int):
 @roles("coordinator")
 def rename_term(program_id: int, term_id: int):
     program = coordinated_program(program_id)
-    term = people.term_of_program(program, term_id) or abort(404)
+    term = program_term(program, term_id)
     form = RenameForm()
     if form.validate_on_submit():
         try:
@@ -72,7 +72,7 @@ def rename_term(program_id: int, term_id: int):
 @roles("coordinator")
 def merge_term(program_id: int, term_id: int):
     program = coordinated_program(program_id)
-    source = people.term_of_program(program, term_id) or abort(404)
+    source = program_term(program, term_id)
     form = MergeForm()
     if form.validate_on_submit():
         target = people.term_of_program(program, form.target.data or 0)

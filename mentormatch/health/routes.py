@@ -2,23 +2,14 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..access import coordinated_program, program_membership, roles
+from ..access import coordinated_program, program_membership, program_mentor_profile, roles
 from ..extensions import db
 from ..htmx import redirect_htmx_aware
-from ..models import MentorProfile, Program
 from ..services import ServiceError, checkins, fairness, health
 from ..services.programs import programs_of_coordinator
 from ..core import outbox
 from . import bp
 
-
-
-def program_mentor(program: Program, membership_id: int) -> MentorProfile:
-    """A mentor profile in a program the coordinator runs (proved by the caller), else 404."""
-    profile = health.mentor_in(program, membership_id)
-    if profile is None:
-        abort(404)
-    return profile
 
 
 @bp.route("/programs/<int:program_id>/health")
@@ -63,7 +54,7 @@ def resolve_report(program_id: int, report_id: int):
 @roles("coordinator")
 def nudge(program_id: int, mentor_id: int):
     program = coordinated_program(program_id)
-    profile = program_mentor(program, mentor_id)
+    profile = program_mentor_profile(program, mentor_id)
     try:
         n = health.nudge(program, profile, current_user)
         flash(f"Nudged {profile.membership.user.name} about {n} waiting item{'s' if n != 1 else ''}.", "success")
@@ -77,7 +68,7 @@ def nudge(program_id: int, mentor_id: int):
 @roles("coordinator")
 def mark_unavailable(program_id: int, mentor_id: int):
     program = coordinated_program(program_id)
-    profile = program_mentor(program, mentor_id)
+    profile = program_mentor_profile(program, mentor_id)
     try:
         health.mark_unavailable(program, profile, current_user)
         flash(f"{profile.membership.user.name} is marked unavailable and will get no new requests.", "success")

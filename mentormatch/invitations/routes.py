@@ -1,9 +1,9 @@
 """An invited person accepts or declines joining a program. Only the invited account, logged in,
 sees its invitation; for anyone else the link is a 404."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import logged_in
+from ..access import logged_in, own_invitation
 from ..extensions import db
 from ..models import Term
 from ..services import ServiceError, invitations
@@ -15,9 +15,7 @@ from .forms import AnswerForm
 @bp.route("/<token>", methods=["GET", "POST"])
 @logged_in
 def answer(token: str):
-    invitation = invitations.invitation_for(current_user, token)
-    if invitation is None:
-        abort(404)
+    invitation = own_invitation(token)
     form = AnswerForm()
     if form.validate_on_submit():
         program = invitation.program
