@@ -8,9 +8,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import bad_input, auth, checkins, coordinator, health, invitations, public, steps
+# `models` registers every table; the feature folders each bring their blueprint.
+from . import auth, bad_input, checkins, coordinator, health, invitations, models, public, steps  # noqa: F401
 from . import config as settings
-from . import models  # noqa: F401  (registers every table)
 from .cli import register as register_cli
 from .core import outbox
 from .core.links import link

@@ -1,12 +1,12 @@
 """Check-ins: both sides answer two questions; coordinators read the results per program."""
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
+
 from ..access import coordinated_program, own_checkin, roles
 from ..forms import submit
 from ..services import checkins
 from . import bp
 from .forms import CheckInForm
-
 
 
 @bp.record_once

@@ -2,8 +2,8 @@
 program's topic and affinity-group lists. Added to the coordinator blueprint."""
 from flask import flash, redirect, render_template, url_for
 
-from ..core import clock
 from ..access import coordinated_program, program_membership, program_term, roles
+from ..core import clock
 from ..extensions import db
 from ..forms import submit
 from ..services import ServiceError, people

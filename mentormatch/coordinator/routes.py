@@ -2,12 +2,11 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..access import coordinated_program, roles
+from ..core import links, outbox
 from ..forms import submit
 from ..services import programs
-from ..core import links, outbox
 from . import bp
 from .forms import InviteCoordinatorForm, ProgramForm
-
 
 
 @bp.route("/")

@@ -3,13 +3,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..access import coordinated_program, program_membership, program_mentor_profile, roles
+from ..core import outbox
 from ..extensions import db
 from ..htmx import redirect_htmx_aware
 from ..services import ServiceError, checkins, fairness, health
 from ..services.programs import programs_of_coordinator
-from ..core import outbox
 from . import bp
-
 
 
 @bp.route("/programs/<int:program_id>/health")

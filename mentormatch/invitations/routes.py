@@ -5,11 +5,9 @@ from flask_login import current_user
 
 from ..access import logged_in, own_invitation
 from ..extensions import db
-from ..models import Term
-from ..services import ServiceError, invitations
+from ..services import ServiceError, invitations, people
 from . import bp
 from .forms import AnswerForm
-
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
@@ -31,8 +29,6 @@ def answer(token: str):
         else:
             flash(f"You joined {program.name}. Check your profile there, so that your matches fit you.", "success")
             return redirect(url_for("public.index"), code=303)
-    ids = invitation.profile.get("topics", []) + invitation.profile.get("groups", [])
-    names = dict(db.session.execute(db.select(Term.id, Term.name).where(Term.id.in_(ids),
-                                                                        Term.program_id == invitation.program_id)).all())
+    names = people.term_names(invitation.program_id)
     return render_template("invitations/answer.html", invitation=invitation, form=form,
                            topics=[names[i] for i in invitation.profile.get("topics", []) if i in names])

@@ -8,7 +8,6 @@ from . import bp
 from .forms import JoinForm
 
 
-
 @bp.route("/")
 @public
 def index():

@@ -1,6 +1,7 @@
 """Goal steps: the mentee's plan for the near-term goal, ticked off as they go."""
 from flask import flash, redirect, url_for
 from flask_login import current_user
+
 from ..access import own_membership, own_step, roles
 from ..extensions import db
 from ..forms import submit
@@ -8,7 +9,6 @@ from ..htmx import is_htmx, page_or_partial
 from ..services import ServiceError, goal_steps
 from . import bp
 from .forms import StepForm, ToggleForm
-
 
 
 @bp.record_once
