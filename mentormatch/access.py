@@ -9,10 +9,11 @@ from flask import abort
 from flask_login import current_user
 
 from .extensions import db
-from .models import Membership, MicroRequest, Pairing, Program, ProgramCoordinator, Term, User
+from .models import (CheckIn, GoalStep, Membership, MentorProfile, MicroRequest, Pairing, Program,
+                     ProgramCoordinator, Term, User)
 from .models.imports import ImportJob, ProgramInvitation
 from .models.rounds import Round, RoundConstraint, RunPair, SolveRun
-from .services import invitations
+from .services import checkins, goal_steps, health, invitations
 from .services.people import import_jobs, mentorships, vocabulary
 
 
@@ -100,6 +101,30 @@ def own_followup_pairing(pairing_id: int) -> Pairing:
 def current_mentee_pairing(mentor: Membership, mentee_membership_id: int) -> Pairing:
     """The current pairing that lets this mentor (their own membership) read this mentee, else 404."""
     return mentorships.current_pairing(mentor, mentee_membership_id) or abort(404)
+
+
+def program_mentor_profile(program: Program, membership_id: int) -> MentorProfile:
+    """A mentor's profile in a program the caller already proved they coordinate, else 404."""
+    profile = health.mentor_in(program, membership_id)
+    if profile is None:
+        abort(404)
+    return profile
+
+
+def own_checkin(checkin_id: int) -> CheckIn:
+    """The current mentee's or mentor's own check-in, else 404."""
+    checkin = checkins.checkin_of(current_user, checkin_id)
+    if checkin is None:
+        abort(404)
+    return checkin
+
+
+def own_step(step_id: int) -> GoalStep:
+    """The current mentee's own goal step, else 404."""
+    step = goal_steps.step_of(current_user, step_id)
+    if step is None:
+        abort(404)
+    return step
 
 
 # -- programs and people: their scoped getters go above this line ------------------------------

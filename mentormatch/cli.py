@@ -1,22 +1,22 @@
 """Flask commands: `flask --app app <command>`."""
+import time
+
 import click
 from flask import Flask
 
+from . import demo
+from .core import outbox
 from .extensions import db
-from .services import ServiceError, accounts
+from .rounds.commands import register as register_round_commands
+from .services import ServiceError, accounts, reminders
 
 
 def register(app: Flask) -> None:
-    from .rounds.commands import register as register_round_commands
-
     register_round_commands(app)
 
     @app.cli.command("remind")
     def remind_command() -> None:
         """Send due reminders, expire unanswered items, pause silent mentors (run from cron)."""
-        from .services import reminders
-        from .core import outbox
-
         click.echo(reminders.run().summary())
         click.echo(outbox.deliver().summary())
 
@@ -25,10 +25,6 @@ def register(app: Flask) -> None:
                   help="Keep running and sweep the outbox every this many seconds.")
     def deliver_mail_command(every: float | None) -> None:
         """Send every due email in the outbox, retries included (cron, or a long-running sweeper)."""
-        import time
-
-        from .core import outbox
-
         while True:
             click.echo(outbox.deliver().summary())
             if every is None:
@@ -51,9 +47,7 @@ def register(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
         """Load demo data if it is not there yet, and print the demo accounts."""
-        from . import demo
-
-        created = demo.seed_demo()
+        created = demo.seed()
         click.echo("Demo data loaded." if created else "Demo data already present; nothing changed.")
         click.echo(f"Demo accounts (password for all: {demo.DEMO_PASSWORD}):")
         for role, email, name in demo.demo_accounts():

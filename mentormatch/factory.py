@@ -3,27 +3,41 @@ import os
 
 from dotenv import load_dotenv
 from flask import Flask, abort, render_template, request
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+# `models` registers every table; the feature folders each bring their blueprint.
+from . import auth, bad_input, checkins, coordinator, health, invitations, models, public, steps  # noqa: F401
 from . import config as settings
+from .cli import register as register_cli
+from .core import outbox
+from .core.links import link
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
 from .extensions import htmx as htmx_extension  # not `htmx`: that name is the mentormatch.htmx module
+from .mentee.routes import bp as mentee_bp
+from .mentor.routes import bp as mentor_bp
+from .nav import nav_links
+from .pairings.routes import bp as pairings_bp
+from .requests.routes import bp as requests_bp
+from .rounds.routes import bp as rounds_bp
 from .services import reminders
 
+# Each feature folder's blueprint and its URL prefix, in registration order.
 BLUEPRINTS = (
-    ("public", ""),
-    ("auth", "/auth"),
-    ("coordinator", "/coordinator"),
-    ("mentee", "/mentee"),
-    ("mentor", "/mentor"),
-    ("pairings", "/pairings"),
-    ("requests", "/requests"),
-    ("health", "/coordinator"),
-    ("rounds", "/coordinator"),
-    ("checkins", "/checkins"),
-    ("steps", "/steps"),
-    ("invitations", "/invitations"),
+    (public.bp, ""),
+    (auth.bp, "/auth"),
+    (coordinator.bp, "/coordinator"),
+    (mentee_bp, "/mentee"),
+    (mentor_bp, "/mentor"),
+    (pairings_bp, "/pairings"),
+    (requests_bp, "/requests"),
+    (health.bp, "/coordinator"),
+    (rounds_bp, "/coordinator"),
+    (checkins.bp, "/checkins"),
+    (steps.bp, "/steps"),
+    (invitations.bp, "/invitations"),
 )
 
 CSP = (
@@ -46,8 +60,6 @@ def create_app(config: dict | None = None) -> Flask:
     settings.finalize(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
     if app.config["PROXY_HOPS"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         # Trust exactly the configured number of proxies: one more and a client could forge its address.
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
@@ -62,11 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     mail.init_app(app)
     htmx_extension.init_app(app)
     limiter.init_app(app)
-    from .core import outbox
-
     outbox.init_app(app)
-
-    from . import bad_input, models  # noqa: F401  (models registers every table)
 
     bad_input.register(app)  # before the blueprints: their `<int:...>` rules use its converter
     _register_blueprints(app)
@@ -74,12 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_headers(app)
     _register_errors(app)
 
-    from .nav import nav_links
-    from .core.links import link
-
     app.jinja_env.globals.update(nav_links=nav_links, public_url=link)
-
-    from .cli import register as register_cli
 
     register_cli(app)
     reminders.start_scheduler(app)  # the reminder thread, only when REMINDER_INTERVAL_MINUTES is set
@@ -87,11 +90,8 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from importlib import import_module
-
-    for name, prefix in BLUEPRINTS:
-        module = import_module(f".{name}.routes", __package__)
-        app.register_blueprint(module.bp, url_prefix=prefix or None)
+    for blueprint, prefix in BLUEPRINTS:
+        app.register_blueprint(blueprint, url_prefix=prefix or None)
 
 
 def _register_access_check(app: Flask) -> None:
@@ -120,8 +120,6 @@ def _register_headers(app: Flask) -> None:
 
 
 def _register_errors(app: Flask) -> None:
-    from flask_wtf.csrf import CSRFError
-
     def error_page(code: int, title: str, message: str):
         if code == 500:
             # A failed flush leaves the session unusable; the page reads current_user through it.

@@ -15,7 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from sqlalchemy import insert  # noqa: E402
 
-from mentormatch import create_app, demo, demo_people  # noqa: E402
+from mentormatch import create_app, demo  # noqa: E402
+from mentormatch.demo import accounts as demo_accounts, people as demo_people, rounds as demo_rounds  # noqa: E402
 from mentormatch.extensions import db  # noqa: E402
 from mentormatch.models import (PENDING_REQUEST, Membership, MicroRequest, OpenRequestCounter, User, utcnow)  # noqa: E402
 from mentormatch.services import programs  # noqa: E402
@@ -29,12 +30,12 @@ def build(mentees: int, mentors: int, requests: int, seed: int = 7) -> dict:
     rng = random.Random(seed)
     started = time.perf_counter()
     coordinator = User(email="load-coordinator@example.org", name="Load Coordinator", role="coordinator",
-                       password_hash=demo._demo_hash())
+                       password_hash=demo_accounts.password_hash())
     db.session.add(coordinator)
     db.session.commit()
     program = programs.create_program(coordinator, name="Load test program", description="", offers_rounds=True,
                                       offers_micro=True)
-    hash_ = demo._demo_hash()
+    hash_ = demo_accounts.password_hash()
     rows = ([{"email": f"load-mentor{i}@example.org", "name": f"Mentor {i}", "role": "mentor"} for i in range(mentors)]
             + [{"email": f"load-mentee{i}@example.org", "name": f"Mentee {i}", "role": "mentee"} for i in range(mentees)])
     db.session.execute(insert(User), [r | {"password_hash": hash_, "created_at": utcnow()}
@@ -44,7 +45,7 @@ def build(mentees: int, mentors: int, requests: int, seed: int = 7) -> dict:
     db.session.execute(insert(Membership), [{"program_id": program.id, "user_id": uid, "joined_at": utcnow()}
                                             for uid, _ in users])
     db.session.commit()
-    demo_people.fill(program, rng, demo.real_mentor_profiles())
+    demo_people.fill(program, rng, demo_people.real_mentor_profiles())
     members = db.session.execute(db.select(Membership.id, User.role).join(User).where(Membership.program_id == program.id)
                                  .order_by(Membership.id)).all()
     mentor_ids = [m for m, role in members if role == "mentor"]
@@ -77,7 +78,7 @@ def build(mentees: int, mentors: int, requests: int, seed: int = 7) -> dict:
     db.session.execute(insert(OpenRequestCounter), [{"membership_id": m, "open_requests": open_count.get(m, 0)}
                                                     for m in mentee_ids])
     db.session.commit()
-    demo._solved_round(program, coordinator)
+    demo_rounds.solved_round(program, coordinator)
     round_id = db.session.scalar(db.text("SELECT max(id) FROM rounds"))
     return {
         "password": PASSWORD,

@@ -1,29 +1,14 @@
 """Check-ins: both sides answer two questions; coordinators read the results per program."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import RadioField, TextAreaField
-from wtforms.validators import InputRequired, Length
 
-from ..access import coordinated_program, roles
+from ..access import coordinated_program, own_checkin, roles
 from ..forms import submit
 from ..services import checkins
-
-bp = Blueprint("checkins", __name__)
-
-
-class CheckInForm(FlaskForm):
-    score = RadioField("How is it going?", coerce=int, choices=list(checkins.SCORE_LABELS.items()),
-                       validators=[InputRequired("Choose a score from 1 to 5.")])
-    comment = TextAreaField("Anything to add? (optional)", validators=[Length(max=checkins.MAX_COMMENT)],
-                            description="Only the program's coordinators read it.")
+from . import bp
+from .forms import CheckInForm
 
 
-def own_checkin(checkin_id: int):
-    checkin = checkins.checkin_of(current_user, checkin_id)
-    if checkin is None:
-        abort(404)
-    return checkin
 
 
 @bp.route("/<int:checkin_id>", methods=["GET", "POST"])

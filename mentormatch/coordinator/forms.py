@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..forms import email_field
@@ -20,3 +20,17 @@ class ProgramForm(FlaskForm):
 
 class InviteCoordinatorForm(FlaskForm):
     email = email_field("Their email")
+
+
+class TermForm(FlaskForm):
+    name = StringField("Name")
+    kind = RadioField("List", choices=[("topic", "Topic"), ("group", "Affinity group")], default="topic",
+                      validate_choice=False)
+
+
+class RenameForm(FlaskForm):
+    name = StringField("New name")
+
+
+class MergeForm(FlaskForm):
+    target = SelectField("Merge into", coerce=int, validate_choice=False)

@@ -1,13 +1,12 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..access import coordinated_program, roles
+from ..core import links, outbox
 from ..forms import submit
 from ..services import programs
-from ..core import links, outbox
+from . import bp
 from .forms import InviteCoordinatorForm, ProgramForm
-
-bp = Blueprint("coordinator", __name__)
 
 
 @bp.route("/")
@@ -76,5 +75,3 @@ def _program_fields(form: ProgramForm) -> dict:
         "requires_mentor_approval": form.requires_mentor_approval.data,
     }
 
-
-from . import people_routes  # noqa

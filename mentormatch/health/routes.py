@@ -1,23 +1,14 @@
 """Program health for coordinators: figures, silent mentors, and what to do about them."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..access import coordinated_program, program_membership, roles
+from ..access import coordinated_program, program_membership, program_mentor_profile, roles
+from ..core import outbox
 from ..extensions import db
 from ..htmx import redirect_htmx_aware
-from ..models import MentorProfile, Program
 from ..services import ServiceError, checkins, health, mentor_approval
-from ..core import outbox
-
-bp = Blueprint("health", __name__)
-
-
-def program_mentor(program: Program, membership_id: int) -> MentorProfile:
-    """A mentor profile in a program the coordinator runs (proved by the caller), else 404."""
-    profile = health.mentor_in(program, membership_id)
-    if profile is None:
-        abort(404)
-    return profile
+from ..services.programs import programs_of_coordinator
+from . import bp
 
 
 @bp.route("/programs/<int:program_id>/health")
@@ -62,7 +53,7 @@ def resolve_report(program_id: int, report_id: int):
 @roles("coordinator")
 def nudge(program_id: int, mentor_id: int):
     program = coordinated_program(program_id)
-    profile = program_mentor(program, mentor_id)
+    profile = program_mentor_profile(program, mentor_id)
     try:
         n = health.nudge(program, profile, current_user)
         flash(f"Nudged {profile.membership.user.name} about {n} waiting item{'s' if n != 1 else ''}.", "success")
@@ -76,7 +67,7 @@ def nudge(program_id: int, mentor_id: int):
 @roles("coordinator")
 def mark_unavailable(program_id: int, mentor_id: int):
     program = coordinated_program(program_id)
-    profile = program_mentor(program, mentor_id)
+    profile = program_mentor_profile(program, mentor_id)
     try:
         health.mark_unavailable(program, profile, current_user)
         flash(f"{profile.membership.user.name} is marked unavailable and will get no new requests.", "success")
@@ -112,8 +103,6 @@ def retry_mail(program_id: int, message_id: int | None = None):
 @roles("coordinator")
 def index():
     """The nav's entry point: straight to the one program's health, or a list to choose from."""
-    from ..services.programs import programs_of_coordinator
-
     mine = programs_of_coordinator(current_user)
     if len(mine) == 1:
         return redirect(url_for(".program", program_id=mine[0].id))

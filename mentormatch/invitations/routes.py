@@ -1,22 +1,21 @@
 """An invited person accepts or declines joining a program. Only the invited account, logged in,
 sees its invitation; for anyone else the link is a 404."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from ..access import logged_in, own_program_invitation
 from ..extensions import db
-from ..models import Term
 from ..services import ServiceError, invitations
-
-bp = Blueprint("invitations", __name__)
+from ..services.people import vocabulary
+from . import bp
+from .forms import AnswerForm
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
 @logged_in
 def answer(token: str):
     invitation = own_program_invitation(token)
-    form = FlaskForm()
+    form = AnswerForm()
     if form.validate_on_submit():
         program = invitation.program
         if request.form.get("answer") == "decline":
@@ -31,8 +30,6 @@ def answer(token: str):
         else:
             flash(f"You joined {program.name}. Check your profile there, so that your matches fit you.", "success")
             return redirect(url_for("public.index"), code=303)
-    ids = invitation.profile.get("topics", []) + invitation.profile.get("groups", [])
-    names = dict(db.session.execute(db.select(Term.id, Term.name).where(Term.id.in_(ids),
-                                                                        Term.program_id == invitation.program_id)).all())
+    names = vocabulary.term_names(invitation.program_id)
     return render_template("invitations/answer.html", invitation=invitation, form=form,
                            topics=[names[i] for i in invitation.profile.get("topics", []) if i in names])

@@ -11,7 +11,11 @@ from .rounds import ROUND_STATES, Round
 from .rounds import RoundConstraint, RoundEvent, RunPair, RunUnmatched, SolveRun
 from .user import ROLES, LoginSession, User
 from .mail import OUTBOX_STATES, OutboxMessage
-from .extras import CHECKIN_DAYS, CheckIn, ContinueWish, GoalStep, MenteePriority, MentorReport, UsedEmailToken
+from .answer_links import UsedEmailToken
+from .reports import MentorReport
+from .checkins import CHECKIN_DAYS, CheckIn
+from .goal_steps import GoalStep
+from .fairness import ContinueWish, MenteePriority
 
 __all__ = [
     "Base", "clean_name", "utcnow", "User", "LoginSession", "ROLES", "Program", "ProgramCoordinator", "Membership", "Invitation",

@@ -1,12 +1,11 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from ..access import public
 from ..extensions import db
 from ..services import ServiceError, probes, programs
-
-bp = Blueprint("public", __name__)
+from . import bp
+from .forms import JoinForm
 
 
 @bp.route("/")
@@ -27,7 +26,7 @@ def join(token: str):
     program, role = invited
     if not current_user.is_authenticated:
         return render_template("public/join.html", program=program, role=role, token=token, form=None)
-    form = FlaskForm()
+    form = JoinForm()
     if form.validate_on_submit():
         try:
             programs.join(current_user, program, role)

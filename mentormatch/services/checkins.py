@@ -53,11 +53,9 @@ def send_due(now: datetime | None = None) -> list[str]:
                 continue
             other = pairing.mentor if member.id == pairing.mentee_membership_id else pairing.mentee
             user = member.user
-            outbox.send_text(user.email, f"{day} days in: how is it going with {other.user.name}?",
-                        f"Hello {user.name},\n\nYou and {other.user.name} have been paired for {day} days. Two "
-                        f"questions, one minute: how is it going (1 to 5), and anything to add?\n\n"
-                        f"{links.link('checkins.answer', checkin_id=row.id)}\n\nOnly the program's coordinators read "
-                        f"your answer.\n", program_id=pairing.program_id)
+            outbox.send(user.email, "checkin_invitation", program_id=pairing.program_id, name=user.name,
+                        other_name=other.user.name, day=day,
+                        answer_url=links.link("checkins.answer", checkin_id=row.id))
             db.session.commit()
             sent.append(f"checkin {row.id}")
     return sent

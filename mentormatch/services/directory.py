@@ -18,6 +18,7 @@ from ..core import clock
 from ..extensions import db
 from ..matching import Instance, Mentee, Mentor, candidates
 from ..models import GoalForm, Membership, MentorProfile, MicroRequest, Term, User
+from .mentor_approval import unapproved_mentor_ids
 from .micro_requests import MentorStats, mentor_stats, used_by_mentor
 
 # Our context kinds -> the core's context keys (background and location are shown, not scored).
@@ -102,8 +103,6 @@ def search(mentee: Membership, *, q: str = "", topic: int | None = None, languag
     program_id = mentee.program_id
     topics, groups = terms_of(program_id)
     today = clock.today()
-    from .mentor_approval import unapproved_mentor_ids
-
     hidden = unapproved_mentor_ids(program_id)  # waiting for a coordinator's approval
     # Plain rows, not ORM entities: the directory reads every mentor of the program on each search.
     rows = db.session.execute(

@@ -31,6 +31,11 @@ def step_of(user: User, step_id: int) -> GoalStep | None:
                              .where(GoalStep.id == step_id, Membership.user_id == user.id))
 
 
+def program_of(step: GoalStep) -> int:
+    """The id of the program the step's mentee belongs to."""
+    return db.session.get(Membership, step.membership_id).program_id
+
+
 def add(membership: Membership, user: User, title: str) -> GoalStep:
     if membership.user_id != user.id or user.role != "mentee":
         raise ServiceError("Only the mentee can plan their own steps.")

@@ -9,8 +9,8 @@ from sqlalchemy import func
 
 from ..core import clock
 from ..extensions import db
-from ..models import (SEAT_STATES, Event, Membership, MentorProfile, MicroRequest, OpenRequestCounter, Pairing,
-                      Program, User)
+from ..models import (SEAT_STATES, Event, Membership, MentorProfile, MentorReport, MicroRequest, OpenRequestCounter,
+                      Pairing, Program, User)
 from . import ServiceError
 from ..core import links, outbox
 from ..core.events import record
@@ -221,10 +221,8 @@ def nudge(program: Program, profile: MentorProfile, coordinator: User) -> int:
     if not waiting:
         raise ServiceError(f"{mentor.name} has nothing waiting for an answer.")
     record(program.id, "mentor", profile.membership_id, None, "nudged", coordinator, f"{waiting} waiting")
-    outbox.send_text(mentor.email, f"{waiting} mentee{'s are' if waiting != 1 else ' is'} waiting for your answer",
-                f"Hello {mentor.name},\n\n{coordinator.name}, who runs {program.name}, asks you to answer what is "
-                f"waiting for you ({waiting}). If you cannot take it on, declining is fine and frees the mentee "
-                f"to ask someone else.\n\n{links.link('mentor.home')}\n", program_id=program.id)
+    outbox.send(mentor.email, "mentor_nudge", program_id=program.id, name=mentor.name, waiting=waiting,
+                coordinator_name=coordinator.name, program_name=program.name, home_url=links.link("mentor.home"))
     db.session.commit()
     return waiting
 
@@ -248,8 +246,6 @@ def report_mentor(mentee_user: User, note: str, *, request: MicroRequest | None 
                   pairing: Pairing | None = None):
     """A mentee flags that the mentor of their request or pairing does not respond; it waits on
     the coordinator's health page until resolved. One open report per item."""
-    from ..models import MentorReport
-
     subject = request or pairing
     if subject is None or subject.mentee.user_id != mentee_user.id:
         raise ServiceError("You can report the mentor of your own requests and pairings only.")
@@ -274,23 +270,17 @@ def report_mentor(mentee_user: User, note: str, *, request: MicroRequest | None 
 
 
 def open_reports(program: Program) -> list:
-    from ..models import MentorReport
-
     return list(db.session.scalars(db.select(MentorReport).where(
         MentorReport.program_id == program.id, MentorReport.resolved_at.is_(None))
         .order_by(MentorReport.created_at, MentorReport.id)))
 
 
 def report_in(program: Program, report_id: int):
-    from ..models import MentorReport
-
     report = db.session.get(MentorReport, report_id)
     return report if report is not None and report.program_id == program.id else None
 
 
 def resolve_report(report, coordinator: User) -> None:
-    from ..models import MentorReport
-
     done = db.session.execute(db.update(MentorReport).where(MentorReport.id == report.id,
                                                             MentorReport.resolved_at.is_(None))
                               .values(resolved_at=clock.now(), resolved_by_id=coordinator.id)

@@ -1,34 +1,16 @@
 """Goal steps: the mentee's plan for the near-term goal, ticked off as they go."""
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import flash, redirect, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField
-from wtforms.validators import InputRequired, Length
 
-from ..access import own_membership, roles
+from ..access import own_membership, own_step, roles
 from ..extensions import db
 from ..forms import submit
 from ..htmx import is_htmx, page_or_partial
 from ..services import ServiceError, goal_steps
-
-bp = Blueprint("steps", __name__)
-
-
-class StepForm(FlaskForm):
-    title = StringField("New step", validators=[InputRequired("Write the step in a few words."),
-                                                Length(max=goal_steps.MAX_TITLE)],
-                        description="Small and concrete: “Draft the 5 slides”, “Ask Sam for an intro”.")
+from . import bp
+from .forms import StepForm, ToggleForm
 
 
-class ToggleForm(FlaskForm):
-    done = RadioField("Done?", choices=[("yes", "Done"), ("no", "Not done")], validators=[InputRequired()])
-
-
-def own_step(step_id: int):
-    step = goal_steps.step_of(current_user, step_id)
-    if step is None:
-        abort(404)
-    return step
 
 
 def _page(membership, form, status=200):
@@ -58,23 +40,17 @@ def toggle(step_id: int):
     form = ToggleForm()
     if form.validate_on_submit():
         goal_steps.toggle(step, current_user, form.done.data == "yes")
-    membership = own_membership(_program_of(step))
+    membership = own_membership(goal_steps.program_of(step))
     if is_htmx():
         return _page(membership, StepForm(formdata=None))
     return redirect(url_for(".index", program_id=membership.program_id), code=303)
-
-
-def _program_of(step) -> int:
-    from ..models import Membership
-
-    return db.session.get(Membership, step.membership_id).program_id
 
 
 @bp.route("/<int:step_id>/delete", methods=["POST"])
 @roles("mentee")
 def delete(step_id: int):
     step = own_step(step_id)
-    program_id = _program_of(step)
+    program_id = goal_steps.program_of(step)
     try:
         goal_steps.remove(step, current_user)
     except ServiceError as error:

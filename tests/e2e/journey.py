@@ -1,5 +1,6 @@
 """Shared set-up for the journeys: the demo program (a populated program) and small page checks."""
-from mentormatch.demo import DEMO_PASSWORD, PROGRAM_NAME, seed_demo
+from mentormatch import demo
+from mentormatch.demo import DEMO_PASSWORD, PROGRAM_NAME
 from mentormatch.extensions import db
 from mentormatch.models import Program, User
 
@@ -7,7 +8,7 @@ from mentormatch.models import Program, User
 def seed(app) -> dict:
     """Seed the demo program; return its id and invite links."""
     with app.app_context():
-        seed_demo()
+        demo.seed()
         program = db.session.scalar(db.select(Program).where(Program.name == PROGRAM_NAME))
         return {"id": program.id, "mentee_invite": program.mentee_invite, "mentor_invite": program.mentor_invite}
 

@@ -113,7 +113,7 @@ MIN_FORMS = {"coordinator": 15, "mentor": 3, "mentee": 4}  # distinct forms each
 
 def test_a_nul_in_any_text_field_of_any_form_is_refused_and_changes_nothing(app):
     with app.app_context():
-        demo.seed_demo()
+        demo.seed()
     endpoints = set()
     for role, email, _ in demo.demo_accounts():
         browser = app.test_client()

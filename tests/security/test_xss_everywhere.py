@@ -66,7 +66,7 @@ MIN_PAGES = {"coordinator": 30, "mentor": 5, "mentee": 10}  # what each demo rol
 
 def test_script_in_any_text_field_is_escaped_on_every_page(app, client):
     with app.app_context():
-        demo.seed_demo()
+        demo.seed()
         assert taint_every_free_text_column() > 100
     for role, email, _ in demo.demo_accounts():
         browser = app.test_client()

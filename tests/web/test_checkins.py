@@ -44,6 +44,19 @@ def test_both_sides_are_invited_at_30_days_once(app, world, frozen, mailbox):
     assert {m.to[0] for m in invited} == {world.mentee.email, world.mentor.email}
 
 
+def test_the_check_in_email_has_an_html_alternative_with_the_answer_link(app, world, frozen, mailbox):
+    _active(app, world, 30)
+    with app.app_context():
+        reminders.run()
+    [mail] = [m for m in outbox(app) if "30 days in" in m.subject and world.mentee.email in m.to]
+    assert "Two questions, one minute" in mail.body
+    link = _id_for(app, mid(world, world.mentee))
+    url = f"http://localhost/checkins/{link}"
+    assert url in mail.body
+    [(html, mimetype)] = mail.alternatives
+    assert mimetype == "text/html" and f'<a href="{url}">{url}</a>' in html
+
+
 def test_at_60_days_a_second_check_in(app, world, frozen, mailbox):
     _active(app, world, 30)
     with app.app_context():

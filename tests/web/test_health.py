@@ -80,6 +80,18 @@ def test_nudge_emails_the_silent_mentor_and_is_recorded(app, client, make_user, 
     assert "has nothing waiting" in html
 
 
+def test_the_nudge_email_has_an_html_alternative_with_the_mentor_home_link(app, client, make_user, world, frozen,
+                                                                        mailbox):
+    known = _known_program(app, make_user, world)
+    login(client, world.coordinator)
+    post_form(client, f"/coordinator/programs/{world.program.id}/mentors/{known['b']}/nudge", {},
+              page=f"/coordinator/programs/{world.program.id}/health")
+    [mail] = [m for m in outbox(app) if known["b_user"].email in m.to]
+    assert "asks you to answer what is waiting for you (1)" in mail.body and "http://localhost/mentor/" in mail.body
+    [(html, mimetype)] = mail.alternatives
+    assert mimetype == "text/html" and '<a href="http://localhost/mentor/">http://localhost/mentor/</a>' in html
+
+
 def test_mark_unavailable_takes_the_mentor_out_and_is_recorded(app, client, make_user, world, frozen):
     from mentormatch.models import Event
 

@@ -1,7 +1,7 @@
 """The demo fills every demo mentor's profile (from the real profiles) and every mentee's goal form."""
 import random
 
-from mentormatch import demo_people
+from mentormatch.demo import people as demo_people
 from mentormatch.extensions import db
 from mentormatch.models import GoalForm, Membership, MentorProfile, Term, User
 from mentormatch.services.people import goal_forms, vocabulary

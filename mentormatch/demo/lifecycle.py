@@ -11,10 +11,11 @@ from datetime import timedelta
 
 from sqlalchemy import func
 
-from .core import clock
-from .extensions import db
-from .models import (MAX_OPEN_REQUESTS, REQUEST_KINDS, Event, FollowUp, Membership, MentorProfile, MicroRequest,
-                     OpenRequestCounter, Pairing, User)
+from ..core import clock
+from ..extensions import db
+from ..models import (MAX_OPEN_REQUESTS, REQUEST_KINDS, FollowUp, MentorProfile, MicroRequest, OpenRequestCounter,
+                      Pairing)
+from .rows import event, members
 
 QUESTIONS = [
     "Could you look at my 5-slide pitch for the data platform migration and tell me which slide loses you?",
@@ -36,19 +37,9 @@ FOLLOWUPS = [
 THANKS = ["Thank you, that saved me a week.", "Thanks a lot!", "Really appreciated your time."]
 
 
-def _members(program, role: str) -> list[Membership]:
-    return list(db.session.scalars(db.select(Membership).join(User).where(
-        Membership.program_id == program.id, User.role == role).order_by(Membership.id)))
-
-
-def _event(program, kind, subject_id, from_state, to_state, actor_id, at, note=""):
-    db.session.add(Event(program_id=program.id, subject_type=kind, subject_id=subject_id, from_state=from_state,
-                         to_state=to_state, actor_user_id=actor_id, at=at, note=note))
-
-
-def fill_lifecycle(program, rng) -> None:
+def fill(program, rng) -> None:
     now = clock.now()
-    mentors, mentees = _members(program, "mentor"), _members(program, "mentee")
+    mentors, mentees = members(program, "mentor"), members(program, "mentee")
     if len(mentors) < 6 or len(mentees) < 8:
         return
     used: dict[int, int] = {}  # this month's micro capacity per mentor
@@ -66,22 +57,22 @@ def fill_lifecycle(program, rng) -> None:
                            context="", state=state, created_at=created, answered_at=answered)
         db.session.add(req)
         db.session.flush()
-        _event(program, "request", req.id, None, "open", mentee.user_id, created)
+        event(program, "request", req.id, None, "open", mentee.user_id, created)
         if state in ("accepted", "done", "declined"):
             to = "declined" if state == "declined" else "accepted"
-            _event(program, "request", req.id, "open", to, mentor.user_id, answered)
+            event(program, "request", req.id, "open", to, mentor.user_id, answered)
             if state == "declined":
                 req.decline_reason, req.ended_at = rng.choice(("no_capacity", "not_a_fit")), answered
             if state == "done":
                 req.ended_at = answered + timedelta(days=2)
-                _event(program, "request", req.id, "accepted", "done", mentee.user_id, req.ended_at)
+                event(program, "request", req.id, "accepted", "done", mentee.user_id, req.ended_at)
         elif state == "cancelled":
             req.ended_at = created + timedelta(days=1)
-            _event(program, "request", req.id, "open", "cancelled", mentee.user_id, req.ended_at)
+            event(program, "request", req.id, "open", "cancelled", mentee.user_id, req.ended_at)
         elif state == "expired":
             req.reminders_sent, req.last_reminded_at = 2, created + timedelta(days=6)
             req.ended_at = created + timedelta(days=9)
-            _event(program, "request", req.id, "open", "expired", None, req.ended_at, "no answer after reminders")
+            event(program, "request", req.id, "open", "expired", None, req.ended_at, "no answer after reminders")
         elif state == "open" and now - created > timedelta(days=3):
             req.reminders_sent, req.last_reminded_at = 1, created + timedelta(days=3)
         return req
@@ -108,7 +99,7 @@ def fill_lifecycle(program, rng) -> None:
         if week in (7, 4):
             for mentor in silent:
                 request(rng.choice(mentees[2:]), mentor, "expired", now - timedelta(weeks=week))
-    _event(program, "mentor", paused.id, "available", "unavailable", None, now - timedelta(weeks=3),
+    event(program, "mentor", paused.id, "available", "unavailable", None, now - timedelta(weeks=3),
            "2 requests or proposals expired without an answer")
     db.session.execute(db.update(MentorProfile).where(MentorProfile.membership_id == paused.id).values(available=False))
 
@@ -143,11 +134,11 @@ def fill_lifecycle(program, rng) -> None:
         db.session.add(p)
         db.session.flush()
         if state == "active":
-            _event(program, "pairing", p.id, "proposed", "accepted", mentor.user_id, answered)
-            _event(program, "pairing", p.id, "accepted", "active", mentor.user_id, answered)
+            event(program, "pairing", p.id, "proposed", "accepted", mentor.user_id, answered)
+            event(program, "pairing", p.id, "accepted", "active", mentor.user_id, answered)
         elif state in ("declined", "expired"):
             p.ended_at = answered or proposed + timedelta(days=9)
-            _event(program, "pairing", p.id, "proposed", state, mentor.user_id if state == "declined" else None, p.ended_at)
+            event(program, "pairing", p.id, "proposed", state, mentor.user_id if state == "declined" else None, p.ended_at)
 
     # The cap holds in the demo too: counters from the rows, never above the cap.
     for mentee_id, n in db.session.execute(db.select(MicroRequest.mentee_membership_id, func.count())
@@ -155,8 +146,3 @@ def fill_lifecycle(program, rng) -> None:
                                            .group_by(MicroRequest.mentee_membership_id)).all():
         db.session.merge(OpenRequestCounter(membership_id=mentee_id, open_requests=min(n, MAX_OPEN_REQUESTS)))
     db.session.commit()
-
-    # The issue-8 features (ask for info, check-ins, steps, carried-over mentees, approval ...).
-    from .demo_extras import fill_extras
-
-    fill_extras(program)

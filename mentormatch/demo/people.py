@@ -5,12 +5,15 @@ their areas and programming languages become topics, and their years, capacity, 
 and country (as a time zone) are kept. Everything goes through services.people, so demo data obeys
 the same rules as what people type.
 """
+import json
 from datetime import date, timedelta
+from pathlib import Path
 
-from .extensions import db
-from .models import Membership, User
-from .core import reference
-from .services.people import goal_forms, profiles, vocabulary
+from ..core import clock, reference
+from ..extensions import db
+from ..models import Membership, Program
+from ..services.people import goal_forms, profiles, vocabulary
+from .rows import members
 
 # WCC "areas" folded into one readable topic each (the source has no synonym merging).
 AREA_TOPICS = {
@@ -74,12 +77,24 @@ QUESTIONS = (
 )
 
 
+def shared_data_dir() -> Path:
+    return Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+def real_mentor_profiles() -> list[dict]:
+    """Active Women Coding Community profiles (real, anonymized); empty if the folder is absent."""
+    path = shared_data_dir() / "mentors-wcc.json"
+    if not path.exists():
+        return []
+    return [m for m in json.loads(path.read_text()) if m.get("active")]
+
+
 def fill(program, rng, real_profiles) -> None:
-    today = date.today()
+    today = clock.today()
     _terms(program)
     topics = {t.name: t.id for t in vocabulary.terms(program.id, "topic")}
     group_ids = [t.id for t in vocabulary.terms(program.id, "group")]
-    mentors, mentees = _members(program, "mentor"), _members(program, "mentee")
+    mentors, mentees = members(program, "mentor"), members(program, "mentee")
     for i, membership in enumerate(mentors):
         real = real_profiles[i % len(real_profiles)] if real_profiles else {}
         profiles.save_profile(membership, _mentor_data(real, topics, group_ids, rng, today, i), today=today)
@@ -96,11 +111,6 @@ def _terms(program) -> None:
         for name in values:
             if (kind, name) not in existing:
                 vocabulary.add_term(program, kind, name)
-
-
-def _members(program, role: str) -> list[Membership]:
-    return list(db.session.scalars(db.select(Membership).join(User).where(
-        Membership.program_id == program.id, User.role == role).order_by(Membership.id)))
 
 
 def _level(years: int, rng) -> str:
@@ -156,3 +166,11 @@ def _mentee_data(topic_ids: list, group_ids: list, rng) -> dict:
                                 "America/New_York", "Africa/Lagos", "Asia/Kolkata")),
         "power_question": rng.choice(QUESTIONS), "wants": rng.choice(("both", "both", "cohort", "micro")),
     }
+
+
+def require_approval(program: Program) -> None:
+    """The program requires mentor approval; everyone is approved but one new mentor, who waits."""
+    program.requires_mentor_approval = True
+    pending = members(program, "mentor")[10]
+    db.session.execute(db.update(Membership).where(Membership.program_id == program.id, Membership.id != pending.id)
+                       .values(approved_at=clock.now() - timedelta(days=30)))

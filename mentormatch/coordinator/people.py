@@ -1,39 +1,22 @@
 """The coordinator's view of people: who has filled in their form, each person's profile, and the
 program's topic and affinity-group lists. Added to the coordinator blueprint."""
-from datetime import date
-
 from flask import flash, redirect, render_template, url_for
-from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField
 
 from ..access import coordinated_program, program_membership, program_term, roles
+from ..core import clock, reference
 from ..extensions import db
 from ..forms import submit
-from ..core import reference
 from ..services import ServiceError
 from ..services.people import goal_forms, labels, profiles, roster, vocabulary
-from .routes import bp
-
-
-class TermForm(FlaskForm):
-    name = StringField("Name")
-    kind = RadioField("List", choices=[("topic", "Topic"), ("group", "Affinity group")], default="topic",
-                      validate_choice=False)
-
-
-class RenameForm(FlaskForm):
-    name = StringField("New name")
-
-
-class MergeForm(FlaskForm):
-    target = SelectField("Merge into", coerce=int, validate_choice=False)
+from . import bp
+from .forms import MergeForm, RenameForm, TermForm
 
 
 @bp.route("/programs/<int:program_id>/people")
 @roles("coordinator")
 def people_list(program_id: int):
     program = coordinated_program(program_id)
-    rows = roster.people_status(program, date.today())
+    rows = roster.people_status(program, clock.today())
     return render_template("coordinator/people.html", program=program, rows=rows,
                            done={role: sum(1 for r in rows if r.role == role and r.status == "complete")
                                  for role in ("mentee", "mentor")},
@@ -45,7 +28,7 @@ def people_list(program_id: int):
 def person(program_id: int, membership_id: int):
     program = coordinated_program(program_id)
     membership = program_membership(program, membership_id)
-    today = date.today()
+    today = clock.today()
     profile = profiles.profile_of(membership) if membership.user.role == "mentor" else None
     return render_template(
         "coordinator/people_person.html", program=program, membership=membership,

@@ -1,0 +1,12 @@
+from flask_wtf import FlaskForm
+from wtforms import RadioField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from ..services import checkins
+
+
+class CheckInForm(FlaskForm):
+    score = RadioField("How is it going?", coerce=int, choices=list(checkins.SCORE_LABELS.items()),
+                       validators=[InputRequired("Choose a score from 1 to 5.")])
+    comment = TextAreaField("Anything to add? (optional)", validators=[Length(max=checkins.MAX_COMMENT)],
+                            description="Only the program's coordinators read it.")
