@@ -60,7 +60,7 @@ def main() -> None:
 
                 inbox.clear()
                 started = time.perf_counter()
-                outbox.send_many_text(batch)
+                outbox.send_many([(to, outbox.Mail(subject, body, "")) for to, subject, body in batch])
                 db.session.commit()
                 times["queue"].append(time.perf_counter() - started)
                 started = time.perf_counter()

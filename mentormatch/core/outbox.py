@@ -54,14 +54,7 @@ def render(template: str, **context) -> Mail:
     """An email from templates/email/<template>.txt: its first line is "Subject: ...", then a
     blank line, then the plain-text body. The HTML alternative is email/<template>.html where
     the email has its own, else the text laid out by email/_layout.html (links made clickable)."""
-    return _render(template, f"email/{template}.html" in _html_templates(), context)
-
-
-def render_many(template: str, contexts: list[dict]) -> list[Mail]:
-    """render() for each context, with the template list read once (listing the templates costs
-    far more than rendering one email): for bulk mail, e.g. an import's 20,000 welcome emails."""
-    has_html = f"email/{template}.html" in _html_templates()
-    return [_render(template, has_html, context) for context in contexts]
+    return _render(template, f"email/{template}.html" in _own_html(), context)
 
 
 def _render(template: str, has_html: bool, context: dict) -> Mail:
@@ -79,8 +72,15 @@ def _render(template: str, has_html: bool, context: dict) -> Mail:
     return Mail(subject, text, html)
 
 
-def _html_templates() -> set[str]:
-    return {name for name in current_app.jinja_env.list_templates(extensions=["html"]) if name.startswith("email/")}
+def _own_html() -> set[str]:
+    """The emails with an HTML template of their own. Listing the templates costs far more than
+    rendering an email (an import mails 20,000), so it is read once per app unless templates reload."""
+    env = current_app.jinja_env
+    names = current_app.extensions.get("email_html")
+    if names is None or env.auto_reload:
+        names = current_app.extensions["email_html"] = frozenset(
+            name for name in env.list_templates(extensions=["html"]) if name.startswith("email/"))
+    return names
 
 
 def _linked(line: str) -> Markup:
@@ -96,8 +96,12 @@ def send(to: str, template: str, *, program_id: int | None = None, reply_to: str
          **context) -> Mail:
     """Queue the email `template` (see render) to one person in the current transaction: call it
     before the commit, which writes the mail together with the change that caused it."""
-    mail_ = render(template, **context)
-    db.session.add(OutboxMessage(to=to, subject=mail_.subject, body=mail_.text, html=mail_.html,
+    return queue(to, render(template, **context), program_id=program_id, reply_to=reply_to)
+
+
+def queue(to: str, mail_: Mail, *, program_id: int | None = None, reply_to: str | None = None) -> Mail:
+    """Queue an email already rendered (send() renders it from its template), before the commit."""
+    db.session.add(OutboxMessage(to=to, subject=one_line(mail_.subject), body=mail_.text, html=mail_.html or None,
                                  program_id=program_id, reply_to=reply_to, next_attempt_at=clock.now()))
     db.session.info[_PENDING_KEY] = True
     return mail_
@@ -111,23 +115,11 @@ def send_many(messages: list[tuple[str, Mail]], *, program_id: int | None = None
     now = clock.now()
     # The table, not the ORM entity: a plain executemany, without per-row ORM bookkeeping.
     db.session.execute(insert(OutboxMessage.__table__), [
-        {"to": to, "subject": m.subject, "body": m.text, "html": m.html, "program_id": program_id,
+        {"to": to, "subject": one_line(m.subject), "body": m.text, "html": m.html or None, "program_id": program_id,
          "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now, "last_error": ""}
         for to, m in messages])
     db.session.info[_PENDING_KEY] = True
     return len(messages)
-
-
-def send_text(to: str, subject: str, body: str, *, program_id: int | None = None, reply_to: str | None = None) -> None:
-    """Transitional: a plain-text email not yet moved to templates/email/ (use send)."""
-    db.session.add(OutboxMessage(to=to, subject=one_line(subject), body=body, program_id=program_id,
-                                 reply_to=reply_to, next_attempt_at=clock.now()))
-    db.session.info[_PENDING_KEY] = True
-
-
-def send_many_text(messages: list[tuple[str, str, str]], *, program_id: int | None = None) -> int:
-    """Transitional: (to, subject, body) emails not yet moved to templates/email/ (use send_many)."""
-    return send_many([(to, Mail(one_line(subject), body, "")) for to, subject, body in messages], program_id=program_id)
 
 
 def init_app(app: Flask) -> None:

@@ -38,9 +38,8 @@ def invite_many(program: Program, people: list[tuple[int, str, str, dict]], acto
     if refreshed:
         db.session.execute(update(ProgramInvitation), refreshed)
     answer_links = links.links("invitations.answer", "token", [tokens[user_id] for user_id, *_ in people])
-    mails = outbox.render_many("program_invitation", [{"program_name": program.name, "role": role, "answer_url": link}
-                                                      for (_, _, role, _), link in zip(people, answer_links)])
-    outbox.send_many([(email, mail) for (_, email, _, _), mail in zip(people, mails)], program_id=program.id)
+    outbox.send_many([(email, outbox.render("program_invitation", program_name=program.name, role=role, answer_url=link))
+                      for (_, email, role, _), link in zip(people, answer_links)], program_id=program.id)
     return len(people)
 
 

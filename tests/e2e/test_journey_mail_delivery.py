@@ -21,7 +21,7 @@ def test_a_failed_email_is_shown_and_sent_again(page, browser, live_server, app)
     app.extensions["mailman"].server, app.extensions["mailman"].port = "127.0.0.1", PORT
     app.config["MAIL_MAX_ATTEMPTS"] = 1
     with app.app_context():
-        outbox.send_text("mentor1@example.org", "You have a new mentee proposal", "Hello", program_id=program["id"])
+        outbox.queue("mentor1@example.org", outbox.Mail("You have a new mentee proposal", "Hello", ""), program_id=program["id"])
         db.session.commit()
 
     ui_login(page, live_server, COORDINATOR, DEMO_PASSWORD)

@@ -150,7 +150,7 @@ def test_a_sender_killed_mid_batch_leaves_the_rest_to_the_next_sweep(app, databa
     controller.start()
     try:
         with app.app_context():
-            outbox.send_many_text([(f"person{i}@example.org", f"Notice {i}", "body") for i in range(100)])
+            outbox.send_many([(f"person{i}@example.org", outbox.Mail(f"Notice {i}", "body", "")) for i in range(100)])
             db.session.commit()
         env = environment(database_url, MAIL_PORT=port, MAIL_CLAIM_SECONDS=2)
         flask = [str(BIN / "flask"), "--app", "app", "deliver-mail"]

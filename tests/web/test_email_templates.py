@@ -34,3 +34,18 @@ def test_every_email_template_starts_with_its_subject_line():
     for path in templates:
         head, blank, _ = path.read_text().partition("\n\n")
         assert head.startswith("Subject: ") and "\n" not in head and blank, path.name
+
+
+def test_the_list_of_html_templates_is_read_once_per_app_not_once_per_email(app, monkeypatch):
+    """Listing the templates cost ~5 ms an email: 3,500 approval notices took seconds (bench/mail_bench.py)."""
+    from mentormatch.core import outbox
+
+    listed = []
+    real = app.jinja_env.list_templates
+    monkeypatch.setattr(app.jinja_env, "list_templates", lambda *a, **k: listed.append(1) or real(*a, **k))
+    monkeypatch.setattr(app.jinja_env, "auto_reload", False)
+    app.extensions.pop("email_html", None)
+    with app.test_request_context():
+        mails = [outbox.render("password_reset", name=f"Ana {i}", reset_url=f"http://localhost/r/{i}") for i in range(50)]
+    assert len(listed) == 1
+    assert mails[7].text.startswith("Hello Ana 7,") and 'href="http://localhost/r/7"' in mails[7].html

@@ -46,10 +46,10 @@ def rows(app) -> list:
 @pytest.mark.parametrize("app", [SMTP_CONFIG], indirect=True)
 def test_mail_is_written_with_its_change_and_dropped_with_a_rollback(app, smtp_server):
     with app.app_context():
-        outbox.send_text("gone@example.org", "Never sent", "This transaction fails.")
+        outbox.queue("gone@example.org", outbox.Mail("Never sent", "This transaction fails.", ""))
         db.session.rollback()
         assert rows(app) == []
-        outbox.send_text("kept@example.org", "Sent", "This one commits.", reply_to="mentor@example.org")
+        outbox.queue("kept@example.org", outbox.Mail("Sent", "This one commits.", ""), reply_to="mentor@example.org")
         db.session.commit()
         message_id = db.session.scalar(db.select(OutboxMessage.id))
     [received] = smtp_server.wait_for(1)
@@ -62,7 +62,7 @@ def test_mail_is_written_with_its_change_and_dropped_with_a_rollback(app, smtp_s
 def test_a_batch_is_delivered_over_one_connection(app, smtp_server):
     batch = [(f"person{i}@example.org", f"Proposal {i}", f"Hello {i}") for i in range(25)]
     with app.app_context():
-        assert outbox.send_many_text(batch) == 25
+        assert outbox.send_many([(to, outbox.Mail(subject, body, "")) for to, subject, body in batch]) == 25
         db.session.commit()
     received = smtp_server.wait_for(25)
     assert sorted(m["to"][0] for m in received) == sorted(to for to, _, _ in batch)
@@ -73,7 +73,7 @@ def test_a_batch_is_delivered_over_one_connection(app, smtp_server):
 @pytest.mark.parametrize("app", [DOWN | {"MAIL_MAX_ATTEMPTS": 3}], indirect=True)
 def test_a_server_that_is_down_delays_mail_with_backoff_and_never_loses_it(app, frozen, caplog):
     with app.app_context():
-        outbox.send_many_text([("a@example.org", "Hello", "body"), ("b@example.org", "Hello", "body")])
+        outbox.send_many([("a@example.org", outbox.Mail("Hello", "body", "")), ("b@example.org", outbox.Mail("Hello", "body", ""))])
         db.session.commit()  # the kick fails to connect: logged, never raised
     assert any("mail server unreachable" in r.getMessage() for r in caplog.records)
     assert rows(app) == [("a@example.org", "pending", 1), ("b@example.org", "pending", 1)]
@@ -93,8 +93,8 @@ def test_a_server_that_is_down_delays_mail_with_backoff_and_never_loses_it(app, 
 @pytest.mark.parametrize("app", [DOWN | {"MAIL_MAX_ATTEMPTS": 2}], indirect=True)
 def test_mail_that_failed_for_good_is_shown_to_its_coordinator_who_can_retry_it(app, client, world, frozen):
     with app.app_context():
-        outbox.send_text(world.mentor.email, "You have a proposal", "body", program_id=world.program.id)
-        outbox.send_text("someone@example.org", "Other program", "body", program_id=world.other_program.id)
+        outbox.queue(world.mentor.email, outbox.Mail("You have a proposal", "body", ""), program_id=world.program.id)
+        outbox.queue("someone@example.org", outbox.Mail("Other program", "body", ""), program_id=world.other_program.id)
         db.session.commit()
         clock.advance(minutes=2)
         outbox.deliver()
@@ -121,7 +121,7 @@ def test_mail_that_failed_for_good_is_shown_to_its_coordinator_who_can_retry_it(
 @pytest.mark.parametrize("app", [SMTP_CONFIG | {"MAIL_DELIVERY": "thread"}], indirect=True)
 def test_the_sender_thread_delivers_after_the_commit(app, smtp_server):
     with app.app_context():
-        outbox.send_text("thread@example.org", "From the thread", "body")
+        outbox.queue("thread@example.org", outbox.Mail("From the thread", "body", ""))
         db.session.commit()
     assert [m["to"] for m in smtp_server.wait_for(1)] == [["thread@example.org"]]
 
@@ -134,7 +134,7 @@ QUEUE = f"mentormatch-mail-{uuid.uuid4().hex[:8]}"
 def test_an_rq_worker_process_delivers_the_outbox_from_its_own_queue(app, smtp_server, database_url):
     for n in range(3):  # three commits, one job waiting: it sends everything due when it runs
         with app.app_context():
-            outbox.send_text(f"worker{n}@example.org", "From the worker", "body")
+            outbox.queue(f"worker{n}@example.org", outbox.Mail("From the worker", "body", ""))
             db.session.commit()
     redis = Redis.from_url(REDIS_URL)
     assert redis.llen(f"rq:queue:{QUEUE}-mail") == 1 and redis.llen(f"rq:queue:{QUEUE}") == 0
@@ -148,7 +148,7 @@ def test_an_rq_worker_process_delivers_the_outbox_from_its_own_queue(app, smtp_s
     assert sorted(m["to"][0] for m in smtp_server.wait_for(3)) == [f"worker{n}@example.org" for n in range(3)], done.stderr[-6000:]
     assert {status for _, status, _ in rows(app)} == {"sent"}
     with app.app_context():  # the job cleared its flag: the next commit queues a new one
-        outbox.send_text("later@example.org", "After the job", "body")
+        outbox.queue("later@example.org", outbox.Mail("After the job", "body", ""))
         db.session.commit()
     assert redis.llen(f"rq:queue:{QUEUE}-mail") == 1
 
@@ -157,7 +157,7 @@ def test_an_rq_worker_process_delivers_the_outbox_from_its_own_queue(app, smtp_s
                          indirect=True)
 def test_with_redis_down_the_commit_stands_and_the_cron_sweep_sends_the_mail(app, smtp_server, caplog):
     with app.app_context():
-        outbox.send_text("later@example.org", "Swept", "body")
+        outbox.queue("later@example.org", outbox.Mail("Swept", "body", ""))
         db.session.commit()
     assert any("could not start" in r.getMessage() for r in caplog.records)
     result = app.test_cli_runner().invoke(args=["deliver-mail"])
@@ -182,9 +182,9 @@ def test_a_refused_message_fails_alone_and_at_once_and_holds_nothing_back(app, f
     controller.start()
     try:
         with app.app_context():
-            outbox.send_many_text([("gone@example.org", "First in line", "body")]
-                             + [(f"ok{i}@example.org", "Behind it", "body") for i in range(3)])
-            outbox.send_text("ok9@example.org", "Eve\r\nBcc: everyone@example.org", "a name with a line break")
+            outbox.send_many([("gone@example.org", outbox.Mail("First in line", "body", ""))]
+                             + [(f"ok{i}@example.org", outbox.Mail("Behind it", "body", "")) for i in range(3)])
+            outbox.queue("ok9@example.org", outbox.Mail("Eve\r\nBcc: everyone@example.org", "a name with a line break", ""))
             db.session.commit()
         received = inbox.wait_for(4)
     finally:
@@ -200,7 +200,7 @@ def test_a_refused_message_fails_alone_and_at_once_and_holds_nothing_back(app, f
 def test_once_the_server_is_back_the_coordinator_sends_waiting_mail_without_waiting_for_the_backoff(
         app, client, world, frozen):
     with app.app_context():
-        outbox.send_text(world.mentee.email, "Your mentor accepted", "body", program_id=world.program.id)
+        outbox.queue(world.mentee.email, outbox.Mail("Your mentor accepted", "body", ""), program_id=world.program.id)
         db.session.commit()
     assert rows(app) == [(world.mentee.email, "pending", 1)]  # next try in a minute, then 2, 4, …
     page = f"/coordinator/programs/{world.program.id}/mail"

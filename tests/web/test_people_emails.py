@@ -35,11 +35,10 @@ def test_known_address_email_keeps_its_words_with_and_without_a_program(app):
     assert '<a href="http://l/join">http://l/join</a>' in joining.html
 
 
-def test_import_emails_keep_their_words_and_render_in_bulk_like_one_by_one(app):
+def test_import_emails_keep_their_words(app):
     contexts = [{"name": f"Ana {i}", "program_name": "Data", "password_url": f"{LINK}{i}"} for i in range(3)]
     with app.test_request_context():
-        many = outbox.render_many("import_welcome", contexts)
-        assert many == [outbox.render("import_welcome", **c) for c in contexts]
+        many = [outbox.render("import_welcome", **c) for c in contexts]
         invitation = outbox.render("program_invitation", program_name="Data", role="mentor", answer_url=LINK)
     assert many[0].subject == "You are invited to Data on MentorMatch"
     assert many[0].text == ("Hello Ana 0,\n\nThe coordinators of Data added you to MentorMatch.\n"

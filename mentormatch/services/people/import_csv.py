@@ -248,9 +248,9 @@ def write(program: Program, rows: list[dict], actor: User | None) -> dict:
                                                 for v in outside], actor)
     # Each link is signed for its account's id and hash: single use, that account only.
     links = accounts.password_reset_urls([(uid, account["password_hash"]) for uid, account in zip(user_ids, new_users)])
-    mails = outbox.render_many("import_welcome", [{"name": v["name"], "program_name": program.name, "password_url": link}
-                                                  for v, link in zip(new, links)])
-    outbox.send_many([(v["email"], mail) for v, mail in zip(new, mails)], program_id=program.id)
+    outbox.send_many([(v["email"], outbox.render("import_welcome", name=v["name"], program_name=program.name,
+                                                 password_url=link))
+                      for v, link in zip(new, links)], program_id=program.id)
     return {"rows": len(rows), "created": len(new), "updated": len(in_program), "invited": invited,
             "emailed": len(new) + invited}
 
