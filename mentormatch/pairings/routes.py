@@ -102,3 +102,6 @@ def complete(pairing_id: int):
         flash(error.message, "error")
     return redirect_htmx_aware(url_for(".proposals"))
 
+
+answer_views.register(bp, PairingAnswers())
+bp.add_url_rule("/by-email/<token>", "email_action", answer_views.email_action, methods=["GET", "POST"])
