@@ -1,17 +1,23 @@
 # Two commands: `make run` (set up, migrate, demo data, serve) and `make test` (the whole suite).
+# `make lint` (ruff and the import-layer contracts), `make lock` (pin the Python dependencies again).
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
+# `make test` runs the suite on this many pytest-xdist workers (`PYTEST_WORKERS=0` runs it in one process);
+# PYTEST_ARGS passes more arguments to pytest.
+PYTEST_WORKERS ?= 2
 
-.PHONY: setup run test test-pg bench clean
+.PHONY: setup run test lint lock bench clean
 
 setup: $(VENV)/.installed static/vendor/.installed
 
-$(VENV)/.installed: pyproject.toml
+# What CI tested: every Python dependency pinned, with hashes, in requirements.lock (`make lock` writes it).
+$(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 static/vendor/.installed: package.json package-lock.json
@@ -27,7 +33,24 @@ run: setup
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+# Every check runs, and any failing fails it: ruff's rules and the import-linter contracts ([tool.ruff] and
+# [tool.importlinter] in pyproject.toml), and no module using another's private name (.ci/private_names.py).
+# `$(BIN)/ruff check --fix .` fixes what ruff can.
+lint: setup
+	@status=0; \
+	$(BIN)/ruff check --no-cache . || status=1; \
+	$(BIN)/lint-imports --no-cache --no-logo || status=1; \
+	$(BIN)/python .ci/private_names.py || status=1; \
+	exit $$status
+
+# After changing the dependencies in pyproject.toml: pins what is new and keeps the other pins;
+# `make lock LOCK_ARGS=--upgrade` moves every pin to the newest version pyproject.toml allows.
+lock:
+	test -x $(BIN)/pip-compile || $(MAKE) $(VENV)/.installed
+	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --allow-unsafe --no-strip-extras --no-emit-find-links \
+		--no-emit-index-url $(LOCK_ARGS) -o requirements.lock pyproject.toml
 
 bench: setup
 	$(BIN)/python bench/matching_bench.py

@@ -1,15 +1,24 @@
 """One suite, two databases: TEST_DATABASE_URL picks PostgreSQL, else a SQLite file.
 
 The schema is created once per run; each test gets a fresh app from the factory and empty tables.
+
+Parallel runs (pytest-xdist, `make test` uses `-n 2`): everything a test shares lives per worker.
+Each worker process gets its own SQLite file (tmp_path_factory is per worker), its own PostgreSQL
+database (<TEST_DATABASE_URL's name>_gw0, _gw1, ... on the same server, created for the session and
+dropped at its end), its own SMTP port (tests/smtp.py picks one per process) and its own RQ queue
+names (the tests that use Redis name their queues with a random suffix per process).
+REDIS_URL_FOR_TESTS, when set, is the Redis the tests use (TEST_REDIS_URL for the test modules).
 """
 import itertools
 import os
 import re
 from functools import lru_cache
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from mentormatch import create_app
 from mentormatch.extensions import db
@@ -20,13 +29,68 @@ from tests.smtp import _smtp_controller, smtp_server  # noqa: F401 (fixtures, de
 
 PASSWORD = "correct horse battery"
 
+if os.environ.get("REDIS_URL_FOR_TESTS"):  # before the test modules read TEST_REDIS_URL at import
+    os.environ.setdefault("TEST_REDIS_URL", os.environ["REDIS_URL_FOR_TESTS"])
+
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1", ... under xdist; None in a serial run
+
+# The browser tests (tests/e2e) drive Debian's Chromium through Playwright.
+CHROMIUM = os.environ.get("MENTORMATCH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_MISSING = ("Chromium is missing: install Debian's package with `apt-get install chromium` (the browser "
+                    f"tests drive it through Playwright; looked for {CHROMIUM}, MENTORMATCH_CHROMIUM names another).")
+BROWSER_TESTS = Path(__file__).resolve().parent / "e2e"
+
+
+def _runs_browser_tests(config) -> bool:
+    """Whether the paths given to pytest (or testpaths) include tests/e2e, less --ignore'd ones."""
+    def resolve(arg: str) -> Path:
+        path = Path(arg.split("::")[0])
+        if not path.is_absolute():
+            here = config.invocation_params.dir / path
+            path = here if here.exists() else config.rootpath / path
+        return path.resolve()
+
+    ignored = [resolve(str(i)) for i in (config.getoption("ignore") or [])]
+    if any(i == BROWSER_TESTS or i in BROWSER_TESTS.parents for i in ignored):
+        return False
+    paths = [resolve(a) for a in config.args] or [config.invocation_params.dir.resolve()]
+    return any(p == BROWSER_TESTS or p in BROWSER_TESTS.parents or BROWSER_TESTS in p.parents for p in paths)
+
+
+def pytest_configure(config):
+    """Stop before any test runs, with one sentence, when the browser tests would run without a browser.
+    Here (not in tests/e2e/conftest.py) because under xdist only this conftest is loaded by the main process,
+    which then stops before starting any worker."""
+    if not os.path.exists(CHROMIUM) and _runs_browser_tests(config):
+        raise pytest.UsageError(CHROMIUM_MISSING)
+
+
+def _admin_engine(url):
+    return create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
-    return url
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"  # a file per worker already
+        return
+    if not WORKER:
+        yield url
+        return
+    # One PostgreSQL database per worker, on TEST_DATABASE_URL's server, fresh for this session.
+    server = make_url(url)
+    name = f"{server.database}_{WORKER}"
+    admin = _admin_engine(server)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def app_config(database_url: str, **extra) -> dict:

@@ -7,7 +7,8 @@ backend exactly as in production.
     def test_x(app, smtp_server): ...; smtp_server.wait_for(1); smtp_server.messages
 
 `Controller(port=0)` does not work (it cannot find out which port it got), so a free port is
-picked with a socket first, once per test run.
+picked with a socket first, once per test process: under pytest-xdist each worker is its own
+process, so each worker has its own port and its own server (nothing is shared between workers).
 """
 import socket
 import threading

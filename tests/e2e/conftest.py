@@ -5,12 +5,15 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-CHROMIUM = "/usr/bin/chromium"
+from tests.conftest import CHROMIUM, CHROMIUM_MISSING
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args():
+    if not Path(CHROMIUM).exists():  # tests/conftest.py stops the run earlier; this is for paths it did not see
+        pytest.exit(CHROMIUM_MISSING, returncode=pytest.ExitCode.USAGE_ERROR)
     return {
         "executable_path": CHROMIUM,
         "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
