@@ -35,17 +35,12 @@ from sqlalchemy import func, insert  # noqa: E402
 
 from mentormatch import create_app  # noqa: E402
 from mentormatch.extensions import db  # noqa: E402
-from mentormatch.models import (GoalForm, Membership, MentorProfile, OutboxMessage, Program,  # noqa: E402
-                                ProgramCoordinator, User)
+from mentormatch.models import GoalForm, Membership, MentorProfile, OutboxMessage, Program, ProgramCoordinator, User  # noqa: E402
 from mentormatch.services.people import import_csv, import_jobs  # noqa: E402
 
 DATA = Path(os.environ.get("MENTORMATCH_DATA", "/work/shared/data"))
-FIRST = ("Ana Bruno Chidi Dana Emeka Fatima Gabriel Hana Ivan Jia Kofi Lucia Mateo Nadia Omar Priya Quinn Rosa "
-         "Sven Tariq Uma Vera Wei Ximena Yusuf Zofia Aiko Bilal Carmen Diego Elif Femi Greta Hugo Ines Jonas "
-         "Kavya Lars Mei Nikhil Olga Pedro Rania Sofia Tomas Valentina Wanjiru Yara").split()
-LAST = ("Silva Okafor Chen Novak Garcia Patel Kim Haddad Rossi Mensah Kowalski Santos Nguyen Schmidt Ibrahim "
-        "Andersen Moreau Ortiz Tanaka Adeyemi Costa Fischer Kaur Lopez Mwangi Petrov Sato Yilmaz Dubois Reyes "
-        "Osei Jensen Alvarez Ito Mahlangu Varga Singh Cohen Lindqvist Abara").split()
+FIRST = ["Ana", "Bruno", "Chidi", "Dana", "Emeka", "Fatima", "Gabriel", "Hana", "Ivan", "Jia", "Kofi", "Lucia", "Mateo", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tariq", "Uma", "Vera", "Wei", "Ximena", "Yusuf", "Zofia", "Aiko", "Bilal", "Carmen", "Diego", "Elif", "Femi", "Greta", "Hugo", "Ines", "Jonas", "Kavya", "Lars", "Mei", "Nikhil", "Olga", "Pedro", "Rania", "Sofia", "Tomas", "Valentina", "Wanjiru", "Yara"]
+LAST = ["Silva", "Okafor", "Chen", "Novak", "Garcia", "Patel", "Kim", "Haddad", "Rossi", "Mensah", "Kowalski", "Santos", "Nguyen", "Schmidt", "Ibrahim", "Andersen", "Moreau", "Ortiz", "Tanaka", "Adeyemi", "Costa", "Fischer", "Kaur", "Lopez", "Mwangi", "Petrov", "Sato", "Yilmaz", "Dubois", "Reyes", "Osei", "Jensen", "Alvarez", "Ito", "Mahlangu", "Varga", "Singh", "Cohen", "Lindqvist", "Abara"]
 ZONES = {"US": "America/New_York", "GB": "Europe/London", "IN": "Asia/Kolkata", "DE": "Europe/Berlin",
          "NG": "Africa/Lagos", "CA": "America/Toronto", "ES": "Europe/Madrid", "FR": "Europe/Paris",
          "BR": "America/Sao_Paulo", "NL": "Europe/Amsterdam", "PT": "Europe/Lisbon", "KE": "Africa/Nairobi",

@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aiosmtpd.controller import Controller  # noqa: E402
 
 from mentormatch import create_app  # noqa: E402
+from mentormatch.core import outbox  # noqa: E402
 from mentormatch.extensions import db  # noqa: E402
 from mentormatch.models import OutboxMessage  # noqa: E402
-from mentormatch.core import outbox  # noqa: E402
 from tests.smtp import SMTP_CONFIG, SMTP_PORT, Inbox  # noqa: E402
 
 

@@ -18,11 +18,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mentormatch import create_app  # noqa: E402
-from mentormatch.extensions import db  # noqa: E402
-from mentormatch.models import (GoalForm, Membership, MentorProfile, Program, ProgramCoordinator, Term,  # noqa: E402
-                                User)
-from mentormatch.models.rounds import Round, SolveRun  # noqa: E402
 from mentormatch.core.security import hash_password  # noqa: E402
+from mentormatch.extensions import db  # noqa: E402
+from mentormatch.models import GoalForm, Membership, MentorProfile, Program, ProgramCoordinator, Term, User  # noqa: E402
+from mentormatch.models.rounds import Round, SolveRun  # noqa: E402
 
 TOPICS = ["python", "sql", "data", "ml", "frontend", "backend", "devops", "security", "product", "design",
           "leadership", "career change", "interviewing", "promotion", "public speaking", "writing", "testing",
@@ -113,7 +112,7 @@ def main() -> None:
     while True:
         with app.app_context():
             run = db.session.get(SolveRun, run_id)
-            status, phase = run.status, run.phase
+            status = run.status
         if status not in ("queued", "running"):
             break
         client.get(f"{base}/runs/{run_id}/progress", headers={"HX-Request": "true"})  # as the page would

@@ -9,8 +9,18 @@ from flask import abort
 from flask_login import current_user
 
 from .extensions import db
-from .models import (CheckIn, GoalStep, Membership, MentorProfile, MicroRequest, Pairing, Program,
-                     ProgramCoordinator, Term, User)
+from .models import (
+    CheckIn,
+    GoalStep,
+    Membership,
+    MentorProfile,
+    MicroRequest,
+    Pairing,
+    Program,
+    ProgramCoordinator,
+    Term,
+    User,
+)
 from .models.imports import ImportJob, ProgramInvitation
 from .models.rounds import Round, RoundConstraint, RunPair, SolveRun
 from .services import checkins, goal_steps, health, invitations

@@ -7,7 +7,6 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from htmx_flask import Htmx
-
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 

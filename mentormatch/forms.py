@@ -2,10 +2,10 @@
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from .extensions import db
-from .core.security import MAX_PASSWORD
-from .services import ServiceError
 from .core import emails
+from .core.security import MAX_PASSWORD
+from .extensions import db
+from .services import ServiceError
 
 
 class ValidEmail:

@@ -21,10 +21,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from mentormatch import create_app
-from mentormatch.extensions import db
 from mentormatch.core import outbox
-from mentormatch.models import Membership, Program, ProgramCoordinator, User
 from mentormatch.core.security import hash_password
+from mentormatch.extensions import db
+from mentormatch.models import Membership, Program, ProgramCoordinator, User
 from tests.smtp import _smtp_controller, smtp_server  # noqa: F401 (fixtures, defined once for the session)
 
 PASSWORD = "correct horse battery"

@@ -16,9 +16,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from sqlalchemy import insert  # noqa: E402
 
 from mentormatch import create_app, demo  # noqa: E402
-from mentormatch.demo import accounts as demo_accounts, people as demo_people, rounds as demo_rounds  # noqa: E402
+from mentormatch.demo import accounts as demo_accounts  # noqa: E402
+from mentormatch.demo import people as demo_people
+from mentormatch.demo import rounds as demo_rounds
 from mentormatch.extensions import db  # noqa: E402
-from mentormatch.models import (PENDING_REQUEST, Membership, MicroRequest, OpenRequestCounter, User, utcnow)  # noqa: E402
+from mentormatch.models import PENDING_REQUEST, Membership, MicroRequest, OpenRequestCounter, User, utcnow  # noqa: E402
 from mentormatch.services import programs  # noqa: E402
 
 PASSWORD = demo.DEMO_PASSWORD

@@ -7,10 +7,11 @@ import json
 import os
 import random
 import re
+from pathlib import Path
 
 from locust import HttpUser, between, events, task
 
-PLAN = json.loads(open(os.environ.get("LOAD_PLAN", "bench/out/load-plan.json")).read())
+PLAN = json.loads(Path(os.environ.get("LOAD_PLAN", "bench/out/load-plan.json")).read_text())
 MIX = ("mentee home", "directory search", "mentor home", "round review")
 USERS = int(os.environ.get("LOAD_USERS", "0"))
 # Response times of the browsing mix, recorded only once every simulated person has logged in

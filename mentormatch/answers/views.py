@@ -9,7 +9,7 @@ service's (services/answers/); the pages are templates/answers/.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Blueprint, flash, redirect, render_template
 from flask_login import current_user

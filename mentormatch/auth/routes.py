@@ -1,17 +1,23 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
 from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_user, logout_user
 
 from ..access import logged_in, public
+from ..core import emails
+from ..core.security import is_safe_next
 from ..extensions import limiter, login_manager
 from ..forms import submit
-from ..core.security import is_safe_next
 from ..services import accounts, login_sessions, programs
-from ..core import emails
 from . import bp
-from .forms import (ChangePasswordForm, CoordinatorInviteAcceptForm, FinishSignupForm, LoginForm, ResetPasswordForm,
-                    ResetRequestForm, SignupForm)
-
+from .forms import (
+    ChangePasswordForm,
+    CoordinatorInviteAcceptForm,
+    FinishSignupForm,
+    LoginForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    SignupForm,
+)
 
 # The cookie's key for the server-side session token (see services/login_sessions).
 SESSION_TOKEN = "login_token"

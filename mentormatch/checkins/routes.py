@@ -9,8 +9,6 @@ from . import bp
 from .forms import CheckInForm
 
 
-
-
 @bp.route("/<int:checkin_id>", methods=["GET", "POST"])
 @roles("mentee", "mentor")
 def answer(checkin_id: int):

@@ -8,7 +8,7 @@ Timestamps come from the app clock, so tests and demos can move time.
 from __future__ import annotations
 
 import secrets
-from datetime import timezone
+from datetime import UTC
 
 from flask import current_app
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
@@ -25,7 +25,7 @@ ACTION_LABELS = {"accept": "Accept", "decline": "Decline", "info": "Ask for more
 
 class ClockSigner(TimestampSigner):
     def get_timestamp(self) -> int:
-        return int(clock.now().replace(tzinfo=timezone.utc).timestamp())
+        return int(clock.now().replace(tzinfo=UTC).timestamp())
 
 
 def serializer() -> URLSafeTimedSerializer:

@@ -8,7 +8,7 @@ progress and the outcome on the row, so any web worker can show them.
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Flask, current_app
 from sqlalchemy import update

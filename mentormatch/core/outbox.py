@@ -11,6 +11,7 @@ its Message-ID is fixed per row, so the one message a killed sender may repeat i
 """
 from __future__ import annotations
 
+import contextlib
 import re
 import smtplib
 import threading
@@ -24,9 +25,9 @@ from markupsafe import Markup, escape
 from sqlalchemy import and_, event, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from . import clock, jobs
 from ..extensions import db, mail
 from ..models import OutboxMessage
+from . import clock, jobs
 
 BATCH = 200
 MAX_BACKOFF = timedelta(hours=6)
@@ -294,10 +295,8 @@ def _retry_later(session: Session, message: OutboxMessage, error: Exception, rep
 
 def _close(connection) -> None:
     if connection is not None:
-        try:
+        with contextlib.suppress(Exception):  # a broken connection may fail to close; nothing to do
             connection.close()
-        except Exception:  # noqa: BLE001 - a broken connection may fail to close; nothing to do
-            pass
 
 
 class _SenderThread:

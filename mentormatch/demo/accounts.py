@@ -27,7 +27,7 @@ def demo_accounts() -> list[tuple[str, str, str]]:
 def roster(rng, extra_mentors: int, extra_mentees: int) -> list[tuple[str, str, str]]:
     """(role, email, name) of every demo mentor and mentee: the named ones, then generated ones."""
     everyone = [("mentor", e, n) for e, n in NAMED_MENTORS] + [("mentee", e, n) for e, n in NAMED_MENTEES]
-    names = [f"{f} {l}" for f in FIRST for l in LAST]
+    names = [f"{first} {last}" for first in FIRST for last in LAST]
     rng.shuffle(names)
     everyone += [("mentor", f"mentor{i + 3}@example.org", names.pop()) for i in range(extra_mentors)]
     everyone += [("mentee", f"mentee{i + 3}@example.org", names.pop()) for i in range(extra_mentees)]

@@ -13,8 +13,15 @@ from sqlalchemy import func
 
 from ..core import clock
 from ..extensions import db
-from ..models import (MAX_OPEN_REQUESTS, REQUEST_KINDS, FollowUp, MentorProfile, MicroRequest, OpenRequestCounter,
-                      Pairing)
+from ..models import (
+    MAX_OPEN_REQUESTS,
+    REQUEST_KINDS,
+    FollowUp,
+    MentorProfile,
+    MicroRequest,
+    OpenRequestCounter,
+    Pairing,
+)
 from .rows import event, members
 
 QUESTIONS = [

@@ -57,10 +57,7 @@ class FlowSolution:
 def scales(p: FlowProblem) -> tuple[int, int]:
     """BIG exceeds any difference in total score; HUGE any difference in BIG*pairs + score."""
     max_pairs = int(min(p.k.sum(), p.cap.sum(), len(p.ei))) if len(p.ei) else 0
-    if len(p.score):
-        spread = int(max(p.score.max(), 0) - min(p.score.min(), 0))
-    else:
-        spread = 0
+    spread = int(max(p.score.max(), 0) - min(p.score.min(), 0)) if len(p.score) else 0
     bonus_spread = 0 if p.bonus is None or not len(p.bonus) else int(np.abs(p.bonus).sum())
     big = max_pairs * spread + bonus_spread + 1
     huge = (big + spread) * (max_pairs + 1) + bonus_spread + 1

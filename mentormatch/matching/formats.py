@@ -15,9 +15,23 @@ from typing import Any
 
 import numpy as np
 
-from .model import (BALANCE_KEYS, CONTEXT_KEYS, OBJECTIVES, PREFERENCES, BlockingPair, Edges,
-                    GroupBalance, Instance, Mentee, Mentor, Pair, Result, Rules, Unmatched,
-                    Weights)
+from .model import (
+    BALANCE_KEYS,
+    CONTEXT_KEYS,
+    OBJECTIVES,
+    PREFERENCES,
+    BlockingPair,
+    Edges,
+    GroupBalance,
+    Instance,
+    Mentee,
+    Mentor,
+    Pair,
+    Result,
+    Rules,
+    Unmatched,
+    Weights,
+)
 
 INSTANCE_FORMAT = "mentormatch-instance"
 RESULT_FORMAT = "mentormatch-result"

@@ -20,9 +20,9 @@ every bound is an exact fraction: the floors reported are certificates, not esti
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Callable
 
 import numpy as np
 

@@ -8,20 +8,31 @@ depends on timing (CP-SAT runs with a fixed seed and a deterministic time limit)
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from . import explain
-from .flow import FlowProblem, solve_flow
 from .balance import solve_side_rules
+from .flow import FlowProblem, solve_flow
 from .formats import instance_to_dict, read_instance
 from .model import Edges, Instance, Pair, Result, Unmatched
 from .objective import gap_of, objective_of
+from .scoring import (
+    COMPONENTS,
+    INELIGIBLE,
+    NOT_CANDIDATE,
+    Candidates,
+    Prepared,
+    eligibility,
+    overlap_hours,
+    pair_breakdown,
+    prepare,
+    score_candidates,
+)
 from .stability import blocking_pairs
-from .scoring import (COMPONENTS, INELIGIBLE, NOT_CANDIDATE, Candidates, Prepared, eligibility,
-                      overlap_hours, pair_breakdown, prepare, score_candidates)
 
 ProgressFn = Callable[[dict], Any]
 

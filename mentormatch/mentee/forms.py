@@ -1,12 +1,11 @@
 """Mentee forms. They take only the fields a mentee may set (an allowlist) and coerce types; the
 rules about values (lengths, the program's lists, time zones) live in services.people (goal_forms, vocabulary) and core.reference."""
 from flask_wtf import FlaskForm
-from wtforms import (IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField,
-                     widgets)
+from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import Optional
 
-from ..models import CONTEXT_KINDS, PREFERENCES, ROLE_LEVELS, WANTS
 from ..core import reference
+from ..models import CONTEXT_KINDS, PREFERENCES, ROLE_LEVELS, WANTS
 from ..services.people import labels, vocabulary
 
 

@@ -1,21 +1,39 @@
 """All models, imported here so that Alembic and create_all() see every table."""
-from .base import Base, clean_name, utcnow
-from .people import CONTEXT_KINDS, PREFERENCES, ROLE_LEVELS, WANTS, GoalForm, MentorProfile, Term
-from .people import FOLLOWUP_KINDS, FollowUp, Note
-from .pairing import DECLINE_REASONS, PAIRING_STATES, SEAT_STATES, Pairing
-from .program import Invitation, Membership, Program, ProgramCoordinator
-from .imports import ImportJob, ProgramInvitation
-from .requests import (CAPACITY_STATES, MAX_OPEN_REQUESTS, PENDING_REQUEST, REQUEST_KIND_LABELS, REQUEST_KINDS,
-                       REQUEST_STATES, Event, MicroRequest, OpenRequestCounter)
-from .rounds import ROUND_STATES, Round
-from .rounds import RoundConstraint, RoundEvent, RunPair, RunUnmatched, SolveRun
-from .user import ROLES, LoginSession, User
-from .mail import OUTBOX_STATES, OutboxMessage
 from .answer_links import UsedEmailToken
-from .reports import MentorReport
+from .base import Base, clean_name, utcnow
 from .checkins import CHECKIN_DAYS, CheckIn
-from .goal_steps import GoalStep
 from .fairness import ContinueWish, MenteePriority
+from .goal_steps import GoalStep
+from .imports import ImportJob, ProgramInvitation
+from .mail import OUTBOX_STATES, OutboxMessage
+from .pairing import DECLINE_REASONS, PAIRING_STATES, SEAT_STATES, Pairing
+from .people import (
+                       CONTEXT_KINDS,
+                       FOLLOWUP_KINDS,
+                       PREFERENCES,
+                       ROLE_LEVELS,
+                       WANTS,
+                       FollowUp,
+                       GoalForm,
+                       MentorProfile,
+                       Note,
+                       Term,
+)
+from .program import Invitation, Membership, Program, ProgramCoordinator
+from .reports import MentorReport
+from .requests import (
+                       CAPACITY_STATES,
+                       MAX_OPEN_REQUESTS,
+                       PENDING_REQUEST,
+                       REQUEST_KIND_LABELS,
+                       REQUEST_KINDS,
+                       REQUEST_STATES,
+                       Event,
+                       MicroRequest,
+                       OpenRequestCounter,
+)
+from .rounds import ROUND_STATES, Round, RoundConstraint, RoundEvent, RunPair, RunUnmatched, SolveRun
+from .user import ROLES, LoginSession, User
 
 __all__ = [
     "Base", "clean_name", "utcnow", "User", "LoginSession", "ROLES", "Program", "ProgramCoordinator", "Membership", "Invitation",

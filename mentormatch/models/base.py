@@ -1,11 +1,11 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..extensions import Base
 
 
 def utcnow() -> datetime:
     """Naive UTC: SQLite has no time zones, so every timestamp is stored as naive UTC."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 

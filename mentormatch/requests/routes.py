@@ -7,13 +7,13 @@ from ..access import askable_mentor, mentee_request, mentor_request, micro_progr
 from ..answers import views as answer_views
 from ..answers.forms import InfoAnswerForm
 from ..core import events
+from ..core.reference import LANGUAGES
 from ..extensions import db
 from ..forms import submit
 from ..htmx import page_or_partial, redirect_htmx_aware
 from ..models import MicroRequest
 from ..pairings.forms import FollowUpForm
 from ..services import ServiceError, answers, directory, micro_requests
-from ..core.reference import LANGUAGES
 from ..services.programs import programs_of_member
 from .forms import DirectoryFilter, RequestForm
 

@@ -2,16 +2,25 @@
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import (coordinated_program, coordinated_round, program_mentee, roles, round_constraint, round_run,
-                      run_pair)
+from ..access import (
+    coordinated_program,
+    coordinated_round,
+    program_import_job,
+    program_mentee,
+    roles,
+    round_constraint,
+    round_run,
+    run_pair,
+)
 from ..extensions import db
 from ..forms import apply_service_error, submit
 from ..htmx import page_or_partial
-from ..access import program_import_job
 from ..services import ServiceError
 from ..services.people import import_csv, import_jobs
-from ..services.rounds import (events, export as round_export, fairness, objectives as round_objectives, publish,
-                               review, runs, settings as round_settings)
+from ..services.rounds import events, fairness, publish, review, runs
+from ..services.rounds import export as round_export
+from ..services.rounds import objectives as round_objectives
+from ..services.rounds import settings as round_settings
 from ..services.rounds.instance import pool_mentee_ids
 from . import bp
 from .forms import ConstraintForm, ImportForm, ObjectiveForm, PriorityForm, RoundForm, SwapForm

@@ -8,11 +8,11 @@ from itsdangerous.encoding import base64_encode
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
+from ..core import emails, links, outbox
+from ..core.security import burn_verify_time, hash_password, password_problem, verify_password
 from ..extensions import db
 from ..models import Invitation, Program, ProgramCoordinator, User, clean_name, utcnow
-from ..core.security import burn_verify_time, hash_password, password_problem, verify_password
 from . import ServiceError, login_sessions, programs
-from ..core import emails, links, outbox
 
 normalize_email = emails.normalize
 

@@ -9,11 +9,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from ..core import clock
+from ..core import clock, links, outbox
 from ..extensions import db
 from ..models import CHECKIN_DAYS, CheckIn, Membership, Pairing, Program, User
 from . import ServiceError
-from ..core import links, outbox
 
 LOW = 2
 MAX_COMMENT = 1000

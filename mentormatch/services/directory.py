@@ -7,8 +7,8 @@ would give. Mentors who are off, away, or out of monthly capacity are left out u
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import lru_cache
-from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
@@ -42,7 +42,7 @@ class Card:
 
 def _offset(zone: str) -> float:
     # Offsets change only at daylight-saving switches, which fall on the hour: memoise per hour.
-    return _offset_in_hour(zone or "UTC", datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0))
+    return _offset_in_hour(zone or "UTC", datetime.now(UTC).replace(minute=0, second=0, microsecond=0))
 
 
 @lru_cache(maxsize=1024)

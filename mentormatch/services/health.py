@@ -7,13 +7,22 @@ from statistics import median
 
 from sqlalchemy import func
 
-from ..core import clock
-from ..extensions import db
-from ..models import (SEAT_STATES, Event, Membership, MentorProfile, MentorReport, MicroRequest, OpenRequestCounter,
-                      Pairing, Program, User)
-from . import ServiceError
-from ..core import links, outbox
+from ..core import clock, links, outbox
 from ..core.events import record
+from ..extensions import db
+from ..models import (
+    SEAT_STATES,
+    Event,
+    Membership,
+    MentorProfile,
+    MentorReport,
+    MicroRequest,
+    OpenRequestCounter,
+    Pairing,
+    Program,
+    User,
+)
+from . import ServiceError
 from .micro_requests import hours_label
 from .reminders import set_availability, setting
 
@@ -83,7 +92,7 @@ def program_health(program: Program) -> Health:
     h = Health()
     waits = []
     rows = _rows(program.id)
-    for kind, mentor, state, started, answered, ended in rows:
+    for _kind, _mentor, state, started, answered, _ended in rows:
         h.items += 1
         if answered is not None:
             h.answered += 1
@@ -105,10 +114,10 @@ def silent_mentors(program: Program, rows, now: datetime) -> list[SilentMentor]:
     by the system for them."""
     days = setting("REMINDER_DAYS")
     late: dict[int, list[datetime]] = {}
-    for kind, mentor, state, started, answered, ended in rows:
-        if state in ("open", "proposed"):  # not info_requested: then the mentee owes the answer
-            if now - started >= timedelta(days=days):
-                late.setdefault(mentor, []).append(started)
+    for _kind, mentor, state, started, _answered, _ended in rows:
+        # not info_requested: then the mentee owes the answer
+        if state in ("open", "proposed") and now - started >= timedelta(days=days):
+            late.setdefault(mentor, []).append(started)
     out = []
     mentors = db.session.execute(
         db.select(MentorProfile, User).join(Membership, Membership.id == MentorProfile.membership_id)
@@ -174,7 +183,7 @@ def trends(rows, now: datetime, weeks: int = WEEKS) -> list[Week]:
         i = (moment - first).days // 7
         return out[i] if 0 <= i < weeks else None
 
-    for kind, mentor, state, started, answered, ended in rows:
+    for _kind, _mentor, state, started, answered, ended in rows:
         if (w := slot(started)) is not None:
             w.sent += 1
         if (w := slot(answered)) is not None:

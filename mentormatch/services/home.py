@@ -12,8 +12,22 @@ from sqlalchemy import func
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import (MAX_OPEN_REQUESTS, PENDING_REQUEST, SEAT_STATES, CheckIn, ContinueWish, FollowUp, GoalForm,
-                      GoalStep, Membership, MentorProfile, MicroRequest, Pairing, Program, User)
+from ..models import (
+    MAX_OPEN_REQUESTS,
+    PENDING_REQUEST,
+    SEAT_STATES,
+    CheckIn,
+    ContinueWish,
+    FollowUp,
+    GoalForm,
+    GoalStep,
+    Membership,
+    MentorProfile,
+    MicroRequest,
+    Pairing,
+    Program,
+    User,
+)
 from .people import goal_forms, mentorships, profiles
 
 # The state sets the answering service (lifecycle, micro_requests) filters by, for the same lists.

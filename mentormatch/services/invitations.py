@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from sqlalchemy import insert, update
 
+from ..core import links, outbox
 from ..extensions import db
 from ..models import GoalForm, Membership, MentorProfile, Program, User, utcnow
 from ..models.imports import ProgramInvitation
 from ..models.program import new_token
 from . import ServiceError
-from ..core import links, outbox
 
 
 def invite_many(program: Program, people: list[tuple[int, str, str, dict]], actor: User | None) -> int:

@@ -12,9 +12,23 @@ from ..core.transitions import move
 from ..extensions import db
 from ..models import Membership, Pairing, ProgramCoordinator, User
 from . import ServiceError
-from .answers import (DECLINE_LABELS, MAX_INFO, MAX_NOTE, MIN_INFO, PAUSE_CHOICES, PENDING_PAIRING,
-                      WAITING_FOR_MENTOR, accept, answer_info, ask_info, check_pause, clean_info, decline,
-                      mentee_context, pause_mentor)
+from .answers import (
+    DECLINE_LABELS,
+    MAX_INFO,
+    MAX_NOTE,
+    MIN_INFO,
+    PAUSE_CHOICES,
+    PENDING_PAIRING,
+    WAITING_FOR_MENTOR,
+    accept,
+    answer_info,
+    ask_info,
+    check_pause,
+    clean_info,
+    decline,
+    mentee_context,
+    pause_mentor,
+)
 
 __all__ = [
     "DECLINE_LABELS", "MAX_INFO", "MAX_NOTE", "MIN_INFO", "PAUSE_CHOICES", "PENDING_PAIRING", "WAITING_FOR_MENTOR",

@@ -25,9 +25,23 @@ from ..core import clock, outbox
 from ..core.events import record
 from ..core.transitions import move
 from ..extensions import db
-from ..models import (CAPACITY_STATES, MAX_OPEN_REQUESTS, PENDING_REQUEST, REQUEST_KINDS, Event, FollowUp,
-                      Membership, MentorProfile, MicroRequest, OpenRequestCounter, Pairing, Program, User)
+from ..models import (
+    CAPACITY_STATES,
+    MAX_OPEN_REQUESTS,
+    PENDING_REQUEST,
+    REQUEST_KINDS,
+    Event,
+    FollowUp,
+    Membership,
+    MentorProfile,
+    MicroRequest,
+    OpenRequestCounter,
+    Pairing,
+    Program,
+    User,
+)
 from . import ServiceError
+
 # Answering a request is the shared flow, re-exported under the names routes and tests use.
 from .answers import accept, answer_info, ask_info, decline, leave_pending, other_open  # noqa: F401
 from .answers.flow import link_context

@@ -1,9 +1,9 @@
 from sqlalchemy import func
 
+from ..core import emails
 from ..extensions import db
 from ..models import Invitation, Membership, Program, ProgramCoordinator, User, clean_name
 from . import ServiceError
-from ..core import emails
 
 
 def programs_of_coordinator(user: User) -> list[Program]:

@@ -11,8 +11,6 @@ from . import bp
 from .forms import StepForm, ToggleForm
 
 
-
-
 def _page(membership, form, status=200):
     steps = goal_steps.steps_of(membership.id)
     return page_or_partial("steps/index.html", "steps/_list.html", membership=membership, program=membership.program,

@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-23 10:47:09.781018
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '8b3e291e0d38'

@@ -5,9 +5,8 @@ Revises: 8b3e291e0d38
 Create Date: 2026-11-26 11:51:14.937688
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c1mail000001'

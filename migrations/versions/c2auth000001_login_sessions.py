@@ -5,9 +5,8 @@ Revises: c1mail000001
 Create Date: 2026-11-26 12:10:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'c2auth000001'
 down_revision = 'c1mail000001'

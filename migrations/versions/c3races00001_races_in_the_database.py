@@ -5,9 +5,8 @@ Revises: c5import0001
 Create Date: 2026-11-26 12:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c3races00001'

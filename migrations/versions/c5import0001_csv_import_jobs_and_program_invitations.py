@@ -5,9 +5,8 @@ Revises: c2auth000001
 Create Date: 2026-11-26 12:04:50.375809
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c5import0001'

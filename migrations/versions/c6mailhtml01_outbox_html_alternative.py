@@ -5,9 +5,8 @@ Revises: c3races00001
 Create Date: 2026-11-26 15:40:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'c6mailhtml01'
 down_revision = 'c3races00001'

@@ -3,8 +3,8 @@
 from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
 
-from mentormatch.extensions import db
 from mentormatch.core import outbox
+from mentormatch.extensions import db
 from tests.smtp import Inbox, free_port
 
 from .conftest import assert_accessible, screenshot, ui_login

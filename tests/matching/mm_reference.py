@@ -152,9 +152,8 @@ def check_feasible(doc: dict, result) -> list[str]:
             if c > rules["max_continued_per_mentor"]:
                 problems.append(f"continued cap broken at {m}")
     gb = rules.get("group_balance")
-    if gb:
-        if not balanced(doc, {e for e, _ in pairs}, gb):
-            problems.append("group balance broken")
+    if gb and not balanced(doc, {e for e, _ in pairs}, gb):
+        problems.append("group balance broken")
     return problems
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from mm_reference import brute_force, check_feasible, instances, result_key
 
 from mentormatch.matching import read_instance, solve
-from mm_reference import brute_force, check_feasible, instances, result_key
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from generate import generate  # noqa: E402
@@ -73,10 +73,9 @@ def test_reduced_costs_never_fix_a_pair_that_a_better_balanced_assignment_flips(
     """The certificate behind the reduced-cost fixing: every balanced assignment with the
     level's pairs scores at most the dual value minus the loss of any pair it flips."""
     import itertools
+    from dataclasses import replace
 
     import numpy as np
-
-    from dataclasses import replace
 
     from mentormatch.matching import lagrange
     from mentormatch.matching.balance import feasible, groups_of

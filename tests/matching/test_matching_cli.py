@@ -4,8 +4,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mentormatch.matching import read_result
 from test_matching_format import example
+
+from mentormatch.matching import read_result
 
 ROOT = Path(__file__).resolve().parents[2]
 

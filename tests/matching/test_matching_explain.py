@@ -2,12 +2,11 @@
 codes with counts that account for every mentor, and a sentence."""
 import numpy as np
 from hypothesis import HealthCheck, given, settings
-
-from mentormatch.matching import (GroupBalance, Instance, Rules, Weights,
-                                  explain_pair, read_instance, solve)
-from tests.matching.people import E, M
-from mentormatch.matching.solver import build, unmatched_reasons
 from mm_reference import instances
+
+from mentormatch.matching import GroupBalance, Instance, Rules, Weights, explain_pair, read_instance, solve
+from mentormatch.matching.solver import build, unmatched_reasons
+from tests.matching.people import E, M
 
 
 def reasons_of(res, mentee="e0"):

@@ -1,7 +1,6 @@
 """Optional instance extras: mentor preferences, priority, must-match, continuing pairs and
 the quality objective.  Each defaults to off, so plain version-1 files score as specified."""
-from mentormatch.matching import (Instance, Rules, Weights, instance_to_dict,
-                                  read_instance, score_pair, solve)
+from mentormatch.matching import Instance, Rules, Weights, instance_to_dict, read_instance, score_pair, solve
 from tests.matching.people import E, M, pairs
 
 

@@ -6,10 +6,18 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from mentormatch.matching import (InstanceError, ResultError, instance_to_dict, load_instance,
-                                  read_instance, read_result, result_to_dict, solve)
 from mm_reference import instances
+
+from mentormatch.matching import (
+    InstanceError,
+    ResultError,
+    instance_to_dict,
+    load_instance,
+    read_instance,
+    read_result,
+    result_to_dict,
+    solve,
+)
 
 FORMATS_EXAMPLE = {
     "format": "mentormatch-instance",

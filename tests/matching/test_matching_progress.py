@@ -3,10 +3,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from mm_reference import balanced, check_feasible
 
 from mentormatch.matching import GroupBalance, Instance, Rules, read_instance, solve
 from tests.matching.people import E, M
-from mm_reference import balanced, check_feasible
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from generate import generate  # noqa: E402

@@ -4,12 +4,11 @@ import math
 
 import numpy as np
 from hypothesis import given, settings
+from mm_reference import instances, near_half, ref_components, ref_eligible, ref_total
 
-from mentormatch.matching import (Instance, Mentee, Mentor, Rules, Weights, candidates,
-                                  read_instance, score_pair)
+from mentormatch.matching import Instance, Mentee, Mentor, Rules, Weights, candidates, read_instance, score_pair
 from mentormatch.matching.scoring import pair_breakdown, prepare, score_candidates
 from mentormatch.matching.solver import build, canonical
-from mm_reference import instances, near_half, ref_components, ref_eligible, ref_total
 
 
 def mentee(**kw):

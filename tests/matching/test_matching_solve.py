@@ -5,11 +5,10 @@ import random
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-
-from mentormatch.matching import (Instance, Rules, read_instance,
-                                  result_to_dict, solve)
-from tests.matching.people import E, M, pairs
 from mm_reference import brute_force, check_feasible, instances, result_key
+
+from mentormatch.matching import Instance, Rules, read_instance, result_to_dict, solve
+from tests.matching.people import E, M, pairs
 
 
 def stable(res):

@@ -1,11 +1,11 @@
 """Blocking pairs: the count in every result equals a brute-force count, and the listed pairs
 are blocking with the gains they say."""
 from hypothesis import HealthCheck, given, settings
+from mm_reference import instances
 
 from mentormatch.matching import Instance, read_instance, read_result, result_to_dict, solve
 from mentormatch.matching.solver import build
 from tests.matching.people import E, M
-from mm_reference import instances
 
 
 def brute_force_blocking(doc, res) -> dict[tuple[str, str], tuple[int, int, int]]:

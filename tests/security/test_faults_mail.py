@@ -16,11 +16,11 @@ import pytest
 import requests
 from aiosmtpd.controller import Controller
 
+from mentormatch.core import outbox
 from mentormatch.extensions import db
 from mentormatch.models import OutboxMessage, Pairing, User
 from mentormatch.models.rounds import Round
 from mentormatch.services.rounds import runs
-from mentormatch.core import outbox
 from tests.smtp import SMTP_CONFIG, Inbox, free_port
 from tests.web.test_rounds_support import add_people, make_round
 

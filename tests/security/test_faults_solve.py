@@ -69,10 +69,9 @@ def _env(database_url: str, **extra) -> dict:
 
 
 def _run_of(app, round_id: int):
-    with app.app_context():
-        with db.engine.connect() as conn:
-            return conn.execute(db.select(SolveRun.id, SolveRun.status, SolveRun.phase)
-                                .where(SolveRun.round_id == round_id).order_by(SolveRun.id.desc())).first()
+    with app.app_context(), db.engine.connect() as conn:
+        return conn.execute(db.select(SolveRun.id, SolveRun.status, SolveRun.phase)
+                            .where(SolveRun.round_id == round_id).order_by(SolveRun.id.desc())).first()
 
 
 def _row_unlocked(database_url: str, run_id: int) -> bool:

@@ -4,8 +4,7 @@ alternative with the links clickable. Every registered kind has every mail of th
 import re
 
 from mentormatch.services import answers
-from tests.web.test_lifecycle_data import (add_profile, frozen, mailbox, mid, outbox,  # noqa: F401
-                                           send_request)
+from tests.web.test_lifecycle_data import add_profile, frozen, mailbox, mid, outbox, send_request  # noqa: F401
 
 FLOW_MAILS = ("accepted", "declined", "info_asked", "info_answered", "reminder", "expired")
 

@@ -4,8 +4,7 @@ from importlib import import_module
 
 from flask import Flask
 
-from mentormatch import create_app
-from mentormatch import htmx
+from mentormatch import create_app, htmx
 from mentormatch.factory import BLUEPRINTS
 from mentormatch.services import reminders
 from tests.conftest import app_config

@@ -12,8 +12,17 @@ from mentormatch.services import reminders
 from tests.conftest import csrf_from, login, post_form
 from tests.web.access.cases import request_case
 from tests.web.access.extras import OBJECT_CASES, OBJECT_OWNERS
-from tests.web.test_lifecycle_data import (add_pairing, add_profile, frozen, mailbox, mid, outbox,  # noqa: F401
-                                           pairing_state, request_state, send_request)
+from tests.web.test_lifecycle_data import (  # noqa: F401
+    add_pairing,
+    add_profile,
+    frozen,
+    mailbox,
+    mid,
+    outbox,
+    pairing_state,
+    request_state,
+    send_request,
+)
 from tests.web.test_rounds_support import make_round
 
 QUESTION = "Which of the two offers are you leaning towards, and why?"

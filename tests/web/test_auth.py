@@ -3,9 +3,9 @@ import re
 
 import pytest
 
+from mentormatch.core.security import verify_password
 from mentormatch.extensions import db
 from mentormatch.models import Membership, User
-from mentormatch.core.security import verify_password
 from tests.conftest import PASSWORD, login, post_form
 
 

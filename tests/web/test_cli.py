@@ -1,8 +1,8 @@
 """The flask commands."""
 from mentormatch import demo
+from mentormatch.core.security import verify_password
 from mentormatch.extensions import db
 from mentormatch.models import Membership, Program, User
-from mentormatch.core.security import verify_password
 
 
 def test_create_coordinator(app):
@@ -38,14 +38,15 @@ def test_seed_demo_is_idempotent_and_prints_accounts(app):
                           db.session.scalar(db.select(db.func.count(Program.id))),
                           db.session.scalar(db.select(db.func.count(Membership.id))))
     assert counts[1] == 1 and counts[0] > 10
-    for role, email, _ in demo.demo_accounts():
+    for _role, email, _ in demo.demo_accounts():
         assert email in second.output
 
 
 def test_demo_coordinator_can_log_in(app, client):
     app.test_cli_runner().invoke(args=["seed-demo"])
-    from tests.conftest import login
     from types import SimpleNamespace
+
+    from tests.conftest import login
 
     login(client, SimpleNamespace(email=demo.COORDINATOR[0]), demo.DEMO_PASSWORD)
     assert demo.PROGRAM_NAME in client.get("/coordinator/").get_data(as_text=True)

@@ -11,12 +11,12 @@ import pytest
 from redis import Redis
 from sqlalchemy import event
 
+from mentormatch.core import links
+from mentormatch.core.security import verify_password
 from mentormatch.extensions import db
 from mentormatch.models import GoalForm, ImportJob, Membership, MentorProfile, Program, ProgramInvitation, User
 from mentormatch.services import accounts
 from mentormatch.services.people import import_csv, import_jobs
-from mentormatch.core import links, outbox
-from mentormatch.core.security import verify_password
 from tests.conftest import csrf_from, login, post_form
 from tests.web.test_rq_worker import REDIS_URL, ROOT
 

@@ -6,8 +6,15 @@ from mentormatch.core import clock
 from mentormatch.extensions import db
 from mentormatch.models import Event, MentorProfile
 from tests.conftest import login, post_form
-from tests.web.test_lifecycle_data import (add_pairing, add_profile, frozen, mid, pairing_state,  # noqa: F401
-                                           request_state, send_request)
+from tests.web.test_lifecycle_data import (  # noqa: F401
+    add_pairing,
+    add_profile,
+    frozen,
+    mid,
+    pairing_state,
+    request_state,
+    send_request,
+)
 
 
 def _profile(app, w):

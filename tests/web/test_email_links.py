@@ -9,8 +9,17 @@ from mentormatch.models import MentorProfile, Pairing, UsedEmailToken, User
 from mentormatch.services import reminders
 from mentormatch.services.answers import email_links
 from tests.conftest import csrf_from, login, post_form
-from tests.web.test_lifecycle_data import (add_pairing, add_profile, frozen, mailbox, mid, outbox,  # noqa: F401
-                                           pairing_state, request_state, send_request)
+from tests.web.test_lifecycle_data import (  # noqa: F401
+    add_pairing,
+    add_profile,
+    frozen,
+    mailbox,
+    mid,
+    outbox,
+    pairing_state,
+    request_state,
+    send_request,
+)
 
 LINK_RE = re.compile(r"(http://localhost/pairings/by-email/[\w.\-]+)")
 
@@ -185,9 +194,9 @@ def test_request_and_reminder_emails_carry_the_three_links(app, world, frozen, m
 
 
 def test_the_round_proposal_email_carries_links_for_each_mentee(app, world, frozen, mailbox):
-    from tests.web.test_rounds_support import make_round, small_world
     from mentormatch.models.rounds import Round, RunPair, SolveRun
     from mentormatch.services.rounds import publish
+    from tests.web.test_rounds_support import make_round, small_world
 
     people = small_world(app, world.program.id)
     rid = make_round(app, world.program.id, world.coordinator.id)

@@ -1,10 +1,10 @@
 """One email rule for every way in: the forms, the CLI, CSV import and coordinator invitations."""
 import pytest
 
+from mentormatch.core import emails
 from mentormatch.extensions import db
 from mentormatch.models import Invitation, User
 from mentormatch.services import ServiceError
-from mentormatch.core import emails
 from tests.conftest import login, post_form
 from tests.web.test_csv_import import upload
 

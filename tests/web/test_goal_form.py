@@ -86,8 +86,8 @@ def test_more_than_five_topics_are_refused(client, world, terms):
                                           "Security")]
     assert post_form(client, goals_url(world), goal_data(terms, topics=many)).status_code == 303
     with client.application.app_context():
-        from mentormatch.services.people import goal_forms
         from mentormatch.services import ServiceError
+        from mentormatch.services.people import goal_forms
         with pytest.raises(ServiceError) as error:
             goal_forms.check_goal_form(world.program.id, {**goal_data(terms), "topics": many + [terms.women_in_tech]})
         assert error.value.field == "topics"

@@ -2,13 +2,11 @@
 import re
 from datetime import timedelta
 
-from mentormatch.core import clock
 from mentormatch.extensions import db
-from mentormatch.models import MentorProfile, MicroRequest, OpenRequestCounter, Pairing
+from mentormatch.models import MentorProfile, MicroRequest, OpenRequestCounter
 from mentormatch.services import health
 from tests.conftest import login, post_form
-from tests.web.test_lifecycle_data import (T0, add_mentee, add_mentor, add_pairing, frozen, mailbox, mid,  # noqa: F401
-                                           outbox)
+from tests.web.test_lifecycle_data import T0, add_mentee, add_mentor, add_pairing, frozen, mailbox, mid, outbox  # noqa: F401
 
 
 def _req(app, w, mentee_mid, mentor_mid, state, created, answered=None, ended=None):

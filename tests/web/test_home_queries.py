@@ -8,8 +8,21 @@ from sqlalchemy import event
 
 from mentormatch.core import clock
 from mentormatch.extensions import db
-from mentormatch.models import (CheckIn, ContinueWish, FollowUp, GoalForm, GoalStep, Membership, MentorProfile,
-                                MicroRequest, Pairing, Program, ProgramCoordinator, Round, User)
+from mentormatch.models import (
+    CheckIn,
+    ContinueWish,
+    FollowUp,
+    GoalForm,
+    GoalStep,
+    Membership,
+    MentorProfile,
+    MicroRequest,
+    Pairing,
+    Program,
+    ProgramCoordinator,
+    Round,
+    User,
+)
 from tests.conftest import login, password_hash
 
 

@@ -1,10 +1,9 @@
 """Round proposals: only the proposed mentor answers; accepted becomes active and the mentee is
 told; a decline needs a reason and puts the mentee back in the pool; every change is an event."""
 from mentormatch.extensions import db
-from mentormatch.models import Event, Pairing, SEAT_STATES
+from mentormatch.models import SEAT_STATES, Event, Pairing
 from tests.conftest import login, post_form
-from tests.web.test_lifecycle_data import (add_pairing, add_profile, frozen, mailbox, mid, outbox,  # noqa: F401
-                                           pairing_state)
+from tests.web.test_lifecycle_data import add_pairing, add_profile, frozen, mailbox, mid, outbox, pairing_state  # noqa: F401
 
 
 def _setup(app, w):

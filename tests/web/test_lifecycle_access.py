@@ -4,7 +4,7 @@ import pytest
 
 from tests.conftest import login
 from tests.web.access.cases import request_case
-from tests.web.access.lifecycle import OBJECT_CASES, OBJECT_OWNERS, CASES
+from tests.web.access.lifecycle import CASES, OBJECT_CASES, OBJECT_OWNERS
 from tests.web.test_lifecycle_data import add_pairing, add_profile, frozen, mid, send_request  # noqa: F401
 
 

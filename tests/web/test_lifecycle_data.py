@@ -6,7 +6,7 @@ import pytest
 
 from mentormatch.core import clock
 from mentormatch.extensions import db
-from mentormatch.models import (GoalForm, Membership, MentorProfile, MicroRequest, Pairing, Program, Term, User)
+from mentormatch.models import GoalForm, Membership, MentorProfile, MicroRequest, Pairing, Program, Term, User
 from mentormatch.services import micro_requests
 
 T0 = datetime(2026, 3, 2, 9, 0)  # a Monday, early in the month

@@ -6,8 +6,7 @@ import pytest
 from mentormatch.extensions import db
 from mentormatch.models import MentorProfile, User
 from tests.conftest import csrf_from, login, post_form
-from tests.web.test_people_support import (make_pairing, membership_id, profile_data, saved_profile,  # noqa: F401
-                                           terms)
+from tests.web.test_people_support import make_pairing, membership_id, profile_data, saved_profile, terms  # noqa: F401
 
 HX = {"HX-Request": "true"}
 

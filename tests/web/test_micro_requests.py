@@ -1,7 +1,6 @@
 """Micro-requests: the directory, sending, the cap of 5 open, monthly capacity, and every move
 by the right person only."""
 import threading
-from datetime import timedelta
 
 import pytest
 
@@ -10,8 +9,20 @@ from mentormatch.extensions import db
 from mentormatch.models import Event, MicroRequest, OpenRequestCounter, Program, User
 from mentormatch.services import ServiceError, micro_requests
 from tests.conftest import login, post_form
-from tests.web.test_lifecycle_data import (T0, add_goal, add_mentor, add_profile, add_term, frozen,  # noqa: F401
-                                           mailbox, mid, open_count, outbox, request_state, send_request)
+from tests.web.test_lifecycle_data import (  # noqa: F401
+    T0,
+    add_goal,
+    add_mentor,
+    add_profile,
+    add_term,
+    frozen,
+    mailbox,
+    mid,
+    open_count,
+    outbox,
+    request_state,
+    send_request,
+)
 
 QUESTION = "Which of my 5 pitch slides loses you first, and why?"
 

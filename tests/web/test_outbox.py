@@ -13,10 +13,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from redis import Redis
 
-from mentormatch.core import clock
+from mentormatch.core import clock, outbox
 from mentormatch.extensions import db
 from mentormatch.models import OutboxMessage
-from mentormatch.core import outbox
 from tests.conftest import login, post_form
 from tests.smtp import SMTP_CONFIG, Inbox, free_port
 from tests.web.test_lifecycle_data import frozen  # noqa: F401 (fixture)

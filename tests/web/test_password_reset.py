@@ -1,9 +1,9 @@
 """Forgot your password: a signed, expiring, single-use link sent by email."""
 import re
 
+from mentormatch.core.security import verify_password
 from mentormatch.extensions import db
 from mentormatch.models import User
-from mentormatch.core.security import verify_password
 from tests.conftest import PASSWORD, login, post_form
 
 LINK = re.compile(r"http://localhost(/auth/reset/\S+)")

@@ -7,8 +7,17 @@ from mentormatch.models import Event, MentorProfile
 from mentormatch.services import reminders
 from tests.conftest import login
 from tests.smtp import SMTP_CONFIG
-from tests.web.test_lifecycle_data import (add_mentor, add_pairing, add_profile, frozen, mid,  # noqa: F401
-                                           open_count, pairing_state, request_state, send_request)
+from tests.web.test_lifecycle_data import (  # noqa: F401
+    add_mentor,
+    add_pairing,
+    add_profile,
+    frozen,
+    mid,
+    open_count,
+    pairing_state,
+    request_state,
+    send_request,
+)
 
 SMTP = pytest.mark.parametrize("app", [SMTP_CONFIG], indirect=True)
 

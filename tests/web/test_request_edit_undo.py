@@ -3,8 +3,16 @@ from mentormatch.core import clock
 from mentormatch.extensions import db
 from mentormatch.models import MicroRequest
 from tests.conftest import csrf_from, login, post_form
-from tests.web.test_lifecycle_data import (add_profile, frozen, mailbox, mid, open_count, outbox,  # noqa: F401
-                                           request_state, send_request)
+from tests.web.test_lifecycle_data import (  # noqa: F401
+    add_profile,
+    frozen,
+    mailbox,
+    mid,
+    open_count,
+    outbox,
+    request_state,
+    send_request,
+)
 
 NEW = {"question": "Which one of my 3 slides should I cut first?", "kind": "feedback", "context": "Deck v2"}
 

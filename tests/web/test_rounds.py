@@ -260,13 +260,12 @@ def test_compare_shows_pairs_changed_between_two_runs(app, client, world):
 def test_approve_happens_once_under_two_concurrent_requests(app, world):
     small_world(app, world.program.id)
     rid = make_round(app, world.program.id, world.coordinator.id)
-    with app.test_request_context():
-        with app.app_context():
-            from flask_login import login_user
+    with app.test_request_context(), app.app_context():
+        from flask_login import login_user
 
-            user = db.session.get(User, world.coordinator.id)
-            login_user(user)
-            runs.start_run(db.session.get(Round, rid), user)
+        user = db.session.get(User, world.coordinator.id)
+        login_user(user)
+        runs.start_run(db.session.get(Round, rid), user)
     assert round_state(app, rid) == "proposed"
     barrier, outcomes = threading.Barrier(2), []
 

@@ -7,8 +7,8 @@ from mentormatch.models import ImportJob
 from mentormatch.models.rounds import RoundConstraint, RunPair
 from mentormatch.services.rounds import runs
 from tests.conftest import login
-from tests.web.access.rounds import CASES
 from tests.web.access.cases import request_case
+from tests.web.access.rounds import CASES
 from tests.web.test_rounds_support import latest_run_id, make_round, small_world
 
 ROUND_CASES = sorted(CASES)

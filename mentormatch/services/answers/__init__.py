@@ -6,10 +6,25 @@ one-click answers from an email (email_links.py), over one adapter per answerabl
 complete and lists in services/lifecycle.py, a request's send/edit/withdraw and follow-ups in
 services/micro_requests.py. To add an answerable kind, see kinds.py.
 """
-from . import pairing, request  # noqa: F401 - registers the kinds
-from . import email_links
-from .flow import (DECLINE_LABELS, MAX_INFO, MAX_NOTE, MIN_INFO, PAUSE_CHOICES, accept, answer_info, ask_info,
-                   check_pause, clean_info, decline, expire, leave_pending, mentee_context, pause_mentor, remind)
+from . import email_links, pairing, request  # noqa: F401 - registers the kinds
+from .flow import (
+                   DECLINE_LABELS,
+                   MAX_INFO,
+                   MAX_NOTE,
+                   MIN_INFO,
+                   PAUSE_CHOICES,
+                   accept,
+                   answer_info,
+                   ask_info,
+                   check_pause,
+                   clean_info,
+                   decline,
+                   expire,
+                   leave_pending,
+                   mentee_context,
+                   pause_mentor,
+                   remind,
+)
 from .kinds import KINDS, Kind, kind_of
 from .pairing import PENDING_PAIRING, WAITING_FOR_MENTOR, claim_seat
 from .request import other_open, release_slot

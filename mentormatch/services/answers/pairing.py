@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from ...core import links
+from ...core.errors import ServiceError
 from ...extensions import db
 from ...models import MentorProfile, Pairing
-from ...core.errors import ServiceError
 from .kinds import Kind, register
 
 PENDING_PAIRING = ("proposed", "info_requested")

@@ -1,7 +1,7 @@
 """Field checks every people form shares: each returns the clean value or raises ServiceError
 naming the field. Forms, the CSV import and the demo all come through these."""
-from .. import ServiceError
 from ...core import reference
+from .. import ServiceError
 
 
 def dedupe(values: list) -> list:

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, insert, update
 
-from .. import ServiceError, accounts, invitations
 from ...core import emails, outbox, reference
 from ...extensions import db
-from ...models import GoalForm, Membership, MentorProfile, PREFERENCES, Program, Term, User, clean_name, utcnow
+from ...models import PREFERENCES, GoalForm, Membership, MentorProfile, Program, Term, User, clean_name, utcnow
+from .. import ServiceError, accounts, invitations
 from .context import YEARS_MOST
 from .profiles import CAPACITY_MOST
 from .vocabulary import MAX_TERM_LENGTH, clean_term_name

@@ -14,11 +14,11 @@ from datetime import timedelta
 from flask import Flask, current_app
 from sqlalchemy import update
 
-from .. import ServiceError
 from ...core import jobs
 from ...extensions import db
 from ...models import Program, User, utcnow
 from ...models.imports import ImportJob
+from .. import ServiceError
 from . import import_csv
 
 # A running job's one transaction is bounded by import_csv.MAX_ROWS (seconds at the limit, see

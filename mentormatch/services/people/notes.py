@@ -1,7 +1,7 @@
 """What is written about a mentorship: the mentor's private notes, follow-ups and thanks."""
-from .. import ServiceError
 from ...extensions import db
 from ...models import FollowUp, Membership, Note, Pairing, utcnow
+from .. import ServiceError
 from . import fields
 from .mentorships import CURRENT_STATES
 

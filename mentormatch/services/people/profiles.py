@@ -3,9 +3,9 @@ from datetime import date
 
 from sqlalchemy import func
 
-from .. import ServiceError
 from ...extensions import db
 from ...models import PREFERENCES, SEAT_STATES, Membership, MentorProfile, Pairing
+from .. import ServiceError
 from . import fields
 from .context import context_checks
 from .vocabulary import checked_terms

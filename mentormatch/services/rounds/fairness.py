@@ -10,8 +10,17 @@ from datetime import timedelta
 
 from ...core import clock
 from ...extensions import db
-from ...models import (SEAT_STATES, CheckIn, ContinueWish, Membership, MenteePriority, MicroRequest, Pairing,
-                      Program, User)
+from ...models import (
+    SEAT_STATES,
+    CheckIn,
+    ContinueWish,
+    Membership,
+    MenteePriority,
+    MicroRequest,
+    Pairing,
+    Program,
+    User,
+)
 from ...models.rounds import Round, RunUnmatched
 from .. import ServiceError
 

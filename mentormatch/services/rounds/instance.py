@@ -6,7 +6,7 @@ plain data (Term ids -> names, IANA zones -> UTC offsets, seats already taken ->
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,7 +15,7 @@ from sqlalchemy import func
 from ...core import clock
 from ...extensions import db
 from ...matching import GroupBalance, Instance, Mentee, Mentor, Rules, Weights
-from ...models import GoalForm, Membership, MentorProfile, Pairing, SEAT_STATES, Term, User
+from ...models import SEAT_STATES, GoalForm, Membership, MentorProfile, Pairing, Term, User
 from ...models.rounds import Round, RoundConstraint
 from ..mentor_approval import unapproved_mentor_ids
 from . import fairness
@@ -41,7 +41,7 @@ def membership_of(key: str) -> int:
 @lru_cache(maxsize=1024)
 def _offset(zone: str, day: date) -> float:
     try:
-        offset = datetime.now(timezone.utc).astimezone(ZoneInfo(zone)).utcoffset()
+        offset = datetime.now(UTC).astimezone(ZoneInfo(zone)).utcoffset()
     except (ZoneInfoNotFoundError, ValueError):
         return 0.0
     hours = offset.total_seconds() / 3600 if offset is not None else 0.0

@@ -10,13 +10,14 @@ from ... import matching
 from ...core import outbox
 from ...core.answer_links import links_block
 from ...extensions import db
-from ...models import Membership, Pairing, Program, SEAT_STATES, User, utcnow
+from ...models import SEAT_STATES, Membership, Pairing, Program, User, utcnow
 from ...models.rounds import Round, RunPair, SolveRun
 from .. import ServiceError
 from . import events
 from .instance import build_round_data
 from .results import store_result
 from .runs import lock_run, proposal_run
+
 
 def approve_round(round_: Round, actor: User) -> int:
     """Publish the proposal once: pairings proposed, round frozen, people told. Returns pairs published."""

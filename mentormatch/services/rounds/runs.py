@@ -22,9 +22,9 @@ from flask import Flask, current_app
 from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
 
+from ... import matching  # matching.solve looked up at call time (the browser test slows it down)
 from ...core import jobs
 from ...extensions import db
-from ... import matching  # matching.solve looked up at call time (the browser test slows it down)
 from ...models import User, utcnow
 from ...models.rounds import ACTIVE_RUN_STATUSES, Round, SolveRun
 from .. import ServiceError

@@ -1,6 +1,6 @@
 """The shape of an access case; each area lists its routes in a module of this package."""
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 
 @dataclass
