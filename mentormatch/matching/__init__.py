@@ -6,13 +6,13 @@
 See docs/matching.md for the format, the score function, the command line and the API.
 """
 from .formats import (
-                      InstanceError,
-                      ResultError,
-                      instance_to_dict,
-                      load_instance,
-                      read_instance,
-                      read_result,
-                      result_to_dict,
+    InstanceError,
+    ResultError,
+    instance_to_dict,
+    load_instance,
+    read_instance,
+    read_result,
+    result_to_dict,
 )
 from .model import BlockingPair, Edges, GroupBalance, Instance, Mentee, Mentor, Pair, Result, Rules, Unmatched, Weights
 from .solver import candidates, explain_pair, score_pair, solve

@@ -8,22 +8,22 @@ services/micro_requests.py. To add an answerable kind, see kinds.py.
 """
 from . import email_links, pairing, request  # noqa: F401 - registers the kinds
 from .flow import (
-                   DECLINE_LABELS,
-                   MAX_INFO,
-                   MAX_NOTE,
-                   MIN_INFO,
-                   PAUSE_CHOICES,
-                   accept,
-                   answer_info,
-                   ask_info,
-                   check_pause,
-                   clean_info,
-                   decline,
-                   expire,
-                   leave_pending,
-                   mentee_context,
-                   pause_mentor,
-                   remind,
+    DECLINE_LABELS,
+    MAX_INFO,
+    MAX_NOTE,
+    MIN_INFO,
+    PAUSE_CHOICES,
+    accept,
+    answer_info,
+    ask_info,
+    check_pause,
+    clean_info,
+    decline,
+    expire,
+    leave_pending,
+    mentee_context,
+    pause_mentor,
+    remind,
 )
 from .kinds import KINDS, Kind, kind_of
 from .pairing import PENDING_PAIRING, WAITING_FOR_MENTOR, claim_seat
