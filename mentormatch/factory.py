@@ -9,19 +9,29 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # `models` registers every table; the feature folders each bring their blueprint.
-from . import auth, bad_input, checkins, coordinator, health, invitations, models, public, steps  # noqa: F401
+from . import (  # noqa: F401
+    auth,
+    bad_input,
+    checkins,
+    coordinator,
+    health,
+    invitations,
+    mentee,
+    mentor,
+    models,
+    pairings,
+    public,
+    requests,
+    rounds,
+    steps,
+)
 from . import config as settings
 from .cli import register as register_cli
 from .core import outbox
 from .core.links import link
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
 from .extensions import htmx as htmx_extension  # not `htmx`: that name is the mentormatch.htmx module
-from .mentee.routes import bp as mentee_bp
-from .mentor.routes import bp as mentor_bp
 from .nav import nav_links
-from .pairings.routes import bp as pairings_bp
-from .requests.routes import bp as requests_bp
-from .rounds.routes import bp as rounds_bp
 from .services import reminders
 
 # Each feature folder's blueprint and its URL prefix, in registration order.
@@ -29,12 +39,12 @@ BLUEPRINTS = (
     (public.bp, ""),
     (auth.bp, "/auth"),
     (coordinator.bp, "/coordinator"),
-    (mentee_bp, "/mentee"),
-    (mentor_bp, "/mentor"),
-    (pairings_bp, "/pairings"),
-    (requests_bp, "/requests"),
+    (mentee.bp, "/mentee"),
+    (mentor.bp, "/mentor"),
+    (pairings.bp, "/pairings"),
+    (requests.bp, "/requests"),
     (health.bp, "/coordinator"),
-    (rounds_bp, "/coordinator"),
+    (rounds.bp, "/coordinator"),
     (checkins.bp, "/checkins"),
     (steps.bp, "/steps"),
     (invitations.bp, "/invitations"),

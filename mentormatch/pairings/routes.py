@@ -1,6 +1,6 @@
 """Round pairs after publication: the mentor's proposals list, completing and continuing a pair;
 the answer pages (accept, decline, ask for info, answer it, report, by email) are mentormatch/answers/."""
-from flask import Blueprint, flash, url_for
+from flask import flash, url_for
 from flask_login import current_user
 
 from ..access import mentee_pairing, mentor_pairing, pairing_of_either, roles
@@ -9,9 +9,8 @@ from ..extensions import db
 from ..htmx import is_htmx, page_or_partial, redirect_htmx_aware
 from ..services import ServiceError, home, lifecycle
 from ..services.rounds import fairness
+from . import bp
 from .forms import ContinueForm
-
-bp = Blueprint("pairings", __name__)
 
 
 @bp.route("/")

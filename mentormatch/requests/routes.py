@@ -1,6 +1,6 @@
 """Micro-requests: the mentor directory, sending, editing, withdrawing and following up; the answer
 pages (accept, decline, ask for info, answer it, report) are the shared ones of mentormatch/answers/."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import askable_mentor, mentee_request, mentor_request, micro_program, roles, visible_request
@@ -15,9 +15,8 @@ from ..models import MicroRequest
 from ..pairings.forms import FollowUpForm
 from ..services import ServiceError, answers, directory, micro_requests
 from ..services.programs import programs_of_member
+from . import bp
 from .forms import DirectoryFilter, RequestForm
-
-bp = Blueprint("requests", __name__)
 
 
 @bp.route("/")

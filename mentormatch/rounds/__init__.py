@@ -6,6 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("rounds", __name__)
 
-from . import routes  # noqa: E402  (attaches the views to bp)
-
-__all__ = ["bp", "routes"]
+from . import routes  # noqa: E402,F401  (registers the views on bp)
