@@ -16,8 +16,12 @@ from .forms import ContinueForm
 @bp.route("/")
 @roles("mentor")
 def proposals():
+    return _proposals()
+
+
+def _proposals(**context):
     return page_or_partial("pairings/proposals.html", "pairings/_mentor_proposals.html",
-                           lc=home.mentor_proposals(current_user))
+                           lc=home.mentor_proposals(current_user), **context)
 
 
 @bp.route("/<int:pairing_id>/continue", methods=["POST"])
@@ -79,7 +83,7 @@ class PairingAnswers(answer_views.WebKind):
     def after_answer(self, pairing, action: str, message: str, ok: bool = True):
         if is_htmx():
             # The proposals region replaces itself, with the outcome announced in its live region.
-            return page_or_partial("pairings/proposals.html", "pairings/_mentor_proposals.html", outcome=message)
+            return _proposals(outcome=message)
         flash(message, "success")
         return redirect_htmx_aware(url_for(".proposals"))
 

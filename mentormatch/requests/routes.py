@@ -85,7 +85,7 @@ def show(request_id: int):
     req = visible_request(request_id)
     as_mentee = current_user.id == req.mentee.user_id
     return render_template("requests/show.html", req=req, events=events.events_of("request", req.id),
-                           others=micro_requests.other_open(req) if as_mentee else [],
+                           others=answers.other_open(req) if as_mentee else [],
                            sent=micro_requests.followups_for(request_id=req.id),
                            can_undo=micro_requests.can_undo_cancel(req, current_user) if as_mentee else False,
                            context=None if as_mentee else answers.mentee_context(req.mentee_membership_id,

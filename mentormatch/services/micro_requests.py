@@ -43,7 +43,7 @@ from ..models import (
 from . import ServiceError
 
 # Answering a request is the shared flow, re-exported under the names routes and tests use.
-from .answers import accept, answer_info, ask_info, decline, leave_pending, other_open  # noqa: F401
+from .answers import leave_pending, other_open
 from .answers.flow import link_context
 from .answers.request import REQUEST
 from .mentor_approval import mentor_approved

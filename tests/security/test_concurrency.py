@@ -3,7 +3,7 @@ import threading
 
 from mentormatch.extensions import db
 from mentormatch.models import Membership, Pairing, User
-from mentormatch.services import ServiceError, lifecycle
+from mentormatch.services import ServiceError, answers
 from tests.web.test_lifecycle_data import add_profile, mid
 
 
@@ -34,7 +34,7 @@ def test_mentor_capacity_is_never_exceeded_when_many_accepts_race(app, make_user
             pairing = db.session.get(Pairing, pairing_id)
             barrier.wait()
             try:
-                lifecycle.accept(pairing, mentor)
+                answers.accept(pairing, mentor)
                 outcomes.append("accepted")
             except ServiceError:
                 outcomes.append("refused")

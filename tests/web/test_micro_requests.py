@@ -7,7 +7,7 @@ import pytest
 from mentormatch.core import clock
 from mentormatch.extensions import db
 from mentormatch.models import Event, MicroRequest, OpenRequestCounter, Program, User
-from mentormatch.services import ServiceError, micro_requests
+from mentormatch.services import ServiceError, answers, micro_requests
 from tests.conftest import login, post_form
 from tests.web.test_lifecycle_data import (  # noqa: F401
     T0,
@@ -183,7 +183,7 @@ def test_a_declined_request_gives_the_monthly_slot_back(app, make_user, world, f
     user, m = add_mentor(app, make_user, world, "Dee Decliner", capacity_micro=1)
     rid = send_request(app, world.mentee, world.program.id, m)
     with app.app_context():
-        micro_requests.decline(db.session.get(MicroRequest, rid), db.session.get(User, user.id), "no_capacity")
+        answers.decline(db.session.get(MicroRequest, rid), db.session.get(User, user.id), "no_capacity")
         assert micro_requests.used_this_month(m) == 0
 
 
@@ -281,7 +281,7 @@ def test_followup_closes_the_request_and_thanks_counts_on_the_mentor_card(app, c
     rid = send_request(app, world.mentee, world.program.id, mid(world, world.mentor))
     clock.advance(hours=5)
     with app.app_context():
-        micro_requests.accept(db.session.get(MicroRequest, rid), db.session.get(User, world.mentor.id))
+        answers.accept(db.session.get(MicroRequest, rid), db.session.get(User, world.mentor.id))
     login(client, world.mentee)
     home_prompt = client.get("/requests/").get_data(as_text=True)
     assert "/followup" in client.get(f"/requests/{rid}").get_data(as_text=True) and home_prompt

@@ -131,12 +131,12 @@ def test_reminder_days_and_expiry_limit_are_settings(app, world, frozen):
 @SMTP
 def test_the_mentee_is_asked_by_email_what_they_did_with_the_advice_once(app, world, frozen, smtp_server):
     from mentormatch.models import MicroRequest, User
-    from mentormatch.services import micro_requests
+    from mentormatch.services import answers
 
     add_profile(app, mid(world, world.mentor))
     rid = send_request(app, world.mentee, world.program.id, mid(world, world.mentor))
     with app.app_context():
-        micro_requests.accept(db.session.get(MicroRequest, rid), db.session.get(User, world.mentor.id))
+        answers.accept(db.session.get(MicroRequest, rid), db.session.get(User, world.mentor.id))
     smtp_server.clear()
     clock.advance(days=3)
     assert _run(app).followups_asked == [f"request {rid}"]

@@ -33,14 +33,7 @@ def approve_round(round_: Round, actor: User) -> int:
     if moved.rowcount != 1:
         db.session.rollback()
         raise ServiceError("This round was already approved (or is not ready to approve).")
-    rows = db.session.execute(db.select(RunPair.mentee_membership_id, RunPair.mentor_membership_id, RunPair.score,
-                                        RunPair.why, RunPair.sentence).where(RunPair.run_id == run.id)).all()
-    now = utcnow()
-    if rows:
-        db.session.execute(db.insert(Pairing), [
-            {"program_id": round_.program_id, "round_id": round_.id, "mentee_membership_id": e,
-             "mentor_membership_id": m, "state": "proposed", "score": s, "why": why or {}, "sentence": sentence or "",
-             "proposed_at": now} for e, m, s, why, sentence in rows])
+    rows = _propose_run_pairs(round_, run)
     events.record(round_, actor, "approve", run=run.id, pairs=len(rows))
     db.session.refresh(round_)
     _notify_pairs(round_, [(e, m) for e, m, *_ in rows])
@@ -125,6 +118,15 @@ def repair_round(round_: Round, actor: User) -> SolveRun:
     result = matching.solve(data.instance)
     store_result(run, data, result)
     run.status, run.phase, run.finished_at = "done", "done", utcnow()
+    rows = _propose_run_pairs(round_, run)
+    events.record(round_, actor, "repair", run=run.id, freed=len(freed), pairs=len(rows))
+    _notify_pairs(round_, [(e, m) for e, m, *_ in rows])
+    db.session.commit()
+    return run
+
+
+def _propose_run_pairs(round_: Round, run: SolveRun) -> list:
+    """The run's pairs become proposed pairings (one multi-row INSERT); returns the run's rows."""
     rows = db.session.execute(db.select(RunPair.mentee_membership_id, RunPair.mentor_membership_id, RunPair.score,
                                         RunPair.why, RunPair.sentence).where(RunPair.run_id == run.id)).all()
     now = utcnow()
@@ -133,7 +135,4 @@ def repair_round(round_: Round, actor: User) -> SolveRun:
             {"program_id": round_.program_id, "round_id": round_.id, "mentee_membership_id": e,
              "mentor_membership_id": m, "state": "proposed", "score": s, "why": why or {}, "sentence": sentence or "",
              "proposed_at": now} for e, m, s, why, sentence in rows])
-    events.record(round_, actor, "repair", run=run.id, freed=len(freed), pairs=len(rows))
-    _notify_pairs(round_, [(e, m) for e, m, *_ in rows])
-    db.session.commit()
-    return run
+    return rows
