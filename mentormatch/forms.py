@@ -1,4 +1,5 @@
 """Shared form pieces."""
+from flask import flash
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -52,6 +53,21 @@ class Outcome:
 
     def __bool__(self) -> bool:
         return self.ok
+
+
+def attempt(action, done=None) -> bool:
+    """Run a service action behind a button (no field to show a refusal beside): on success flash
+    `done` (a message, or a function of what the action returned); a ServiceError rolls the session
+    back and is flashed instead. With `submit`, the one way routes turn a refusal into a message."""
+    try:
+        value = action()
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return False
+    if done:
+        flash(done(value) if callable(done) else done, "success")
+    return True
 
 
 def submit(form, action) -> Outcome:

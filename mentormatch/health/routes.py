@@ -4,9 +4,9 @@ from flask_login import current_user
 
 from ..access import coordinated_program, program_membership, program_mentor_profile, roles
 from ..core import outbox
-from ..extensions import db
+from ..forms import attempt
 from ..htmx import redirect_htmx_aware
-from ..services import ServiceError, checkins, health, mentor_approval
+from ..services import checkins, health, mentor_approval
 from ..services.programs import programs_of_coordinator
 from . import bp
 
@@ -26,12 +26,8 @@ def program(program_id: int):
 def approve_mentor(program_id: int, mentor_id: int):
     program = coordinated_program(program_id)
     membership = program_membership(program, mentor_id)
-    try:
-        mentor_approval.approve_mentor(program, membership, current_user)
-        flash(f"{membership.user.name} is approved: they now appear in the directory and in rounds.", "success")
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    attempt(lambda: mentor_approval.approve_mentor(program, membership, current_user),
+            f"{membership.user.name} is approved: they now appear in the directory and in rounds.")
     return redirect_htmx_aware(url_for(".program", program_id=program.id) + "#approvals")
 
 
@@ -40,12 +36,7 @@ def approve_mentor(program_id: int, mentor_id: int):
 def resolve_report(program_id: int, report_id: int):
     program = coordinated_program(program_id)
     report = health.report_in(program, report_id) or abort(404)
-    try:
-        health.resolve_report(report, current_user)
-        flash("Report marked resolved.", "success")
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    attempt(lambda: health.resolve_report(report, current_user), "Report marked resolved.")
     return redirect_htmx_aware(url_for(".program", program_id=program.id) + "#reports")
 
 
@@ -54,12 +45,8 @@ def resolve_report(program_id: int, report_id: int):
 def nudge(program_id: int, mentor_id: int):
     program = coordinated_program(program_id)
     profile = program_mentor_profile(program, mentor_id)
-    try:
-        n = health.nudge(program, profile, current_user)
-        flash(f"Nudged {profile.membership.user.name} about {n} waiting item{'s' if n != 1 else ''}.", "success")
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    attempt(lambda: health.nudge(program, profile, current_user),
+            lambda n: f"Nudged {profile.membership.user.name} about {n} waiting item{'s' if n != 1 else ''}.")
     return redirect_htmx_aware(url_for(".program", program_id=program.id))
 
 
@@ -68,12 +55,8 @@ def nudge(program_id: int, mentor_id: int):
 def mark_unavailable(program_id: int, mentor_id: int):
     program = coordinated_program(program_id)
     profile = program_mentor_profile(program, mentor_id)
-    try:
-        health.mark_unavailable(program, profile, current_user)
-        flash(f"{profile.membership.user.name} is marked unavailable and will get no new requests.", "success")
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    attempt(lambda: health.mark_unavailable(program, profile, current_user),
+            f"{profile.membership.user.name} is marked unavailable and will get no new requests.")
     return redirect_htmx_aware(url_for(".program", program_id=program.id))
 
 

@@ -4,8 +4,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import logged_in, own_program_invitation
-from ..extensions import db
-from ..services import ServiceError, invitations
+from ..forms import attempt
+from ..services import invitations
 from ..services.people import vocabulary
 from . import bp
 from .forms import AnswerForm
@@ -22,13 +22,8 @@ def answer(token: str):
             invitations.decline(invitation)
             flash(f"You declined to join {program.name}.", "success")
             return redirect(url_for("public.index"), code=303)
-        try:
-            invitations.accept(invitation, current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            flash(f"You joined {program.name}. Check your profile there, so that your matches fit you.", "success")
+        if attempt(lambda: invitations.accept(invitation, current_user),
+                   f"You joined {program.name}. Check your profile there, so that your matches fit you."):
             return redirect(url_for("public.index"), code=303)
     names = vocabulary.term_names(invitation.program_id)
     return render_template("invitations/answer.html", invitation=invitation, form=form,

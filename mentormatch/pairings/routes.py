@@ -6,6 +6,7 @@ from flask_login import current_user
 from ..access import mentee_pairing, mentor_pairing, pairing_of_either, roles
 from ..answers import views as answer_views
 from ..extensions import db
+from ..forms import attempt
 from ..htmx import is_htmx, page_or_partial, redirect_htmx_aware
 from ..services import ServiceError, home, lifecycle
 from ..services.rounds import fairness
@@ -97,12 +98,7 @@ class PairingAnswers(answer_views.WebKind):
 @roles("mentor")
 def complete(pairing_id: int):
     pairing = mentor_pairing(pairing_id)
-    try:
-        lifecycle.complete(pairing, current_user)
-        flash(f"Pairing with {pairing.mentee.user.name} marked completed.", "success")
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    attempt(lambda: lifecycle.complete(pairing, current_user), f"Pairing with {pairing.mentee.user.name} marked completed.")
     return redirect_htmx_aware(url_for(".proposals"))
 
 

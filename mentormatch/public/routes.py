@@ -1,9 +1,9 @@
-from flask import flash, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from ..access import public
-from ..extensions import db
-from ..services import ServiceError, probes, programs
+from ..forms import attempt
+from ..services import probes, programs
 from . import bp
 from .forms import JoinForm
 
@@ -27,15 +27,9 @@ def join(token: str):
     if not current_user.is_authenticated:
         return render_template("public/join.html", program=program, role=role, token=token, form=None)
     form = JoinForm()
-    if form.validate_on_submit():
-        try:
-            programs.join(current_user, program, role)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            flash(f"You joined {program.name}.", "success")
-            return redirect(url_for(f"{current_user.role}.home"), code=303)
+    if form.validate_on_submit() and attempt(lambda: programs.join(current_user, program, role),
+                                             f"You joined {program.name}."):
+        return redirect(url_for(f"{current_user.role}.home"), code=303)
     return render_template("public/join.html", program=program, role=role, token=token, form=form)
 
 

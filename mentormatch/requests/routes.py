@@ -8,12 +8,11 @@ from ..answers import views as answer_views
 from ..answers.forms import InfoAnswerForm
 from ..core import events
 from ..core.reference import LANGUAGES
-from ..extensions import db
-from ..forms import submit
+from ..forms import attempt, submit
 from ..htmx import page_or_partial, redirect_htmx_aware
 from ..models import MicroRequest
 from ..pairings.forms import FollowUpForm
-from ..services import ServiceError, answers, directory, micro_requests
+from ..services import answers, directory, micro_requests
 from ..services.programs import programs_of_member
 from . import bp
 from .forms import DirectoryFilter, RequestForm
@@ -130,22 +129,13 @@ def done(request_id: int):
 @roles("mentee")
 def withdraw_others(request_id: int):
     req = mentee_request(request_id)
-    try:
-        n = micro_requests.withdraw_others(req, current_user)
-        flash(f"Withdrew {n} other request{'s' if n != 1 else ''}. Their mentors will not be asked again.", "success")
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    attempt(lambda: micro_requests.withdraw_others(req, current_user),
+            lambda n: f"Withdrew {n} other request{'s' if n != 1 else ''}. Their mentors will not be asked again.")
     return redirect_htmx_aware(url_for(".show", request_id=req.id))
 
 
 def _act(action, req: MicroRequest, message: str):
-    try:
-        action()
-        flash(message, "success")
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    attempt(action, message)
     return redirect_htmx_aware(url_for(".show", request_id=req.id))
 
 

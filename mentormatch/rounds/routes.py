@@ -13,7 +13,7 @@ from ..access import (
     run_pair,
 )
 from ..extensions import db
-from ..forms import apply_service_error, submit
+from ..forms import apply_service_error, attempt, submit
 from ..htmx import page_or_partial
 from ..services import ServiceError
 from ..services.people import import_csv, import_jobs
@@ -113,13 +113,9 @@ def set_objective(program_id: int, round_id: int):
     _, round_ = coordinated_round(program_id, round_id)
     form = ObjectiveForm()
     if form.validate_on_submit():
-        try:
-            round_objectives.set_objective(round_, current_user, form.objective.data)
-            flash(f"Objective set: {round_objectives.OBJECTIVE_LABELS[form.objective.data].lower()}. Run the round to use it.",
-                  "success")
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+        attempt(lambda: round_objectives.set_objective(round_, current_user, form.objective.data),
+                f"Objective set: {round_objectives.OBJECTIVE_LABELS[form.objective.data].lower()}. "
+                "Run the round to use it.")
     else:
         flash("Choose “most people matched” or “best pairs only”.", "error")
     return _to_round(round_, "#objective")
@@ -222,12 +218,8 @@ def _pair(round_, pair_id: int):
 def pair_action(program_id: int, round_id: int, pair_id: int, action: str):
     _, round_ = coordinated_round(program_id, round_id)
     pair = _pair(round_, pair_id)
-    try:
-        review.lock_or_forbid_pair(round_, current_user, pair, action)
-        flash("Pair locked." if action == "lock" else "Pair forbidden and taken out of this proposal.", "success")
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    attempt(lambda: review.lock_or_forbid_pair(round_, current_user, pair, action),
+            "Pair locked." if action == "lock" else "Pair forbidden and taken out of this proposal.")
     return _to_round(round_, "#review")
 
 
@@ -285,12 +277,8 @@ def close(program_id: int, round_id: int):
 @roles("coordinator")
 def repair(program_id: int, round_id: int):
     _, round_ = coordinated_round(program_id, round_id)
-    try:
-        run = publish.repair_round(round_, current_user)
-        flash(f"Repaired: {run.pair_count} new proposals; {run.unmatched_count} mentees still without a mentor.", "success")
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    attempt(lambda: publish.repair_round(round_, current_user),
+            lambda run: f"Repaired: {run.pair_count} new proposals; {run.unmatched_count} mentees still without a mentor.")
     return _to_round(round_)
 
 

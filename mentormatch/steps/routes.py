@@ -3,10 +3,9 @@ from flask import flash, redirect, url_for
 from flask_login import current_user
 
 from ..access import own_membership, own_step, roles
-from ..extensions import db
-from ..forms import submit
+from ..forms import attempt, submit
 from ..htmx import is_htmx, page_or_partial
-from ..services import ServiceError, goal_steps
+from ..services import goal_steps
 from . import bp
 from .forms import StepForm, ToggleForm
 
@@ -49,11 +48,7 @@ def toggle(step_id: int):
 def delete(step_id: int):
     step = own_step(step_id)
     program_id = goal_steps.program_of(step)
-    try:
-        goal_steps.remove(step, current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    attempt(lambda: goal_steps.remove(step, current_user))
     if is_htmx():
         return _page(own_membership(program_id), StepForm(formdata=None))
     return redirect(url_for(".index", program_id=program_id), code=303)
