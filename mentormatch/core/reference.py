@@ -1,10 +1,12 @@
-"""Reference data every part shares: the one language list and the one time-zone cache.
+"""Reference data every part shares: the one language list and the one time-zone cache (zone names
+and UTC offsets).
 
 Pickers, the people services' checks, the CSV import and the matching explanations all read
 these, so a language or zone accepted in one place is named the same way everywhere.
 """
+from datetime import UTC, datetime
 from functools import lru_cache
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 # ISO 639-1 codes offered in the pickers: the languages of the real profiles plus other widely spoken ones.
 LANGUAGES = (
@@ -39,3 +41,19 @@ def all_zones() -> frozenset[str]:
 
 def is_zone(name: str) -> bool:
     return name in all_zones()
+
+
+def utc_offset(zone: str | None, at: datetime) -> float:
+    """The zone's UTC offset in hours at `at` (naive UTC, e.g. clock.now()), within the matching
+    core's [-12, 14]; an unknown zone counts as UTC."""
+    # Offsets change only at daylight-saving switches, which fall on the hour: memoise per hour.
+    return _offset_in_hour(zone or "UTC", at.replace(minute=0, second=0, microsecond=0))
+
+
+@lru_cache(maxsize=4096)
+def _offset_in_hour(zone: str, hour: datetime) -> float:
+    try:
+        delta = hour.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).utcoffset()
+    except (ZoneInfoNotFoundError, ValueError):
+        return 0.0
+    return max(-12.0, min(14.0, delta.total_seconds() / 3600)) if delta is not None else 0.0

@@ -7,14 +7,11 @@ would give. Mentors who are off, away, or out of monthly capacity are left out u
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 from sqlalchemy import Row
 
-from ..core import clock
+from ..core import clock, reference
 from ..extensions import db
 from ..matching import Instance, Mentee, Mentor, candidates
 from ..models import GoalForm, Membership, MentorProfile, MicroRequest, Term, User
@@ -40,26 +37,13 @@ class Card:
     components: dict = field(default_factory=dict)
     stats: MentorStats | None = None  # filled for the cards on the page only
 
-def _offset(zone: str) -> float:
-    # Offsets change only at daylight-saving switches, which fall on the hour: memoise per hour.
-    return _offset_in_hour(zone or "UTC", datetime.now(UTC).replace(minute=0, second=0, microsecond=0))
-
-
-@lru_cache(maxsize=1024)
-def _offset_in_hour(zone: str, hour: datetime) -> float:
-    try:
-        delta = hour.astimezone(ZoneInfo(zone)).utcoffset()
-    except (ZoneInfoNotFoundError, ValueError):
-        return 0.0
-    return max(-12.0, min(14.0, delta.total_seconds() / 3600)) if delta is not None else 0.0
-
-
 def _names(ids, terms: dict[int, str]) -> list[str]:
     return [terms[t] for t in (ids or []) if t in terms]
 
 
 def _core_mentee(goal: GoalForm, topics: dict, groups: dict) -> Mentee:
-    return Mentee(id=f"e{goal.membership_id}", languages=list(goal.languages or []), tz=_offset(goal.timezone),
+    return Mentee(id=f"e{goal.membership_id}", languages=list(goal.languages or []),
+                  tz=reference.utc_offset(goal.timezone, clock.now()),
                   years=float(goal.years or 0), preference=goal.preference or "ahead",
                   topics=_names(goal.topics, topics), industry=goal.industry or None,
                   tags=_names(goal.groups, groups),
@@ -67,7 +51,8 @@ def _core_mentee(goal: GoalForm, topics: dict, groups: dict) -> Mentee:
 
 
 def _core_mentor(p: Row, topics: dict, groups: dict) -> Mentor:
-    return Mentor(id=f"m{p.membership_id}", languages=list(p.languages or []), tz=_offset(p.timezone),
+    return Mentor(id=f"m{p.membership_id}", languages=list(p.languages or []),
+                  tz=reference.utc_offset(p.timezone, clock.now()),
                   years=float(p.years or 0), capacity=1, topics=_names(p.topics, topics),
                   industry=p.industry or None, tags=_names(p.groups, groups),
                   prefers_topics=_names(p.prefers_topics, topics), prefers_stages=list(p.prefers_stages or []))

@@ -6,13 +6,11 @@ plain data (Term ids -> names, IANA zones -> UTC offsets, seats already taken ->
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime
 
 from sqlalchemy import func
 
-from ...core import clock
+from ...core import clock, reference
 from ...extensions import db
 from ...matching import GroupBalance, Instance, Mentee, Mentor, Rules, Weights
 from ...models import SEAT_STATES, GoalForm, Membership, MentorProfile, Pairing, Term, User
@@ -36,21 +34,6 @@ def mentor_key(membership_id: int) -> str:
 
 def membership_of(key: str) -> int:
     return int(key[1:])
-
-
-@lru_cache(maxsize=1024)
-def _offset(zone: str, day: date) -> float:
-    try:
-        offset = datetime.now(UTC).astimezone(ZoneInfo(zone)).utcoffset()
-    except (ZoneInfoNotFoundError, ValueError):
-        return 0.0
-    hours = offset.total_seconds() / 3600 if offset is not None else 0.0
-    return max(-12.0, min(14.0, hours))
-
-
-def utc_offset(zone: str) -> float:
-    """The zone's UTC offset now, in hours (cached per day: DST changes at most daily)."""
-    return _offset(zone or "UTC", clock.today())
 
 
 @dataclass
@@ -136,6 +119,7 @@ def build_round_data(round_: Round, *, mentee_ids: list[int] | None = None,
     Unavailable mentors stay in with no seats, so that unmatched reasons can say so.
     """
     today = today or clock.today()
+    now = clock.now()  # for the zones' UTC offsets
     topics, groups = _terms(round_.program_id)
     wanted = set(mentee_ids) if mentee_ids is not None else set(pool_mentee_ids(round_))
     data = RoundData(instance=Instance(mentees=[], mentors=[], weights=weights_of(round_), rules=rules_of(round_)))
@@ -158,7 +142,7 @@ def build_round_data(round_: Round, *, mentee_ids: list[int] | None = None,
         data.mentee_groups[g.membership_id] = tags
         data.mentee_languages[g.membership_id] = list(g.languages or [])
         data.instance.mentees.append(Mentee(
-            id=mentee_key(g.membership_id), languages=list(g.languages or []), tz=utc_offset(g.timezone),
+            id=mentee_key(g.membership_id), languages=list(g.languages or []), tz=reference.utc_offset(g.timezone, now),
             years=float(g.years or 0), preference=g.preference or "ahead",
             topics=[topics[t] for t in (g.topics or []) if t in topics], industry=g.industry or None,
             tags=tags, context_matters=sorted({CONTEXT_MAP[c] for c in (g.context_matters or []) if c in CONTEXT_MAP}),
@@ -179,7 +163,7 @@ def build_round_data(round_: Round, *, mentee_ids: list[int] | None = None,
         data.names[p.membership_id] = name
         data.capacity[p.membership_id] = seats
         data.instance.mentors.append(Mentor(
-            id=mentor_key(p.membership_id), languages=list(p.languages or []), tz=utc_offset(p.timezone),
+            id=mentor_key(p.membership_id), languages=list(p.languages or []), tz=reference.utc_offset(p.timezone, now),
             years=float(p.years or 0), capacity=seats,
             topics=[topics[t] for t in (p.topics or []) if t in topics], industry=p.industry or None,
             tags=[groups[t] for t in (p.groups or []) if t in groups],

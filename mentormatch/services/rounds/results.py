@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from ...core import reference
 from ...extensions import db
 from ...models.rounds import RunPair, RunUnmatched, SolveRun
 from .instance import RoundData, membership_of
-
-LANGUAGE_NAMES = {
-    "en": "English", "es": "Spanish", "pt": "Portuguese", "fr": "French", "de": "German", "it": "Italian",
-    "nl": "Dutch", "pl": "Polish", "ru": "Russian", "uk": "Ukrainian", "tr": "Turkish", "ar": "Arabic",
-    "hi": "Hindi", "bn": "Bengali", "ur": "Urdu", "zh": "Chinese", "ja": "Japanese", "ko": "Korean",
-    "vi": "Vietnamese", "id": "Indonesian", "sw": "Swahili", "yo": "Yoruba", "fa": "Persian", "he": "Hebrew",
-}
-
-
-def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
 
 
 def help_for(reasons: list[tuple[str, int]], languages: list[str]) -> str:
@@ -36,7 +26,7 @@ def help_for(reasons: list[tuple[str, int]], languages: list[str]) -> str:
     # The rule that removed the most mentors is the one worth acting on.
     main = max(codes, key=lambda c: codes[c]) if codes else None
     if main == "no_shared_language" and languages:
-        names = " or ".join(language_name(c) for c in languages)
+        names = " or ".join(reference.language_name(c) for c in languages)
         return f"A mentor with a free seat who speaks {names}."
     if main == "below_min_score":
         return f"Lower the minimum score ({codes[main]} mentors fall below it), or a mentor closer to their topics and stage."
