@@ -58,12 +58,3 @@ def link_list(user: User, kind: str, item_id: int, info: bool = True) -> list[tu
 def link_days() -> int:
     """How many days an answer link works, as the emails say."""
     return max_age() // 86400
-
-
-def links_block(user: User, kind: str, item_id: int, info: bool = True) -> str:
-    """The plain-text lines an email carries (for f-string bodies not yet moved to templates;
-    templates include email/_partials/answer_links.txt instead)."""
-    days = link_days()
-    lines = "\n".join(f"  {label}: {u}" for label, u in link_list(user, kind, item_id, info))
-    return (f"\nOr answer straight from this email (no login needed; each link works once, for "
-            f"{days} day{'s' if days != 1 else ''}):\n{lines}\n")

@@ -7,8 +7,7 @@ from collections import defaultdict
 from sqlalchemy import update
 
 from ... import matching
-from ...core import outbox
-from ...core.answer_links import links_block
+from ...core import answer_links, outbox
 from ...extensions import db
 from ...models import SEAT_STATES, Membership, Pairing, Program, User, utcnow
 from ...models.rounds import Round, RunPair, SolveRun
@@ -63,14 +62,14 @@ def _notify_pairs(round_: Round, pairs: list[tuple[int, int]]) -> None:
     mentor_users = {mid: user for mid, user in db.session.execute(
         db.select(Membership.id, User).join(User, User.id == Membership.user_id)
         .where(Membership.id.in_(list(by_mentor))))}
-    messages = []
+    messages, days = [], answer_links.link_days()
     for m, mentees in by_mentor.items():
         # One set of answer links per proposed mentee: each link is bound to this mentor and that pairing.
-        blocks = [(people[e][0], links_block(mentor_users[m], "pairing", pairing_ids[(e, m)]))
-                  for e in mentees if (e, m) in pairing_ids and m in mentor_users]
+        links = [(people[e][0], answer_links.link_list(mentor_users[m], "pairing", pairing_ids[(e, m)]))
+                 for e in mentees if (e, m) in pairing_ids and m in mentor_users]
         messages.append((people[m][1], outbox.render(
             "round_proposal_mentor", name=people[m][0], program_name=program.name,
-            mentees=[people[e][0] for e in mentees], answer_links=[(name, block) for name, block in blocks if block])))
+            mentees=[people[e][0] for e in mentees], answer_links=links, link_days=days)))
     for e, mentors in by_mentee.items():
         messages.append((people[e][1], outbox.render(
             "round_proposal_mentee", name=people[e][0], program_name=program.name,
