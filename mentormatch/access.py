@@ -8,7 +8,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
-from .extensions import db
+from .extensions import db, login_manager
 from .models import (
     CheckIn,
     GoalStep,
@@ -39,8 +39,6 @@ def roles(*allowed: str):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                from .extensions import login_manager
-
                 return login_manager.unauthorized()
             if current_user.role not in allowed:
                 abort(403)

@@ -22,7 +22,7 @@ the same answer, only later.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -253,7 +253,6 @@ def _reduced_cost_keep(pb, bound, rc, lvl, best, stats) -> np.ndarray | None:
 
 def _score_cap(pb, pairs: int) -> int:
     """The best total score of any `pairs` candidate pairs that respect the capacities."""
-    from dataclasses import replace
     sol = solve_flow(replace(pb.flow, max_total=max(pairs - int(pb.flow.locked.sum()), 0)))
     return int(sol.score)
 
