@@ -49,3 +49,16 @@ def test_the_list_of_html_templates_is_read_once_per_app_not_once_per_email(app,
         mails = [outbox.render("password_reset", name=f"Ana {i}", reset_url=f"http://localhost/r/{i}") for i in range(50)]
     assert len(listed) == 1
     assert mails[7].text.startswith("Hello Ana 7,") and 'href="http://localhost/r/7"' in mails[7].html
+
+
+def test_links_in_the_html_alternative_stay_inside_their_attribute(app):
+    """The HTML is laid out from escaped text: a link someone typed cannot open a tag or an attribute."""
+    from mentormatch.core import outbox
+
+    hostile = 'Eve http://a.example/?q=1&r=2"><script>x()</script> <b>'
+    with app.test_request_context():
+        mail = outbox.render("password_reset", name=hostile, reset_url="http://localhost/auth/reset/t0k3n")
+    assert "<script>" not in mail.html and "<b>" not in mail.html
+    assert '<a href="http://a.example/?q=1&amp;r=2">http://a.example/?q=1&amp;r=2</a>&#34;&gt;&lt;script&gt;' in mail.html
+    assert '<a href="http://localhost/auth/reset/t0k3n">http://localhost/auth/reset/t0k3n</a>' in mail.html
+    assert f"Hello {hostile}," in mail.text
