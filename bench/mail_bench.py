@@ -1,7 +1,8 @@
 """Mail through the outbox, against a real local SMTP server (aiosmtpd, as in the tests).
 
 Three figures from one run, alternating, medians of --repeat:
-  queue    what a round's approval now pays: N rows written in its transaction and committed;
+  queue    what a round's approval now pays: N notices rendered from their template (text and HTML)
+           and written in its transaction, committed;
   deliver  what the sender (thread, RQ worker or cron) pays later: claim, send, mark sent;
   bare     the reference: the same N messages over one smtplib connection, no database at all.
 
@@ -40,27 +41,29 @@ def main() -> None:
     server.start()
     app = create_app({"TESTING": True, "ENV_NAME": "test", "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
                       "MAIL_DELIVERY": "cron", **SMTP_CONFIG})
-    batch = [(f"person{i}@example.org", "You have a proposed mentor", "Hello,\n" + "words " * 60) for i in range(n)]
+    people = [(f"person{i}@example.org", f"Person {i}") for i in range(n)]
     times = {"queue": [], "deliver": [], "bare": []}
     try:
         with app.app_context():
             db.drop_all()
             db.create_all()
+            batch = [(to, notice(name)) for to, name in people]  # what the bare reference sends
             for _ in range(args.repeat):
                 inbox.clear()
                 started = time.perf_counter()
                 with smtplib.SMTP("127.0.0.1", SMTP_PORT) as smtp:
-                    for to, subject, body in batch:
+                    for to, mail in batch:
                         message = EmailMessage()
-                        message["From"], message["To"], message["Subject"] = "bench@example.org", to, subject
-                        message.set_content(body)
+                        message["From"], message["To"], message["Subject"] = "bench@example.org", to, mail.subject
+                        message.set_content(mail.text)
+                        message.add_alternative(mail.html, subtype="html")
                         smtp.send_message(message)
                 times["bare"].append(time.perf_counter() - started)
                 assert len(inbox.wait_for(n)) == n
 
                 inbox.clear()
                 started = time.perf_counter()
-                outbox.send_many([(to, outbox.Mail(subject, body, "")) for to, subject, body in batch])
+                outbox.send_many([(to, notice(name)) for to, name in people])
                 db.session.commit()
                 times["queue"].append(time.perf_counter() - started)
                 started = time.perf_counter()
@@ -77,6 +80,12 @@ def main() -> None:
     print(f"  queue in the approval's transaction: {queue:6.2f} s")
     print(f"  deliver from the outbox:             {deliver:6.2f} s  ({deliver / bare:.2f}x the bare reference)")
     print(f"  bare smtplib, one connection:        {bare:6.2f} s")
+
+
+def notice(name: str) -> outbox.Mail:
+    """A mentee's approval notice, as a round's approval renders it."""
+    return outbox.render("round_proposal_mentee", name=name, program_name="Spring cohort",
+                         mentors=["Ana Mentor"])
 
 
 if __name__ == "__main__":
