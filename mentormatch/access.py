@@ -78,12 +78,20 @@ def own_membership(program_id: int) -> Membership:
     return membership
 
 
+# -- programs and people ---------------------------------------------------------------------
+
+def child_of(model, row_id: int, parent_column: str, parent_id: int | None):
+    """The `model` row `row_id` whose `parent_column` is `parent_id` (a program, round or run the
+    caller already holds; None: there is none), else 404: an id edited into the URL finds nothing."""
+    row = db.session.get(model, row_id) if parent_id is not None else None
+    if row is None or getattr(row, parent_column) != parent_id:
+        abort(404)
+    return row
+
+
 def program_membership(program: Program, membership_id: int) -> Membership:
     """A member of a program the caller already proved they coordinate, else 404."""
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.program_id != program.id:
-        abort(404)
-    return membership
+    return child_of(Membership, membership_id, "program_id", program.id)
 
 
 def program_term(program: Program, term_id: int) -> Term:
@@ -113,30 +121,20 @@ def current_mentee_pairing(mentor: Membership, mentee_membership_id: int) -> Pai
 
 def program_mentor_profile(program: Program, membership_id: int) -> MentorProfile:
     """A mentor's profile in a program the caller already proved they coordinate, else 404."""
-    profile = health.mentor_in(program, membership_id)
-    if profile is None:
-        abort(404)
-    return profile
+    return health.mentor_in(program, membership_id) or abort(404)
 
 
 def own_checkin(checkin_id: int) -> CheckIn:
     """The current mentee's or mentor's own check-in, else 404."""
-    checkin = checkins.checkin_of(current_user, checkin_id)
-    if checkin is None:
-        abort(404)
-    return checkin
+    return checkins.checkin_of(current_user, checkin_id) or abort(404)
 
 
 def own_step(step_id: int) -> GoalStep:
     """The current mentee's own goal step, else 404."""
-    step = goal_steps.step_of(current_user, step_id)
-    if step is None:
-        abort(404)
-    return step
+    return goal_steps.step_of(current_user, step_id) or abort(404)
 
 
-# -- programs and people: their scoped getters go above this line ------------------------------
-
+# -- answerable items (pairings, micro-requests) ----------------------------------------------
 
 def answerable_as(model, role: str, item_id: int):
     """An answerable item (a Pairing, a MicroRequest...) where the current user is its `role`
@@ -199,40 +197,27 @@ def visible_request(request_id: int) -> MicroRequest:
     return answerable_of_either(MicroRequest, request_id)
 
 
-# -- answerable items (pairings, micro-requests): their scoped getters go above this line ------
-
+# -- rounds ------------------------------------------------------------------------------------
 
 def coordinated_round(program_id: int, round_id: int) -> tuple[Program, Round]:
     """A round of a program the current coordinator runs (and that program), else 404."""
     program = coordinated_program(program_id)
-    round_ = db.session.get(Round, round_id)
-    if round_ is None or round_.program_id != program.id:
-        abort(404)
-    return program, round_
+    return program, child_of(Round, round_id, "program_id", program.id)
 
 
 def round_run(round_: Round, run_id: int) -> SolveRun:
     """A solve run of a round the caller already holds, else 404."""
-    run = db.session.get(SolveRun, run_id)
-    if run is None or run.round_id != round_.id:
-        abort(404)
-    return run
+    return child_of(SolveRun, run_id, "round_id", round_.id)
 
 
 def run_pair(run: SolveRun | None, pair_id: int) -> RunPair:
     """A proposed pair of a run the caller already holds (None: no run yet), else 404."""
-    pair = db.session.get(RunPair, pair_id) if run is not None else None
-    if pair is None or pair.run_id != run.id:
-        abort(404)
-    return pair
+    return child_of(RunPair, pair_id, "run_id", run.id if run is not None else None)
 
 
 def round_constraint(round_: Round, constraint_id: int) -> RoundConstraint:
     """A lock or forbidden pair of a round the caller already holds, else 404."""
-    constraint = db.session.get(RoundConstraint, constraint_id)
-    if constraint is None or constraint.round_id != round_.id:
-        abort(404)
-    return constraint
+    return child_of(RoundConstraint, constraint_id, "round_id", round_.id)
 
 
 def program_mentee(program: Program, membership_id: int) -> Membership:
@@ -241,6 +226,3 @@ def program_mentee(program: Program, membership_id: int) -> Membership:
     if membership.user.role != "mentee":
         abort(404)
     return membership
-
-
-# -- rounds: their scoped getters go above this line -------------------------------------------

@@ -28,14 +28,13 @@ from ..models import (
     Program,
     User,
 )
+from .answers import PENDING_PAIRING  # a proposal waiting for the mentor's answer
+from .micro_requests import FOLLOWUP_STATES as FOLLOWUP_REQUEST  # a request the mentee can follow up on
 from .people import goal_forms, mentorships, profiles
 
-# The state sets the answering service (lifecycle, micro_requests) filters by, for the same lists.
-PENDING_PAIRING = ("proposed", "info_requested")        # a proposal waiting for the mentor's answer
-CURRENT_PAIRING = mentorships.CURRENT_STATES                 # a mentor may read the mentee's goal form
+CURRENT_PAIRING = mentorships.CURRENT_STATES  # a mentor may read the mentee's goal form
+FOLLOWUP_PAIRING = mentorships.FOLLOWUP_STATES  # a conversation has happened or can
 MENTEE_PAIRING = ("proposed", "accepted", "active", "completed")  # what a mentee may report or continue
-FOLLOWUP_PAIRING = mentorships.FOLLOWUP_STATES               # a conversation has happened or can
-FOLLOWUP_REQUEST = ("accepted", "done")                 # a micro-request the mentee can follow up on
 
 _WITH_MENTOR = joinedload(Pairing.mentor).joinedload(Membership.user)
 _WITH_MENTEE = joinedload(Pairing.mentee).joinedload(Membership.user)
