@@ -2,6 +2,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import together
 from ..access import own_followup_pairing, own_membership, roles
 from ..extensions import db
 from ..forms import apply_service_error, submit
@@ -110,5 +111,5 @@ def _pairing_page(pairing, followup_form, thanks_form):
         "mentee/pairing.html", pairing=pairing, followup_form=followup_form, thanks_form=thanks_form,
         mentor_name=pairing.mentor.user.name, program_name=pairing.mentor.program.name,
         followups=notes.followups_of_pairing(pairing), mentor_profile=mentor_profile,
-        names=vocabulary.term_names(pairing.program_id),
+        names=vocabulary.term_names(pairing.program_id), together=together.panels(pairing),
     )

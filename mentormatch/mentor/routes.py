@@ -2,6 +2,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import together
 from ..access import current_mentee_pairing, own_membership, roles
 from ..core import clock, reference
 from ..extensions import db
@@ -116,4 +117,5 @@ def _mentee_page(membership, pairing, form, note):
         gs=goal_steps.summary(pairing.mentee_membership_id),
         labels={"role": labels.ROLE_LEVEL_LABELS, "preference": labels.PREFERENCE_LABELS, "wants": labels.WANTS_LABELS,
                 "languages": dict(reference.LANGUAGES)},
+        together=together.panels(pairing),
     )

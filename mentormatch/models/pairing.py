@@ -31,6 +31,8 @@ class Pairing(Answerable, db.Model):
     why: Mapped[dict] = mapped_column(JSON, default=dict)
     sentence: Mapped[str] = mapped_column(Text, default="")
     proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The last time the two did something together (a message, a meeting, a check-in): services/activity.py.
+    last_activity_at: Mapped[datetime | None]
     # The answer columns (decline, ask-for-info, reminders, follow-up) come from Answerable.
 
 

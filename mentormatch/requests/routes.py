@@ -3,6 +3,7 @@ pages (accept, decline, ask for info, answer it, report) are the shared ones of 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import together
 from ..access import askable_mentor, mentee_request, mentor_request, micro_program, roles, visible_request
 from ..answers import views as answer_views
 from ..answers.forms import InfoAnswerForm
@@ -89,7 +90,8 @@ def show(request_id: int):
                            can_undo=micro_requests.can_undo_cancel(req, current_user) if as_mentee else False,
                            context=None if as_mentee else answers.mentee_context(req.mentee_membership_id,
                                                                                    request_id=req.id),
-                           answer_form=InfoAnswerForm() if as_mentee and req.state == "info_requested" else None)
+                           answer_form=InfoAnswerForm() if as_mentee and req.state == "info_requested" else None,
+                           together=together.panels(req))
 
 
 @bp.route("/<int:request_id>/edit", methods=["GET", "POST"])
