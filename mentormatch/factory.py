@@ -13,6 +13,7 @@ from . import (  # noqa: F401
     auth,
     bad_input,
     checkins,
+    contact,
     coordinator,
     health,
     invitations,
@@ -48,6 +49,7 @@ BLUEPRINTS = (
     (checkins.bp, "/checkins"),
     (steps.bp, "/steps"),
     (invitations.bp, "/invitations"),
+    (contact.bp, "/contact"),
 )
 
 CSP = (

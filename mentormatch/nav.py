@@ -4,8 +4,9 @@ from flask_login import current_user
 
 NAV = {
     "coordinator": [("coordinator.home", "Programs"), ("health.index", "Health")],
-    "mentor": [("mentor.home", "Home"), ("pairings.proposals", "Proposals"), ("requests.inbox", "Requests")],
-    "mentee": [("mentee.home", "Home"), ("requests.mine", "Requests")],
+    "mentor": [("mentor.home", "Home"), ("pairings.proposals", "Proposals"), ("requests.inbox", "Requests"),
+               ("contact.edit", "How to reach me")],
+    "mentee": [("mentee.home", "Home"), ("requests.mine", "Requests"), ("contact.edit", "How to reach me")],
 }
 COMMON = [("auth.change_password", "Password")]
 

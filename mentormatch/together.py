@@ -5,14 +5,21 @@ The three pages (mentee/pairing.html, mentor/mentee.html, requests/show.html) ca
 and include templates/together/_panels.html; each panel is None where it does not apply."""
 from __future__ import annotations
 
+from flask_login import current_user
+
 from .models import MicroRequest, Pairing
+from .services import contact
 
 
 def panels(item: Pairing | MicroRequest) -> dict:
     """Each panel is built for the signed-in person (one of the two, or a coordinator)."""
     return {
-        "contact": None,   # the other person's channels, once accepted
+        "contact": contact.panel(item, _viewer_id()),  # the other person's channels, once accepted
         "thread": None,    # the conversation between the two
         "meetings": None,  # proposed slots, the booked meeting, "did you meet?"
         "ending": None,    # end the pairing, with the closing survey
     }
+
+
+def _viewer_id() -> int | None:
+    return current_user.id if current_user.is_authenticated else None

@@ -2,6 +2,7 @@
 from .answer_links import UsedEmailToken
 from .base import Base, clean_name, utcnow
 from .checkins import CHECKIN_DAYS, CheckIn
+from .contact import CHAT_SERVICE_LABELS, CHAT_SERVICES, ContactChannels
 from .fairness import ContinueWish, MenteePriority
 from .goal_steps import GoalStep
 from .imports import ImportJob, ProgramInvitation
@@ -39,5 +40,6 @@ __all__ = [
     "Base", "clean_name", "utcnow", "User", "LoginSession", "ROLES", "Program", "ProgramCoordinator", "Membership", "Invitation",
     "ImportJob", "ProgramInvitation",
     "Term", "GoalForm", "MentorProfile", "PREFERENCES", "WANTS", "CONTEXT_KINDS", "ROLE_LEVELS",
+    "ContactChannels", "CHAT_SERVICES", "CHAT_SERVICE_LABELS",
     "Pairing", "PAIRING_STATES", "SEAT_STATES", "DECLINE_REASONS", "Round", "ROUND_STATES",
 ]

@@ -40,7 +40,7 @@ from ..models import (
     Program,
     User,
 )
-from . import ServiceError
+from . import ServiceError, contact
 
 # Answering a request is the shared flow, re-exported under the names routes and tests use.
 from .answers import leave_pending, other_open
@@ -367,7 +367,7 @@ def add_followup(mentee_user: User, *, request: MicroRequest | None = None, pair
         move(MicroRequest, request, ("accepted",), "done", ended_at=clock.now())
         record(request.program_id, "request", request.id, "accepted", "done", mentee_user, "follow-up")
     outbox.send(subject.mentor.user.email, "followup_sent", program_id=subject.program_id, mentee=mentee_user,
-                mentor=subject.mentor.user, kind=kind, body=body)
+                mentor=subject.mentor.user, kind=kind, body=body, reply_to=contact.reply_to(subject, mentee_user))
     db.session.commit()
     return followup
 

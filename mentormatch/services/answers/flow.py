@@ -14,6 +14,7 @@ from ...core.events import record
 from ...core.transitions import move
 from ...extensions import db
 from ...models import DECLINE_REASONS, PENDING_REQUEST, MentorProfile, MicroRequest, Pairing, User
+from .. import contact
 from .kinds import Kind, kind_of
 
 MIN_INFO, MAX_INFO = 10, 500
@@ -29,9 +30,15 @@ ANSWER_STATES = ("accepted", "active", "declined")
 
 
 def _mail(kind: Kind, item, mail: str, to: User, **context) -> None:
-    """Queue templates/email/<kind>_<mail>.txt about `item` (before the caller's commit)."""
-    outbox.send(to.email, kind.template(mail), program_id=item.program_id, item=item,
-                mentee=item.mentee.user, mentor=item.mentor.user, **kind.mail_context(item), **context)
+    """Queue templates/email/<kind>_<mail>.txt about `item` (before the caller's commit). Once the
+    item is accepted, mail to one of the two answers to the other (Reply-To) and lists the other's
+    contact channels (`channels`); before that, neither address nor channel leaves the site."""
+    sender = contact.other_person(item, to.id)
+    reply_to = contact.reply_to(item, sender) if sender is not None else None
+    channels = contact.shown_channels(sender) if reply_to else []
+    outbox.send(to.email, kind.template(mail), program_id=item.program_id, reply_to=reply_to, item=item,
+                mentee=item.mentee.user, mentor=item.mentor.user, channels=channels,
+                **kind.mail_context(item), **context)
 
 
 def link_context(mentor: User, kind: Kind, item, info: bool = True) -> dict:
