@@ -2,6 +2,7 @@
 person of an accepted pairing or micro-request only, on its page and in the acceptance email;
 mail between the two carries the other's address as Reply-To once accepted, never before."""
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from mentormatch.extensions import db
 from mentormatch.models import ContactChannels, MicroRequest, Pairing, User
@@ -106,7 +107,7 @@ def test_posted_owner_fields_are_ignored(app, client, world):
 def test_the_database_refuses_a_link_that_is_not_http(app, world):
     with app.app_context():
         db.session.add(ContactChannels(user_id=world.mentee.id, video_url="javascript:alert(1)"))
-        with pytest.raises(Exception):
+        with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
 
