@@ -14,6 +14,7 @@ from ..htmx import page_or_partial, redirect_htmx_aware
 from ..models import MicroRequest
 from ..pairings.forms import FollowUpForm
 from ..services import answers, directory, micro_requests
+from ..services.people import goal_forms
 from ..services.programs import programs_of_member
 from . import bp
 from .forms import DirectoryFilter, RequestForm
@@ -74,9 +75,24 @@ def new(program_id: int, mentor_id: int):
             "kind": form.kind.data, "question": form.question.data, "context": form.context.data})):
         req = done.value
         flash(f"Sent to {mentor.user.name}. You will hear back by email.", "success")
+        if hint := goal_forms.vague_ask_hint(req.question):
+            # Without JavaScript the hint could not show as they typed: it comes with the confirmation.
+            flash(f"{hint} You can edit the request until {mentor.user.name} answers.", "info")
         return redirect(url_for(".show", request_id=req.id), code=303)
-    return render_template("requests/new.html", form=form, program=program, mentor=mentor,
+    return render_template("requests/new.html", form=form, program=program, mentor=mentor, hint=_hint(form),
                            open_count=micro_requests.open_count(membership.id))
+
+
+@bp.route("/hint", methods=["POST"])
+@roles("mentee")
+def hint():
+    """The vague-ask hint as the mentee types (htmx); it never refuses, so nothing is validated here."""
+    form = RequestForm()
+    return render_template("requests/_question_hint.html", f=form.question, hint=_hint(form))
+
+
+def _hint(form) -> str | None:
+    return goal_forms.vague_ask_hint(form.question.data) if not form.question.errors else None
 
 
 @bp.route("/<int:request_id>")
@@ -103,7 +119,7 @@ def edit(request_id: int):
             "kind": form.kind.data, "question": form.question.data, "context": form.context.data})):
         flash(f"Saved. {req.mentor.user.name} sees the new version.", "success")
         return redirect(url_for(".show", request_id=req.id), code=303)
-    return render_template("requests/edit.html", form=form, req=req)
+    return render_template("requests/edit.html", form=form, req=req, hint=_hint(form))
 
 
 @bp.route("/<int:request_id>/undo", methods=["POST"])
