@@ -19,6 +19,7 @@ from ..extensions import db
 from ..forms import apply_service_error, submit
 from ..services import ServiceError, answers, health
 from ..services.answers import email_links
+from ..services.people import goal_forms
 from .forms import ConfirmForm, DeclineForm, InfoAnswerForm, InfoQuestionForm, ReportForm
 
 
@@ -143,4 +144,5 @@ def email_action(token: str):
         else:
             return render_template("answers/link_done.html", link=link)
     return render_template("answers/link_confirm.html", link=link, form=form, token=token,
-                           link_suffix=WEB_KINDS[link.kind].link_suffix)
+                           link_suffix=WEB_KINDS[link.kind].link_suffix,
+                           about=goal_forms.goal_summary(link.item.mentee))

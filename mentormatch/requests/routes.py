@@ -10,11 +10,12 @@ from ..answers.forms import InfoAnswerForm
 from ..core import events
 from ..core.reference import LANGUAGES
 from ..forms import attempt, submit
-from ..htmx import page_or_partial, redirect_htmx_aware
+from ..htmx import is_htmx, page_or_partial, redirect_htmx_aware
+from ..mentor.forms import NoteForm
 from ..models import MicroRequest
 from ..pairings.forms import FollowUpForm
 from ..services import answers, directory, micro_requests
-from ..services.people import goal_forms
+from ..services.people import goal_forms, notes
 from ..services.programs import programs_of_member
 from . import bp
 from .forms import DirectoryFilter, RequestForm
@@ -98,8 +99,12 @@ def _hint(form) -> str | None:
 @bp.route("/<int:request_id>")
 @roles("mentee", "mentor")
 def show(request_id: int):
-    req = visible_request(request_id)
+    return _show_page(visible_request(request_id))
+
+
+def _show_page(req: MicroRequest, note_form: NoteForm | None = None):
     as_mentee = current_user.id == req.mentee.user_id
+    mentor_side = {} if as_mentee else _mentor_side(req, note_form)
     return render_template("requests/show.html", req=req, events=events.events_of("request", req.id),
                            others=answers.other_open(req) if as_mentee else [],
                            sent=micro_requests.followups_for(request_id=req.id),
@@ -107,7 +112,33 @@ def show(request_id: int):
                            context=None if as_mentee else answers.mentee_context(req.mentee_membership_id,
                                                                                    request_id=req.id),
                            answer_form=InfoAnswerForm() if as_mentee and req.state == "info_requested" else None,
-                           together=together.panels(req))
+                           together=together.panels(req), **mentor_side)
+
+
+def _mentor_side(req: MicroRequest, note_form: NoteForm | None) -> dict:
+    """What the mentor reads before and after answering: the mentee's goals on file (what they
+    share) and the mentor's private note on this mentee, the same note as on a round pair's page."""
+    note = notes.note_of(req.mentor, req.mentee_membership_id)
+    return {"about": goal_forms.goal_summary(req.mentee), "note": note,
+            "note_form": (note_form or NoteForm(obj=note)) if req.state in notes.REQUEST_NOTE_STATES else None,
+            "note_url": url_for(".save_note", request_id=req.id)}
+
+
+@bp.route("/<int:request_id>/note", methods=["POST"])
+@roles("mentor")
+def save_note(request_id: int):
+    req = mentor_request(request_id)
+    form = NoteForm()
+    note = None
+    if done := submit(form, lambda: notes.save_request_note(req.mentor, req, form.body.data)):
+        note = done.value
+        if not is_htmx():
+            flash("Notes saved. Only you can read them.", "success")
+            return redirect(url_for(".show", request_id=req.id), code=303)
+    if is_htmx():
+        return render_template("mentor/_note.html", form=form, note=note, note_url=url_for(".save_note", request_id=req.id),
+                               saved_now=note is not None)
+    return _show_page(req, note_form=form)
 
 
 @bp.route("/<int:request_id>/edit", methods=["GET", "POST"])

@@ -113,6 +113,10 @@ def mentor_proposals(user: User) -> dict:
                    "open_requests": open_counts.get(p.mentee_membership_id, 0)}
             for p in proposals},
         "incoming": incoming,
+        # The mentee's goal form (what they chose to share), read before deciding.
+        "goals": goal_forms.submitted_goals(mentee_ids),
+        "names": goal_forms.term_names_of({p.program_id for p in proposals}),
+        "labels": goal_forms.summary_labels(),
     }
 
 

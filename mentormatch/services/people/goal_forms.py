@@ -2,9 +2,10 @@
 import re
 from dataclasses import dataclass
 
+from ...core import reference
 from ...extensions import db
-from ...models import CONTEXT_KINDS, PREFERENCES, WANTS, GoalForm, Membership, utcnow
-from . import fields
+from ...models import CONTEXT_KINDS, PREFERENCES, WANTS, GoalForm, Membership, Term, utcnow
+from . import fields, labels
 from .context import context_checks
 
 MAX_TOPICS_MENTEE = 5
@@ -52,6 +53,53 @@ def save_goal_form(membership: Membership, data: dict) -> GoalForm:
     form.submitted_at = form.submitted_at or utcnow()
     db.session.commit()
     return form
+
+
+# ---------------------------------------------------------------------------------------------
+# What a mentor reads before deciding (a proposal, a micro-request): templates/mentor/_goal_summary.html
+# shows the goal form with only the context kinds the mentee ticked in `context_matters`.
+
+
+def summary_labels() -> dict:
+    return {"role": labels.ROLE_LEVEL_LABELS, "preference": labels.PREFERENCE_LABELS, "wants": labels.WANTS_LABELS,
+            "languages": dict(reference.LANGUAGES)}
+
+
+def submitted_goals(mentee_membership_ids) -> dict[int, GoalForm]:
+    """The submitted goal forms of these mentees, by membership id, in one query."""
+    ids = sorted(set(mentee_membership_ids))
+    if not ids:
+        return {}
+    return {g.membership_id: g for g in db.session.scalars(db.select(GoalForm).where(
+        GoalForm.membership_id.in_(ids), GoalForm.submitted_at.is_not(None)))}
+
+
+def term_names_of(program_ids) -> dict[int, str]:
+    """Topic and group names of these programs, in one query (term ids are unique across programs)."""
+    ids = sorted(set(program_ids))
+    if not ids:
+        return {}
+    return dict(db.session.execute(db.select(Term.id, Term.name).where(Term.program_id.in_(ids))).all())
+
+
+def goal_summary(mentee: Membership) -> dict | None:
+    """What _goal_summary.html needs for one mentee, or None while they have not submitted the form."""
+    goal = submitted_goals([mentee.id]).get(mentee.id)
+    if goal is None:
+        return None
+    return {"goal": goal, "names": term_names_of([mentee.program_id]), "labels": summary_labels()}
+
+
+def short_goal(goal: GoalForm | None, most: int = 160) -> dict | None:
+    """The proposal email's short version: the near-term goal and the power question, cut to `most`."""
+    if goal is None:
+        return None
+    return {"goal": _cut(goal.near_term_goal, most), "question": _cut(goal.power_question, most)}
+
+
+def _cut(text: str, most: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= most else text[:most - 1].rstrip() + "…"
 
 
 @dataclass

@@ -12,6 +12,7 @@ from ...extensions import db
 from ...models import SEAT_STATES, Membership, Pairing, Program, User, utcnow
 from ...models.rounds import Round, RunPair, SolveRun
 from .. import ServiceError
+from ..people import goal_forms
 from . import events
 from .instance import build_round_data
 from .results import store_result
@@ -62,6 +63,11 @@ def _notify_pairs(round_: Round, pairs: list[tuple[int, int]]) -> None:
     mentor_users = {mid: user for mid, user in db.session.execute(
         db.select(Membership.id, User).join(User, User.id == Membership.user_id)
         .where(Membership.id.in_(list(by_mentor))))}
+    # The short version of each mentee's goals (what they want, their power question) for the mentor to read.
+    goals = {}
+    mentee_ids = list(by_mentee)
+    for chunk in [mentee_ids[i:i + 500] for i in range(0, len(mentee_ids), 500)]:
+        goals.update(goal_forms.submitted_goals(chunk))
     messages, days = [], answer_links.link_days()
     for m, mentees in by_mentor.items():
         # One set of answer links per proposed mentee: each link is bound to this mentor and that pairing.
@@ -69,7 +75,8 @@ def _notify_pairs(round_: Round, pairs: list[tuple[int, int]]) -> None:
                  for e in mentees if (e, m) in pairing_ids and m in mentor_users]
         messages.append((people[m][1], outbox.render(
             "round_proposal_mentor", name=people[m][0], program_name=program.name,
-            mentees=[people[e][0] for e in mentees], answer_links=links, link_days=days)))
+            mentees=[people[e][0] for e in mentees], answer_links=links, link_days=days,
+            goals=[(people[e][0], goal_forms.short_goal(goals.get(e))) for e in mentees])))
     for e, mentors in by_mentee.items():
         messages.append((people[e][1], outbox.render(
             "round_proposal_mentee", name=people[e][0], program_name=program.name,
