@@ -120,7 +120,7 @@ def _mentor_side(req: MicroRequest, note_form: NoteForm | None) -> dict:
     share) and the mentor's private note on this mentee, the same note as on a round pair's page."""
     note = notes.note_of(req.mentor, req.mentee_membership_id)
     return {"about": goal_forms.goal_summary(req.mentee), "note": note,
-            "note_form": (note_form or NoteForm(obj=note)) if req.state in notes.REQUEST_NOTE_STATES else None,
+            "note_form": note_form or (NoteForm(obj=note) if req.state in notes.REQUEST_NOTE_STATES else None),
             "note_url": url_for(".save_note", request_id=req.id)}
 
 
