@@ -131,11 +131,11 @@ def test_after_accept_each_side_sees_the_others_shown_channels_only(app, request
     w = request_world
     _accept(app, MicroRequest, w.request_id, w.mentor)
     html = _page(app, w.mentee, f"/requests/{w.request_id}").get_data(as_text=True)
-    panel = html.split('id="h-contact"')[1].split("</section>")[0]
+    panel = html.split('id="h-contact"')[1].split("</article>")[0]
     assert w.mentor.email in panel and VIDEO in panel and HANDLE in panel and "Matrix" in panel
     assert PHONE not in html  # the mentor did not switch the phone on
     html = _page(app, w.mentor, f"/requests/{w.request_id}").get_data(as_text=True)
-    panel = html.split('id="h-contact"')[1].split("</section>")[0]
+    panel = html.split('id="h-contact"')[1].split("</article>")[0]
     assert w.mentee.email in panel and 'href="tel:+14155550100"' in panel
     assert VIDEO not in panel  # their own channels are not "the other's"
 
