@@ -78,7 +78,7 @@ def new(program_id: int, mentor_id: int):
         flash(f"Sent to {mentor.user.name}. You will hear back by email.", "success")
         if hint := goal_forms.vague_ask_hint(req.question):
             # Without JavaScript the hint could not show as they typed: it comes with the confirmation.
-            flash(f"{hint} You can edit the request until {mentor.user.name} answers.", "info")
+            flash(f"{hint} You can edit the request until {mentor.user.name} answers.", "warning")
         return redirect(url_for(".show", request_id=req.id), code=303)
     return render_template("requests/new.html", form=form, program=program, mentor=mentor, hint=_hint(form),
                            open_count=micro_requests.open_count(membership.id))
