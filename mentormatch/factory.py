@@ -16,6 +16,7 @@ from . import (  # noqa: F401
     coordinator,
     health,
     invitations,
+    meetings,
     mentee,
     mentor,
     models,
@@ -48,6 +49,7 @@ BLUEPRINTS = (
     (checkins.bp, "/checkins"),
     (steps.bp, "/steps"),
     (invitations.bp, "/invitations"),
+    (meetings.bp, "/meetings"),
 )
 
 CSP = (

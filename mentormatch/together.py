@@ -5,6 +5,7 @@ The three pages (mentee/pairing.html, mentor/mentee.html, requests/show.html) ca
 and include templates/together/_panels.html; each panel is None where it does not apply."""
 from __future__ import annotations
 
+from .meetings import panel as meetings_panel
 from .models import MicroRequest, Pairing
 
 
@@ -13,6 +14,6 @@ def panels(item: Pairing | MicroRequest) -> dict:
     return {
         "contact": None,   # the other person's channels, once accepted
         "thread": None,    # the conversation between the two
-        "meetings": None,  # proposed slots, the booked meeting, "did you meet?"
+        "meetings": meetings_panel.build(item),  # proposed slots, the booked meeting, "did you meet?"
         "ending": None,    # end the pairing, with the closing survey
     }

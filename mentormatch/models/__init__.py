@@ -6,6 +6,7 @@ from .fairness import ContinueWish, MenteePriority
 from .goal_steps import GoalStep
 from .imports import ImportJob, ProgramInvitation
 from .mail import OUTBOX_STATES, OutboxMessage
+from .meetings import DURATIONS, MAX_SLOTS, MEETING_STATES, MET_ANSWERS, Meeting, MeetingSlot
 from .pairing import DECLINE_REASONS, PAIRING_STATES, SEAT_STATES, Pairing
 from .people import (
                        CONTEXT_KINDS,
@@ -40,4 +41,5 @@ __all__ = [
     "ImportJob", "ProgramInvitation",
     "Term", "GoalForm", "MentorProfile", "PREFERENCES", "WANTS", "CONTEXT_KINDS", "ROLE_LEVELS",
     "Pairing", "PAIRING_STATES", "SEAT_STATES", "DECLINE_REASONS", "Round", "ROUND_STATES",
+    "Meeting", "MeetingSlot", "MEETING_STATES", "DURATIONS", "MET_ANSWERS", "MAX_SLOTS",
 ]
