@@ -9,7 +9,7 @@ class ProposeForm(FlaskForm):
     """Up to three times in the proposer's own zone; the service checks them (future, within 90
     days, not overlapping) and names the field at fault."""
 
-    duration = SelectField("How long", coerce=int, default=30,
+    duration = SelectField("How long", coerce=int, default=30, validate_choice=False,  # the service names the rule
                            choices=[(15, "15 minutes"), (30, "30 minutes"), (60, "60 minutes")],
                            validators=[InputRequired("Choose 15, 30 or 60 minutes.")])
     slot1_date = DateField("Time 1: date", validators=[Optional()])

@@ -26,7 +26,7 @@ class OutboxMessage(db.Model):
     body: Mapped[str] = mapped_column(Text)
     html: Mapped[str | None] = mapped_column(Text)  # the HTML alternative, when the email has one
     # Files sent with it: [{"filename", "content_type", "content"}] (text only, e.g. a calendar invitation).
-    attachments: Mapped[list | None] = mapped_column(JSON)
+    attachments: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     status: Mapped[str] = mapped_column(String(8), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

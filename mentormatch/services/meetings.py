@@ -114,6 +114,12 @@ def outside_hours(start: datetime, minutes: int, zone: str) -> bool:
             or end.time() > WORK_END)
 
 
+def short_label(moment: datetime, zone: str) -> str:
+    """"Thu 26 Mar, 16:00 CET": for subject lines (plain ASCII, so the header stays unencoded)."""
+    begin = local(moment, zone)
+    return f"{begin:%a %d %b, %H:%M} {begin.tzname()}"
+
+
 def when_label(moment: datetime, minutes: int, zone: str) -> str:
     """"Thu 26 Mar 2026, 16:00-16:30 CET" in `zone`."""
     begin, end = local(moment, zone), local(moment + timedelta(minutes=minutes), zone)
@@ -414,6 +420,7 @@ def _invite_both(meeting: Meeting, item, template: str, method: str, **extra) ->
         outbox.send(person.user.email, template, program_id=item.program_id, attachments=[invitation],
                     name=person.user.name, other_name=other.user.name, duration=meeting.duration,
                     when=when_label(meeting.starts_at, meeting.duration, zone), zone=zone,
+                    short=short_label(meeting.starts_at, zone),
                     video_link=meeting.video_link, url=url, **extra)
 
 
