@@ -2,7 +2,7 @@
 
 Every action answers htmx with the refreshed panel and a plain form with a redirect to the pair's
 page, so the panel works without JavaScript."""
-from flask import flash, make_response, redirect, url_for
+from flask import flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..access import meeting_item, own_meeting, roles, visible_meeting
@@ -100,5 +100,9 @@ def _done(item, message: str):
 
 
 def _page(item, **context):
-    return page_or_partial("meetings/show.html", "meetings/_panel.html", item=item,
-                           together={"meetings": panel.build(item, **context)})
+    built = panel.build(item, **context)
+    if built is None:  # not (yet) a pair that can meet: the page says why, without a panel
+        form = context.get("propose_form")
+        problem = " ".join(form.form_errors) if form is not None else context.get("error", "")
+        return render_template("meetings/show.html", item=item, together={"meetings": None}, problem=problem)
+    return page_or_partial("meetings/show.html", "meetings/_panel.html", item=item, together={"meetings": built})
