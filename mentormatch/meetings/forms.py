@@ -12,12 +12,12 @@ class ProposeForm(FlaskForm):
     duration = SelectField("How long", coerce=int, default=30, validate_choice=False,  # the service names the rule
                            choices=[(15, "15 minutes"), (30, "30 minutes"), (60, "60 minutes")],
                            validators=[InputRequired("Choose 15, 30 or 60 minutes.")])
-    slot1_date = DateField("Time 1: date", validators=[Optional()])
-    slot1_time = TimeField("Time 1: start", validators=[Optional()])
-    slot2_date = DateField("Time 2: date (optional)", validators=[Optional()])
-    slot2_time = TimeField("Time 2: start", validators=[Optional()])
-    slot3_date = DateField("Time 3: date (optional)", validators=[Optional()])
-    slot3_time = TimeField("Time 3: start", validators=[Optional()])
+    slot1_date = DateField("Date", validators=[Optional()])
+    slot1_time = TimeField("Start", validators=[Optional()])
+    slot2_date = DateField("Date", validators=[Optional()])
+    slot2_time = TimeField("Start", validators=[Optional()])
+    slot3_date = DateField("Date", validators=[Optional()])
+    slot3_time = TimeField("Start", validators=[Optional()])
     video_link = URLField("Video link (optional)", validators=[Optional(), Length(max=500)],
                           description="A Meet, Zoom or Jitsi link; it goes into the calendar invitation.")
 
