@@ -52,6 +52,9 @@ WORK_START, WORK_END = time(9, 0), time(17, 0)
 MAX_NOTE = 200
 MET_LABELS = {"yes": "Yes, we met", "no": "No, we did not", "moved": "We moved it to another time"}
 RECENT = timedelta(days=30)
+# The pair's audit trail records each meeting step as an event "meeting" (its note says which step):
+# not the item's own state, so nothing that reads the item's states (accepted, expired...) counts it.
+MEETING_EVENT = "meeting"
 
 
 # -- who, where, when ----------------------------------------------------------------------------
@@ -332,7 +335,7 @@ def propose(item: Pairing | MicroRequest, user: User, slots: list[tuple[int, dat
         db.session.expire(meeting, ["slots"])
     other = item.mentor if side == "mentee" else item.mentee
     note = "new meeting times proposed" if meeting.booked_at is None else "new times proposed for the meeting"
-    record(item.program_id, kind_of(item), item.id, item.state, item.state, user, note)
+    record(item.program_id, kind_of(item), item.id, item.state, MEETING_EVENT, user, note)
     other_zone = zone_of(other)
     outbox.send(other.user.email, "meeting_proposed", program_id=item.program_id, name=other.user.name,
                 proposer=user.name, reschedule=meeting.booked_at is not None, duration=duration,
@@ -379,7 +382,7 @@ def pick(meeting: Meeting, user: User, slot_id) -> Meeting:
         raise ServiceError("This meeting was booked or changed a moment ago: reload the page.", "slot_id")
     db.session.refresh(meeting)
     touch(item)
-    record(item.program_id, kind_of(item), item.id, item.state, item.state, user,
+    record(item.program_id, kind_of(item), item.id, item.state, MEETING_EVENT, user,
            "meeting rescheduled" if rescheduled else "meeting booked")
     _invite_both(meeting, item, "meeting_updated" if rescheduled else "meeting_booked", "REQUEST")
     db.session.commit()
@@ -404,7 +407,7 @@ def cancel(meeting: Meeting, user: User) -> Meeting:
         db.session.rollback()
         raise ServiceError("This meeting was already cancelled.")
     db.session.refresh(meeting)
-    record(item.program_id, kind_of(item), item.id, item.state, item.state, user, "meeting cancelled")
+    record(item.program_id, kind_of(item), item.id, item.state, MEETING_EVENT, user, "meeting cancelled")
     if was_booked:
         _invite_both(meeting, item, "meeting_cancelled", "CANCEL", cancelled_by=user.name)
     db.session.commit()
@@ -497,7 +500,7 @@ def answer_met(meeting: Meeting, user: User, answer: str, note: str = "") -> Mee
     db.session.refresh(meeting)
     if answer == "yes":
         touch(item)
-    record(item.program_id, kind_of(item), item.id, item.state, item.state, user, f"did you meet: {answer}")
+    record(item.program_id, kind_of(item), item.id, item.state, MEETING_EVENT, user, f"did you meet: {answer}")
     db.session.commit()
     return meeting
 

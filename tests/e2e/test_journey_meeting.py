@@ -82,7 +82,7 @@ def test_propose_three_times_the_other_picks_and_both_get_the_invitation(page, b
     # The mentee's copy, as a mail client would show it, for the screenshot.
     mail = next(m for m in messages if m["to"] == [w.mentee.email])
     [attachment] = mail["attachments"]
-    viewer = browser.new_context(viewport={"width": 720, "height": 700}).new_page()
+    viewer = browser.new_context(viewport={"width": 720, "height": 440}).new_page()
     viewer.set_content(f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Invitation email</title>
       <style>body{{font-family:sans-serif;margin:0;background:#f3f4f6}} header{{background:#fff;padding:12px 16px;
       border-bottom:1px solid #ddd}} header p{{margin:2px 0}} .att{{display:inline-block;margin-top:6px;padding:4px 8px;

@@ -2,6 +2,7 @@
 coordinator); a stranger, the other program's coordinator and the mentee's other mentors get 404."""
 import pytest
 
+from mentormatch.core import events
 from mentormatch.extensions import db
 from mentormatch.models import Membership, MicroRequest
 from tests.conftest import login, post_form
@@ -84,5 +85,8 @@ def test_a_micro_request_pair_meets_too_once_accepted(app, pair):
         db.session.get(MicroRequest, request_id).state = "accepted"
         db.session.commit()
     assert post_form(mentee, url, data, page=f"/requests/{request_id}").status_code == 303
+    with app.app_context():
+        last = events.events_of("request", request_id)[-1]
+        assert (last.from_state, last.to_state, last.note) == ("accepted", "meeting", "new meeting times proposed")
     html = as_user(app, w.mentor).get(f"/requests/{request_id}").get_data(as_text=True)
     assert 'id="meetings"' in html and "Pick this time" in html and "11:00–11:15 EDT" in html
