@@ -145,6 +145,7 @@ class Panel:
     kind: str                       # "pairing" or "request"
     item_id: int
     side: str | None                # the viewer's side; None for a coordinator reading along
+    my_name: str                    # the viewer (for a coordinator: the mentee)
     my_zone: str
     other_name: str
     other_zone: str
@@ -167,7 +168,7 @@ def panel(item: Pairing | MicroRequest, user: User) -> Panel:
     kind, side = kind_of(item), side_of(item, user)
     me, other = (item.mentee, item.mentor) if side != "mentor" else (item.mentor, item.mentee)
     my_zone, other_zone = zone_of(me), zone_of(other)
-    view = Panel(kind=kind, item_id=item.id, side=side, my_zone=my_zone, other_name=other.user.name,
+    view = Panel(kind=kind, item_id=item.id, side=side, my_name=me.user.name, my_zone=my_zone, other_name=other.user.name,
                  other_zone=other_zone)
     now = clock.now()
     for meeting in meetings_of(item):

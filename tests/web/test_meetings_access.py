@@ -55,6 +55,7 @@ def test_the_programs_coordinator_reads_along_but_cannot_act(app, booked):
     coordinator = as_user(app, w.coordinator)
     html = coordinator.get(f"/meetings/{w.meeting_id}").get_data(as_text=True)
     assert "Times proposed" in html and "Pick this time" not in html and "Send these times" not in html
+    assert "Mira:</span> <strong>Thu 26 Mar 2026, 16:00–16:30 CET" in html and "You:" not in html
     assert request_case(coordinator, CASES["meetings.pick"], w).status_code == 403
 
 
