@@ -6,11 +6,10 @@ from flask_login import current_user
 
 from ..models import MicroRequest, Pairing
 from ..services import meetings
-from .forms import CancelForm, MetForm, PickForm, ProposeForm
+from .forms import ProposeForm
 
 
-def build(item: Pairing | MicroRequest, *, propose_form=None, met_form=None, notice: str = "",
-          error: str = "") -> dict | None:
+def build(item: Pairing | MicroRequest, *, propose_form=None, notice: str = "", error: str = "") -> dict | None:
     """None where the pair cannot meet (not accepted yet) and never arranged a meeting."""
     view = meetings.panel(item, current_user)
     if not view.can_propose and view.live is None and not view.to_answer and not view.past:
@@ -19,9 +18,6 @@ def build(item: Pairing | MicroRequest, *, propose_form=None, met_form=None, not
         "v": view,
         "kind": "pairings" if view.kind == "pairing" else "requests",
         "propose_form": propose_form or ProposeForm(formdata=None),
-        "met_form": met_form or MetForm(formdata=None),
-        "pick_form": PickForm(formdata=None),
-        "cancel_form": CancelForm(formdata=None),
         "met_labels": meetings.MET_LABELS,
         "notice": notice,
         "error": error,

@@ -63,7 +63,7 @@ def met(meeting_id: int):
     form = MetForm()
     if submit(form, lambda: meetings.answer_met(meeting, current_user, form.answer.data, form.note.data)):
         return _done(item, "Thank you for answering.")
-    return _page(item, met_form=form, error=" ".join(form.answer.errors + form.note.errors + form.form_errors))
+    return _page(item, error=" ".join(form.answer.errors + form.note.errors + form.form_errors))
 
 
 @bp.route("/<int:meeting_id>/invite.ics")

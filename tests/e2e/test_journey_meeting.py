@@ -2,6 +2,7 @@
 marked outside her working hours), picks one, and both receive the calendar invitation over SMTP.
 Screenshots: the slot picker (meetings.png, and at phone width) and the invitation email."""
 import html as html_lib
+from datetime import datetime
 
 import pytest
 from icalendar import Calendar
@@ -42,6 +43,7 @@ def test_propose_three_times_the_other_picks_and_both_get_the_invitation(page, b
     panel.get_by_label("How long").select_option("30")
     panel.get_by_label("Video link (optional)").fill(VIDEO)
     panel.screenshot(path=str(_shot("meetings-propose")))
+    assert_accessible(page)
     panel.get_by_role("button", name="Send these times").click()
     expect(panel.get_by_text("Times sent to Milo Mentor")).to_be_visible()
     expect(panel.get_by_text("Waiting for Milo")).to_be_visible()
@@ -69,6 +71,7 @@ def test_propose_three_times_the_other_picks_and_both_get_the_invitation(page, b
     smtp_server.clear()
     slots.nth(0).get_by_role("button", name="Pick Thu 26 Mar 2026, 11:00–11:30 EDT").click()
     expect(mentor.locator("#meetings")).to_contain_text("Booked")
+    assert_accessible(mentor)
     expect(mentor.get_by_role("button", name="Add to calendar")
            .or_(mentor.get_by_role("link", name="Add to calendar"))).to_be_visible()
     messages = smtp_server.wait_for(2)
@@ -78,6 +81,17 @@ def test_propose_three_times_the_other_picks_and_both_get_the_invitation(page, b
         [event] = Calendar.from_ical(attachment["content"]).walk("VEVENT")
         assert event.decoded("DTSTART").isoformat() == "2026-03-26T15:00:00+00:00"
         assert str(event["LOCATION"]) == VIDEO
+
+    # After the meeting, the mentee answers "did you meet?" on her page (htmx swaps the panel).
+    clock.set_now(datetime(2026, 3, 26, 16, 0))
+    page.reload()
+    prompt = page.locator("#meetings .met-prompt")
+    prompt.get_by_label("Yes, we met").check()
+    prompt.get_by_label("Anything to add? (one line, optional)").fill("Good first talk")
+    page.locator("#meetings").screenshot(path=str(_shot("meetings-did-you-meet")))
+    prompt.get_by_role("button", name="Answer").click()
+    expect(page.locator("#meetings")).to_contain_text("Thank you for answering.")
+    expect(page.locator("#meetings .past-meetings")).to_contain_text("Yes, we met")
 
     # The mentee's copy, as a mail client would show it, for the screenshot.
     mail = next(m for m in messages if m["to"] == [w.mentee.email])

@@ -12,7 +12,7 @@ from mentormatch.core import clock
 from mentormatch.extensions import db
 from mentormatch.models import Meeting, MeetingSlot, OutboxMessage, User
 from mentormatch.services import ServiceError, meetings, reminders
-from tests.conftest import login, post_form
+from tests.conftest import csrf_from, login, post_form
 from tests.smtp import SMTP_CONFIG
 from tests.web.test_lifecycle_data import add_goal, add_pairing, add_profile, mailbox, mid  # noqa: F401
 
@@ -231,7 +231,7 @@ def test_htmx_gets_the_panel_alone(app, pair):
     w = pair
     mentee = as_user(app, w.mentee)
     html = mentee.get(pair_page(w, "mentee")).get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    token = csrf_from(html)
     response = mentee.post(f"/meetings/pairings/{w.pairing_id}/propose", headers={"HX-Request": "true"},
                            data={"csrf_token": token, "duration": "30", "slot1_date": THU.isoformat(),
                                  "slot1_time": "16:00"})
