@@ -67,6 +67,12 @@ def test_propose_three_times_the_other_picks_and_both_get_the_invitation(page, b
     width = phone.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 390, f"the page is {width}px wide on a 390px phone"
     phone.locator("#meetings").screenshot(path=str(_shot("meetings-phone")))
+    mentee_phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    ui_login(mentee_phone, live_server, w.mentee.email, PASSWORD)
+    mentee_phone.goto(f"{live_server}/mentee/pairings/{w.pairing_id}")
+    mentee_phone.get_by_text("Change your times").click()  # the propose form, unfolded
+    width = mentee_phone.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390, f"the mentee's page is {width}px wide on a 390px phone"
 
     smtp_server.clear()
     slots.nth(0).get_by_role("button", name="Pick Thu 26 Mar 2026, 11:00–11:30 EDT").click()

@@ -10,7 +10,7 @@ from icalendar import Calendar
 
 from mentormatch.core import clock
 from mentormatch.extensions import db
-from mentormatch.models import Meeting, MeetingSlot, OutboxMessage, User
+from mentormatch.models import Meeting, MeetingSlot, OutboxMessage, Pairing, User
 from mentormatch.services import ServiceError, meetings, reminders
 from tests.conftest import csrf_from, login, post_form
 from tests.smtp import SMTP_CONFIG
@@ -375,6 +375,7 @@ def test_a_slot_picked_twice_at_once_books_once(app, pair):
         t.join(30)
     assert sorted(outcomes) == ["booked"] + ["refused"] * 3
     with app.app_context():
+        assert db.session.get(Pairing, w.pairing_id).last_activity_at == NOW, "booking counts as time together"
         assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)
                                  .where(OutboxMessage.attachments.is_not(None))) == 2
         assert db.session.get(Meeting, meeting.id).sequence == 0
@@ -387,8 +388,6 @@ def test_two_first_proposals_at_once_open_one_meeting(app, pair):
 
     def propose_now(user_id, at):
         with app.app_context():
-            from mentormatch.models import Pairing
-
             item, user = db.session.get(Pairing, w.pairing_id), db.session.get(User, user_id)
             barrier.wait()
             try:
