@@ -12,6 +12,7 @@ from .extensions import db, login_manager
 from .models import (
     CheckIn,
     GoalStep,
+    Meeting,
     Membership,
     MentorProfile,
     MicroRequest,
@@ -23,7 +24,7 @@ from .models import (
 )
 from .models.imports import ImportJob, ProgramInvitation
 from .models.rounds import Round, RoundConstraint, RunPair, SolveRun
-from .services import checkins, goal_steps, health, invitations
+from .services import checkins, goal_steps, health, invitations, meetings
 from .services.people import import_jobs, mentorships, vocabulary
 
 
@@ -195,6 +196,24 @@ def askable_mentor(program: Program, membership_id: int) -> Membership:
 def visible_request(request_id: int) -> MicroRequest:
     """The mentee who sent it, the mentor it was sent to; nobody else."""
     return answerable_of_either(MicroRequest, request_id)
+
+
+# -- meetings (of an accepted pair) ----------------------------------------------------------
+
+def meeting_item(kind: str, item_id: int) -> Pairing | MicroRequest:
+    """The pairing or micro-request ("pairings" / "requests") the current user is one of the two
+    of, else 404: the mentee's other mentors, strangers and coordinators find nothing."""
+    return answerable_of_either(Pairing if kind == "pairings" else MicroRequest, item_id)
+
+
+def own_meeting(meeting_id: int) -> Meeting:
+    """A meeting of a pair the current user is one of, else 404."""
+    return meetings.meeting_for(current_user, meeting_id) or abort(404)
+
+
+def visible_meeting(meeting_id: int) -> Meeting:
+    """A meeting the current user is in, or one in a program they coordinate (reading along), else 404."""
+    return meetings.meeting_visible_to(current_user, meeting_id) or abort(404)
 
 
 # -- rounds ------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from . import (  # noqa: F401
     coordinator,
     health,
     invitations,
+    meetings,
     mentee,
     mentor,
     models,
@@ -50,6 +51,7 @@ BLUEPRINTS = (
     (steps.bp, "/steps"),
     (invitations.bp, "/invitations"),
     (contact.bp, "/contact"),
+    (meetings.bp, "/meetings"),
 )
 
 CSP = (

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask_login import current_user
 
+from .meetings import panel as meetings_panel
 from .models import MicroRequest, Pairing
 from .services import contact
 
@@ -16,7 +17,7 @@ def panels(item: Pairing | MicroRequest) -> dict:
     return {
         "contact": contact.panel(item, _viewer_id()),  # the other person's channels, once accepted
         "thread": None,    # the conversation between the two
-        "meetings": None,  # proposed slots, the booked meeting, "did you meet?"
+        "meetings": meetings_panel.build(item),  # proposed slots, the booked meeting, "did you meet?"
         "ending": None,    # end the pairing, with the closing survey
     }
 

@@ -44,7 +44,10 @@ class Inbox:
                                   "body": message.get_body(("plain",)).get_content(),
                                   "html": (html.get_content() if (html := message.get_body(("html",))) else None),
                                   "message_id": str(message["message-id"]), "reply_to": message["reply-to"],
-                                  "peer": tuple(session.peer)})  # one per SMTP connection
+                                  "peer": tuple(session.peer),  # one per SMTP connection
+                                  "attachments": [{"filename": part.get_filename(), "content_type": part.get_content_type(),
+                                                   "method": part.get_param("method"), "content": part.get_content()}
+                                                  for part in message.iter_attachments()]})
         return "250 Message accepted for delivery"
 
     def clear(self) -> None:

@@ -17,6 +17,7 @@ import smtplib
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
+from email.mime.text import MIMEText
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
@@ -98,17 +99,31 @@ def _paragraphs(text: str) -> list[Markup]:
     return [Markup(block.strip("\n").replace("\n", "<br>\n")) for block in linked.split("\n\n") if block.strip()]
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A text file sent with an email, e.g. a calendar invitation: content_type may carry parameters
+    ("text/calendar; method=REQUEST")."""
+    filename: str
+    content_type: str
+    content: str
+
+    def as_row(self) -> dict:
+        return {"filename": self.filename, "content_type": self.content_type, "content": self.content}
+
+
 def send(to: str, template: str, *, program_id: int | None = None, reply_to: str | None = None,
-         **context) -> Mail:
+         attachments: list[Attachment] | None = None, **context) -> Mail:
     """Queue the email `template` (see render) to one person in the current transaction: call it
     before the commit, which writes the mail together with the change that caused it."""
-    return queue(to, render(template, **context), program_id=program_id, reply_to=reply_to)
+    return queue(to, render(template, **context), program_id=program_id, reply_to=reply_to, attachments=attachments)
 
 
-def queue(to: str, mail_: Mail, *, program_id: int | None = None, reply_to: str | None = None) -> Mail:
+def queue(to: str, mail_: Mail, *, program_id: int | None = None, reply_to: str | None = None,
+          attachments: list[Attachment] | None = None) -> Mail:
     """Queue an email already rendered (send() renders it from its template), before the commit."""
     db.session.add(OutboxMessage(to=to, subject=one_line(mail_.subject), body=mail_.text, html=mail_.html or None,
-                                 program_id=program_id, reply_to=reply_to, next_attempt_at=clock.now()))
+                                 program_id=program_id, reply_to=reply_to, next_attempt_at=clock.now(),
+                                 attachments=[a.as_row() for a in attachments] if attachments else None))
     db.session.info[_PENDING_KEY] = True
     return mail_
 
@@ -259,6 +274,8 @@ def _send_batch(session: Session, messages: list[OutboxMessage], report: Deliver
                                            connection=connection)
             if message.html:
                 email.attach_alternative(message.html, "text/html")
+            for attachment in message.attachments or ():
+                email.attach(_mime_part(attachment))
             email.send()
         except Exception as error:  # noqa: BLE001 - any transport error: this message only, never a 500
             app.logger.warning("could not send mail %s (%r) to %s: %s", message.id, message.subject, message.to, error)
@@ -273,6 +290,21 @@ def _send_batch(session: Session, messages: list[OutboxMessage], report: Deliver
         report.sent += 1
     _close(connection)
     return True
+
+
+def _mime_part(attachment: dict) -> MIMEText:
+    """A stored attachment as a MIME part, its content-type parameters kept (a calendar client
+    reads "method=REQUEST" or "method=CANCEL" from the part's header)."""
+    kind, *params = (p.strip() for p in attachment["content_type"].split(";"))
+    main, _, sub = kind.partition("/")
+    if main != "text":
+        raise ValueError(f"only text attachments are stored, not {kind}")
+    part = MIMEText(attachment["content"], sub, "utf-8")
+    for param in params:
+        name, _, value = param.partition("=")
+        part.set_param(name.strip(), value.strip().strip('"'))
+    part.add_header("Content-Disposition", "attachment", filename=attachment["filename"])
+    return part
 
 
 def _permanent(error: Exception) -> bool:

@@ -6,7 +6,7 @@ from ..access import coordinated_program, program_membership, program_mentor_pro
 from ..core import outbox
 from ..forms import attempt
 from ..htmx import redirect_htmx_aware
-from ..services import checkins, health, mentor_approval
+from ..services import checkins, health, meetings, mentor_approval
 from ..services.programs import programs_of_coordinator
 from . import bp
 
@@ -18,7 +18,7 @@ def program(program_id: int):
     figures = health.program_health(program)
     return render_template("health/program.html", program=program, h=figures, chart=health.chart(figures.weeks),
                            reports=health.open_reports(program), pending=mentor_approval.pending_mentors(program),
-                           checkin=checkins.program_results(program))
+                           checkin=checkins.program_results(program), met=meetings.program_met(program.id))
 
 
 @bp.route("/programs/<int:program_id>/mentors/<int:mentor_id>/approve", methods=["POST"])

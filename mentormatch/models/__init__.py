@@ -7,6 +7,7 @@ from .fairness import ContinueWish, MenteePriority
 from .goal_steps import GoalStep
 from .imports import ImportJob, ProgramInvitation
 from .mail import OUTBOX_STATES, OutboxMessage
+from .meetings import DURATIONS, MAX_SLOTS, MEETING_STATES, MET_ANSWERS, Meeting, MeetingSlot
 from .pairing import DECLINE_REASONS, PAIRING_STATES, SEAT_STATES, Pairing
 from .people import (
                        CONTEXT_KINDS,
@@ -42,4 +43,5 @@ __all__ = [
     "Term", "GoalForm", "MentorProfile", "PREFERENCES", "WANTS", "CONTEXT_KINDS", "ROLE_LEVELS",
     "ContactChannels", "CHAT_SERVICES", "CHAT_SERVICE_LABELS",
     "Pairing", "PAIRING_STATES", "SEAT_STATES", "DECLINE_REASONS", "Round", "ROUND_STATES",
+    "Meeting", "MeetingSlot", "MEETING_STATES", "DURATIONS", "MET_ANSWERS", "MAX_SLOTS",
 ]

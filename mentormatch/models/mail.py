@@ -1,7 +1,7 @@
 """The mail outbox: every email is a row written in the transaction of the change that causes it."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -25,6 +25,8 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     html: Mapped[str | None] = mapped_column(Text)  # the HTML alternative, when the email has one
+    # Files sent with it: [{"filename", "content_type", "content"}] (text only, e.g. a calendar invitation).
+    attachments: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     status: Mapped[str] = mapped_column(String(8), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

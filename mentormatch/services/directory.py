@@ -15,6 +15,7 @@ from ..core import clock, reference
 from ..extensions import db
 from ..matching import Instance, Mentee, Mentor, candidates
 from ..models import GoalForm, Membership, MentorProfile, MicroRequest, Term, User
+from .meetings import mentees_met
 from .mentor_approval import unapproved_mentor_ids
 from .micro_requests import MentorStats, mentor_stats, used_by_mentor
 
@@ -36,6 +37,7 @@ class Card:
     asked: bool = False            # this mentee already has an open request with them
     components: dict = field(default_factory=dict)
     stats: MentorStats | None = None  # filled for the cards on the page only
+    met: int = 0                   # different mentees met ("did you meet?" said yes), page cards only
 
 def _names(ids, terms: dict[int, str]) -> list[str]:
     return [terms[t] for t in (ids or []) if t in terms]
@@ -129,6 +131,8 @@ def search(mentee: Membership, *, q: str = "", topic: int | None = None, languag
         out.sort(key=lambda c: (c.score is None, -(c.score or 0), c.name))
     page = out[:shown] if shown is not None else out
     stats = mentor_stats([c.mentor_id for c in page])
+    met = mentees_met([c.mentor_id for c in page])
     for card in page:
         card.stats = stats[card.mentor_id]
+        card.met = met.get(card.mentor_id, 0)
     return out

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..models import Event, FollowUp, Membership, MentorProfile, MicroRequest, Pairing, User
 from . import answers
 from .checkins import send_due
+from .meetings import ask_met_due
 
 DEFAULTS = {"REMINDER_DAYS": 3, "REMINDER_MAX": 2, "MENTOR_EXPIRY_LIMIT": 2}
 
@@ -42,12 +43,14 @@ class Report:
     unavailable: list[str] = field(default_factory=list)
     followups_asked: list[str] = field(default_factory=list)
     checkins: list[str] = field(default_factory=list)
+    meetings_asked: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (f"{len(self.reminded)} reminder(s), {len(self.expired)} expired, "
                 f"{len(self.unavailable)} mentor(s) marked unavailable, "
                 f"{len(self.followups_asked)} follow-up question(s) sent, "
-                f"{len(self.checkins)} check-in invitation(s)")
+                f"{len(self.checkins)} check-in invitation(s), "
+                f"{len(self.meetings_asked)} \"did you meet?\" question(s)")
 
 
 def _pending():
@@ -78,6 +81,7 @@ def run() -> Report:
             report.unavailable.append(f"mentor {mentor_id}")
     report.followups_asked = _ask_followups(now, days)
     report.checkins = send_due(now)
+    report.meetings_asked = ask_met_due(now)
     return report
 
 

@@ -1,0 +1,39 @@
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TimeField, URLField
+from wtforms.validators import InputRequired, Length, Optional
+
+from ..services import meetings
+
+
+class ProposeForm(FlaskForm):
+    """Up to three times in the proposer's own zone; the service checks them (future, within 90
+    days, not overlapping) and names the field at fault."""
+
+    duration = SelectField("How long", coerce=int, default=30, validate_choice=False,  # the service names the rule
+                           choices=[(15, "15 minutes"), (30, "30 minutes"), (60, "60 minutes")],
+                           validators=[InputRequired("Choose 15, 30 or 60 minutes.")])
+    slot1_date = DateField("Date", validators=[Optional()])
+    slot1_time = TimeField("Start", validators=[Optional()])
+    slot2_date = DateField("Date", validators=[Optional()])
+    slot2_time = TimeField("Start", validators=[Optional()])
+    slot3_date = DateField("Date", validators=[Optional()])
+    slot3_time = TimeField("Start", validators=[Optional()])
+    video_link = URLField("Video link (optional)", validators=[Optional(), Length(max=500)],
+                          description="A Meet, Zoom or Jitsi link; it goes into the calendar invitation.")
+
+    def slots(self) -> list:
+        return [(n, getattr(self, f"slot{n}_date").data, getattr(self, f"slot{n}_time").data) for n in (1, 2, 3)]
+
+
+class PickForm(FlaskForm):
+    slot_id = HiddenField("Time", validators=[InputRequired("Pick one of the proposed times.")])
+
+
+class CancelForm(FlaskForm):
+    pass
+
+
+class MetForm(FlaskForm):
+    answer = RadioField("Did you meet?", choices=list(meetings.MET_LABELS.items()),
+                        validators=[InputRequired("Choose yes, no or moved.")])
+    note = StringField("Anything to add? (one line, optional)", validators=[Length(max=meetings.MAX_NOTE)])

@@ -1,0 +1,577 @@
+"""Meetings of an accepted pair (a round pairing or a micro-request).
+
+Either side proposes up to three slots; the other picks one (or proposes others). Picking books
+the meeting with a conditional UPDATE, so two racing picks book it once, and both get an email
+with a calendar invitation (.ics, METHOD REQUEST). The invitation keeps one UID for the life of
+the meeting: a reschedule (new slots proposed and picked) sends the same UID with a higher
+SEQUENCE, a cancellation METHOD CANCEL. After the meeting both are asked "did you meet?" once
+(yes / no / moved, one line); "met" feeds program health and the mentor's "met N mentees".
+
+Times are stored as naive UTC and shown in each person's own zone (their goal form's or mentor
+profile's), with a mark where a slot falls outside someone's working hours (09:00-17:00 local,
+Monday to Friday, as the matching core assumes).
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import current_app
+from icalendar import Calendar, vCalAddress, vText
+from icalendar import Event as CalendarEvent
+from sqlalchemy import and_, func, or_
+from sqlalchemy.exc import IntegrityError
+
+from ..core import clock, links, outbox
+from ..core.events import record
+from ..extensions import db
+from ..models import (
+    DURATIONS,
+    MAX_SLOTS,
+    MET_ANSWERS,
+    GoalForm,
+    Meeting,
+    MeetingSlot,
+    Membership,
+    MentorProfile,
+    MicroRequest,
+    Pairing,
+    ProgramCoordinator,
+    User,
+)
+from . import ServiceError
+from .activity import touch
+
+# The states in which a pair may meet: a round pairing once accepted, a micro-request while accepted.
+MEETING_ITEM_STATES = {"pairing": ("accepted", "active"), "request": ("accepted",)}
+HORIZON = timedelta(days=90)
+WORK_START, WORK_END = time(9, 0), time(17, 0)
+MAX_NOTE = 200
+MET_LABELS = {"yes": "Yes, we met", "no": "No, we did not", "moved": "We moved it to another time"}
+RECENT = timedelta(days=30)
+# The pair's audit trail records each meeting step as an event "meeting" (its note says which step):
+# not the item's own state, so nothing that reads the item's states (accepted, expired...) counts it.
+MEETING_EVENT = "meeting"
+
+
+# -- who, where, when ----------------------------------------------------------------------------
+
+def kind_of(item: Pairing | MicroRequest) -> str:
+    return "pairing" if isinstance(item, Pairing) else "request"
+
+
+def item_of(meeting: Meeting) -> Pairing | MicroRequest:
+    if meeting.pairing_id is not None:
+        return db.session.get(Pairing, meeting.pairing_id)
+    return db.session.get(MicroRequest, meeting.request_id)
+
+
+def can_meet(item: Pairing | MicroRequest) -> bool:
+    return item.state in MEETING_ITEM_STATES[kind_of(item)]
+
+
+def side_of(item: Pairing | MicroRequest, user: User) -> str | None:
+    """"mentee" or "mentor" for one of the two, None for anyone else."""
+    if user.id == item.mentee.user_id:
+        return "mentee"
+    if user.id == item.mentor.user_id:
+        return "mentor"
+    return None
+
+
+def zone_of(membership: Membership) -> str:
+    """The person's own IANA zone: the mentee's goal form, the mentor's profile; UTC if unset."""
+    model = MentorProfile if membership.user.role == "mentor" else GoalForm
+    zone = db.session.scalar(db.select(model.timezone).where(model.membership_id == membership.id))
+    return zone if zone and _zone(zone) is not None else "UTC"
+
+
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def to_utc(day: date, at: time, zone: str) -> datetime:
+    """A wall-clock time in `zone` as naive UTC; a time the clocks skip (the spring change) is refused."""
+    tz = _zone(zone) or UTC
+    local = datetime.combine(day, at).replace(tzinfo=tz)
+    moment = local.astimezone(UTC)
+    if moment.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise ValueError("that time does not exist in your time zone (the clocks change that night)")
+    return moment.replace(tzinfo=None)
+
+
+def local(moment: datetime, zone: str) -> datetime:
+    return moment.replace(tzinfo=UTC).astimezone(_zone(zone) or UTC)
+
+
+def outside_hours(start: datetime, minutes: int, zone: str) -> bool:
+    """Whether a slot (naive UTC) falls outside 09:00-17:00, Monday to Friday, in `zone`."""
+    begin, end = local(start, zone), local(start + timedelta(minutes=minutes), zone)
+    return (begin.weekday() >= 5 or begin.time() < WORK_START or end.date() != begin.date()
+            or end.time() > WORK_END)
+
+
+def short_label(moment: datetime, zone: str) -> str:
+    """"Thu 26 Mar, 16:00 CET": for subject lines (plain ASCII, so the header stays unencoded)."""
+    begin = local(moment, zone)
+    return f"{begin:%a %d %b, %H:%M} {begin.tzname()}"
+
+
+def when_label(moment: datetime, minutes: int, zone: str) -> str:
+    """"Thu 26 Mar 2026, 16:00-16:30 CET" in `zone`."""
+    begin, end = local(moment, zone), local(moment + timedelta(minutes=minutes), zone)
+    return f"{begin:%a %d %b %Y, %H:%M}–{end:%H:%M} {begin.tzname()}"
+
+
+# -- what the panel shows ----------------------------------------------------------------------
+
+@dataclass
+class SlotView:
+    id: int
+    starts_at: datetime
+    mine: str                 # in the viewer's zone
+    theirs: str               # in the other person's zone
+    outside: list[str]        # whose working hours it falls outside: "you", the other's first name
+
+
+@dataclass
+class Panel:
+    kind: str                       # "pairing" or "request"
+    item_id: int
+    side: str | None                # the viewer's side; None for a coordinator reading along
+    my_name: str                    # the viewer (for a coordinator: the mentee)
+    my_zone: str
+    other_name: str
+    other_zone: str
+    live: Meeting | None = None     # proposed, or booked and not yet over
+    slots: list[SlotView] = field(default_factory=list)
+    booked_label: str = ""          # the booked time in the viewer's zone
+    booked_other_label: str = ""
+    my_turn: bool = False           # slots proposed by the other side: pick one
+    can_propose: bool = False
+    to_answer: list[tuple[Meeting, str]] = field(default_factory=list)  # past meetings, "did you meet?"
+    past: list[tuple[Meeting, str]] = field(default_factory=list)       # answered or cancelled, newest first
+
+
+def first_name(name: str) -> str:
+    return name.split(" ")[0] if name else name
+
+
+def panel(item: Pairing | MicroRequest, user: User) -> Panel:
+    """Everything the meetings panel shows `user` (one of the two, or a coordinator of the program)."""
+    kind, side = kind_of(item), side_of(item, user)
+    me, other = (item.mentee, item.mentor) if side != "mentor" else (item.mentor, item.mentee)
+    my_zone, other_zone = zone_of(me), zone_of(other)
+    view = Panel(kind=kind, item_id=item.id, side=side, my_name=me.user.name, my_zone=my_zone, other_name=other.user.name,
+                 other_zone=other_zone)
+    now = clock.now()
+    for meeting in meetings_of(item):
+        if _is_live(meeting, now) and view.live is None:
+            view.live = meeting
+            continue
+        label = when_label(meeting.starts_at, meeting.duration, my_zone) if meeting.starts_at else "never booked"
+        if side and meeting.state in ("booked", "done") and _answer(meeting, side)[0] is None:
+            view.to_answer.append((meeting, label))
+        elif meeting.state in ("booked", "done", "cancelled") and meeting.starts_at is not None:
+            view.past.append((meeting, label))
+    live = view.live
+    if live is not None:
+        if live.starts_at is not None:
+            view.booked_label = when_label(live.starts_at, live.duration, my_zone)
+            view.booked_other_label = when_label(live.starts_at, live.duration, other_zone)
+        if live.state == "proposed":
+            view.my_turn = side is not None and live.proposer_membership_id != me.id
+            for slot in live.slots:
+                outside = [who for who, zone in (("you", my_zone), (first_name(other.user.name), other_zone))
+                           if outside_hours(slot.starts_at, live.duration, zone)]
+                view.slots.append(SlotView(slot.id, slot.starts_at, when_label(slot.starts_at, live.duration, my_zone),
+                                           when_label(slot.starts_at, live.duration, other_zone), outside))
+    view.can_propose = side is not None and can_meet(item)
+    return view
+
+
+def _is_live(meeting: Meeting, now: datetime) -> bool:
+    if meeting.state == "proposed":
+        return True
+    return meeting.state == "booked" and meeting.starts_at + timedelta(minutes=meeting.duration) > now
+
+
+def meetings_of(item: Pairing | MicroRequest) -> list[Meeting]:
+    column = Meeting.pairing_id if kind_of(item) == "pairing" else Meeting.request_id
+    return list(db.session.scalars(db.select(Meeting).where(column == item.id)
+                                   .order_by(Meeting.created_at.desc(), Meeting.id.desc())))
+
+
+def _answer(meeting: Meeting, side: str) -> tuple[str | None, str]:
+    if side == "mentee":
+        return meeting.mentee_met, meeting.mentee_met_note
+    return meeting.mentor_met, meeting.mentor_met_note
+
+
+def meeting_for(user: User, meeting_id: int) -> Meeting | None:
+    """A meeting of a pair the user is one of, else None (the route answers 404)."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or side_of(item_of(meeting), user) is None:
+        return None
+    return meeting
+
+
+def meeting_visible_to(user: User, meeting_id: int) -> Meeting | None:
+    """One of the two, or a coordinator of the meeting's program (reading along), else None."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        return None
+    if user.role == "coordinator":
+        runs = db.session.scalar(db.select(ProgramCoordinator.user_id).where(
+            ProgramCoordinator.program_id == meeting.program_id, ProgramCoordinator.user_id == user.id))
+        return meeting if runs is not None else None
+    return meeting if side_of(item_of(meeting), user) is not None else None
+
+
+# -- proposing ----------------------------------------------------------------------------------
+
+def check_video_link(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise ServiceError("Enter a video link starting with https:// (or http://).", "video_link")
+    if len(value) > 500:
+        raise ServiceError("Keep the video link under 500 characters.", "video_link")
+    return value
+
+
+def check_slots(slots: list[tuple[int, date | None, time | None]], duration, zone: str) -> list[datetime]:
+    """(number, local date, local time) in the proposer's zone -> the slots in naive UTC, checked:
+    in the future and within 90 days, not overlapping one another, at most three."""
+    if duration not in DURATIONS:
+        raise ServiceError("Choose 15, 30 or 60 minutes.", "duration")
+    now = clock.now()
+    chosen: list[tuple[int, datetime]] = []
+    for number, day, at in slots:
+        if day is None and at is None:
+            continue
+        if day is None or at is None:
+            raise ServiceError("Give both a date and a time, or leave both empty.", f"slot{number}_time")
+        try:
+            moment = to_utc(day, at, zone)
+        except ValueError as error:
+            raise ServiceError(f"No such time: {error}.", f"slot{number}_time") from None
+        if moment <= now:
+            raise ServiceError("This time has passed: choose a time in the future.", f"slot{number}_time")
+        if moment > now + HORIZON:
+            raise ServiceError("Choose a time within the next 90 days.", f"slot{number}_date")
+        for other_number, other in chosen:
+            if abs((moment - other).total_seconds()) < duration * 60:
+                raise ServiceError(f"This overlaps time {other_number}: choose a different time.", f"slot{number}_time")
+        chosen.append((number, moment))
+    if not chosen:
+        raise ServiceError("Propose at least one time.", "slot1_date")
+    if len(chosen) > MAX_SLOTS:
+        raise ServiceError(f"Propose at most {MAX_SLOTS} times.", "slot1_date")
+    return sorted(moment for _, moment in chosen)
+
+
+def _uid() -> str:
+    host = urlsplit(current_app.config["PUBLIC_URL"]).hostname or "mentormatch"
+    return f"{uuid.uuid4()}@{host}"
+
+
+def propose(item: Pairing | MicroRequest, user: User, slots: list[tuple[int, date | None, time | None]],
+            duration, video_link: str = "") -> Meeting:
+    """Offer up to three slots. With slots already on offer from the other side, these replace them
+    (a counter-proposal); with a meeting booked and not over, they are its new times (a reschedule,
+    which keeps the invitation's UID); otherwise a new meeting."""
+    side = side_of(item, user)
+    if side is None:
+        raise ServiceError("Only the two people meeting can propose times.")
+    if not can_meet(item):
+        raise ServiceError("Meetings can be arranged once the mentor has said yes.")
+    me = item.mentee if side == "mentee" else item.mentor
+    try:
+        duration = int(duration)
+    except (TypeError, ValueError):
+        raise ServiceError("Choose 15, 30 or 60 minutes.", "duration") from None
+    moments = check_slots(slots, duration, zone_of(me))
+    video_link = check_video_link(video_link)
+    now = clock.now()
+    live = next((m for m in meetings_of(item) if _is_live(m, now)), None)
+    if live is None:
+        meeting = Meeting(program_id=item.program_id, uid=_uid(), organizer_membership_id=me.id,
+                          proposer_membership_id=me.id, duration=duration, video_link=video_link, created_at=now,
+                          **{f"{kind_of(item)}_id": item.id})
+        meeting.slots = [MeetingSlot(starts_at=m) for m in moments]
+        try:
+            with db.session.begin_nested():
+                db.session.add(meeting)
+        except IntegrityError:
+            db.session.rollback()
+            raise ServiceError("The other person has just proposed times: reload the page to see them.") from None
+    else:
+        meeting = live
+        # Only if nobody booked or re-proposed meanwhile: the row must still be as this page saw it.
+        done = db.session.execute(db.update(Meeting).where(
+            Meeting.id == meeting.id, Meeting.state == meeting.state,
+            Meeting.proposer_membership_id == meeting.proposer_membership_id,
+            Meeting.sequence == meeting.sequence)
+            .values(state="proposed", proposer_membership_id=me.id, duration=duration,
+                    video_link=video_link or meeting.video_link)
+            .execution_options(synchronize_session=False))
+        if done.rowcount != 1:
+            db.session.rollback()
+            raise ServiceError("This meeting has just changed: reload the page to see it.")
+        db.session.execute(db.delete(MeetingSlot).where(MeetingSlot.meeting_id == meeting.id))
+        db.session.flush()
+        db.session.expire(meeting)
+        for moment in moments:
+            db.session.add(MeetingSlot(meeting_id=meeting.id, starts_at=moment))
+        db.session.flush()
+        db.session.expire(meeting, ["slots"])
+    other = item.mentor if side == "mentee" else item.mentee
+    note = "new meeting times proposed" if meeting.booked_at is None else "new times proposed for the meeting"
+    record(item.program_id, kind_of(item), item.id, item.state, MEETING_EVENT, user, note)
+    other_zone = zone_of(other)
+    outbox.send(other.user.email, "meeting_proposed", program_id=item.program_id, name=other.user.name,
+                proposer=user.name, reschedule=meeting.booked_at is not None, duration=duration,
+                times=[when_label(m, duration, other_zone) for m in moments],
+                url=links.link("meetings.show", meeting_id=meeting.id))
+    db.session.commit()
+    return meeting
+
+
+# -- booking, rescheduling, cancelling ----------------------------------------------------------
+
+def pick(meeting: Meeting, user: User, slot_id) -> Meeting:
+    """Book one of the slots the other side proposed. One conditional UPDATE: of two picks racing
+    (two tabs, both sides, a double click), one books and the other is told it is already booked."""
+    item = item_of(meeting)
+    side = side_of(item, user)
+    if side is None:
+        raise ServiceError("Only the two people meeting can pick a time.")
+    me = item.mentee if side == "mentee" else item.mentor
+    if meeting.state != "proposed":
+        raise ServiceError("This meeting is already booked or was cancelled: reload the page.", "slot_id")
+    if meeting.proposer_membership_id == me.id:
+        raise ServiceError("You proposed these times: the other person picks one.", "slot_id")
+    try:
+        slot_id = int(slot_id)
+    except (TypeError, ValueError):
+        raise ServiceError("Pick one of the proposed times.", "slot_id") from None
+    slot = db.session.scalar(db.select(MeetingSlot).where(MeetingSlot.id == slot_id,
+                                                          MeetingSlot.meeting_id == meeting.id))
+    if slot is None:
+        raise ServiceError("Pick one of the proposed times.", "slot_id")
+    now = clock.now()
+    if slot.starts_at <= now:
+        raise ServiceError("This time has passed: pick another or propose new times.", "slot_id")
+    rescheduled = meeting.booked_at is not None
+    done = db.session.execute(db.update(Meeting).where(
+        Meeting.id == meeting.id, Meeting.state == "proposed",
+        Meeting.proposer_membership_id == meeting.proposer_membership_id)
+        .values(state="booked", starts_at=slot.starts_at, booked_at=now,
+                sequence=Meeting.sequence + (1 if rescheduled else 0))
+        .execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        db.session.rollback()
+        raise ServiceError("This meeting was booked or changed a moment ago: reload the page.", "slot_id")
+    db.session.refresh(meeting)
+    touch(item)
+    record(item.program_id, kind_of(item), item.id, item.state, MEETING_EVENT, user,
+           "meeting rescheduled" if rescheduled else "meeting booked")
+    _invite_both(meeting, item, "meeting_updated" if rescheduled else "meeting_booked", "REQUEST")
+    db.session.commit()
+    return meeting
+
+
+def cancel(meeting: Meeting, user: User) -> Meeting:
+    """Call a meeting off: proposed slots are withdrawn; a booked meeting's invitation is cancelled
+    (same UID, higher SEQUENCE, METHOD CANCEL) for both."""
+    item = item_of(meeting)
+    if side_of(item, user) is None:
+        raise ServiceError("Only the two people meeting can cancel it.")
+    was_booked = meeting.booked_at is not None
+    if meeting.state == "booked" and meeting.starts_at <= clock.now():
+        raise ServiceError("This meeting has started: answer \"did you meet?\" instead.")
+    done = db.session.execute(db.update(Meeting).where(
+        Meeting.id == meeting.id, Meeting.state.in_(("proposed", "booked")))
+        .values(state="cancelled", cancelled_at=clock.now(),
+                sequence=Meeting.sequence + (1 if was_booked else 0))
+        .execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        db.session.rollback()
+        raise ServiceError("This meeting was already cancelled.")
+    db.session.refresh(meeting)
+    record(item.program_id, kind_of(item), item.id, item.state, MEETING_EVENT, user, "meeting cancelled")
+    if was_booked:
+        _invite_both(meeting, item, "meeting_cancelled", "CANCEL", cancelled_by=user.name)
+    db.session.commit()
+    return meeting
+
+
+def _invite_both(meeting: Meeting, item, template: str, method: str, **extra) -> None:
+    invitation = outbox.Attachment("invite.ics", f"text/calendar; method={method}", ics(meeting, method))
+    url = links.link("meetings.show", meeting_id=meeting.id)
+    people = ((item.mentee, item.mentor), (item.mentor, item.mentee))
+    for person, other in people:
+        zone = zone_of(person)
+        outbox.send(person.user.email, template, program_id=item.program_id, attachments=[invitation],
+                    name=person.user.name, other_name=other.user.name, duration=meeting.duration,
+                    when=when_label(meeting.starts_at, meeting.duration, zone), zone=zone,
+                    short=short_label(meeting.starts_at, zone),
+                    video_link=meeting.video_link, url=url, **extra)
+
+
+def ics(meeting: Meeting, method: str | None = None) -> str:
+    """The meeting as an iCalendar object: one VEVENT with its stable UID and SEQUENCE, times in UTC,
+    the organizer and both people as attendees, the video link and the meeting's page. Nothing
+    about anyone else (no coordinator, no other mentor or mentee, no notes)."""
+    item = item_of(meeting)
+    method = method or ("CANCEL" if meeting.state == "cancelled" else "REQUEST")
+    calendar = Calendar()
+    calendar.add("prodid", "-//MentorMatch//Meetings//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", method)
+    event = CalendarEvent()
+    event.add("uid", meeting.uid)
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", clock.now().replace(tzinfo=UTC))
+    start = meeting.starts_at.replace(tzinfo=UTC)
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(minutes=meeting.duration))
+    event.add("summary", f"Mentoring: {item.mentee.user.name} and {item.mentor.user.name}")
+    page = links.link("meetings.show", meeting_id=meeting.id)
+    event.add("description", f"Your {meeting.duration}-minute MentorMatch conversation.\n"
+                             + (f"Video: {meeting.video_link}\n" if meeting.video_link else "")
+                             + f"Details, reschedule or cancel: {page}")
+    organizer = meeting.organizer
+    event.add("organizer", _address(organizer.user))
+    for person in (item.mentee, item.mentor):
+        attendee = _address(person.user)
+        attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
+        attendee.params["PARTSTAT"] = vText("ACCEPTED" if person.id == organizer.id else "NEEDS-ACTION")
+        attendee.params["RSVP"] = vText("FALSE" if person.id == organizer.id else "TRUE")
+        event.add("attendee", attendee, encode=0)
+    if meeting.video_link:
+        event.add("location", meeting.video_link)
+        event.add("url", meeting.video_link)
+    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    calendar.add_component(event)
+    return calendar.to_ical().decode()
+
+
+def _address(user: User) -> vCalAddress:
+    address = vCalAddress(f"mailto:{user.email}")
+    address.params["CN"] = vText(user.name)
+    return address
+
+
+# -- did you meet? -------------------------------------------------------------------------------
+
+def answer_met(meeting: Meeting, user: User, answer: str, note: str = "") -> Meeting:
+    """One side's answer, once, after the meeting's end. "yes" counts as time together."""
+    item = item_of(meeting)
+    side = side_of(item, user)
+    if side is None:
+        raise ServiceError("Only the two people meeting can answer.")
+    if answer not in MET_ANSWERS:
+        raise ServiceError("Choose yes, no or moved.", "answer")
+    note = " ".join((note or "").split())
+    if len(note) > MAX_NOTE:
+        raise ServiceError(f"Keep it to one line under {MAX_NOTE} characters.", "note")
+    if meeting.state not in ("booked", "done") or meeting.starts_at + timedelta(minutes=meeting.duration) > clock.now():
+        raise ServiceError("You can answer once the meeting time has passed.", "answer")
+    column, note_column = (Meeting.mentee_met, Meeting.mentee_met_note) if side == "mentee" else \
+        (Meeting.mentor_met, Meeting.mentor_met_note)
+    done = db.session.execute(db.update(Meeting).where(Meeting.id == meeting.id, column.is_(None))
+                              .values({column: answer, note_column: note})
+                              .execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        db.session.rollback()
+        raise ServiceError("You already answered for this meeting. Thank you!", "answer")
+    db.session.execute(db.update(Meeting).where(Meeting.id == meeting.id, Meeting.state == "booked",
+                                                Meeting.mentee_met.is_not(None), Meeting.mentor_met.is_not(None))
+                       .values(state="done").execution_options(synchronize_session=False))
+    db.session.refresh(meeting)
+    if answer == "yes":
+        touch(item)
+    record(item.program_id, kind_of(item), item.id, item.state, MEETING_EVENT, user, f"did you meet: {answer}")
+    db.session.commit()
+    return meeting
+
+
+def ask_met_due(now: datetime | None = None) -> list[str]:
+    """Ask both sides of every booked meeting that has ended "did you meet?", once: the claim is a
+    conditional UPDATE of met_asked_at, so cron and the scheduler never both send it."""
+    now = now or clock.now()
+    asked = []
+    candidates = list(db.session.scalars(db.select(Meeting).where(
+        Meeting.state == "booked", Meeting.met_asked_at.is_(None), Meeting.starts_at <= now).order_by(Meeting.id)))
+    for meeting in candidates:
+        if meeting.starts_at + timedelta(minutes=meeting.duration) > now:
+            continue
+        claimed = db.session.execute(db.update(Meeting).where(Meeting.id == meeting.id, Meeting.met_asked_at.is_(None))
+                                     .values(met_asked_at=now).execution_options(synchronize_session=False))
+        if claimed.rowcount != 1:
+            db.session.rollback()
+            continue
+        item = item_of(meeting)
+        url = links.link("meetings.show", meeting_id=meeting.id)
+        for person, other, side in ((item.mentee, item.mentor, "mentee"), (item.mentor, item.mentee, "mentor")):
+            if _answer(meeting, side)[0] is not None:
+                continue
+            outbox.send(person.user.email, "meeting_did_you_meet", program_id=meeting.program_id,
+                        name=person.user.name, other_name=other.user.name,
+                        when=when_label(meeting.starts_at, meeting.duration, zone_of(person)), url=url)
+        db.session.commit()
+        asked.append(f"meeting {meeting.id}")
+    return asked
+
+
+# -- what "met" feeds ----------------------------------------------------------------------------
+
+def _met():
+    """A meeting counts as met when a side said yes and neither said no."""
+    return and_(or_(Meeting.mentee_met == "yes", Meeting.mentor_met == "yes"),
+                or_(Meeting.mentee_met.is_(None), Meeting.mentee_met != "no"),
+                or_(Meeting.mentor_met.is_(None), Meeting.mentor_met != "no"))
+
+
+@dataclass
+class MetFigures:
+    met_recently: int                       # pairs that met in the last 30 days
+    never_met: list[tuple[int, str, str]]   # (pairing id, mentee name, mentor name): current pairs never met
+    current: int                            # current round pairs
+
+
+def program_met(program_id: int) -> MetFigures:
+    """For program health: round pairs that met in the last 30 days, and current pairs that never met."""
+    since = clock.now() - RECENT
+    recent = db.session.scalar(db.select(func.count(func.distinct(Meeting.pairing_id))).where(
+        Meeting.program_id == program_id, Meeting.pairing_id.is_not(None), Meeting.starts_at >= since, _met()))
+    met = set(db.session.scalars(db.select(Meeting.pairing_id).where(
+        Meeting.program_id == program_id, Meeting.pairing_id.is_not(None), _met())))
+    current = list(db.session.scalars(db.select(Pairing).where(
+        Pairing.program_id == program_id, Pairing.state.in_(MEETING_ITEM_STATES["pairing"])).order_by(Pairing.id)))
+    never = [(p.id, p.mentee.user.name, p.mentor.user.name) for p in current if p.id not in met]
+    return MetFigures(met_recently=recent or 0, never_met=never, current=len(current))
+
+
+def mentees_met(mentor_ids: list[int]) -> dict[int, int]:
+    """For the mentor's reputation: how many different mentees each mentor (membership id) has met."""
+    if not mentor_ids:
+        return {}
+    counts: dict[int, set[int]] = {m: set() for m in mentor_ids}
+    for model, column in ((Pairing, Meeting.pairing_id), (MicroRequest, Meeting.request_id)):
+        rows = db.session.execute(db.select(model.mentor_membership_id, model.mentee_membership_id)
+                                  .join(Meeting, column == model.id)
+                                  .where(model.mentor_membership_id.in_(mentor_ids), _met()))
+        for mentor_id, mentee_id in rows:
+            counts[mentor_id].add(mentee_id)
+    return {m: len(s) for m, s in counts.items()}
