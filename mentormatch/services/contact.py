@@ -143,6 +143,12 @@ def panel(item: Pairing | MicroRequest, viewer_id: int | None) -> dict | None:
     return {"name": other.name, "channels": shown_channels(other)}
 
 
+def shown_video_link(user: User) -> str:
+    """The video-call link `user` shows to accepted matches, or "" (a meeting's default link)."""
+    row = channels_of(user.id)
+    return row.video_url if row is not None and row.show_video and row.video_url else ""
+
+
 def reply_to(item: Pairing | MicroRequest, sender: User) -> str | None:
     """The Reply-To of mail that goes from `sender` to the other person of an accepted item: the
     sender's own address, so answering the notice reaches them. None before accept."""

@@ -42,7 +42,7 @@ from ..models import (
     ProgramCoordinator,
     User,
 )
-from . import ServiceError
+from . import ServiceError, contact
 from .activity import touch
 
 # The states in which a pair may meet: a round pairing once accepted, a micro-request while accepted.
@@ -300,7 +300,8 @@ def propose(item: Pairing | MicroRequest, user: User, slots: list[tuple[int, dat
     except (TypeError, ValueError):
         raise ServiceError("Choose 15, 30 or 60 minutes.", "duration") from None
     moments = check_slots(slots, duration, zone_of(me))
-    video_link = check_video_link(video_link)
+    # Without a link on the form, the proposer's own video-call link (when they show it to matches).
+    video_link = check_video_link(video_link) or contact.shown_video_link(user)
     now = clock.now()
     live = next((m for m in meetings_of(item) if _is_live(m, now)), None)
     if live is None:
@@ -338,7 +339,8 @@ def propose(item: Pairing | MicroRequest, user: User, slots: list[tuple[int, dat
     note = "new meeting times proposed" if meeting.booked_at is None else "new times proposed for the meeting"
     record(item.program_id, kind_of(item), item.id, item.state, MEETING_EVENT, user, note)
     other_zone = zone_of(other)
-    outbox.send(other.user.email, "meeting_proposed", program_id=item.program_id, name=other.user.name,
+    outbox.send(other.user.email, "meeting_proposed", program_id=item.program_id, reply_to=user.email,
+                name=other.user.name,
                 proposer=user.name, reschedule=meeting.booked_at is not None, duration=duration,
                 times=[when_label(m, duration, other_zone) for m in moments],
                 url=links.link("meetings.show", meeting_id=meeting.id))
@@ -422,6 +424,7 @@ def _invite_both(meeting: Meeting, item, template: str, method: str, **extra) ->
     for person, other in people:
         zone = zone_of(person)
         outbox.send(person.user.email, template, program_id=item.program_id, attachments=[invitation],
+                    reply_to=other.user.email,
                     name=person.user.name, other_name=other.user.name, duration=meeting.duration,
                     when=when_label(meeting.starts_at, meeting.duration, zone), zone=zone,
                     short=short_label(meeting.starts_at, zone),

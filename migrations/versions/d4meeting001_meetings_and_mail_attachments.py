@@ -1,7 +1,7 @@
 """meetings: proposed slots, the booked meeting, did you meet; outbox attachments
 
 Revision ID: d4meeting001
-Revises: d1activity01
+Revises: d2contact001
 Create Date: 2026-11-26 19:20:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'd4meeting001'
-down_revision = 'd1activity01'
+down_revision = 'd2contact001'
 branch_labels = None
 depends_on = None
 
