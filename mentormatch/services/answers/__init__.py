@@ -24,14 +24,17 @@ from .flow import (
     mentee_context,
     pause_mentor,
     remind,
+    remind_mentee,
 )
 from .kinds import KINDS, Kind, kind_of
 from .pairing import PENDING_PAIRING, WAITING_FOR_MENTOR, claim_seat
+from .release import RELEASED, RELEASED_LABEL, release, released_in_round
 from .request import other_open, release_slot
 
 __all__ = [
     "DECLINE_LABELS", "MAX_INFO", "MAX_NOTE", "MIN_INFO", "PAUSE_CHOICES", "accept", "answer_info", "ask_info",
     "check_pause", "clean_info", "decline", "expire", "leave_pending", "mentee_context", "pause_mentor", "remind",
+    "remind_mentee", "RELEASED", "RELEASED_LABEL", "release", "released_in_round",
     "KINDS", "Kind", "kind_of", "PENDING_PAIRING", "WAITING_FOR_MENTOR", "claim_seat", "other_open",
     "release_slot", "email_links",
 ]
