@@ -9,7 +9,7 @@ import pytest
 
 from mentormatch.core import clock
 from mentormatch.extensions import db
-from mentormatch.models import Membership, MentorProfile, MicroRequest, Pairing, Round, User
+from mentormatch.models import MentorProfile, MicroRequest, Pairing, Round, User
 from mentormatch.services import answers, reminders
 from mentormatch.services.people.profiles import seats_taken
 from mentormatch.services.rounds.publish import freed_mentees
