@@ -13,10 +13,10 @@ from ..forms import attempt, submit
 from ..htmx import page_or_partial, redirect_htmx_aware
 from ..models import MicroRequest
 from ..pairings.forms import FollowUpForm
-from ..services import answers, directory, micro_requests
+from ..services import answers, directory, micro_requests, ongoing
 from ..services.programs import programs_of_member
 from . import bp
-from .forms import DirectoryFilter, RequestForm
+from .forms import DirectoryFilter, OngoingForm, RequestForm
 
 
 @bp.route("/")
@@ -83,15 +83,32 @@ def new(program_id: int, mentor_id: int):
 @roles("mentee", "mentor")
 def show(request_id: int):
     req = visible_request(request_id)
+    return render_template("requests/show.html", **_show_context(req))
+
+
+def _show_context(req: MicroRequest, ongoing_form: OngoingForm | None = None) -> dict:
     as_mentee = current_user.id == req.mentee.user_id
-    return render_template("requests/show.html", req=req, events=events.events_of("request", req.id),
-                           others=answers.other_open(req) if as_mentee else [],
-                           sent=micro_requests.followups_for(request_id=req.id),
-                           can_undo=micro_requests.can_undo_cancel(req, current_user) if as_mentee else False,
-                           context=None if as_mentee else answers.mentee_context(req.mentee_membership_id,
-                                                                                   request_id=req.id),
-                           answer_form=InfoAnswerForm() if as_mentee and req.state == "info_requested" else None,
-                           together=together.panels(req))
+    return dict(req=req, events=events.events_of("request", req.id),
+                others=answers.other_open(req) if as_mentee else [],
+                sent=micro_requests.followups_for(request_id=req.id),
+                can_undo=micro_requests.can_undo_cancel(req, current_user) if as_mentee else False,
+                context=None if as_mentee else answers.mentee_context(req.mentee_membership_id, request_id=req.id),
+                answer_form=InfoAnswerForm() if as_mentee and req.state == "info_requested" else None,
+                together=together.panels(req),
+                ongoing=ongoing.offer(req, current_user), ongoing_form=ongoing_form or OngoingForm())
+
+
+@bp.route("/<int:request_id>/ongoing", methods=["POST"])
+@roles("mentee")
+def ask_ongoing(request_id: int):
+    """Micro -> macro: ask the mentor of this done request for ongoing mentorship."""
+    req = mentee_request(request_id)
+    form = OngoingForm()
+    if submit(form, lambda: ongoing.ask(req, current_user, form.hope.data)):
+        flash(f"Asked. {req.mentor.user.name} answers it like any proposal; a seat is held for you meanwhile.",
+              "success")
+        return redirect_htmx_aware(url_for(".show", request_id=req.id))
+    return page_or_partial("requests/show.html", "requests/_ongoing.html", **_show_context(req, form))
 
 
 @bp.route("/<int:request_id>/edit", methods=["GET", "POST"])
