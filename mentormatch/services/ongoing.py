@@ -127,3 +127,14 @@ def ask(req: MicroRequest, mentee_user: User, hope: str) -> Pairing:
                 **PAIRING.mail_context(pairing), **link_context(mentor_user, PAIRING, pairing))
     db.session.commit()
     return pairing
+
+
+def good_micro_history(program_id: int) -> list[tuple[int, int]]:
+    """(mentee, mentor) membership pairs of the program with a micro-request that was done,
+    followed up and thanked: the round gives them rules.history_bonus (services/rounds/instance.py)."""
+    followup = db.select(FollowUp.request_id).where(FollowUp.kind == "followup", FollowUp.request_id.is_not(None))
+    thanks = db.select(FollowUp.request_id).where(FollowUp.kind == "thanks", FollowUp.request_id.is_not(None))
+    return sorted({(e, m) for e, m in db.session.execute(
+        db.select(MicroRequest.mentee_membership_id, MicroRequest.mentor_membership_id)
+        .where(MicroRequest.program_id == program_id, MicroRequest.state == "done",
+               MicroRequest.id.in_(followup), MicroRequest.id.in_(thanks)))})

@@ -3,10 +3,12 @@ that mentor for ongoing mentorship in one step; the mentor answers it like a rou
 seat is held race-safe (the race runs on PostgreSQL when TEST_DATABASE_URL is set, and on SQLite)."""
 import pytest
 
+from mentormatch import matching
 from mentormatch.extensions import db
-from mentormatch.models import MicroRequest, Pairing, User
+from mentormatch.models import MentorProfile, MicroRequest, Pairing, Round, User
 from mentormatch.services import answers, micro_requests, ongoing
 from mentormatch.services.people.profiles import seats_taken
+from mentormatch.services.rounds.instance import build_round_data
 from tests.conftest import login, post_form
 from tests.security.test_races import race
 from tests.web.access.cases import request_case
@@ -21,6 +23,7 @@ from tests.web.test_lifecycle_data import (  # noqa: F401
     pairing_state,
     send_request,
 )
+from tests.web.test_rounds_support import add_people, make_round
 
 HOPE = "Growing into a tech lead over the next six months."
 
@@ -142,7 +145,6 @@ def test_no_seat_free_is_said_in_words_and_asking_twice_is_refused(app, client, 
 
 
 def _set_capacity(app, world, seats: int) -> None:
-    from mentormatch.models import MentorProfile
     with app.app_context():
         db.session.execute(db.update(MentorProfile).where(MentorProfile.membership_id == mid(world, world.mentor))
                            .values(capacity_round=seats))
@@ -197,3 +199,52 @@ def test_access_owner_may_ask_stranger_gets_404_and_the_mentor_403(app, client, 
         assert request_case(other, case, world).status_code == expected
     login(client, world.mentee)
     assert request_case(client, case, world).status_code == 303 and _asked(app, world.request_id) is not None
+
+
+def _round_result(app, world, round_id):
+    with app.app_context():
+        data = build_round_data(db.session.get(Round, round_id))
+        result = matching.solve(data.instance)
+        return data.instance.history, {p.mentee: p for p in result.assignment}
+
+
+@pytest.mark.parametrize("thanked", [True, False])
+def test_a_round_weighs_good_micro_history_and_the_pairs_why_says_so(app, world, frozen, thanked):
+    people = add_people(app, world.program.id, mentors=[
+        {"name": "Ada Mentor", "years": 8, "topics": ["python"], "capacity_round": 1, "capacity_micro": 4},
+        {"name": "Zed Mentor", "years": 8, "topics": ["python"], "capacity_round": 1, "capacity_micro": 4}],
+        mentees=[{"name": "Cy Mentee", "years": 3, "topics": ["python"]}])
+    cy, zed = people.users["Cy Mentee"], people.ids["Zed Mentor"]
+    rid = send_request(app, cy, world.program.id, zed)
+    with app.app_context():
+        req = db.session.get(MicroRequest, rid)
+        answers.accept(req, db.session.get(User, people.users["Zed Mentor"].id))
+        mentee = db.session.get(User, cy.id)
+        micro_requests.add_followup(mentee, request=req, kind="followup", body="I shipped the refactor you suggested.")
+        if thanked:
+            micro_requests.add_followup(mentee, request=req, kind="thanks", body="")
+    plain = make_round(app, world.program.id, world.coordinator.id, name="No bonus", rules={"history_bonus": 0})
+    weighed = make_round(app, world.program.id, world.coordinator.id, name="With bonus")
+
+    history, pairs = _round_result(app, world, weighed)
+    cy_key = f"e{people.ids['Cy Mentee']}"
+    if not thanked:  # done and followed up, but never thanked: not "good history" yet
+        assert history == [] and "history" not in pairs[cy_key].why
+        return
+    assert history == [(cy_key, f"m{zed}")]
+    assert pairs[cy_key].mentor == f"m{zed}" and pairs[cy_key].why["history"] == 10
+    assert "worked together on a micro-request" in pairs[cy_key].sentence
+    weighed_score = pairs[cy_key].score
+    _, pairs = _round_result(app, world, plain)   # a coordinator who sets the bonus to 0: no points for it
+    assert "history" not in pairs[cy_key].why and pairs[cy_key].score == weighed_score - 10
+
+
+def test_the_micro_history_bonus_is_a_round_setting_checked_next_to_its_field(app, client, world):
+    login(client, world.coordinator)
+    url = f"/coordinator/programs/{world.program.id}/rounds/new"
+    html = client.get(url).get_data(as_text=True)
+    assert 'for="history_bonus"' in html and "worked together on a micro-request" in html
+    html = post_form(client, url, {"name": "Autumn", "history_bonus": "60", "topics": "40", "context": "20", "stage": "25",
+                                   "tz": "15", "mentors_per_mentee": "1", "balance_slack": "5", "objective": "coverage"}
+                     ).get_data(as_text=True)
+    assert 'id="history_bonus-error"' in html and "Between 0 and 50." in html
