@@ -25,6 +25,7 @@ from .kinds import KINDS
 
 RELEASED = "unavailable"  # the decline_reason of a released item
 RELEASED_LABEL = "the mentor is not available right now"
+# Why a mentor was released (the caller's way); the coordinator sees it on the mentor's own Event.
 WHY_TEXT = {
     "switched_off": "switched their availability off",
     "away": "is away for a while",
@@ -65,8 +66,9 @@ def release(mentor: Membership, why: str, actor: User | None) -> list:
                         decline_note=""):
                 continue
             kind.after_leaving(item)
+            # The mentee reads this history too: the note stays kind; the mentor's own Event says why.
             record(item.program_id, kind.name, item.id, before, "declined", actor,
-                   f"released: the mentor {WHY_TEXT[why]}")
+                   f"released: {RELEASED_LABEL}")
             mentee = item.mentee.user
             outbox.send(mentee.email, "released", program_id=item.program_id, mentee=mentee, mentor=mentor.user,
                         item=item, noun=kind.noun, from_round=isinstance(item, Pairing) and item.round_id is not None,
