@@ -59,7 +59,7 @@ class Report:
 
 def _pending():
     """(row, started_at, kind) for every item waiting for a mentor's answer (not those waiting for
-    the mentee's answer to "ask for more info": their reminders pause), kind by kind."""
+    the mentee's answer to "ask for more info": those are _mentee_owed's), kind by kind."""
     for kind in answers.KINDS.values():
         for row in kind.waiting_items():
             yield row, kind.started_at(row), kind.name

@@ -1,5 +1,5 @@
 """“Ask for more info”, the third answer: the mentor asks one question, the mentee answers, the item
-comes back to the mentor with the answer; reminders pause while the mentee owes the answer.
+comes back to the mentor with the answer; the mentor's reminders pause while the mentee owes the answer.
 
 Also runs the owner and stranger checks of every object route in tests/web/access/extras.py
 against real objects."""

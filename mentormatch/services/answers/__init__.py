@@ -2,7 +2,8 @@
 
 accept / decline (and pause) / ask-for-info / answer-info / remind / expire (flow.py), the
 one-click answers from an email (email_links.py), over one adapter per answerable kind
-(kinds.py: pairing.py, request.py). Kind-specific use cases stay beside it: round pairings'
+(kinds.py: pairing.py, request.py), and releasing what waits on a mentor who goes unavailable
+(release.py). Kind-specific use cases stay beside it: round pairings'
 complete and lists in services/lifecycle.py, a request's send/edit/withdraw and follow-ups in
 services/micro_requests.py. To add an answerable kind, see kinds.py.
 """
