@@ -70,6 +70,7 @@ def test_after_a_good_micro_request_the_mentee_asks_and_the_mentor_accepts_into_
     assert mail.to == [world.mentor.email] and mail.subject == "Mira Mentee asks you for ongoing mentorship"
     assert HOPE in mail.body and "http://localhost/pairings/" in mail.body and "no login needed" in mail.body
     assert "a seat is held for you" in client.get(f"/requests/{rid}").get_data(as_text=True)
+    assert client.get("/mentee/").status_code == 200   # the mentee's home lists a proposal outside rounds
 
     mentor = app.test_client()
     login(mentor, world.mentor)
@@ -78,6 +79,11 @@ def test_after_a_good_micro_request_the_mentee_asks_and_the_mentor_accepts_into_
     assert post_form(mentor, f"/pairings/{pairing.id}/accept", {}, page="/pairings/").status_code == 303
     assert pairing_state(app, pairing.id) == "active"
     assert "is your mentor" in client.get(f"/requests/{rid}").get_data(as_text=True)
+    # From here it is a pairing like a round's: its page works without a round.
+    page = client.get(f"/mentee/pairings/{pairing.id}")
+    assert page.status_code == 200 and "Milo Mentor" in page.get_data(as_text=True)
+    mentee_page = mentor.get(f"/mentor/programs/{world.program.id}/mentees/{mid(world, world.mentee)}")
+    assert mentee_page.status_code == 200 and "Mira Mentee" in mentee_page.get_data(as_text=True)
 
 
 def test_a_mentor_who_declines_gives_the_seat_back(app, client, world, frozen, mailbox):
