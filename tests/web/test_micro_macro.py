@@ -254,3 +254,22 @@ def test_the_micro_history_bonus_is_a_round_setting_checked_next_to_its_field(ap
                                    "tz": "15", "mentors_per_mentee": "1", "balance_slack": "5", "objective": "coverage"}
                      ).get_data(as_text=True)
     assert 'id="history_bonus-error"' in html and "Between 0 and 50." in html
+
+
+def test_the_matching_core_reads_writes_and_scores_history_pairs():
+    """The core stays pure: history is plain data in the instance file, its bonus a rule."""
+    people = dict(languages=["en"], tz=0.0, years=8, topics=["python"])
+    instance = matching.Instance(
+        mentees=[matching.Mentee(id="e1", languages=["en"], tz=0.0, years=3, topics=["python"])],
+        mentors=[matching.Mentor(id="m1", capacity=1, **people), matching.Mentor(id="m2", capacity=1, **people)],
+        rules=matching.Rules(history_bonus=7), history=[("e1", "m2")])
+    data = matching.instance_to_dict(instance)
+    assert data["history"] == [{"mentee": "e1", "mentor": "m2"}] and data["rules"]["history_bonus"] == 7
+    again = matching.read_instance(data)
+    assert again.history == [("e1", "m2")] and again.rules.history_bonus == 7
+    [pair] = matching.solve(again).assignment
+    assert (pair.mentor, pair.why["history"]) == ("m2", 7) and "worked together on a micro-request" in pair.sentence
+    assert matching.score_pair(again, "e1", "m2")["score"] == matching.score_pair(again, "e1", "m1")["score"] + 7
+    bad = {**data, "history": [{"mentee": "e1", "mentor": "m9"}]}
+    with pytest.raises(matching.InstanceError, match="unknown mentor id"):
+        matching.read_instance(bad)
