@@ -238,9 +238,10 @@ def nudge(program: Program, profile: MentorProfile, coordinator: User) -> int:
     return waiting
 
 
-def mark_unavailable(program: Program, profile: MentorProfile, coordinator: User) -> None:
+def mark_unavailable(program: Program, profile: MentorProfile, coordinator: User) -> int:
     """Switch the mentor off for them: what waits on them is released to its mentees (release.py)
-    and the mentor is told, with the link to switch back on, all in one transaction."""
+    and the mentor is told, with the link to switch back on, all in one transaction. Returns how
+    many requests and proposals were released (for the route's message)."""
     if not profile.available:
         raise ServiceError(f"{profile.membership.user.name} is already unavailable.")
     membership = profile.membership
@@ -249,6 +250,7 @@ def mark_unavailable(program: Program, profile: MentorProfile, coordinator: User
                 coordinator=coordinator, program=program, released=len(released),
                 profile_url=links.link("mentor.profile", program_id=program.id), reply_to=coordinator.email)
     set_availability(profile, False, coordinator, "marked unavailable by a coordinator")  # commits all of it
+    return len(released)
 
 
 # ---------------------------------------------------------------------------------------------
