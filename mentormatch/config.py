@@ -81,6 +81,9 @@ def from_env() -> dict:
         "REMINDER_DAYS": _number("REMINDER_DAYS", 3),
         "REMINDER_MAX": _number("REMINDER_MAX", 2),
         "MENTOR_EXPIRY_LIMIT": _number("MENTOR_EXPIRY_LIMIT", 2),
+        # The answer a mentee owes after "ask for more info": the same rules, unless set apart.
+        "MENTEE_REMINDER_DAYS": _number("MENTEE_REMINDER_DAYS", None),
+        "MENTEE_REMINDER_MAX": _number("MENTEE_REMINDER_MAX", None),
         "REMINDER_INTERVAL_MINUTES": _number("REMINDER_INTERVAL_MINUTES", None, float),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

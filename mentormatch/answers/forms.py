@@ -15,7 +15,8 @@ class DeclineForm(FlaskForm):
     # "Decline and pause me" in the same step: the pause is part of the same transaction.
     pause = RadioField("Pause new requests to you?", default="", choices=[
         ("", "No, keep me available"), ("off", "Yes: set me unavailable until I switch back on"),
-        ("away", "Yes: I am away until a date")], validators=[Optional()])
+        ("away", "Yes: I am away until a date")], validators=[Optional()],
+        description="Pausing also hands back your other waiting requests and proposals; their mentees are told.")
     away_until = DateField("Back on", validators=[Optional()],
                            description="Only with “away until a date”. You are available again the day after.")
 

@@ -54,12 +54,14 @@ def stage_phrase(mentee: Mentee, mentor: Mentor) -> str:
 
 def pair_sentence(mentee: Mentee, mentor: Mentor, why: dict, overlap: float, *,
                   locked: bool = False, continuing: bool = False, scored: bool = True,
-                  score: int | None = None) -> str:
+                  score: int | None = None, history: bool = False) -> str:
     parts: list[str] = []
     if locked:
         parts.append("locked by the coordinator")
     if continuing:
         parts.append("continuing from last round")
+    if history:
+        parts.append("worked together on a micro-request")
     if not scored:
         parts.append(f"score {score} from the given candidate pairs")
         return "; ".join(parts)

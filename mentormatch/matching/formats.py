@@ -270,6 +270,7 @@ def _read_rules(err: _Errors, d: Any) -> Rules:
                                   hi=MAX_SCORE_ABS) or 0
     r.max_continued_per_mentor = _integer(err, d, "max_continued_per_mentor", "rules", 0,
                                           default=None, allow_none=True, hi=MAX_COUNT)
+    r.history_bonus = _integer(err, d, "history_bonus", "rules", 0, default=0, hi=MAX_SCORE_ABS) or 0
     r.objective = _string(err, d, "objective", "rules", default="coverage",
                           choices=OBJECTIVES) or "coverage"
     return r
@@ -415,6 +416,7 @@ def read_instance(data: Any) -> Instance:
     forbidden = _read_pairs(err, data.get("forbidden"), "forbidden", mentee_ids, mentor_ids)
     locked = _read_pairs(err, data.get("locked"), "locked", mentee_ids, mentor_ids)
     continuing = _read_pairs(err, data.get("continuing"), "continuing", mentee_ids, mentor_ids)
+    history = _read_pairs(err, data.get("history"), "history", mentee_ids, mentor_ids)
     edges = _read_edges(err, data.get("edges"), len(mentees), len(mentors))
 
     _check_locked(err, locked, forbidden, rules, mentees, mentors, mentee_ids, mentor_ids)
@@ -430,7 +432,7 @@ def read_instance(data: Any) -> Instance:
         raise InstanceError(err.final())
     inst = Instance(mentees=mentees, mentors=mentors, weights=weights,  # type: ignore[arg-type]
                     rules=rules, forbidden=forbidden, locked=locked, continuing=continuing,
-                    edges=edges)
+                    history=history, edges=edges)
     # solve() skips re-validating an instance that came straight from this reader.
     inst.validated_by_reader = True  # type: ignore[attr-defined]
     return inst
@@ -543,6 +545,8 @@ def instance_to_dict(inst: Instance) -> dict:
         rules["continuity_bonus"] = r.continuity_bonus
     if r.max_continued_per_mentor is not None:
         rules["max_continued_per_mentor"] = r.max_continued_per_mentor
+    if r.history_bonus:
+        rules["history_bonus"] = r.history_bonus
     if r.objective != "coverage":
         rules["objective"] = r.objective
     d: dict[str, Any] = {
@@ -554,6 +558,8 @@ def instance_to_dict(inst: Instance) -> dict:
     }
     if inst.continuing:
         d["continuing"] = [{"mentee": e, "mentor": m} for e, m in inst.continuing]
+    if inst.history:
+        d["history"] = [{"mentee": e, "mentor": m} for e, m in inst.history]
     if inst.edges is not None:
         d["edges"] = {"mentee": inst.edges.mentee.tolist(), "mentor": inst.edges.mentor.tolist(),
                       "score": inst.edges.score.tolist()}

@@ -76,6 +76,8 @@ class Rules:
     min_tz_overlap: float | None = None
     continuity_bonus: int = 0
     max_continued_per_mentor: int | None = None
+    # Added to the score of a pair in Instance.history (worked together well before).
+    history_bonus: int = 0
     objective: str = "coverage"
 
 
@@ -109,6 +111,8 @@ class Instance:
     forbidden: list[tuple[str, str]] = field(default_factory=list)
     locked: list[tuple[str, str]] = field(default_factory=list)
     continuing: list[tuple[str, str]] = field(default_factory=list)
+    # Pairs with good history outside rounds (a micro-request done, followed up and thanked).
+    history: list[tuple[str, str]] = field(default_factory=list)
     edges: Edges | None = None
 
 

@@ -53,6 +53,7 @@ class Problem:
     continuing: np.ndarray  # bool per candidate
     team: np.ndarray  # per mentee, -1 none
     flow: FlowProblem
+    history: np.ndarray  # bool per candidate: a pair in Instance.history
 
 
 class _Reporter:
@@ -96,7 +97,7 @@ def canonical(inst: Instance) -> Instance:
     return replace(inst, mentees=[inst.mentees[i] for i in oe],
                    mentors=[inst.mentors[j] for j in om], edges=edges,
                    forbidden=sorted(inst.forbidden), locked=sorted(inst.locked),
-                   continuing=sorted(inst.continuing))
+                   continuing=sorted(inst.continuing), history=sorted(inst.history))
 
 
 def validate(inst: Instance) -> None:
@@ -139,12 +140,19 @@ def build(inst: Instance, threads: int | None = None) -> Problem:
         ckey = np.array([e_pos[e] * n_m + m_pos[m] for e, m in inst.continuing], dtype=np.int64)
         continuing = np.isin(cand.ei * n_m + cand.mj, ckey)
 
+    history = np.zeros(cand.n, dtype=bool)
+    if inst.history:
+        hkey = np.array([e_pos[e] * n_m + m_pos[m] for e, m in inst.history], dtype=np.int64)
+        history = np.isin(cand.ei * n_m + cand.mj, hkey)
+
     score = base.copy()
     priority = np.array([e.priority for e in inst.mentees], dtype=np.int64)
     if priority.any():
         score += priority[cand.ei]
     if inst.rules.continuity_bonus:
         score += np.where(continuing, inst.rules.continuity_bonus, 0)
+    if inst.rules.history_bonus:
+        score += np.where(history, inst.rules.history_bonus, 0)
     cand = Candidates(cand.ei, cand.mj, score, cand.reasons, cand.scored)
 
     teams = sorted({e.team for e in inst.mentees if e.team is not None})
@@ -159,7 +167,7 @@ def build(inst: Instance, threads: int | None = None) -> Problem:
         team=team, max_same_team=inst.rules.max_same_team,
         continuing=continuing, max_continued=inst.rules.max_continued_per_mentor,
         must_match=must if must.any() else None)
-    return Problem(inst, P, cand, base, locked, continuing, team, flow)
+    return Problem(inst, P, cand, base, locked, continuing, team, flow, history)
 
 
 def solve(instance: Instance, *, time_limit: float | None = None,
@@ -248,16 +256,17 @@ def explain_result(pb: Problem, chosen: np.ndarray, balance: bool
     for k, c in enumerate(idx.tolist()):
         e, m = inst.mentees[ei[k]], inst.mentors[mj[k]]
         extra = {"priority": e.priority,
-                 "continuity": inst.rules.continuity_bonus if pb.continuing[c] else 0}
+                 "continuity": inst.rules.continuity_bonus if pb.continuing[c] else 0,
+                 "history": inst.rules.history_bonus if pb.history[c] else 0}
         if cand.scored:
             why = _why(comps, k, extra)
             sentence = explain.pair_sentence(e, m, why, float(over[k]), locked=bool(pb.locked[c]),
-                                             continuing=bool(pb.continuing[c]))
+                                             continuing=bool(pb.continuing[c]), history=bool(pb.history[c]))
         else:
             why = {name: v for name, v in extra.items() if v}
             sentence = explain.pair_sentence(e, m, why, 0.0, locked=bool(pb.locked[c]),
                                              continuing=bool(pb.continuing[c]), scored=False,
-                                             score=int(cand.score[c]))
+                                             score=int(cand.score[c]), history=bool(pb.history[c]))
         pairs.append(Pair(e.id, m.id, int(cand.score[c]), why, sentence, bool(pb.locked[c])))
     pairs.sort(key=lambda p: (p.mentee, p.mentor))
     return pairs, unmatched_reasons(pb, chosen, balance)
@@ -326,7 +335,8 @@ def _single(inst: Instance, mentee_id: str) -> tuple[Instance, int]:
     sub = replace(inst, mentees=[e], edges=edges,
                   forbidden=[p for p in inst.forbidden if p[0] == mentee_id],
                   locked=[p for p in inst.locked if p[0] == mentee_id],
-                  continuing=[p for p in inst.continuing if p[0] == mentee_id])
+                  continuing=[p for p in inst.continuing if p[0] == mentee_id],
+                  history=[p for p in inst.history if p[0] == mentee_id])
     return sub, 0
 
 
@@ -356,8 +366,10 @@ def score_pair(instance: Instance, mentee_id: str, mentor_id: str) -> dict:
     e, m = sub.mentees[0], sub.mentors[j]
     locked = (mentee_id, mentor_id) in set(sub.locked)
     continuing = (mentee_id, mentor_id) in set(sub.continuing)
+    history = (mentee_id, mentor_id) in set(sub.history)
     bonus = {"priority": e.priority,
-             "continuity": sub.rules.continuity_bonus if continuing else 0}
+             "continuity": sub.rules.continuity_bonus if continuing else 0,
+             "history": sub.rules.history_bonus if history else 0}
     if sub.edges is not None:
         hit = np.flatnonzero(sub.edges.mentor == j)
         forbidden = (mentee_id, mentor_id) in set(sub.forbidden)
@@ -369,7 +381,7 @@ def score_pair(instance: Instance, mentee_id: str, mentor_id: str) -> dict:
         return {"eligible": reason is None, "score": score, "why": why, "reason": reason,
                 "sentence": explain.pair_sentence(e, m, why, 0.0, locked=locked,
                                                   continuing=continuing, scored=False,
-                                                  score=score)}
+                                                  score=score, history=history)}
     reason = None if locked else eligibility(P, 0, j, (mentee_id, mentor_id) in set(sub.forbidden))
     base, comps = pair_breakdown(P, np.array([0]), np.array([j]))
     why = _why(comps, 0, bonus)
@@ -377,7 +389,7 @@ def score_pair(instance: Instance, mentee_id: str, mentor_id: str) -> dict:
     over = float(overlap_hours(P, np.array([0]), np.array([j]))[0])
     return {"eligible": reason is None, "score": score, "why": why, "reason": reason,
             "sentence": explain.pair_sentence(e, m, why, over, locked=locked,
-                                              continuing=continuing)}
+                                              continuing=continuing, history=history)}
 
 
 def explain_pair(instance: Instance, mentee_id: str, mentor_id: str) -> str:

@@ -14,9 +14,12 @@ class ProfileForm(ContextForm):
     capacity_micro = IntegerField("Micro-requests per month", validators=[Optional()], default=4,
                                   widget=widgets.NumberInput(min=0, max=20),
                                   description="Small, specific asks you are happy to answer each month (0–20).")
-    available = BooleanField("I am available for new mentees and requests", default=True)
+    available = BooleanField("I am available for new mentees and requests", default=True,
+                             description="Switching off hands back the requests and proposals waiting for you, so "
+                                         "nobody waits: each mentee is told kindly and pointed to others.")
     away_until = DateField("Away until", validators=[Optional()],
-                           description="Optional. You are off until this date, and back on by yourself the day after.")
+                           description="Optional. You are off until this date, and back on by yourself the day after. "
+                                       "What waits for you goes back to the mentees.")
     prefers_stages = MultiCheckboxField("Career stages you most like to help",
                                         choices=[("peer", "Peers, about my level"),
                                                  ("ahead", "People a few years behind me"),

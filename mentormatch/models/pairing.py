@@ -22,6 +22,8 @@ class Pairing(Answerable, db.Model):
         ),
         Index("ix_pairings_mentor_state", "mentor_membership_id", "state"),
         Index("ix_pairings_mentee_state", "mentee_membership_id", "state"),
+        # Micro -> macro: one ask for ongoing mentorship per micro-request, even when two clicks race.
+        Index("uq_pairings_from_request", "from_request_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,6 +35,8 @@ class Pairing(Answerable, db.Model):
     proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The last time the two did something together (a message, a meeting, a check-in): services/activity.py.
     last_activity_at: Mapped[datetime | None]
+    # Micro -> macro: the done micro-request this ongoing mentorship was asked from (round_id is then None).
+    from_request_id: Mapped[int | None] = mapped_column(ForeignKey("micro_requests.id", ondelete="SET NULL"))
     # The answer columns (decline, ask-for-info, reminders, follow-up) come from Answerable.
 
 

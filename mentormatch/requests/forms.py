@@ -28,3 +28,12 @@ class DirectoryFilter(FlaskForm):
     group = SelectField("Group", coerce=str, validate_choice=False)
     sort = SelectField("Order", choices=[("recommended", "Recommended for you"), ("name", "Name")],
                        validate_choice=False)
+
+
+class OngoingForm(FlaskForm):
+    """Micro -> macro: the mentee asks the mentor of a done request for ongoing mentorship."""
+
+    hope = TextAreaField(
+        "What would you like to work on together?",
+        validators=[InputRequired("Say in a sentence what you would like to work on together."), Length(max=500)],
+        description="A sentence is enough: your mentor reads it before saying yes.")

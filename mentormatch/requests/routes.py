@@ -14,11 +14,11 @@ from ..htmx import is_htmx, page_or_partial, redirect_htmx_aware
 from ..mentor.forms import NoteForm
 from ..models import MicroRequest
 from ..pairings.forms import FollowUpForm
-from ..services import answers, directory, micro_requests
+from ..services import answers, directory, micro_requests, ongoing
 from ..services.people import goal_forms, notes
 from ..services.programs import programs_of_member
 from . import bp
-from .forms import DirectoryFilter, RequestForm
+from .forms import DirectoryFilter, OngoingForm, RequestForm
 
 
 @bp.route("/")
@@ -102,17 +102,23 @@ def show(request_id: int):
     return _show_page(visible_request(request_id))
 
 
-def _show_page(req: MicroRequest, note_form: NoteForm | None = None):
+def _show_page(req: MicroRequest, note_form: NoteForm | None = None, ongoing_form: OngoingForm | None = None):
+    return render_template("requests/show.html", **_show_context(req, note_form, ongoing_form))
+
+
+def _show_context(req: MicroRequest, note_form: NoteForm | None = None,
+                  ongoing_form: OngoingForm | None = None) -> dict:
     as_mentee = current_user.id == req.mentee.user_id
     mentor_side = {} if as_mentee else _mentor_side(req, note_form)
-    return render_template("requests/show.html", req=req, events=events.events_of("request", req.id),
-                           others=answers.other_open(req) if as_mentee else [],
-                           sent=micro_requests.followups_for(request_id=req.id),
-                           can_undo=micro_requests.can_undo_cancel(req, current_user) if as_mentee else False,
-                           context=None if as_mentee else answers.mentee_context(req.mentee_membership_id,
-                                                                                   request_id=req.id),
-                           answer_form=InfoAnswerForm() if as_mentee and req.state == "info_requested" else None,
-                           together=together.panels(req), **mentor_side)
+    return dict(req=req, events=events.events_of("request", req.id),
+                others=answers.other_open(req) if as_mentee else [],
+                sent=micro_requests.followups_for(request_id=req.id),
+                can_undo=micro_requests.can_undo_cancel(req, current_user) if as_mentee else False,
+                context=None if as_mentee else answers.mentee_context(req.mentee_membership_id, request_id=req.id),
+                answer_form=InfoAnswerForm() if as_mentee and req.state == "info_requested" else None,
+                together=together.panels(req),
+                ongoing=ongoing.offer(req, current_user), ongoing_form=ongoing_form or OngoingForm(),
+                **mentor_side)
 
 
 def _mentor_side(req: MicroRequest, note_form: NoteForm | None) -> dict:
@@ -139,6 +145,19 @@ def save_note(request_id: int):
         return render_template("mentor/_note.html", form=form, note=note, note_url=url_for(".save_note", request_id=req.id),
                                saved_now=note is not None)
     return _show_page(req, note_form=form)
+
+
+@bp.route("/<int:request_id>/ongoing", methods=["POST"])
+@roles("mentee")
+def ask_ongoing(request_id: int):
+    """Micro -> macro: ask the mentor of this done request for ongoing mentorship."""
+    req = mentee_request(request_id)
+    form = OngoingForm()
+    if submit(form, lambda: ongoing.ask(req, current_user, form.hope.data)):
+        flash(f"Asked. {req.mentor.user.name} answers it like any proposal; a seat is held for you meanwhile.",
+              "success")
+        return redirect_htmx_aware(url_for(".show", request_id=req.id))
+    return page_or_partial("requests/show.html", "requests/_ongoing.html", **_show_context(req, ongoing_form=form))
 
 
 @bp.route("/<int:request_id>/edit", methods=["GET", "POST"])

@@ -72,6 +72,10 @@ class RoundForm(FlaskForm):
     continuity_bonus = IntegerField("Score bonus for keeping last round's pair", default=DEFAULT_RULES["continuity_bonus"],
                                     validators=[Optional(), NumberRange(0, 50, "Between 0 and 50.")],
                                     description="Only when both the mentor and the mentee said “continue”.")
+    history_bonus = IntegerField("Score bonus for a pair who worked together on a micro-request",
+                                 default=DEFAULT_RULES["history_bonus"],
+                                 validators=[Optional(), NumberRange(0, 50, "Between 0 and 50.")],
+                                 description="When the request was done, followed up and thanked. 0: none.")
     max_continued_per_mentor = IntegerField(
         "Most continued pairs per mentor", default=DEFAULT_RULES["max_continued_per_mentor"],
         validators=[Optional(), NumberRange(1, 20, "Between 1 and 20.")],
@@ -90,6 +94,7 @@ class RoundForm(FlaskForm):
                       "carry_bonus": _or_default(self.carry_bonus.data, "carry_bonus"),
                       "carry_must_match": self.carry_must_match.data,
                       "continuity_bonus": _or_default(self.continuity_bonus.data, "continuity_bonus"),
+                      "history_bonus": _or_default(self.history_bonus.data, "history_bonus"),
                       "max_continued_per_mentor": self.max_continued_per_mentor.data},
             "pool": {"unmatched_only": self.unmatched_only.data, "tag_ids": self.tag_ids.data or [],
                      "joined_after": self.joined_after.data.isoformat() if self.joined_after.data else None,
@@ -102,7 +107,8 @@ class RoundForm(FlaskForm):
             getattr(self, k).data = (round_.weights or {}).get(k, DEFAULT_WEIGHTS[k])
         rules = {**DEFAULT_RULES, **(round_.rules or {})}
         for k in ("min_score", "min_overlap", "mentors_per_mentee", "max_same_team", "team_by", "group_balance", "balance_slack",
-                  "objective", "carry_bonus", "carry_must_match", "continuity_bonus", "max_continued_per_mentor"):
+                  "objective", "carry_bonus", "carry_must_match", "continuity_bonus", "max_continued_per_mentor",
+                  "history_bonus"):
             getattr(self, k).data = rules[k]
         pool = round_.pool or {}
         self.unmatched_only.data = bool(pool.get("unmatched_only"))

@@ -15,7 +15,7 @@ from ..access import (
 from ..extensions import db
 from ..forms import apply_service_error, attempt, submit
 from ..htmx import page_or_partial
-from ..services import ServiceError
+from ..services import ServiceError, answers
 from ..services.people import import_csv, import_jobs
 from ..services.rounds import events, fairness, publish, review, runs
 from ..services.rounds import export as round_export
@@ -92,6 +92,7 @@ def show(program_id: int, round_id: int):
         runs=runs.runs_of(round_),
         constraints=round_settings.constraints_of(round_), events=events.events_of(round_), constraint_form=ConstraintForm(),
         freed=publish.freed_mentees(round_) if round_.state == "approved" else [],
+        released=answers.released_in_round(round_.id) if round_.state == "approved" else 0,
         carried=fairness.fairness_rows(round_, pool_mentee_ids(round_)),
         continuing=fairness.continuing_names(round_), objective_form=ObjectiveForm(
             objective=(round_.rules or {}).get("objective", "coverage")))

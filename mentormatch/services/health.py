@@ -22,7 +22,7 @@ from ..models import (
     Program,
     User,
 )
-from . import ServiceError
+from . import ServiceError, answers
 from .micro_requests import hours_label
 from .reminders import set_availability, setting
 
@@ -142,7 +142,9 @@ def silent_mentors(program: Program, rows, now: datetime) -> list[SilentMentor]:
 def _expired_total(mentor_id: int, since: datetime) -> int:
     """Recent expiries only: a mentor who has answered well since then is not silent any more."""
     return sum(db.session.scalar(db.select(func.count()).select_from(model).where(
-        model.mentor_membership_id == mentor_id, model.state == "expired", model.ended_at >= since)) or 0
+        model.mentor_membership_id == mentor_id, model.state == "expired", model.ended_at >= since,
+        # not those that expired waiting for the mentee's answer to the mentor's question
+        db.or_(model.info_asked_at.is_(None), model.info_answered_at.is_not(None)))) or 0
         for model in (MicroRequest, Pairing))
 
 
@@ -236,10 +238,19 @@ def nudge(program: Program, profile: MentorProfile, coordinator: User) -> int:
     return waiting
 
 
-def mark_unavailable(program: Program, profile: MentorProfile, coordinator: User) -> None:
+def mark_unavailable(program: Program, profile: MentorProfile, coordinator: User) -> int:
+    """Switch the mentor off for them: what waits on them is released to its mentees (release.py)
+    and the mentor is told, with the link to switch back on, all in one transaction. Returns how
+    many requests and proposals were released (for the route's message)."""
     if not profile.available:
         raise ServiceError(f"{profile.membership.user.name} is already unavailable.")
-    set_availability(profile, False, coordinator, "marked unavailable by a coordinator")
+    membership = profile.membership
+    released = answers.release(membership, "coordinator", coordinator)
+    outbox.send(membership.user.email, "mentor_made_unavailable", program_id=program.id, mentor=membership.user,
+                coordinator=coordinator, program=program, released=len(released),
+                profile_url=links.link("mentor.profile", program_id=program.id), reply_to=coordinator.email)
+    set_availability(profile, False, coordinator, "marked unavailable by a coordinator")  # commits all of it
+    return len(released)
 
 
 # ---------------------------------------------------------------------------------------------

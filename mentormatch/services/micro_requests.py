@@ -21,7 +21,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..core import clock, outbox
+from ..core import clock, links, outbox
 from ..core.events import record
 from ..core.transitions import move
 from ..extensions import db
@@ -266,8 +266,16 @@ def _must_be_mentee(req: MicroRequest, user: User) -> None:
 def cancel(req: MicroRequest, mentee_user: User) -> MicroRequest:
     _must_be_mentee(req, mentee_user)
     leave_pending(req, "cancelled", mentee_user)
+    _tell_withdrawn(req, mentee_user)
     db.session.commit()
     return req
+
+
+def _tell_withdrawn(req: MicroRequest, mentee_user: User, after_accept: bool = False) -> None:
+    """The mentor is told a request they had is gone, so they do not look for it (before the commit)."""
+    mentor = req.mentor.user
+    outbox.send(mentor.email, "request_withdrawn", program_id=req.program_id, item=req, mentee=mentee_user,
+                mentor=mentor, after_accept=after_accept, inbox_url=links.link("requests.inbox"))
 
 
 def can_undo_cancel(req: MicroRequest, user: User) -> bool:
@@ -319,6 +327,7 @@ def withdraw_others(req: MicroRequest, mentee_user: User) -> int:
     count = 0
     for other in other_open(req):
         leave_pending(other, "cancelled", mentee_user, "withdrawn after another was accepted")
+        _tell_withdrawn(other, mentee_user, after_accept=True)
         count += 1
     db.session.commit()
     return count
@@ -332,8 +341,21 @@ def mark_done(req: MicroRequest, user: User) -> MicroRequest:
         db.session.rollback()
         raise ServiceError("Only an accepted request can be marked done.")
     record(req.program_id, "request", req.id, "accepted", "done", user)
+    _tell_done(req, user)
     db.session.commit()
     return req
+
+
+def _tell_done(req: MicroRequest, by: User) -> None:
+    """The other side hears that the request was marked done, with the one link that helps next:
+    the mentee is asked what they did with the advice, the mentor sees the request."""
+    mentee, mentor = req.mentee.user, req.mentor.user
+    if by.id == mentor.id:
+        outbox.send(mentee.email, "request_done", program_id=req.program_id, item=req, mentee=mentee, mentor=mentor,
+                    by_mentor=True, next_url=links.link("requests.followup", request_id=req.id))
+    else:
+        outbox.send(mentor.email, "request_done", program_id=req.program_id, item=req, mentee=mentee, mentor=mentor,
+                    by_mentor=False, next_url=links.link("requests.show", request_id=req.id))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -432,16 +454,17 @@ def mentor_stats(mentor_ids: list[int]) -> dict[int, MentorStats]:
         return stats
     waits: dict[int, list[float]] = {m: [] for m in mentor_ids}
     rows = list(db.session.execute(db.select(MicroRequest.mentor_membership_id, MicroRequest.state,
-                                             MicroRequest.created_at, MicroRequest.answered_at)
+                                             MicroRequest.created_at, MicroRequest.answered_at,
+                                             MicroRequest.info_asked_at, MicroRequest.info_answered_at)
                                    .where(MicroRequest.mentor_membership_id.in_(mentor_ids))))
     rows += list(db.session.execute(db.select(Pairing.mentor_membership_id, Pairing.state, Pairing.proposed_at,
-                                              Pairing.answered_at)
+                                              Pairing.answered_at, Pairing.info_asked_at, Pairing.info_answered_at)
                                     .where(Pairing.mentor_membership_id.in_(mentor_ids))))
-    for mentor, state, start, answered in rows:
+    for mentor, state, start, answered, asked, got_answer in rows:
         if answered is not None:
             stats[mentor].answered += 1
             waits[mentor].append((answered - start).total_seconds() / 3600)
-        elif state == "expired":
+        elif state == "expired" and not (asked is not None and got_answer is None):  # the mentee's answer was owed
             stats[mentor].expired += 1
     for mentor, n in db.session.execute(db.select(FollowUp.mentor_membership_id, func.count())
                                         .where(FollowUp.mentor_membership_id.in_(mentor_ids), FollowUp.kind == "thanks")

@@ -26,9 +26,13 @@ from .checkins import send_due
 from .meetings import ask_met_due
 
 DEFAULTS = {"REMINDER_DAYS": 3, "REMINDER_MAX": 2, "MENTOR_EXPIRY_LIMIT": 2}
+# The answer the mentee owes after "ask for more info": unset, the mentor's rules above apply.
+MENTEE_SETTINGS = {"MENTEE_REMINDER_DAYS": "REMINDER_DAYS", "MENTEE_REMINDER_MAX": "REMINDER_MAX"}
 
 
 def setting(name: str) -> int:
+    if name in MENTEE_SETTINGS and current_app.config.get(name) in (None, ""):
+        return setting(MENTEE_SETTINGS[name])
     value = current_app.config.get(name)
     try:
         return int(value) if value not in (None, "") else DEFAULTS[name]
@@ -44,18 +48,21 @@ class Report:
     followups_asked: list[str] = field(default_factory=list)
     checkins: list[str] = field(default_factory=list)
     meetings_asked: list[str] = field(default_factory=list)
+    mentee_reminded: list[str] = field(default_factory=list)
+    mentee_expired: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (f"{len(self.reminded)} reminder(s), {len(self.expired)} expired, "
                 f"{len(self.unavailable)} mentor(s) marked unavailable, "
                 f"{len(self.followups_asked)} follow-up question(s) sent, "
                 f"{len(self.checkins)} check-in invitation(s), "
-                f"{len(self.meetings_asked)} \"did you meet?\" question(s)")
+                f"{len(self.meetings_asked)} \"did you meet?\" question(s), "
+                f"{len(self.mentee_reminded)} reminder(s) to mentees, {len(self.mentee_expired)} expired unanswered by the mentee")
 
 
 def _pending():
     """(row, started_at, kind) for every item waiting for a mentor's answer (not those waiting for
-    the mentee's answer to "ask for more info": their reminders pause), kind by kind."""
+    the mentee's answer to "ask for more info": those are _mentee_owed's), kind by kind."""
     for kind in answers.KINDS.values():
         for row in kind.waiting_items():
             yield row, kind.started_at(row), kind.name
@@ -79,14 +86,35 @@ def run() -> Report:
     for mentor_id in sorted(touched_mentors):
         if _maybe_mark_unavailable(mentor_id):
             report.unavailable.append(f"mentor {mentor_id}")
+    _mentee_owed(now, report)
     report.followups_asked = _ask_followups(now, days)
     report.checkins = send_due(now)
     report.meetings_asked = ask_met_due(now)
     return report
 
 
+def _mentee_owed(now, report: Report) -> None:
+    """Answers the mentee owes (info_requested) get the same rules, to the mentee: a reminder every
+    MENTEE_REMINDER_DAYS from the question, at most MENTEE_REMINDER_MAX, then expiry, which gives
+    back the mentee's open-request slot or the proposal's seat. Not counted against the mentor."""
+    days, most = timedelta(days=setting("MENTEE_REMINDER_DAYS")), setting("MENTEE_REMINDER_MAX")
+    for kind in answers.KINDS.values():
+        rows = list(db.session.scalars(db.select(kind.model).where(kind.model.state == "info_requested")
+                                       .order_by(kind.model.id)))
+        for row in rows:
+            anchor = row.last_reminded_at or row.info_asked_at or kind.started_at(row)
+            if now - anchor < days:
+                continue
+            if row.reminders_sent < most:
+                if answers.remind_mentee(row, now, most):
+                    report.mentee_reminded.append(f"{kind.name} {row.id}")
+            elif answers.expire(row, now):
+                report.mentee_expired.append(f"{kind.name} {row.id}")
+
+
 def expiries_since_available(mentor_id: int) -> int:
-    """Expired items of this mentor since they were last switched (back) on by anyone."""
+    """Expired items of this mentor since they were last switched (back) on by anyone (not those
+    that expired waiting for the mentee's answer: that was not the mentor's to give)."""
     since = db.session.scalar(db.select(db.func.max(Event.at)).where(
         Event.subject_type == "mentor", Event.subject_id == mentor_id,
         Event.to_state.in_(("available", "unavailable"))))
@@ -94,7 +122,8 @@ def expiries_since_available(mentor_id: int) -> int:
     for kind in answers.KINDS.values():
         ids = db.select(kind.model.id).where(kind.model.mentor_membership_id == mentor_id)
         q = db.select(db.func.count()).select_from(Event).where(
-            Event.subject_type == kind.name, Event.to_state == "expired", Event.subject_id.in_(ids))
+            Event.subject_type == kind.name, Event.to_state == "expired", Event.subject_id.in_(ids),
+            Event.from_state != "info_requested")
         if since is not None:
             q = q.where(Event.at > since)
         count += db.session.scalar(q) or 0
@@ -113,6 +142,7 @@ def _maybe_mark_unavailable(mentor_id: int) -> bool:
     mentor = membership.user
     outbox.send(mentor.email, "mentor_paused_for_expiries", program_id=membership.program_id, mentor=mentor,
                 expired=n, home_url=links.link("mentor.home"))
+    answers.release(membership, "expiries", None)  # what still waits on them goes back to the mentees
     set_availability(profile, False, None, f"{n} requests or proposals expired without an answer")  # commits both
     return True
 

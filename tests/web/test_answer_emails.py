@@ -6,7 +6,9 @@ import re
 from mentormatch.services import answers
 from tests.web.test_lifecycle_data import add_profile, frozen, mailbox, mid, outbox, send_request  # noqa: F401
 
-FLOW_MAILS = ("accepted", "declined", "info_asked", "info_answered", "reminder", "expired")
+FLOW_MAILS = ("accepted", "declined", "info_asked", "info_answered", "reminder", "expired",
+              # the answer the mentee owes: their reminders, and its expiry told to both (issue 14)
+              "info_reminder", "info_expired", "info_expired_mentor")
 
 
 def test_every_answerable_kind_has_every_mail_of_the_flow(app):

@@ -1,5 +1,5 @@
 """“Ask for more info”, the third answer: the mentor asks one question, the mentee answers, the item
-comes back to the mentor with the answer; reminders pause while the mentee owes the answer.
+comes back to the mentor with the answer; the mentor's reminders pause while the mentee owes the answer.
 
 Also runs the owner and stranger checks of every object route in tests/web/access/extras.py
 against real objects."""
@@ -92,7 +92,8 @@ def test_a_mentor_asks_only_one_question(app, client, world, frozen):
     assert _row(app, Pairing, pid).info_question == QUESTION
 
 
-def test_reminders_pause_while_the_mentee_owes_the_answer(app, client, world, frozen, mailbox):
+def test_the_mentors_reminders_pause_while_the_mentee_owes_the_answer(app, client, world, frozen, mailbox):
+    """The mentee gets the reminders instead (tests/web/test_mentee_owed.py), and no mentor expiry."""
     pid = _pairing(app, world)
     login(client, world.mentor)
     post_form(client, f"/pairings/{pid}/ask", {"question": QUESTION})
@@ -100,8 +101,8 @@ def test_reminders_pause_while_the_mentee_owes_the_answer(app, client, world, fr
     with app.app_context():
         report = reminders.run()
     assert f"pairing {pid}" not in report.reminded and f"pairing {pid}" not in report.expired
-    assert pairing_state(app, pid) == "info_requested"
-    assert not [m for m in outbox(app) if "Reminder" in m.subject]
+    assert report.mentee_reminded == [f"pairing {pid}"] and pairing_state(app, pid) == "info_requested"
+    assert not [m for m in outbox(app) if "Reminder" in m.subject and world.mentor.email in m.to]
 
 
 def test_reminders_start_again_after_the_answer(app, client, world, frozen, mailbox):

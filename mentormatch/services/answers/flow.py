@@ -16,6 +16,7 @@ from ...extensions import db
 from ...models import DECLINE_REASONS, PENDING_REQUEST, MentorProfile, MicroRequest, Pairing, User
 from .. import contact
 from .kinds import Kind, kind_of
+from .release import release
 
 MIN_INFO, MAX_INFO = 10, 500
 PAUSE_CHOICES = ("", "off", "away")
@@ -23,6 +24,7 @@ DECLINE_LABELS = {"no_capacity": "No capacity right now", "not_a_fit": "Not a go
 MAX_NOTE = 1000
 ENDING_STATES = ("declined", "cancelled", "expired")
 ANSWER_STATES = ("accepted", "active", "declined")
+MENTEE_OWED_NOTE = "the mentee did not answer the question after reminders"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -79,8 +81,9 @@ def check_pause(pause: str, away_until: date | None) -> None:
 
 
 def pause_mentor(mentor_membership_id: int, actor: User, pause: str, away_until: date | None) -> None:
-    """Switch the mentor off, or away until a date, with the Event the health page reads.
-    No commit: the caller's transaction (the decline) holds both changes."""
+    """Switch the mentor off, or away until a date, with the Event the health page reads, and
+    release what else waits on them (release.py): nobody waits for a paused mentor.
+    No commit: the caller's transaction (the decline) holds all of it."""
     if not pause:
         return
     profile = db.session.scalar(db.select(MentorProfile).where(MentorProfile.membership_id == mentor_membership_id))
@@ -94,6 +97,7 @@ def pause_mentor(mentor_membership_id: int, actor: User, pause: str, away_until:
         profile.away_until = away_until
         note = f"away until {away_until.isoformat()} (set when declining)"
     record(profile.membership.program_id, "mentor", mentor_membership_id, before, "unavailable", actor, note)
+    release(profile.membership, "paused_on_decline", actor)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,14 +158,16 @@ def decline(item, mentor_user: User, reason: str, note: str = "", pause: str = "
 
 def ask_info(item, mentor_user: User, question: str):
     """The third answer: the mentor asks the mentee one question before deciding. What the item
-    holds stays held; reminders pause (they only look at waiting items) until the answer."""
+    holds stays held; the mentor's reminders pause until the answer, and the mentee's start
+    (reminders._mentee_owed), counted from zero."""
     kind = kind_of(item)
     _must_be_mentor(kind, item, mentor_user)
     question = clean_info(question, "question")
     if item.info_asked_at is not None:
         raise ServiceError("You already asked your one question. Accept or decline now.", "question")
+    # The reminder count starts again: from now on the reminders (and expiry) are the mentee's.
     if not move(kind.model, item, (kind.waiting,), "info_requested", info_question=question,
-                info_asked_at=clock.now()):
+                info_asked_at=clock.now(), reminders_sent=0, last_reminded_at=None):
         db.session.rollback()
         raise ServiceError(f"This {kind.noun} is no longer waiting for your answer.")
     record(item.program_id, kind.name, item.id, kind.waiting, "info_requested", mentor_user, "asked for more info")
@@ -209,17 +215,42 @@ def remind(item, now: datetime, most: int) -> bool:
     return True
 
 
+def remind_mentee(item, now: datetime, most: int) -> bool:
+    """The same reminder for an answer the mentee owes (after "ask for more info"): claimed by a
+    conditional UPDATE on the count, emailed to the mentee. False: another runner claimed it."""
+    kind = kind_of(item)
+    model = kind.model
+    result = db.session.execute(
+        db.update(model).where(model.id == item.id, model.reminders_sent == item.reminders_sent,
+                               model.state == "info_requested")
+        .values(reminders_sent=model.reminders_sent + 1, last_reminded_at=now)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return False
+    db.session.refresh(item)
+    _mail(kind, item, "info_reminder", item.mentee.user, left=most - item.reminders_sent)
+    db.session.commit()
+    return True
+
+
 def expire(item, now: datetime) -> bool:
     """No answer after the reminders: the item expires, gives back what it held and the mentee
-    is told. False: it moved meanwhile."""
+    is told. When the answer was the mentee's to give (info_requested), the mentee is told that
+    and the mentor too, and it is not counted against the mentor (reminders.expiries_since_available).
+    False: it moved meanwhile."""
     kind = kind_of(item)
     from_state = item.state
     if not move(kind.model, item, (from_state,), "expired", ended_at=now):
         db.session.rollback()
         return False
     kind.after_leaving(item)
-    record(item.program_id, kind.name, item.id, from_state, "expired", None, "no answer after reminders")
-    _mail(kind, item, "expired", item.mentee.user)
+    if from_state == "info_requested":
+        record(item.program_id, kind.name, item.id, from_state, "expired", None, MENTEE_OWED_NOTE)
+        _mail(kind, item, "info_expired", item.mentee.user)
+        _mail(kind, item, "info_expired_mentor", item.mentor.user)
+    else:
+        record(item.program_id, kind.name, item.id, from_state, "expired", None, "no answer after reminders")
+        _mail(kind, item, "expired", item.mentee.user)
     db.session.commit()
     return True
 

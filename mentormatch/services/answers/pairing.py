@@ -8,7 +8,7 @@ from ...models import MentorProfile, Pairing
 from .kinds import Kind, register
 
 PENDING_PAIRING = ("proposed", "info_requested")
-# Waiting for the mentor (reminders run); info_requested waits for the mentee (reminders pause).
+# Waiting for the mentor (their reminders run); info_requested waits for the mentee (the mentee's run).
 WAITING_FOR_MENTOR = ("proposed",)
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import func
 from ...extensions import db
 from ...models import PREFERENCES, SEAT_STATES, Membership, MentorProfile, Pairing
 from .. import ServiceError
+from ..answers import release
 from . import fields
 from .context import context_checks
 from .vocabulary import checked_terms
@@ -54,13 +55,18 @@ def profile_problems(program_id: int, data: dict, *, today: date) -> dict[str, s
 
 
 def save_profile(membership: Membership, data: dict, *, today: date) -> MentorProfile:
+    """Save the profile. Switching availability off, or setting an away date from today on, releases
+    the requests and proposals waiting on this mentor, in the same transaction (answers.release)."""
     clean = check_profile(membership.program_id, data, today=today)
     profile = profile_of(membership)
+    was_available = profile is not None and profile.is_available(today)
     if profile is None:
         profile = MentorProfile(membership_id=membership.id)
         db.session.add(profile)
     for name, value in clean.items():
         setattr(profile, name, value)
+    if was_available and not profile.is_available(today):
+        release(membership, "switched_off" if not profile.available else "away", membership.user)
     db.session.commit()
     return profile
 

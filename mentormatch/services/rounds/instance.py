@@ -16,6 +16,7 @@ from ...matching import GroupBalance, Instance, Mentee, Mentor, Rules, Weights
 from ...models import SEAT_STATES, GoalForm, Membership, MentorProfile, Pairing, Term, User
 from ...models.rounds import Round, RoundConstraint
 from ..mentor_approval import unapproved_mentor_ids
+from ..ongoing import good_micro_history
 from . import fairness
 from .settings import DEFAULT_RULES, DEFAULT_WEIGHTS, TEAM_ATTRIBUTES
 
@@ -63,7 +64,7 @@ def rules_of(round_: Round) -> Rules:
                  min_tz_overlap=float(overlap) if overlap not in (None, "") else None,
                  max_same_team=r["max_same_team"], group_balance=balance,
                  objective=r["objective"] if r["objective"] in ("coverage", "quality") else "coverage",
-                 continuity_bonus=int(r["continuity_bonus"] or 0),
+                 continuity_bonus=int(r["continuity_bonus"] or 0), history_bonus=int(r["history_bonus"] or 0),
                  max_continued_per_mentor=int(cap) if cap not in (None, "") else None)
 
 
@@ -204,3 +205,6 @@ def _apply_fairness(round_: Round, data: RoundData) -> None:
     data.instance.continuing = [(mentee_key(e), mentor_key(m)) for e, m in fairness.continuing_pairs(round_)
                                 if e in set(mentee_ids) and m in mentors
                                 and (mentee_key(e), mentor_key(m)) not in forbidden]
+    # Micro -> macro: pairs with good micro-request history get rules.history_bonus and say so in their why.
+    data.instance.history = [(mentee_key(e), mentor_key(m)) for e, m in good_micro_history(round_.program_id)
+                             if e in set(mentee_ids) and m in mentors and (mentee_key(e), mentor_key(m)) not in forbidden]

@@ -24,7 +24,9 @@ DEFAULT_RULES = {"min_score": None, "min_overlap": None, "mentors_per_mentee": 1
                  "group_balance": False, "balance_slack": 5,
                  # Fairness across rounds and continuity (fairness.py fills the people in).
                  "objective": "coverage", "continuity_bonus": 10, "max_continued_per_mentor": 1,
-                 "carry_bonus": 10, "carry_must_match": False}
+                 "carry_bonus": 10, "carry_must_match": False,
+                 # Micro -> macro: a pair who worked well together on a micro-request (services/ongoing.py).
+                 "history_bonus": 10}
 TEAM_ATTRIBUTES = ("industry", "location", "background")
 
 
@@ -72,6 +74,8 @@ def clean_settings(*, weights: dict, rules: dict, pool: dict) -> tuple[dict, dic
         raise ServiceError("Between 1 and 20, or leave it empty for no cap.", "max_continued_per_mentor")
     if not 0 <= int(r["carry_bonus"] or 0) <= 50:
         raise ServiceError("The carry-over bonus is between 0 and 50 points.", "carry_bonus")
+    if not 0 <= int(r["history_bonus"] or 0) <= 50:
+        raise ServiceError("The micro-request bonus is between 0 and 50 points.", "history_bonus")
     r["carry_must_match"] = bool(r["carry_must_match"])
     p = {"unmatched_only": bool(pool.get("unmatched_only")),
          "tag_ids": sorted({int(t) for t in pool.get("tag_ids") or []}),
