@@ -9,10 +9,10 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from ..core import fields
 from ..extensions import db
 from ..models import CHAT_SERVICE_LABELS, CHAT_SERVICES, ContactChannels, MicroRequest, Pairing, User, utcnow
 from . import ServiceError
-from .people import fields
 
 # A pairing or request in one of these states has been accepted: the two may reach each other.
 ACCEPTED_STATES = ("accepted", "active", "completed", "done")

@@ -1,7 +1,6 @@
 """The context fields mentees and mentors share: topics, experience, background, languages, zone."""
-from ...core import reference
+from ...core import fields, reference
 from ...models import ROLE_LEVELS
-from . import fields
 from .vocabulary import checked_terms
 
 YEARS_MOST = 60

@@ -2,10 +2,10 @@
 import re
 from dataclasses import dataclass
 
-from ...core import reference
+from ...core import fields, reference
 from ...extensions import db
 from ...models import CONTEXT_KINDS, PREFERENCES, WANTS, GoalForm, Membership, Term, utcnow
-from . import fields, labels
+from . import labels
 from .context import context_checks
 
 MAX_TOPICS_MENTEE = 5

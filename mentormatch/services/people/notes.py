@@ -1,8 +1,8 @@
 """What is written about a mentorship: the mentor's private notes, follow-ups and thanks."""
+from ...core import fields
 from ...extensions import db
 from ...models import FollowUp, Membership, MicroRequest, Note, Pairing, utcnow
 from .. import ServiceError
-from . import fields
 from .mentorships import CURRENT_STATES
 
 REQUEST_NOTE_STATES = ("open", "info_requested", "accepted", "done")

@@ -3,11 +3,11 @@ from datetime import date
 
 from sqlalchemy import func
 
+from ...core import fields
 from ...extensions import db
 from ...models import PREFERENCES, SEAT_STATES, Membership, MentorProfile, Pairing
 from .. import ServiceError
 from ..answers import release
-from . import fields
 from .context import context_checks
 from .vocabulary import checked_terms
 

@@ -1,10 +1,10 @@
 """Each program's topic list and affinity-group list (its vocabulary), and the ordered topic picker."""
 from sqlalchemy import func
 
+from ...core.fields import dedupe
 from ...extensions import db
 from ...models import GoalForm, Membership, MentorProfile, Program, Term, clean_name
 from .. import ServiceError
-from .fields import dedupe
 
 MAX_TERM_LENGTH = 80
 

@@ -1,7 +1,7 @@
-"""Field checks every people form shares: each returns the clean value or raises ServiceError
+"""Field checks every form shares (people, contact channels, ...): each returns the clean value or raises
 naming the field. Forms, the CSV import and the demo all come through these."""
-from ...core import reference
-from .. import ServiceError
+from . import reference
+from .errors import ServiceError
 
 
 def dedupe(values: list) -> list:
