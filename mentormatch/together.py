@@ -6,6 +6,7 @@ and include templates/together/_panels.html; each panel is None where it does no
 from __future__ import annotations
 
 from .models import MicroRequest, Pairing
+from .pairings.panel import ending_panel
 
 
 def panels(item: Pairing | MicroRequest) -> dict:
@@ -14,5 +15,5 @@ def panels(item: Pairing | MicroRequest) -> dict:
         "contact": None,   # the other person's channels, once accepted
         "thread": None,    # the conversation between the two
         "meetings": None,  # proposed slots, the booked meeting, "did you meet?"
-        "ending": None,    # end the pairing, with the closing survey
+        "ending": ending_panel(item) if isinstance(item, Pairing) else None,  # end it, the closing survey
     }

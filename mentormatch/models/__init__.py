@@ -6,7 +6,7 @@ from .fairness import ContinueWish, MenteePriority
 from .goal_steps import GoalStep
 from .imports import ImportJob, ProgramInvitation
 from .mail import OUTBOX_STATES, OutboxMessage
-from .pairing import DECLINE_REASONS, PAIRING_STATES, SEAT_STATES, Pairing
+from .pairing import DECLINE_REASONS, ENDABLE_STATES, ENDED_STATES, PAIRING_STATES, SEAT_STATES, Pairing
 from .people import (
                        CONTEXT_KINDS,
                        FOLLOWUP_KINDS,
@@ -33,6 +33,7 @@ from .requests import (
                        OpenRequestCounter,
 )
 from .rounds import ROUND_STATES, Round, RoundConstraint, RoundEvent, RunPair, RunUnmatched, SolveRun
+from .surveys import SURVEY_ROLES, ClosingSurvey
 from .user import ROLES, LoginSession, User
 
 __all__ = [
@@ -40,4 +41,5 @@ __all__ = [
     "ImportJob", "ProgramInvitation",
     "Term", "GoalForm", "MentorProfile", "PREFERENCES", "WANTS", "CONTEXT_KINDS", "ROLE_LEVELS",
     "Pairing", "PAIRING_STATES", "SEAT_STATES", "DECLINE_REASONS", "Round", "ROUND_STATES",
+    "ENDED_STATES", "ENDABLE_STATES", "ClosingSurvey", "SURVEY_ROLES",
 ]
