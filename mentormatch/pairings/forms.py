@@ -49,7 +49,3 @@ class EndForm(FlaskForm):
 class SurveyForm(FlaskForm):
     recommend = SurveyFields.recommend("Would you recommend them? (0–10)")
     changed = SurveyFields.changed()
-
-
-class CompleteAllForm(FlaskForm):
-    """The confirm step of "complete all" on a round (no fields beyond the CSRF token)."""
