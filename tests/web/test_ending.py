@@ -7,7 +7,7 @@ import re
 import pytest
 
 from mentormatch.extensions import db
-from mentormatch.models import ClosingSurvey, Event, Pairing, Round
+from mentormatch.models import ClosingSurvey, Event, Round
 from mentormatch.services.people import profiles
 from tests.conftest import login, post_form
 from tests.smtp import SMTP_CONFIG
