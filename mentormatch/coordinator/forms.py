@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..forms import email_field
 
@@ -18,10 +18,9 @@ class ProgramForm(FlaskForm):
                                                         "after a coordinator approves them (on the health page).")
     inactive_weeks = IntegerField(
         "Nudge quiet pairings after (weeks)", default=6,
-        validators=[InputRequired("Enter a number of weeks, or 0 to switch this off."),
-                    NumberRange(0, 52, "Enter a number of weeks from 0 to 52.")],
+        validators=[Optional(), NumberRange(0, 52, "Enter a number of weeks from 0 to 52.")],
         description="With no message, meeting or check-in for this many weeks, both are nudged; as many weeks "
-                    "later the pairing is closed as inactive. 0 switches this off.")
+                    "later the pairing is closed as inactive. 0 switches this off; empty keeps 6 (or the saved value).")
 
 
 class InviteCoordinatorForm(FlaskForm):
