@@ -58,6 +58,20 @@ def test_two_ends_racing_win_once(app, world, frozen):
         assert pairing_state(app, pid) in ("ended_early", "completed") and _events(app, pid) == 1
 
 
+def test_an_end_racing_the_inactive_close_wins_once(app, world, frozen):
+    add_profile(app, mid(world, world.mentor))
+    for _ in range(3):
+        pid = add_pairing(app, world.program.id, mid(world, world.mentee), mid(world, world.mentor), state="active")
+
+        def close(pid=pid):
+            if not lifecycle.close_inactive(db.session.get(Pairing, pid)):
+                raise ServiceError("already ended")
+
+        outcomes = _race(app, [_end_as(pid, world.mentee.id, "completed"), close])
+        assert outcomes == ["refused", "won"]
+        assert pairing_state(app, pid) in ("completed", "inactive") and _events(app, pid) == 1
+
+
 def test_an_end_racing_an_accept_for_the_same_seat_keeps_the_count_right(app, make_user, world, frozen):
     add_profile(app, mid(world, world.mentor), capacity_round=1)
     for n in range(3):
