@@ -97,12 +97,18 @@ def test_ending_from_each_side_and_the_coordinator_then_complete_all(page, brows
     page.get_by_label("Completed: the goal is reached, or the cohort is over").check()
     page.get_by_role("button", name="End the mentorship").click()
     expect(page.get_by_text("is marked completed. Both have been told.")).to_be_visible()
+    page.goto(f"{base}/{w.spring}")
+    expect(page.locator("#running")).to_contain_text("No pairing of this round is still running")
 
     page.goto(f"{base}/{w.autumn}")
     page.get_by_role("button", name="Close and complete all pairings").click()
     expect(page.get_by_role("heading", name="Complete all pairings of Autumn cohort?")).to_be_visible()
     expect(page.get_by_text("Dan Dune with Milo Mentor")).to_be_visible()
     assert_accessible(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the confirm step fits a phone"
+    screenshot(page, "ending-complete-all")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Complete 2 pairings and close the round").click()
     expect(page.get_by_text("2 pairings completed and the round is closed.")).to_be_visible()
     expect(page.locator("#running")).to_contain_text("No pairing of this round is still running")
