@@ -24,7 +24,7 @@ from .models import (
 )
 from .models.imports import ImportJob, ProgramInvitation
 from .models.rounds import Round, RoundConstraint, RunPair, SolveRun
-from .services import checkins, goal_steps, health, invitations, meetings
+from .services import checkins, goal_steps, health, invitations, lifecycle, meetings
 from .services.people import import_jobs, mentorships, vocabulary
 
 
@@ -166,6 +166,15 @@ def mentee_pairing(pairing_id: int) -> Pairing:
 
 def pairing_of_either(pairing_id: int) -> Pairing:
     return answerable_of_either(Pairing, pairing_id)
+
+
+def endable_pairing(pairing_id: int) -> Pairing:
+    """A pairing the current user is the mentee or mentor of, or a pairing of a program they
+    coordinate (ending it, its closing survey), else 404."""
+    pairing = db.session.get(Pairing, pairing_id)
+    if pairing is None or lifecycle.role_in(pairing, current_user) is None:
+        abort(404)
+    return pairing
 
 
 def mentor_request(request_id: int) -> MicroRequest:

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from .meetings import panel as meetings_panel
 from .models import MicroRequest, Pairing
+from .pairings.panel import ending_panel
 from .services import contact
 
 
@@ -18,7 +19,7 @@ def panels(item: Pairing | MicroRequest) -> dict:
         "contact": contact.panel(item, _viewer_id()),  # the other person's channels, once accepted
         "thread": None,    # the conversation between the two
         "meetings": meetings_panel.build(item),  # proposed slots, the booked meeting, "did you meet?"
-        "ending": None,    # end the pairing, with the closing survey
+        "ending": ending_panel(item) if isinstance(item, Pairing) else None,  # end it, the closing survey
     }
 
 

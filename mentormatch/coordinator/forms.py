@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..forms import email_field
 
@@ -16,6 +16,11 @@ class ProgramForm(FlaskForm):
     requires_mentor_approval = BooleanField("Mentors need my approval", default=False,
                                             description="New mentors appear in the directory and in rounds only "
                                                         "after a coordinator approves them (on the health page).")
+    inactive_weeks = IntegerField(
+        "Nudge quiet pairings after (weeks)", default=6,
+        validators=[Optional(), NumberRange(0, 52, "Enter a number of weeks from 0 to 52.")],
+        description="With no message, meeting or check-in for this many weeks, both are nudged; as many weeks "
+                    "later the pairing is closed as inactive. 0 switches this off; empty keeps 6 (or the saved value).")
 
 
 class InviteCoordinatorForm(FlaskForm):

@@ -18,7 +18,8 @@ def program(program_id: int):
     figures = health.program_health(program)
     return render_template("health/program.html", program=program, h=figures, chart=health.chart(figures.weeks),
                            reports=health.open_reports(program), pending=mentor_approval.pending_mentors(program),
-                           checkin=checkins.program_results(program), met=meetings.program_met(program.id))
+                           checkin=checkins.program_results(program), met=meetings.program_met(program.id),
+                           endings=health.endings(program))
 
 
 @bp.route("/programs/<int:program_id>/mentors/<int:mentor_id>/approve", methods=["POST"])

@@ -8,7 +8,7 @@ from .goal_steps import GoalStep
 from .imports import ImportJob, ProgramInvitation
 from .mail import OUTBOX_STATES, OutboxMessage
 from .meetings import DURATIONS, MAX_SLOTS, MEETING_STATES, MET_ANSWERS, Meeting, MeetingSlot
-from .pairing import DECLINE_REASONS, PAIRING_STATES, SEAT_STATES, Pairing
+from .pairing import DECLINE_REASONS, ENDABLE_STATES, ENDED_STATES, PAIRING_STATES, SEAT_STATES, Pairing
 from .people import (
                        CONTEXT_KINDS,
                        FOLLOWUP_KINDS,
@@ -35,6 +35,7 @@ from .requests import (
                        OpenRequestCounter,
 )
 from .rounds import ROUND_STATES, Round, RoundConstraint, RoundEvent, RunPair, RunUnmatched, SolveRun
+from .surveys import SURVEY_ROLES, ClosingSurvey
 from .user import ROLES, LoginSession, User
 
 __all__ = [
@@ -44,4 +45,5 @@ __all__ = [
     "ContactChannels", "CHAT_SERVICES", "CHAT_SERVICE_LABELS",
     "Pairing", "PAIRING_STATES", "SEAT_STATES", "DECLINE_REASONS", "Round", "ROUND_STATES",
     "Meeting", "MeetingSlot", "MEETING_STATES", "DURATIONS", "MET_ANSWERS", "MAX_SLOTS",
+    "ENDED_STATES", "ENDABLE_STATES", "ClosingSurvey", "SURVEY_ROLES",
 ]

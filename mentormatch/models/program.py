@@ -1,7 +1,7 @@
 import secrets
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
@@ -14,6 +14,7 @@ def new_token() -> str:
 
 class Program(db.Model):
     __tablename__ = "programs"
+    __table_args__ = (CheckConstraint("inactive_weeks >= 0 AND inactive_weeks <= 52", name="inactive_weeks"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -22,6 +23,9 @@ class Program(db.Model):
     offers_micro: Mapped[bool] = mapped_column(default=True)
     # A coordinator approves each mentor before they appear in the directory or in rounds.
     requires_mentor_approval: Mapped[bool] = mapped_column(default=False)
+    # A pairing with no message, meeting or check-in for this many weeks gets a nudge, and is
+    # closed as inactive the same number of weeks later (services/reminders.py); 0 turns it off.
+    inactive_weeks: Mapped[int] = mapped_column(default=6, server_default="6")
     mentor_invite: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     mentee_invite: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

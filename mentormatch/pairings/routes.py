@@ -3,15 +3,16 @@ the answer pages (accept, decline, ask for info, answer it, report, by email) ar
 from flask import flash, url_for
 from flask_login import current_user
 
-from ..access import mentee_pairing, mentor_pairing, pairing_of_either, roles
+from ..access import endable_pairing, mentee_pairing, mentor_pairing, pairing_of_either, roles
 from ..answers import views as answer_views
 from ..extensions import db
-from ..forms import attempt
+from ..forms import attempt, submit
 from ..htmx import is_htmx, page_or_partial, redirect_htmx_aware
 from ..services import ServiceError, home, lifecycle
 from ..services.rounds import fairness
 from . import bp
-from .forms import ContinueForm
+from .forms import ContinueForm, EndForm, SurveyForm
+from .panel import ending_panel
 
 
 @bp.route("/")
@@ -100,6 +101,71 @@ def complete(pairing_id: int):
     pairing = mentor_pairing(pairing_id)
     attempt(lambda: lifecycle.complete(pairing, current_user), f"Pairing with {pairing.mentee.user.name} marked completed.")
     return redirect_htmx_aware(url_for(".proposals"))
+
+
+# -- ending a pairing and the closing survey (the "ending" panel of the pair pages) -----------
+
+@bp.route("/<int:pairing_id>/ending")
+@roles("mentee", "mentor", "coordinator")
+def ending(pairing_id: int):
+    """End the mentorship, or (once ended) answer the closing survey: the mentee, the mentor, or
+    a coordinator of the program (who reaches it from the round page or the health page)."""
+    return _ending_page(ending_panel(endable_pairing(pairing_id)))
+
+
+@bp.route("/<int:pairing_id>/end", methods=["POST"])
+@roles("mentee", "mentor", "coordinator")
+def end(pairing_id: int):
+    pairing = endable_pairing(pairing_id)
+    form = EndForm(prefix="end")
+    if submit(form, lambda: lifecycle.end(pairing, current_user, form.kind.data, form.reason.data,
+                                          lifecycle.checked_survey(form.recommend.data, form.changed.data))):
+        done = (f"The mentorship of {_names(pairing)} is marked {_kind_words(pairing)}. Both have been told."
+                if current_user.role == "coordinator" else
+                f"Marked {_kind_words(pairing)}. "
+                f"{_other(pairing)} has been told, kindly.")
+        return _after(pairing, done)
+    return _ending_page(ending_panel(pairing, end_form=form))
+
+
+@bp.route("/<int:pairing_id>/survey", methods=["POST"])
+@roles("mentee", "mentor")
+def survey(pairing_id: int):
+    pairing = endable_pairing(pairing_id)
+    form = SurveyForm(prefix="survey")
+    if submit(form, lambda: lifecycle.answer_survey(
+            pairing, current_user, lifecycle.checked_survey(form.recommend.data, form.changed.data))):
+        return _after(pairing, "Thank you: your answer helps the coordinator match people well.")
+    return _ending_page(ending_panel(pairing, survey_form=form))
+
+
+def _kind_words(pairing) -> str:
+    return "completed" if pairing.state == "completed" else "as ended early"
+
+
+def _names(pairing) -> str:
+    return f"{pairing.mentee.user.name} and {pairing.mentor.user.name}"
+
+
+def _other(pairing) -> str:
+    return pairing.mentor.user.name if pairing.mentee.user_id == current_user.id else pairing.mentee.user.name
+
+
+def _after(pairing, message: str):
+    """htmx: the panel again, with the outcome in its live region; a plain form: 303 to the page."""
+    if is_htmx():
+        return page_or_partial("pairings/ending.html", "pairings/_ending.html",
+                               together={"ending": ending_panel(pairing, outcome=message)})
+    flash(message, "success")
+    return redirect_htmx_aware(url_for(".ending", pairing_id=pairing.id))
+
+
+def _ending_page(panel):
+    if panel is None:  # a proposal not yet accepted, or declined: nothing to end
+        flash("Only an accepted or active mentorship can be ended.", "error")
+        return redirect_htmx_aware(url_for("coordinator.home" if current_user.role == "coordinator"
+                                           else f"{current_user.role}.home"))
+    return page_or_partial("pairings/ending.html", "pairings/_ending.html", together={"ending": panel})
 
 
 answer_views.register(bp, PairingAnswers())

@@ -152,3 +152,7 @@ class PriorityForm(FlaskForm):
                          description="Added to each of their pairs. Negative gives lower priority.")
     must_match = BooleanField("Must be matched if any candidate has a seat")
     note = StringField("Why (for coordinators)", validators=[Length(max=300)])
+
+
+class CompleteAllForm(FlaskForm):
+    """The confirm step of "complete all" on a round (no fields beyond the CSRF token)."""

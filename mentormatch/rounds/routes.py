@@ -15,7 +15,7 @@ from ..access import (
 from ..extensions import db
 from ..forms import apply_service_error, attempt, submit
 from ..htmx import page_or_partial
-from ..services import ServiceError, answers
+from ..services import ServiceError, answers, lifecycle
 from ..services.people import import_csv, import_jobs
 from ..services.rounds import events, fairness, publish, review, runs
 from ..services.rounds import export as round_export
@@ -23,7 +23,7 @@ from ..services.rounds import objectives as round_objectives
 from ..services.rounds import settings as round_settings
 from ..services.rounds.instance import pool_mentee_ids
 from . import bp
-from .forms import ConstraintForm, ImportForm, ObjectiveForm, PriorityForm, RoundForm, SwapForm
+from .forms import CompleteAllForm, ConstraintForm, ImportForm, ObjectiveForm, PriorityForm, RoundForm, SwapForm
 
 BASE = "/programs/<int:program_id>/rounds"
 ROUND = BASE + "/<int:round_id>"
@@ -94,6 +94,7 @@ def show(program_id: int, round_id: int):
         freed=publish.freed_mentees(round_) if round_.state == "approved" else [],
         released=answers.released_in_round(round_.id) if round_.state == "approved" else 0,
         carried=fairness.fairness_rows(round_, pool_mentee_ids(round_)),
+        running=lifecycle.endable_pairings(round_) if round_.state in ("approved", "closed") else [],
         continuing=fairness.continuing_names(round_), objective_form=ObjectiveForm(
             objective=(round_.rules or {}).get("objective", "coverage")))
 
@@ -272,6 +273,21 @@ def close(program_id: int, round_id: int):
     except ServiceError as error:
         flash(error.message, "error")
     return _to_round(round_)
+
+
+@bp.route(ROUND + "/complete-all", methods=["GET", "POST"])
+@roles("coordinator")
+def complete_all(program_id: int, round_id: int):
+    """Complete every accepted or active pairing of the round (and close it) in one confirmed
+    step: GET is the confirm page (no JavaScript needed), POST does it."""
+    program, round_ = coordinated_round(program_id, round_id)
+    form = CompleteAllForm()
+    if done := submit(form, lambda: lifecycle.complete_round(round_, current_user)):
+        flash(f"{done.value} pairing{'s' if done.value != 1 else ''} completed and the round is closed. "
+              "Everyone has been told and asked for their closing survey.", "success")
+        return _to_round(round_, "#running")
+    return render_template("rounds/complete_all.html", program=program, round=round_, form=form,
+                           running=lifecycle.endable_pairings(round_))
 
 
 @bp.route(ROUND + "/repair", methods=["POST"])

@@ -13,6 +13,7 @@ from ..core import clock, links, outbox
 from ..extensions import db
 from ..models import CHECKIN_DAYS, CheckIn, Membership, Pairing, Program, User
 from . import ServiceError
+from .activity import touch
 
 LOW = 2
 MAX_COMMENT = 1000
@@ -90,6 +91,7 @@ def answer(checkin: CheckIn, user: User, score, comment: str) -> CheckIn:
     if done.rowcount != 1:
         db.session.rollback()
         raise ServiceError("You already answered this check-in. Thank you!")
+    touch(checkin.pairing)  # a check-in counts as the pair doing something together
     db.session.commit()
     db.session.refresh(checkin)
     return checkin

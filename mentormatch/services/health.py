@@ -11,7 +11,9 @@ from ..core import clock, links, outbox
 from ..core.events import record
 from ..extensions import db
 from ..models import (
+    ENDED_STATES,
     SEAT_STATES,
+    ClosingSurvey,
     Event,
     Membership,
     MentorProfile,
@@ -309,3 +311,69 @@ def resolve_report(report, coordinator: User) -> None:
         db.session.rollback()
         raise ServiceError("This report was already resolved.")
     db.session.commit()
+
+
+# -- how pairings ended: the closing surveys and the ended-early reasons -----------------------
+
+@dataclass
+class SurveySide:
+    """One side's closing-survey answers: mentees rating their mentor, or mentors their mentee."""
+
+    role: str
+    scores: list[int] = field(default_factory=list)
+
+    @property
+    def average(self) -> float | None:
+        return round(sum(self.scores) / len(self.scores), 1) if self.scores else None
+
+    @property
+    def distribution(self) -> list[int]:
+        return [self.scores.count(n) for n in range(11)]
+
+    def chart(self, width: int = 330, height: int = 120) -> dict:
+        """Geometry of the 0-10 distribution as inline SVG bars (no inline styles)."""
+        counts = self.distribution
+        top = max(counts + [1])
+        pad_b, pad_t, pad_l = 18, 8, 4
+        plot_h = height - pad_b - pad_t
+        slot = (width - pad_l) / 11
+        bars = []
+        for score, count in enumerate(counts):
+            h = plot_h * count / top
+            bars.append({"x": round(pad_l + score * slot + 1, 1), "y": round(pad_t + plot_h - h, 1),
+                         "w": round(slot - 2, 1), "h": round(h, 1), "score": score, "count": count,
+                         "label_x": round(pad_l + score * slot + slot / 2, 1)})
+        return {"width": width, "height": height, "bars": bars, "base": pad_t + plot_h}
+
+
+@dataclass
+class Endings:
+    kinds: dict[str, int]
+    sides: list[SurveySide]
+    comments: list[dict]
+    early: list[dict]
+
+
+def endings(program: Program) -> Endings:
+    """How the program's pairings ended: counts per kind, the closing surveys per side (average,
+    0-10 distribution, comments) and the reasons given for ending early, newest first."""
+    kinds = dict.fromkeys(ENDED_STATES, 0)
+    for state, count in db.session.execute(db.select(Pairing.state, func.count()).where(
+            Pairing.program_id == program.id, Pairing.state.in_(ENDED_STATES)).group_by(Pairing.state)):
+        kinds[state] = count
+    sides = {role: SurveySide(role) for role in ("mentee", "mentor")}
+    comments = []
+    rows = db.session.execute(db.select(ClosingSurvey, Pairing).join(Pairing, ClosingSurvey.pairing_id == Pairing.id)
+                              .where(Pairing.program_id == program.id).order_by(ClosingSurvey.created_at.desc()))
+    for survey, pairing in rows:
+        if survey.recommend is not None:
+            sides[survey.role].scores.append(survey.recommend)
+        if survey.changed:
+            comments.append({"role": survey.role, "text": survey.changed, "recommend": survey.recommend,
+                             "mentee": pairing.mentee.user.name, "mentor": pairing.mentor.user.name,
+                             "at": survey.created_at})
+    early = [{"mentee": p.mentee.user.name, "mentor": p.mentor.user.name, "reason": p.end_reason, "at": p.ended_at,
+              "pairing_id": p.id}
+             for p in db.session.scalars(db.select(Pairing).where(
+                 Pairing.program_id == program.id, Pairing.state == "ended_early").order_by(Pairing.ended_at.desc()))]
+    return Endings(kinds, list(sides.values()), comments, early)

@@ -20,8 +20,8 @@ from flask import Flask, current_app
 from ..core import clock, links, outbox
 from ..core.events import record
 from ..extensions import db
-from ..models import Event, FollowUp, Membership, MentorProfile, MicroRequest, Pairing, User
-from . import answers
+from ..models import ENDABLE_STATES, Event, FollowUp, Membership, MentorProfile, MicroRequest, Pairing, Program, User
+from . import answers, lifecycle
 from .checkins import send_due
 from .meetings import ask_met_due
 
@@ -50,6 +50,8 @@ class Report:
     meetings_asked: list[str] = field(default_factory=list)
     mentee_reminded: list[str] = field(default_factory=list)
     mentee_expired: list[str] = field(default_factory=list)
+    inactive_nudged: list[str] = field(default_factory=list)
+    inactive_closed: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (f"{len(self.reminded)} reminder(s), {len(self.expired)} expired, "
@@ -57,7 +59,8 @@ class Report:
                 f"{len(self.followups_asked)} follow-up question(s) sent, "
                 f"{len(self.checkins)} check-in invitation(s), "
                 f"{len(self.meetings_asked)} \"did you meet?\" question(s), "
-                f"{len(self.mentee_reminded)} reminder(s) to mentees, {len(self.mentee_expired)} expired unanswered by the mentee")
+                f"{len(self.mentee_reminded)} reminder(s) to mentees, {len(self.mentee_expired)} expired unanswered by the mentee, "
+                f"{len(self.inactive_nudged)} quiet pairing(s) nudged, {len(self.inactive_closed)} closed as inactive")
 
 
 def _pending():
@@ -90,6 +93,7 @@ def run() -> Report:
     report.followups_asked = _ask_followups(now, days)
     report.checkins = send_due(now)
     report.meetings_asked = ask_met_due(now)
+    report.inactive_nudged, report.inactive_closed = _inactivity(now)
     return report
 
 
@@ -110,6 +114,29 @@ def _mentee_owed(now, report: Report) -> None:
                     report.mentee_reminded.append(f"{kind.name} {row.id}")
             elif answers.expire(row, now):
                 report.mentee_expired.append(f"{kind.name} {row.id}")
+
+
+def _inactivity(now) -> tuple[list[str], list[str]]:
+    """A pairing with no message, meeting or check-in for the program's `inactive_weeks` (counted
+    from max(last activity, the accept)) gets one nudge to both; if it stays quiet for as many
+    weeks after the nudge it is closed as inactive and both are told. Activity after a nudge
+    starts a new quiet spell. 0 weeks turns this off for a program."""
+    nudged, closed = [], []
+    rows = db.session.execute(db.select(Pairing, Program.inactive_weeks).join(Program, Pairing.program_id == Program.id)
+                              .where(Pairing.state.in_(ENDABLE_STATES), Program.inactive_weeks > 0)
+                              .order_by(Pairing.id)).all()
+    for pairing, weeks in rows:
+        quiet = timedelta(weeks=weeks)
+        since = max(t for t in (pairing.last_activity_at, pairing.answered_at, pairing.proposed_at) if t is not None)
+        if pairing.inactivity_nudged_at is not None and since > pairing.inactivity_nudged_at:
+            pairing.inactivity_nudged_at = None  # they met or wrote after the nudge: a new quiet spell
+            db.session.commit()
+        if pairing.inactivity_nudged_at is None:
+            if now - since >= quiet and lifecycle.nudge_inactive(pairing):
+                nudged.append(f"pairing {pairing.id}")
+        elif now - pairing.inactivity_nudged_at >= quiet and lifecycle.close_inactive(pairing):
+            closed.append(f"pairing {pairing.id}")
+    return nudged, closed
 
 
 def expiries_since_available(mentor_id: int) -> int:
