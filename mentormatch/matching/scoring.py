@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
@@ -339,7 +339,8 @@ class Candidates:
         return len(self.ei)
 
 
-def _block(P: Prepared, lo: int, hi: int, forbid: dict[int, np.ndarray]):
+def _dense(P: Prepared, lo: int, hi: int, forbid: dict[int, np.ndarray]):
+    """Mentees lo..hi against every mentor: (alive, weighted total + 0.5, reason counts)."""
     V = _Block(lo, hi)
     counts = np.zeros((hi - lo, len(INELIGIBLE) + 1), dtype=np.int32)
     avail = P.m_cap > 0
@@ -365,22 +366,53 @@ def _block(P: Prepared, lo: int, hi: int, forbid: dict[int, np.ndarray]):
         # floor(total) >= min_score  <=>  total >= ceil(min_score)
         alive &= total >= np.float32(math.ceil(P.min_score))
         counts[:, 4] = left - np.count_nonzero(alive, axis=1)
+    return alive, total, counts
+
+
+def _block(P: Prepared, lo: int, hi: int, forbid: dict[int, np.ndarray]):
+    alive, total, counts = _dense(P, lo, hi, forbid)
     rows, cols = np.nonzero(alive)
     return rows + lo, cols, np.floor(total[rows, cols]).astype(np.int64), counts
 
 
-def score_candidates(inst: Instance, P: Prepared, threads: int | None = None) -> Candidates:
-    """All eligible pairs and their scores, plus why every other mentor was left out."""
+NO_SCORE = np.iinfo(np.int32).min  # "no candidate" in the pruned pass
+
+
+def _top_block(P: Prepared, lo: int, hi: int, forbid: dict[int, np.ndarray], keep: int):
+    """Like _block, but only each mentee's `keep` best candidates, plus the best score of
+    the candidates left out (NO_SCORE when none) and the number of candidates."""
+    alive, total, counts = _dense(P, lo, hi, forbid)
+    key = np.where(alive, np.floor(total), np.float32(NO_SCORE)).astype(np.int32)
+    per = np.count_nonzero(alive, axis=1)
+    n = key.shape[1]
+    if n > keep:
+        # Ascending partition: the last `keep` columns are the largest, the one before them is
+        # the best of the rest.
+        part = np.argpartition(key, n - keep - 1, axis=1)
+        top = part[:, n - keep:]
+        out = np.take_along_axis(key, part[:, n - keep - 1:n - keep], axis=1)[:, 0]
+    else:
+        top = np.broadcast_to(np.arange(n), key.shape)
+        out = np.full(key.shape[0], NO_SCORE, dtype=np.int32)
+    val = np.take_along_axis(key, top, axis=1)
+    r, c = np.nonzero(val != NO_SCORE)
+    cols, sc = top[r, c], val[r, c]
+    order = np.lexsort((cols, r))
+    return (r[order] + lo, cols[order], sc[order].astype(np.int64), counts, out.astype(np.int64),
+            per.astype(np.int64))
+
+
+def _forbid_of(inst: Instance) -> dict[int, np.ndarray]:
     mentee_pos = {e.id: i for i, e in enumerate(inst.mentees)}
     mentor_pos = {m.id: j for j, m in enumerate(inst.mentors)}
     forbid_lists: dict[int, list[int]] = {}
     for e, m in inst.forbidden:
         forbid_lists.setdefault(mentee_pos[e], []).append(mentor_pos[m])
-    forbid = {i: np.array(sorted(v)) for i, v in forbid_lists.items()}
+    return {i: np.array(sorted(v)) for i, v in forbid_lists.items()}
 
-    if inst.edges is not None:
-        return _from_edges(inst, P, forbid)
 
+def _in_blocks(P: Prepared, fn, threads: int | None):
+    """fn(lo, hi) over blocks of mentees, on up to two threads, results in block order."""
     rows = max(1, BLOCK_CELLS // max(P.n_m, 1))
     starts = list(range(0, P.n_e, rows))
     threads = threads or min(2, os.cpu_count() or 1)
@@ -388,9 +420,77 @@ def score_candidates(inst: Instance, P: Prepared, threads: int | None = None) ->
         # numpy releases the GIL inside these loops, so two threads use both cores; results
         # are gathered in block order, so the output does not depend on scheduling.
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            parts = list(pool.map(lambda s: _block(P, s, min(s + rows, P.n_e), forbid), starts))
+            return list(pool.map(lambda s: fn(s, min(s + rows, P.n_e)), starts))
+    return [fn(s, min(s + rows, P.n_e)) for s in starts]
+
+
+@dataclass
+class TopCandidates:
+    """The pruned candidate set: each mentee's best `keep` candidates (Candidates, reasons
+    counted over every mentor exactly as the full pass does), and for the rest only per mentee
+    their number and an upper bound of their scores (the best of them)."""
+
+    cand: Candidates
+    best_out: np.ndarray  # int64 per mentee: best base score not kept, NO_SCORE when none
+    per_mentee: np.ndarray  # int64 per mentee: number of candidates (kept or not)
+    forbid: dict[int, np.ndarray]
+    keep: int
+
+    @property
+    def total(self) -> int:
+        return int(self.per_mentee.sum())
+
+
+def score_top(inst: Instance, P: Prepared, keep: int, threads: int | None = None
+              ) -> TopCandidates:
+    """One scoring pass over every mentee x mentor cell in blocks, keeping per mentee only its
+    `keep` best candidates: memory O(mentees x keep) instead of O(candidates)."""
+    forbid = _forbid_of(inst)
+    parts = _in_blocks(P, lambda lo, hi: _top_block(P, lo, hi, forbid, keep), threads)
+    if parts:
+        ei, mj, sc, counts, out, per = (np.concatenate([p[k] for p in parts]) for k in range(6))
     else:
-        parts = [_block(P, s, min(s + rows, P.n_e), forbid) for s in starts]
+        ei = mj = sc = out = per = np.zeros(0, dtype=np.int64)
+        counts = np.zeros((0, len(INELIGIBLE) + 1), dtype=np.int32)
+    cand = Candidates(ei.astype(np.int64), mj.astype(np.int64), sc, counts, scored=True)
+    return TopCandidates(cand, out, per, forbid, keep)
+
+
+def mentee_rows(P: Prepared, rows: np.ndarray) -> Prepared:
+    """P restricted to the given mentees (in that order)."""
+    return replace(P, n_e=len(rows), **{f.name: getattr(P, f.name)[rows] for f in fields(P)
+                                        if f.name.startswith("e_")})
+
+
+def score_rows(P: Prepared, rows: np.ndarray, forbid: dict[int, np.ndarray],
+               want, threads: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidates (mentee, mentor, base score) of the given mentee rows (sorted), restricted
+    to the cells where want(rows_of_block) -> bool (len, n_m) is True; scored in blocks by the
+    same code as the full pass."""
+    rows = np.asarray(rows, dtype=np.int64)
+    sub = mentee_rows(P, rows)
+    pos = {int(r): k for k, r in enumerate(rows.tolist())}
+    sub_forbid = {pos[i]: cols for i, cols in forbid.items() if i in pos}
+
+    def fn(lo: int, hi: int):
+        alive, total, _ = _dense(sub, lo, hi, sub_forbid)
+        alive &= want(rows[lo:hi])
+        r, c = np.nonzero(alive)
+        return rows[lo + r], c.astype(np.int64), np.floor(total[r, c]).astype(np.int64)
+
+    parts = _in_blocks(sub, fn, threads)
+    if not parts:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, z
+    return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))
+
+
+def score_candidates(inst: Instance, P: Prepared, threads: int | None = None) -> Candidates:
+    """All eligible pairs and their scores, plus why every other mentor was left out."""
+    forbid = _forbid_of(inst)
+    if inst.edges is not None:
+        return _from_edges(inst, P, forbid)
+    parts = _in_blocks(P, lambda lo, hi: _block(P, lo, hi, forbid), threads)
     if parts:
         ei = np.concatenate([p[0] for p in parts]).astype(np.int64)
         mj = np.concatenate([p[1] for p in parts]).astype(np.int64)
