@@ -33,7 +33,7 @@ import numpy as np
 from .flow import FlowProblem
 from .lagrange import potentials
 from .model import Instance
-from .scoring import NO_SCORE, TopCandidates, score_rows
+from .scoring import NO_SCORE, TopCandidates, score_cells
 
 KEEP_PER_SEAT = 4  # kept candidates per mentee: this many per mentor the mentee may get ...
 KEEP_MARGIN = 20  # ... plus this margin (24 with one mentor per mentee)
@@ -125,68 +125,51 @@ def _kept_mask(ei: np.ndarray, mj: np.ndarray, rows: np.ndarray, n_m: int) -> np
 def price(pb, chosen: np.ndarray, threads: int | None = None):
     """The left-out pairs whose arcs have a negative reduced cost against the optimal flow
     `chosen` over pb's kept pairs: (mentee, mentor, base score) arrays, sorted, plus the number
-    of mentee rows rescored; None if the potentials did not settle."""
-    fp, top = pb.flow, pb.top
-    big = fp.big
-    d = flow_potentials(fp, chosen, big)
+    of candidate cells rescored; None if the potentials did not settle."""
+    fp, top, c = pb.flow, pb.top, pb.cand
+    d = flow_potentials(fp, chosen, fp.big)
     if d is None:
         return None
     n_e, n_m = fp.n_e, fp.n_m
     d_e, d_m = d[2:2 + n_e], d[2 + n_e:2 + n_e + n_m]
     prio = np.array([e.priority for e in pb.inst.mentees], dtype=np.int64)
-    open_m = fp.cap > 0
-    if not open_m.any():
-        z = np.zeros(0, dtype=np.int64)
-        return z, z, z, 0
     # A left-out pair (i, j) with base score b has reduced cost -(big + b + prio_i) + d_e_i
-    # - d_m_j: negative iff b > room_i - d_m_j.  b <= best_out_i bounds it without scoring.
-    room = d_e - big - prio
+    # - d_m_j: negative iff d_m_j > room_i - b.  b <= best_out_i bounds it without scoring,
+    # and only the cells with d_m_j > room_i - best_out_i are scored.
+    room = d_e - fp.big - prio
     best = top.best_out
-    fail = (best != NO_SCORE) & (best > room - d_m[open_m].max())
-    rows = np.flatnonzero(fail)
-    if not len(rows):
-        z = np.zeros(0, dtype=np.int64)
-        return z, z, z, 0
-    c = pb.cand
-
-    def want(r: np.ndarray) -> np.ndarray:
-        return (d_m[None, :] > (room[r] - best[r])[:, None]) & \
-            ~_kept_mask(c.ei, c.mj, r, n_m)
-
-    ei, mj, base = score_rows(pb.P, rows, top.forbid, want, threads)
+    rows = np.flatnonzero(best != NO_SCORE)
+    key_m = np.where(fp.cap > 0, d_m, NEG)
+    ei, mj, base = score_cells(pb.P, rows, key_m, room[rows] - best[rows], top.forbid,
+                               skip=lambda r, cols: _kept_mask(c.ei, c.mj, r, n_m)[:, cols],
+                               threads=threads)
     neg = base > room[ei] - d_m[mj]
-    return ei[neg], mj[neg], base[neg], len(rows)
+    return ei[neg], mj[neg], base[neg], len(ei)
 
 
 def blocking_cells(pb, chosen: np.ndarray, threads: int | None = None):
     """The left-out candidate pairs that could block the result (see stability.py): (mentee,
-    mentor, score) arrays.  Only rows whose best left-out score beats what the mentee has are
-    rescored, and in them only the cells where it also beats what the mentor has."""
+    mentor, score) arrays.  Only the cells where the best left-out score of the mentee beats
+    both what the mentee has and what the mentor has are scored."""
     fp, top, c = pb.flow, pb.top, pb.cand
     n_e, n_m = fp.n_e, fp.n_m
     ce, cm, cs = c.ei[chosen], c.mj[chosen], c.score[chosen]
     has = np.bincount(ce, minlength=n_e)
     load = np.bincount(cm, minlength=n_m)
-    e_thr = np.full(n_e, np.iinfo(np.int64).max, dtype=np.int64)
+    e_thr = np.full(n_e, np.iinfo(np.int64).max // 4, dtype=np.int64)
     np.minimum.at(e_thr, ce, cs)
     e_thr[has < fp.k] = NEG  # a free slot: any candidate will do
-    m_thr = np.full(n_m, np.iinfo(np.int64).max, dtype=np.int64)
+    m_thr = np.full(n_m, np.iinfo(np.int64).max // 4, dtype=np.int64)
     np.minimum.at(m_thr, cm, cs)
     m_thr[load < fp.cap] = NEG
     prio = np.array([e.priority for e in pb.inst.mentees], dtype=np.int64)
     best = top.best_out
     ub = np.where(best != NO_SCORE, best + prio, NEG)
-    open_m = fp.cap > 0
-    m_min = m_thr[open_m].min() if open_m.any() else np.iinfo(np.int64).max
-    rows = np.flatnonzero((best != NO_SCORE) & (ub > e_thr) & (ub > m_min))
-    z = np.zeros(0, dtype=np.int64)
-    if not len(rows):
-        return z, z, z, 0
-
-    def want(r: np.ndarray) -> np.ndarray:
-        return (m_thr[None, :] < ub[r][:, None]) & ~_kept_mask(c.ei, c.mj, r, n_m)
-
-    ei, mj, base = score_rows(pb.P, rows, top.forbid, want, threads)
+    rows = np.flatnonzero((best != NO_SCORE) & (ub > e_thr))
+    key_m = np.where(fp.cap > 0, -m_thr, NEG)
+    ei, mj, base = score_cells(pb.P, rows, key_m, -ub[rows], top.forbid,
+                               skip=lambda r, cols: _kept_mask(c.ei, c.mj, r, n_m)[:, cols],
+                               threads=threads)
     s = base + prio[ei]
     hit = (s > e_thr[ei]) & (s > m_thr[mj])
-    return ei[hit], mj[hit], s[hit], len(rows)
+    return ei[hit], mj[hit], s[hit], len(ei)

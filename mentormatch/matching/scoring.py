@@ -379,27 +379,30 @@ NO_SCORE = np.iinfo(np.int32).min  # "no candidate" in the pruned pass
 
 
 def _top_block(P: Prepared, lo: int, hi: int, forbid: dict[int, np.ndarray], keep: int):
-    """Like _block, but only each mentee's `keep` best candidates, plus the best score of
-    the candidates left out (NO_SCORE when none) and the number of candidates."""
+    """Like _block, but only each mentee's `keep` best candidates (ties: lower mentor
+    position first), plus the best score of the candidates left out (NO_SCORE when none) and
+    the number of candidates."""
     alive, total, counts = _dense(P, lo, hi, forbid)
-    key = np.where(alive, np.floor(total), np.float32(NO_SCORE)).astype(np.int32)
-    per = np.count_nonzero(alive, axis=1)
-    n = key.shape[1]
-    if n > keep:
-        # Ascending partition: the last `keep` columns are the largest, the one before them is
-        # the best of the rest.
-        part = np.argpartition(key, n - keep - 1, axis=1)
-        top = part[:, n - keep:]
-        out = np.take_along_axis(key, part[:, n - keep - 1:n - keep], axis=1)[:, 0]
-    else:
-        top = np.broadcast_to(np.arange(n), key.shape)
-        out = np.full(key.shape[0], NO_SCORE, dtype=np.int32)
-    val = np.take_along_axis(key, top, axis=1)
-    r, c = np.nonzero(val != NO_SCORE)
-    cols, sc = top[r, c], val[r, c]
-    order = np.lexsort((cols, r))
-    return (r[order] + lo, cols[order], sc[order].astype(np.int64), counts, out.astype(np.int64),
-            per.astype(np.int64))
+    r, c = np.nonzero(alive)
+    sc = np.floor(total[r, c]).astype(np.int64)
+    n = hi - lo
+    per = np.bincount(r, minlength=n).astype(np.int64)
+    out = np.full(n, NO_SCORE, dtype=np.int64)
+    if not len(r):
+        return r + lo, c.astype(np.int64), sc, counts, out, per
+    # One sort by (row, score descending, mentor): the rank inside each row decides.
+    top = int(sc.max()) + 1
+    order = np.argsort((r.astype(np.int64) * (top - int(sc.min()) + 1) + (top - sc))
+                       * P.n_m + c, kind="stable")
+    r, c, sc = r[order], c[order], sc[order]
+    starts = np.concatenate([[0], np.cumsum(per)[:-1]])
+    rank = np.arange(len(r)) - starts[r]
+    first_out = rank == keep
+    out[r[first_out]] = sc[first_out]
+    kept = rank < keep
+    r, c, sc = r[kept], c[kept], sc[kept]
+    order = np.argsort(r.astype(np.int64) * P.n_m + c, kind="stable")
+    return r[order] + lo, c[order].astype(np.int64), sc[order], counts, out, per
 
 
 def _forbid_of(inst: Instance) -> dict[int, np.ndarray]:
@@ -462,27 +465,72 @@ def mentee_rows(P: Prepared, rows: np.ndarray) -> Prepared:
                                         if f.name.startswith("e_")})
 
 
-def score_rows(P: Prepared, rows: np.ndarray, forbid: dict[int, np.ndarray],
-               want, threads: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Candidates (mentee, mentor, base score) of the given mentee rows (sorted), restricted
-    to the cells where want(rows_of_block) -> bool (len, n_m) is True; scored in blocks by the
-    same code as the full pass."""
+_BY_COLUMN = ("m_topic", "m_tag", "m_pref_topic")  # (words + 1, n_m) indicator matrices
+
+
+def mentor_cols(P: Prepared, cols: np.ndarray) -> Prepared:
+    """P restricted to the given mentors (in that order)."""
+    return replace(P, n_m=len(cols), **{
+        f.name: getattr(P, f.name)[:, cols] if f.name in _BY_COLUMN else getattr(P, f.name)[cols]
+        for f in fields(P) if f.name.startswith("m_")})
+
+
+def score_cells(P: Prepared, rows: np.ndarray, key_m: np.ndarray, thr: np.ndarray,
+                forbid: dict[int, np.ndarray], skip=None, threads: int | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidates (mentee, mentor, base score), sorted, among the cells (i, j) of the given
+    mentee rows with key_m[j] > thr[k] (thr parallel to rows), scored by the same code as the
+    full pass.  Mentors are ordered by key_m, so each row needs a prefix of them; rows are
+    grouped by how long that prefix is, and a block scores only its longest prefix.
+    `skip(rows, cols) -> bool (len(rows), len(cols))` removes cells (e.g. the pairs kept)."""
     rows = np.asarray(rows, dtype=np.int64)
-    sub = mentee_rows(P, rows)
-    pos = {int(r): k for k, r in enumerate(rows.tolist())}
-    sub_forbid = {pos[i]: cols for i, cols in forbid.items() if i in pos}
-
-    def fn(lo: int, hi: int):
-        alive, total, _ = _dense(sub, lo, hi, sub_forbid)
-        alive &= want(rows[lo:hi])
-        r, c = np.nonzero(alive)
-        return rows[lo + r], c.astype(np.int64), np.floor(total[r, c]).astype(np.int64)
-
-    parts = _in_blocks(sub, fn, threads)
-    if not parts:
-        z = np.zeros(0, dtype=np.int64)
+    z = np.zeros(0, dtype=np.int64)
+    if not len(rows) or not P.n_m:
         return z, z, z
-    return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))
+    morder = np.argsort(-key_m, kind="stable")
+    ks = key_m[morder]
+    # Columns each row needs: the mentors whose key exceeds its threshold.
+    need = np.searchsorted(-ks, -np.asarray(thr), side="left")
+    keep = need > 0
+    rows, thr, need = rows[keep], np.asarray(thr)[keep], need[keep]
+    order = np.argsort(-need, kind="stable")
+    rows, thr, need = rows[order], thr[order], need[order]
+    blocks = []
+    k = 0
+    while k < len(rows):
+        width = int(need[k])
+        h = max(1, BLOCK_CELLS // width)
+        blocks.append((k, min(k + h, len(rows)), width))
+        k += h
+
+    def fn(block):
+        a, b, width = block
+        rws, cols = rows[a:b], morder[:width]
+        sub = mentor_cols(mentee_rows(P, rws), cols)
+        pos = np.full(P.n_m, -1, dtype=np.int64)
+        pos[cols] = np.arange(width)
+        sub_forbid = {}
+        for k2, i in enumerate(rws.tolist()):
+            f = forbid.get(i)
+            if f is not None:
+                p = pos[f]
+                sub_forbid[k2] = p[p >= 0]
+        alive, total, _ = _dense(sub, 0, len(rws), sub_forbid)
+        alive &= key_m[cols][None, :] > thr[a:b][:, None]
+        if skip is not None:
+            alive &= ~skip(rws, cols)
+        r, c = np.nonzero(alive)
+        return rws[r], cols[c].astype(np.int64), np.floor(total[r, c]).astype(np.int64)
+
+    threads = threads or min(2, os.cpu_count() or 1)
+    if threads > 1 and len(blocks) > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            parts = list(pool.map(fn, blocks))
+    else:
+        parts = [fn(b) for b in blocks]
+    ei, mj, sc = (np.concatenate([p[k] for p in parts]) for k in range(3))
+    order = np.argsort(ei * P.n_m + mj, kind="stable")
+    return ei[order], mj[order], sc[order]
 
 
 def score_candidates(inst: Instance, P: Prepared, threads: int | None = None) -> Candidates:

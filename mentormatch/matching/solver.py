@@ -213,7 +213,7 @@ def certify(pb: Problem, fs, threads: int | None, rep) -> tuple[Problem, Any, di
         fs = solve_flow(pb.flow)
         rounds += 1
     return pb, fs, {"pruned_keep": pb.top.keep, "pruned_kept": pb.cand.n,
-                    "pruned_rounds": rounds, "pricing_added": added, "pricing_rows": rows}
+                    "pruned_rounds": rounds, "pricing_added": added, "pricing_scored": rows}
 
 
 def solve(instance: Instance, *, time_limit: float | None = None,
@@ -282,7 +282,7 @@ def solve(instance: Instance, *, time_limit: float | None = None,
     if chosen is not None:
         extra = None
         if pb.top is not None:
-            *extra, stats["blocking_rows"] = pruned.blocking_cells(pb, chosen, threads)
+            *extra, stats["blocking_scored"] = pruned.blocking_cells(pb, chosen, threads)
         stats["blocking_pairs"], blocking = blocking_pairs(pb, chosen, extra=extra)
     else:
         blocking = []
