@@ -122,9 +122,10 @@ def _kept_mask(ei: np.ndarray, mj: np.ndarray, rows: np.ndarray, n_m: int) -> np
     return out
 
 
-def price(pb, chosen: np.ndarray, threads: int | None = None):
+def price(pb, chosen: np.ndarray, threads: int | None = None, margin: int = 0):
     """The left-out pairs whose arcs have a negative reduced cost against the optimal flow
-    `chosen` over pb's kept pairs: (mentee, mentor, base score) arrays, sorted, plus the number
+    `chosen` over pb's kept pairs (with `margin` > 0: also those whose reduced cost is below
+    it, which saves rounds): (mentee, mentor, base score) arrays, sorted, plus the number
     of candidate cells rescored; None if the potentials did not settle."""
     fp, top, c = pb.flow, pb.top, pb.cand
     d = flow_potentials(fp, chosen, fp.big)
@@ -136,7 +137,7 @@ def price(pb, chosen: np.ndarray, threads: int | None = None):
     # A left-out pair (i, j) with base score b has reduced cost -(big + b + prio_i) + d_e_i
     # - d_m_j: negative iff d_m_j > room_i - b.  b <= best_out_i bounds it without scoring,
     # and only the cells with d_m_j > room_i - best_out_i are scored.
-    room = d_e - fp.big - prio
+    room = d_e - fp.big - prio - margin
     best = top.best_out
     rows = np.flatnonzero(best != NO_SCORE)
     key_m = np.where(fp.cap > 0, d_m, NEG)

@@ -522,6 +522,8 @@ def score_cells(P: Prepared, rows: np.ndarray, key_m: np.ndarray, thr: np.ndarra
         r, c = np.nonzero(alive)
         return rws[r], cols[c].astype(np.int64), np.floor(total[r, c]).astype(np.int64)
 
+    if not blocks:
+        return z, z, z
     threads = threads or min(2, os.cpu_count() or 1)
     if threads > 1 and len(blocks) > 1:
         with ThreadPoolExecutor(max_workers=threads) as pool:
