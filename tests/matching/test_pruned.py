@@ -132,10 +132,14 @@ def test_large_rounds_prune_on_their_own_and_other_rules_fall_back(medium, monke
     monkeypatch.setattr(pruned, "MIN_CELLS", 1000 * 300 + 1)
     assert "pruned_keep" not in solve(inst).stats
     # Rules the certificate does not cover take the full candidate set, even when forced.
+    small = dict(medium, mentees=medium["mentees"][:60], mentors=medium["mentors"][:20])
+    assert "pruned_keep" in solve(read_instance(small), keep=3).stats
     for change in ({"group_balance": {"by": "tags", "slack": 0.1}}, {"objective": "quality"},
                    {"max_same_team": 3}):
-        doc = dict(medium, rules=dict(medium["rules"], **change))
+        doc = dict(small, rules=dict(small["rules"], **change))
         assert "pruned_keep" not in solve(read_instance(doc), keep=3).stats
-    doc = dict(medium, mentees=[dict(medium["mentees"][0], must_match=True)]
-               + medium["mentees"][1:])
+    doc = dict(small, mentees=[dict(small["mentees"][0], must_match=True)]
+               + small["mentees"][1:])
+    assert "pruned_keep" not in solve(read_instance(doc), keep=3).stats
+    doc = dict(small, continuing=[{"mentee": "e000000", "mentor": "m00000"}])
     assert "pruned_keep" not in solve(read_instance(doc), keep=3).stats
