@@ -122,57 +122,30 @@ def _kept_mask(ei: np.ndarray, mj: np.ndarray, rows: np.ndarray, n_m: int) -> np
     return out
 
 
-def _union(pb, parked):
-    """The pairs that are not left out (network arcs and parked ones), sorted."""
-    c = pb.cand
-    ei, mj = np.concatenate([c.ei, parked[0]]), np.concatenate([c.mj, parked[1]])
-    order = np.argsort(ei * pb.P.n_m + mj, kind="stable")
-    return ei[order], mj[order]
-
-
-def price(pb, chosen: np.ndarray, parked, threads: int | None = None):
-    """Price every pair outside the network against the optimal flow `chosen` over pb's
-    pairs: the left-out ones (scored only where the bound cannot clear them) and the `parked`
-    ones (mentee, mentor, base score arrays of pairs taken out of the network earlier).
-
-    Returns None if the potentials did not settle, else (new, parked, park, scored): `new`
-    the pairs with a negative reduced cost (mentee, mentor, base score; empty: the flow is
-    optimal for the full candidate set), `parked` those still parked, `park` a mask over
-    pb.cand of network arcs the next flow cannot use (unused, reduced cost above the total
-    gain the new pairs could bring, so no optimum of the next network flips them: they are
-    parked, and priced again next round), `scored` the number of cells rescored."""
-    fp, top = pb.flow, pb.top
+def price(pb, chosen: np.ndarray, threads: int | None = None, margin: int = 0):
+    """The left-out pairs whose arcs have a negative reduced cost against the optimal flow
+    `chosen` over pb's kept pairs (with `margin` > 0: also those whose reduced cost is below
+    it, which saves rounds): (mentee, mentor, base score) arrays, sorted, plus the number
+    of candidate cells rescored; None if the potentials did not settle."""
+    fp, top, c = pb.flow, pb.top, pb.cand
     d = flow_potentials(fp, chosen, fp.big)
     if d is None:
         return None
     n_e, n_m = fp.n_e, fp.n_m
     d_e, d_m = d[2:2 + n_e], d[2 + n_e:2 + n_e + n_m]
     prio = np.array([e.priority for e in pb.inst.mentees], dtype=np.int64)
-    # A pair (i, j) outside with base score b has reduced cost -(big + b + prio_i) + d_e_i
-    # - d_m_j: negative iff d_m_j > room_i - b.  For a left-out pair b <= best_out_i bounds
-    # it without scoring, and only the cells with d_m_j > room_i - best_out_i are scored.
-    room = d_e - fp.big - prio
+    # A left-out pair (i, j) with base score b has reduced cost -(big + b + prio_i) + d_e_i
+    # - d_m_j: negative iff d_m_j > room_i - b.  b <= best_out_i bounds it without scoring,
+    # and only the cells with d_m_j > room_i - best_out_i are scored.
+    room = d_e - fp.big - prio - margin
     best = top.best_out
     rows = np.flatnonzero(best != NO_SCORE)
     key_m = np.where(fp.cap > 0, d_m, NEG)
-    ue, um = _union(pb, parked)
     ei, mj, base = score_cells(pb.P, rows, key_m, room[rows] - best[rows], top.forbid,
-                               skip=lambda r, cols: _kept_mask(ue, um, r, n_m)[:, cols],
+                               skip=lambda r, cols: _kept_mask(c.ei, c.mj, r, n_m)[:, cols],
                                threads=threads)
-    scored = len(ei)
     neg = base > room[ei] - d_m[mj]
-    pe, pm, pbase = parked
-    back = pbase > room[pe] - d_m[pm]
-    ei, mj, base = (np.concatenate([a[neg], b[back]]) for a, b in ((ei, pe), (mj, pm),
-                                                                     (base, pbase)))
-    order = np.argsort(ei * n_m + mj, kind="stable")
-    ei, mj, base = ei[order], mj[order], base[order]
-    still = (pe[~back], pm[~back], pbase[~back])
-    gain = int((base - room[ei] + d_m[mj]).sum())  # -(reduced cost), summed over `new`
-    c = pb.cand
-    rc = -(fp.big + c.score) + d_e[c.ei] - d_m[c.mj]
-    park = ~chosen & ~fp.locked & (rc > gain)
-    return (ei, mj, base), still, park, scored
+    return ei[neg], mj[neg], base[neg], len(ei)
 
 
 def blocking_cells(pb, chosen: np.ndarray, threads: int | None = None):
@@ -181,8 +154,6 @@ def blocking_cells(pb, chosen: np.ndarray, threads: int | None = None):
     both what the mentee has and what the mentor has are scored."""
     fp, top, c = pb.flow, pb.top, pb.cand
     n_e, n_m = fp.n_e, fp.n_m
-    z = np.zeros(0, dtype=np.int64)
-    parked = pb.parked if pb.parked is not None else (z, z, z)
     ce, cm, cs = c.ei[chosen], c.mj[chosen], c.score[chosen]
     has = np.bincount(ce, minlength=n_e)
     load = np.bincount(cm, minlength=n_m)
@@ -197,12 +168,9 @@ def blocking_cells(pb, chosen: np.ndarray, threads: int | None = None):
     ub = np.where(best != NO_SCORE, best + prio, NEG)
     rows = np.flatnonzero((best != NO_SCORE) & (ub > e_thr))
     key_m = np.where(fp.cap > 0, -m_thr, NEG)
-    ue, um = _union(pb, parked)
     ei, mj, base = score_cells(pb.P, rows, key_m, -ub[rows], top.forbid,
-                               skip=lambda r, cols: _kept_mask(ue, um, r, n_m)[:, cols],
+                               skip=lambda r, cols: _kept_mask(c.ei, c.mj, r, n_m)[:, cols],
                                threads=threads)
-    scored = len(ei)
-    ei, mj, base = (np.concatenate([a, b]) for a, b in zip((ei, mj, base), parked))
     s = base + prio[ei]
     hit = (s > e_thr[ei]) & (s > m_thr[mj])
-    return ei[hit], mj[hit], s[hit], scored
+    return ei[hit], mj[hit], s[hit], len(ei)

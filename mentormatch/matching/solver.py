@@ -56,7 +56,6 @@ class Problem:
     team: np.ndarray  # per mentee, -1 none
     flow: FlowProblem
     top: TopCandidates | None = None  # the pruned path: what was left out (pruned.py)
-    parked: tuple | None = None  # the pruned path: scored pairs kept out of the last flow
 
     def n_candidates(self) -> int:
         """Candidate pairs of the full set (locked ones that are not eligible included)."""
@@ -189,37 +188,32 @@ def assemble(inst: Instance, P: Prepared, cand: Candidates,
 
 
 def certify(pb: Problem, fs, threads: int | None, rep) -> tuple[Problem, Any, dict]:
-    """The pruned path's certificate (pruned.py): add the pairs outside the network with a
-    negative reduced cost and solve again until there are none; the flow is then optimal for
-    the full candidate set.  Falls back to the full set if the potentials do not settle."""
-    rounds, added, scored = 1, 0, 0
-    z = np.zeros(0, dtype=np.int64)
-    parked = (z, z, z)
+    """The pruned path's certificate (pruned.py): add the left-out pairs with a negative
+    reduced cost and solve again until there are none; the flow is then optimal for the full
+    candidate set.  Falls back to the full set if the potentials do not settle."""
+    rounds, added, rows = 1, 0, 0
     while True:
         rep.check()
-        out = pruned.price(pb, fs.chosen, parked, threads)
-        if out is None:
+        new = pruned.price(pb, fs.chosen, threads)
+        if new is None:
             pb = build(pb.inst, threads=threads, keep=0)
             return pb, solve_flow(pb.flow), {"pruned_fallback": True}
-        (ei, mj, base), parked, park, n = out
-        scored += n
+        ei, mj, base, n_rows = new
+        rows += n_rows
         if not len(ei):
             break
         added += len(ei)
-        c, stay = pb.cand, ~park
-        parked = tuple(np.concatenate([a, b]) for a, b in
-                       zip(parked, (c.ei[park], c.mj[park], pb.base[park])))
-        all_e, all_m = np.concatenate([c.ei[stay], ei]), np.concatenate([c.mj[stay], mj])
+        c = pb.cand
+        all_e, all_m = np.concatenate([c.ei, ei]), np.concatenate([c.mj, mj])
         order = np.lexsort((all_m, all_e))
-        cand = Candidates(all_e[order], all_m[order],
-                          np.concatenate([pb.base[stay], base])[order], c.reasons, True)
+        cand = Candidates(all_e[order], all_m[order], np.concatenate([pb.base, base])[order],
+                          c.reasons, True)
         pb = assemble(pb.inst, pb.P, cand, pb.top)
         rep("flow", candidates=pb.cand.n, pricing_added=added)
         fs = solve_flow(pb.flow)
         rounds += 1
-    pb = replace(pb, parked=parked)
-    return pb, fs, {"pruned_keep": pb.top.keep, "pruned_kept": pb.cand.n + len(parked[0]),
-                    "pruned_rounds": rounds, "pricing_added": added, "pricing_scored": scored}
+    return pb, fs, {"pruned_keep": pb.top.keep, "pruned_kept": pb.cand.n,
+                    "pruned_rounds": rounds, "pricing_added": added, "pricing_scored": rows}
 
 
 def solve(instance: Instance, *, time_limit: float | None = None,
