@@ -2,6 +2,8 @@
 matching (deferred acceptance), on seeded realistic instances (bench/generate.py).
 
     python bench/matching_bench.py --scales S,M,L [--balance M,L] [--seed 1]
+    python bench/matching_bench.py --targets [--repeats 5]   # issue 16's targets
+    python bench/matching_bench.py --xl-target   # XL at the default cut-off, pruned path
 
 Every variant runs in its own subprocess, so its peak memory (VmHWM of that child, which unlike
 ru_maxrss does not inherit the parent's size across fork/exec) is its own.  Times are wall-clock seconds inside the child: "load" reads the JSON file, "solve" is the
