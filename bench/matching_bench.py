@@ -2,6 +2,8 @@
 matching (deferred acceptance), on seeded realistic instances (bench/generate.py).
 
     python bench/matching_bench.py --scales S,M,L [--balance M,L] [--seed 1]
+    python bench/matching_bench.py --targets [--repeats 5]   # issue 16's targets
+    python bench/matching_bench.py --xl-target   # XL at the default cut-off, pruned path
 
 Every variant runs in its own subprocess, so its peak memory (VmHWM of that child, which unlike
 ru_maxrss does not inherit the parent's size across fork/exec) is its own.  Times are wall-clock seconds inside the child: "load" reads the JSON file, "solve" is the
@@ -22,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
 SCALES_WITH_FILES = ("S", "M", "L", "XL")
+DEFAULT_CUTOFF = 65  # the round's default minimum score (bench/generate.py, S to L)
 VARIANTS = ("ours-edges", "ours-people", "bare-flow", "greedy", "stable")
 
 
@@ -37,18 +40,21 @@ def _load_edges(path):
             np.array(e["score"], dtype=np.int64), caps)
 
 
-def child_ours(path, time_limit):
+def child_ours(path, time_limit, keep=None):
     sys.path.insert(0, str(ROOT))
     from mentormatch.matching import load_instance, solve
     t0 = time.perf_counter()
     inst = load_instance(path)
     t1 = time.perf_counter()
-    res = solve(inst, time_limit=time_limit)
+    res = solve(inst, time_limit=time_limit, keep=keep)
     t2 = time.perf_counter()
     pairs = [(p.mentee, p.mentor) for p in res.assignment]
+    ru = resource.getrusage(resource.RUSAGE_SELF)
     return {"load_s": t1 - t0, "solve_s": t2 - t1, "candidates": res.stats.get("candidates"),
             "pairs": res.objective["pairs"], "score": res.objective["score"],
-            "status": res.status, "gap": res.gap, "bound": res.bound, "assignment": pairs}
+            "status": res.status, "gap": res.gap, "bound": res.bound, "assignment": pairs,
+            "cpu_s": ru.ru_utime + ru.ru_stime,
+            "stats": {k: v for k, v in res.stats.items() if not isinstance(v, (list, dict))}}
 
 
 def child_bare(path):
@@ -159,7 +165,8 @@ def peak_mib() -> float:
 def run_child(argv):
     kind, path = argv[0], argv[1]
     t = float(argv[2]) if len(argv) > 2 and argv[2] != "none" else None
-    out = {"ours": lambda: child_ours(path, t), "bare": lambda: child_bare(path),
+    out = {"ours": lambda: child_ours(path, t), "ours-full": lambda: child_ours(path, t, keep=0),
+           "bare": lambda: child_bare(path),
            "greedy": lambda: child_greedy(path), "stable": lambda: child_stable(path)}[kind]()
     out["peak_mb"] = peak_mib()
     sys.stdout.write(json.dumps(out))
@@ -249,11 +256,15 @@ def targets(a, generate) -> None:
 
     def instance(scale: str, **kw) -> Path:
         tag = "-balance" if kw.get("balance") else "-edges" if kw.get("edges") else ""
+        tag += f"-cut{kw['min_score']}" if kw.get("min_score") is not None else ""
         path = OUT / f"{scale}-seed{a.seed}{tag}.json"
         if not path.exists():
             path.write_text(json.dumps(generate(scale, a.seed, **kw), separators=(",", ":")))
         return path
 
+    if a.xl_target:
+        xl_target(instance("XL", min_score=DEFAULT_CUTOFF))
+        return
     for scale, limit_s, limit_mib in (("M", 2.0, None), ("L", 60.0, 1024.0)):
         path = instance(scale, balance=True)
         cpu, wall = cpu_of([sys.executable, "-m", "mentormatch.matching", "--input", str(path),
@@ -273,8 +284,49 @@ def targets(a, generate) -> None:
     line = flow_ratio(instance("L", edges=True), a.repeats)
     ratio = float(line.rsplit("ratio ", 1)[1].split("x", 1)[0])
     print(f"{line} | target: <= 1.5x | {'met' if ratio <= 1.5 else 'NOT met'}", flush=True)
-    print("XL from people at the default cut-off: not measured (pruned candidate generation with a "
-          "reduced-cost certificate is not built yet)", flush=True)
+    xl_target(instance("XL", min_score=DEFAULT_CUTOFF))
+
+
+def mem_available_mib() -> float:
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def xl_target(path: Path) -> None:
+    """XL from people at the default cut-off: our solve (pruned candidates + reduced-cost
+    certificate) in its own process; beside it the full-candidate path on the same file when
+    the machine has the memory for it (it needs about 8 GiB), else the proven bound."""
+    r = spawn("ours", path)
+    st = r["stats"]
+    wall = r["load_s"] + r["solve_s"]
+    ok = r["status"] == "optimal" and wall <= 60.0 and r["peak_mb"] <= 4096
+    print(f"XL 50,000 x 12,000 from people, default cut-off ({DEFAULT_CUTOFF}): {r['status']}, "
+          f"{r['pairs']:,} pairs, score {r['score']:,}, bound {r['bound']['pairs']:,} / "
+          f"{r['bound']['score']:,}; {st['candidates']:,} candidates, "
+          f"{st.get('pruned_kept', st['candidates']):,} kept ({st.get('pruned_keep', '-')} per "
+          f"mentee + {st.get('pricing_added', 0):,} added by pricing), "
+          f"{st.get('pruned_rounds', 1)} flow rounds; load {r['load_s']:.1f} s + solve "
+          f"{r['solve_s']:.1f} s = {wall:.1f} s wall (scoring {st['scoring_s']:.1f} s), "
+          f"{r['cpu_s']:.1f} s CPU, peak {r['peak_mb']:.0f} MiB, whole process "
+          f"{r['process_s']:.1f} s | target: proven optimal, <= 60 s, <= 4 GiB | "
+          f"{'met' if ok else 'NOT met'}", flush=True)
+    if mem_available_mib() < 12 * 1024:
+        print(f"  reference: the proven bound (the full-candidate path needs about 8 GiB, "
+              f"{mem_available_mib():.0f} MiB available): {r['bound']['pairs']:,} / "
+              f"{r['bound']['score']:,} = the result", flush=True)
+        return
+    f = spawn("ours-full", path)
+    same = (f["pairs"], f["score"]) == (r["pairs"], r["score"])
+    print(f"  reference, the full-candidate path (solve(keep=0)) on the same file: {f['status']}, "
+          f"{f['pairs']:,} pairs, score {f['score']:,}; load {f['load_s']:.1f} s + solve "
+          f"{f['solve_s']:.1f} s, {f['cpu_s']:.1f} s CPU, peak {f['peak_mb']:.0f} MiB | "
+          f"{'same optimum' if same else 'DIFFERENT optimum'}", flush=True)
 
 
 def fmt_row(cells):
@@ -297,14 +349,17 @@ def main(argv=None) -> None:
                     "solve against bench/flow_reference.py on this instance file (or a scale "
                     "name: its generated file with edges)")
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--xl-target", action="store_true",
+                    help="only the XL target of --targets (50,000 x 12,000 at the default cut-off)")
     ap.add_argument("--targets", action="store_true",
                     help="print issue 16's target figures: balanced M and L (proof, process time, "
-                    "peak), and the L flow-path CPU ratio against the bare reference")
+                    "peak), the L flow-path CPU ratio against the bare reference, and XL at the "
+                    "default cut-off (pruned candidates, proven optimal)")
     a = ap.parse_args(argv)
     sys.path.insert(0, str(HERE))
     from generate import generate
 
-    if a.targets:
+    if a.targets or a.xl_target:
         targets(a, generate)
         return
     if a.flow_ratio:

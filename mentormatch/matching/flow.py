@@ -39,6 +39,7 @@ class FlowProblem:
     must_match: np.ndarray | None = None  # bool per mentee
     bonus: np.ndarray | None = None  # int64 per mentee, on the mentee's first unit (Lagrangian)
     max_total: int | None = None  # at most this many units from mentees not locked (a hub arc)
+    big: int | None = None  # BIG valid for a larger candidate set these pairs were taken from
 
 
 @dataclass
@@ -59,7 +60,7 @@ def scales(p: FlowProblem) -> tuple[int, int]:
     max_pairs = int(min(p.k.sum(), p.cap.sum(), len(p.ei))) if len(p.ei) else 0
     spread = int(max(p.score.max(), 0) - min(p.score.min(), 0)) if len(p.score) else 0
     bonus_spread = 0 if p.bonus is None or not len(p.bonus) else int(np.abs(p.bonus).sum())
-    big = max_pairs * spread + bonus_spread + 1
+    big = max_pairs * spread + bonus_spread + 1 if p.big is None else max(p.big, 1)
     huge = (big + spread) * (max_pairs + 1) + bonus_spread + 1
     if p.objective == "quality":
         big = 0

@@ -193,6 +193,27 @@ def score_level(pb, G, m: int, offer: Callable[[np.ndarray], None], stop_at: Cal
 MAX_PASSES = 5000  # Bellman-Ford passes for the potentials; a shortest-path tree is far shallower
 
 
+def potentials(T: np.ndarray, H: np.ndarray, C: np.ndarray, n_nodes: int) -> np.ndarray | None:
+    """Node potentials of a residual network given as arcs (tail, head, cost), int64.
+
+    Shortest distances from a virtual root that reaches every node at cost 0 (Bellman-Ford,
+    one vectorized pass over all arcs at a time), so c + d(tail) - d(head) >= 0 on every arc.
+    The residual network of an optimal flow has no negative cycle, so they exist; None if
+    they did not settle within MAX_PASSES passes."""
+    order = np.argsort(H, kind="stable")
+    T, H, C = T[order], H[order], C[order]
+    starts = np.flatnonzero(np.r_[True, H[1:] != H[:-1]]) if len(H) else np.zeros(0, np.int64)
+    heads_u = H[starts] if len(H) else H
+    d = np.zeros(n_nodes, dtype=np.int64)
+    for _ in range(MAX_PASSES):
+        best = np.minimum.reduceat(d[T] + C, starts) if len(H) else np.zeros(0, np.int64)
+        better = best < d[heads_u]
+        if not better.any():
+            return d
+        d[heads_u[better]] = best[better]
+    return None
+
+
 def reduced_costs(pb, G, m: int, lvl: Level) -> tuple[np.ndarray, int] | None:
     """Per candidate pair, what flipping it costs the best priced flow (scaled units), and that
     flow's dual value (scaled).  None when the network has extra nodes (team or continued caps).
@@ -234,18 +255,8 @@ def reduced_costs(pb, G, m: int, lvl: Level) -> tuple[np.ndarray, int] | None:
              np.zeros(int((load < cap_left).sum()), dtype=np.int64),
              np.zeros(int((load > 0).sum()), dtype=np.int64)]
     T, H, C = (np.concatenate(a).astype(np.int64) for a in (tails, heads, costs))
-    order = np.argsort(H, kind="stable")
-    T, H, C = T[order], H[order], C[order]
-    starts = np.flatnonzero(np.r_[True, H[1:] != H[:-1]]) if len(H) else np.zeros(0, np.int64)
-    heads_u = H[starts] if len(H) else H
-    d = np.zeros(sink + 1, dtype=np.int64)  # a virtual root reaches every node at cost 0
-    for _ in range(MAX_PASSES):
-        best = np.minimum.reduceat(d[T] + C, starts) if len(H) else np.zeros(0, np.int64)
-        better = best < d[heads_u]
-        if not better.any():
-            break
-        d[heads_u[better]] = best[better]
-    else:
+    d = potentials(T, H, C, sink + 1)
+    if d is None:
         return None  # did not settle: no fixing (never a wrong one)
     rc = c_pair + d[e0 + ei] - d[m0 + mj]  # for the arc mentee -> mentor
     # What flipping each network arc costs: taking an unused arc, or dropping a used one.

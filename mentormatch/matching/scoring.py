@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
@@ -339,7 +339,8 @@ class Candidates:
         return len(self.ei)
 
 
-def _block(P: Prepared, lo: int, hi: int, forbid: dict[int, np.ndarray]):
+def _dense(P: Prepared, lo: int, hi: int, forbid: dict[int, np.ndarray]):
+    """Mentees lo..hi against every mentor: (alive, weighted total + 0.5, reason counts)."""
     V = _Block(lo, hi)
     counts = np.zeros((hi - lo, len(INELIGIBLE) + 1), dtype=np.int32)
     avail = P.m_cap > 0
@@ -365,22 +366,56 @@ def _block(P: Prepared, lo: int, hi: int, forbid: dict[int, np.ndarray]):
         # floor(total) >= min_score  <=>  total >= ceil(min_score)
         alive &= total >= np.float32(math.ceil(P.min_score))
         counts[:, 4] = left - np.count_nonzero(alive, axis=1)
+    return alive, total, counts
+
+
+def _block(P: Prepared, lo: int, hi: int, forbid: dict[int, np.ndarray]):
+    alive, total, counts = _dense(P, lo, hi, forbid)
     rows, cols = np.nonzero(alive)
     return rows + lo, cols, np.floor(total[rows, cols]).astype(np.int64), counts
 
 
-def score_candidates(inst: Instance, P: Prepared, threads: int | None = None) -> Candidates:
-    """All eligible pairs and their scores, plus why every other mentor was left out."""
+NO_SCORE = np.iinfo(np.int32).min  # "no candidate" in the pruned pass
+
+
+def _top_block(P: Prepared, lo: int, hi: int, forbid: dict[int, np.ndarray], keep: int):
+    """Like _block, but only each mentee's `keep` best candidates (ties: lower mentor
+    position first), plus the best score of the candidates left out (NO_SCORE when none) and
+    the number of candidates."""
+    alive, total, counts = _dense(P, lo, hi, forbid)
+    r, c = np.nonzero(alive)
+    sc = np.floor(total[r, c]).astype(np.int64)
+    n = hi - lo
+    per = np.bincount(r, minlength=n).astype(np.int64)
+    out = np.full(n, NO_SCORE, dtype=np.int64)
+    if not len(r):
+        return r + lo, c.astype(np.int64), sc, counts, out, per
+    # One sort by (row, score descending, mentor): the rank inside each row decides.
+    top = int(sc.max()) + 1
+    order = np.argsort((r.astype(np.int64) * (top - int(sc.min()) + 1) + (top - sc))
+                       * P.n_m + c, kind="stable")
+    r, c, sc = r[order], c[order], sc[order]
+    starts = np.concatenate([[0], np.cumsum(per)[:-1]])
+    rank = np.arange(len(r)) - starts[r]
+    first_out = rank == keep
+    out[r[first_out]] = sc[first_out]
+    kept = rank < keep
+    r, c, sc = r[kept], c[kept], sc[kept]
+    order = np.argsort(r.astype(np.int64) * P.n_m + c, kind="stable")
+    return r[order] + lo, c[order].astype(np.int64), sc[order], counts, out, per
+
+
+def _forbid_of(inst: Instance) -> dict[int, np.ndarray]:
     mentee_pos = {e.id: i for i, e in enumerate(inst.mentees)}
     mentor_pos = {m.id: j for j, m in enumerate(inst.mentors)}
     forbid_lists: dict[int, list[int]] = {}
     for e, m in inst.forbidden:
         forbid_lists.setdefault(mentee_pos[e], []).append(mentor_pos[m])
-    forbid = {i: np.array(sorted(v)) for i, v in forbid_lists.items()}
+    return {i: np.array(sorted(v)) for i, v in forbid_lists.items()}
 
-    if inst.edges is not None:
-        return _from_edges(inst, P, forbid)
 
+def _in_blocks(P: Prepared, fn, threads: int | None):
+    """fn(lo, hi) over blocks of mentees, on up to two threads, results in block order."""
     rows = max(1, BLOCK_CELLS // max(P.n_m, 1))
     starts = list(range(0, P.n_e, rows))
     threads = threads or min(2, os.cpu_count() or 1)
@@ -388,9 +423,124 @@ def score_candidates(inst: Instance, P: Prepared, threads: int | None = None) ->
         # numpy releases the GIL inside these loops, so two threads use both cores; results
         # are gathered in block order, so the output does not depend on scheduling.
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            parts = list(pool.map(lambda s: _block(P, s, min(s + rows, P.n_e), forbid), starts))
+            return list(pool.map(lambda s: fn(s, min(s + rows, P.n_e)), starts))
+    return [fn(s, min(s + rows, P.n_e)) for s in starts]
+
+
+@dataclass
+class TopCandidates:
+    """The pruned candidate set: each mentee's best `keep` candidates (Candidates, reasons
+    counted over every mentor exactly as the full pass does), and for the rest only per mentee
+    their number and an upper bound of their scores (the best of them)."""
+
+    cand: Candidates
+    best_out: np.ndarray  # int64 per mentee: best base score not kept, NO_SCORE when none
+    per_mentee: np.ndarray  # int64 per mentee: number of candidates (kept or not)
+    forbid: dict[int, np.ndarray]
+    keep: int
+
+    @property
+    def total(self) -> int:
+        return int(self.per_mentee.sum())
+
+
+def score_top(inst: Instance, P: Prepared, keep: int, threads: int | None = None
+              ) -> TopCandidates:
+    """One scoring pass over every mentee x mentor cell in blocks, keeping per mentee only its
+    `keep` best candidates: memory O(mentees x keep) instead of O(candidates)."""
+    forbid = _forbid_of(inst)
+    parts = _in_blocks(P, lambda lo, hi: _top_block(P, lo, hi, forbid, keep), threads)
+    if parts:
+        ei, mj, sc, counts, out, per = (np.concatenate([p[k] for p in parts]) for k in range(6))
     else:
-        parts = [_block(P, s, min(s + rows, P.n_e), forbid) for s in starts]
+        ei = mj = sc = out = per = np.zeros(0, dtype=np.int64)
+        counts = np.zeros((0, len(INELIGIBLE) + 1), dtype=np.int32)
+    cand = Candidates(ei.astype(np.int64), mj.astype(np.int64), sc, counts, scored=True)
+    return TopCandidates(cand, out, per, forbid, keep)
+
+
+def mentee_rows(P: Prepared, rows: np.ndarray) -> Prepared:
+    """P restricted to the given mentees (in that order)."""
+    return replace(P, n_e=len(rows), **{f.name: getattr(P, f.name)[rows] for f in fields(P)
+                                        if f.name.startswith("e_")})
+
+
+_BY_COLUMN = ("m_topic", "m_tag", "m_pref_topic")  # (words + 1, n_m) indicator matrices
+
+
+def mentor_cols(P: Prepared, cols: np.ndarray) -> Prepared:
+    """P restricted to the given mentors (in that order)."""
+    return replace(P, n_m=len(cols), **{
+        f.name: getattr(P, f.name)[:, cols] if f.name in _BY_COLUMN else getattr(P, f.name)[cols]
+        for f in fields(P) if f.name.startswith("m_")})
+
+
+def score_cells(P: Prepared, rows: np.ndarray, key_m: np.ndarray, thr: np.ndarray,
+                forbid: dict[int, np.ndarray], skip=None, threads: int | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidates (mentee, mentor, base score), sorted, among the cells (i, j) of the given
+    mentee rows with key_m[j] > thr[k] (thr parallel to rows), scored by the same code as the
+    full pass.  Mentors are ordered by key_m, so each row needs a prefix of them; rows are
+    grouped by how long that prefix is, and a block scores only its longest prefix.
+    `skip(rows, cols) -> bool (len(rows), len(cols))` removes cells (e.g. the pairs kept)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    z = np.zeros(0, dtype=np.int64)
+    if not len(rows) or not P.n_m:
+        return z, z, z
+    morder = np.argsort(-key_m, kind="stable")
+    ks = key_m[morder]
+    # Columns each row needs: the mentors whose key exceeds its threshold.
+    need = np.searchsorted(-ks, -np.asarray(thr), side="left")
+    keep = need > 0
+    rows, thr, need = rows[keep], np.asarray(thr)[keep], need[keep]
+    order = np.argsort(-need, kind="stable")
+    rows, thr, need = rows[order], thr[order], need[order]
+    blocks = []
+    k = 0
+    while k < len(rows):
+        width = int(need[k])
+        h = max(1, BLOCK_CELLS // width)
+        blocks.append((k, min(k + h, len(rows)), width))
+        k += h
+
+    def fn(block):
+        a, b, width = block
+        rws, cols = rows[a:b], morder[:width]
+        sub = mentor_cols(mentee_rows(P, rws), cols)
+        pos = np.full(P.n_m, -1, dtype=np.int64)
+        pos[cols] = np.arange(width)
+        sub_forbid = {}
+        for k2, i in enumerate(rws.tolist()):
+            f = forbid.get(i)
+            if f is not None:
+                p = pos[f]
+                sub_forbid[k2] = p[p >= 0]
+        alive, total, _ = _dense(sub, 0, len(rws), sub_forbid)
+        alive &= key_m[cols][None, :] > thr[a:b][:, None]
+        if skip is not None:
+            alive &= ~skip(rws, cols)
+        r, c = np.nonzero(alive)
+        return rws[r], cols[c].astype(np.int64), np.floor(total[r, c]).astype(np.int64)
+
+    if not blocks:
+        return z, z, z
+    threads = threads or min(2, os.cpu_count() or 1)
+    if threads > 1 and len(blocks) > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            parts = list(pool.map(fn, blocks))
+    else:
+        parts = [fn(b) for b in blocks]
+    ei, mj, sc = (np.concatenate([p[k] for p in parts]) for k in range(3))
+    order = np.argsort(ei * P.n_m + mj, kind="stable")
+    return ei[order], mj[order], sc[order]
+
+
+def score_candidates(inst: Instance, P: Prepared, threads: int | None = None) -> Candidates:
+    """All eligible pairs and their scores, plus why every other mentor was left out."""
+    forbid = _forbid_of(inst)
+    if inst.edges is not None:
+        return _from_edges(inst, P, forbid)
+    parts = _in_blocks(P, lambda lo, hi: _block(P, lo, hi, forbid), threads)
     if parts:
         ei = np.concatenate([p[0] for p in parts]).astype(np.int64)
         mj = np.concatenate([p[1] for p in parts]).astype(np.int64)

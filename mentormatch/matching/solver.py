@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from . import explain
+from . import explain, pruned
 from .balance import solve_side_rules
 from .flow import FlowProblem, solve_flow
 from .formats import instance_to_dict, read_instance
@@ -26,11 +26,13 @@ from .scoring import (
     NOT_CANDIDATE,
     Candidates,
     Prepared,
+    TopCandidates,
     eligibility,
     overlap_hours,
     pair_breakdown,
     prepare,
     score_candidates,
+    score_top,
 )
 from .stability import blocking_pairs
 
@@ -54,6 +56,18 @@ class Problem:
     team: np.ndarray  # per mentee, -1 none
     flow: FlowProblem
     history: np.ndarray  # bool per candidate: a pair in Instance.history
+    top: TopCandidates | None = None  # the pruned path: what was left out (pruned.py)
+
+    def n_candidates(self) -> int:
+        """Candidate pairs of the full set (locked ones that are not eligible included)."""
+        if self.top is None:
+            return self.cand.n
+        e_pos = {e.id: i for i, e in enumerate(self.inst.mentees)}
+        m_pos = {m.id: j for j, m in enumerate(self.inst.mentors)}
+        forbidden = set(self.inst.forbidden)
+        extra = sum(eligibility(self.P, e_pos[e], m_pos[m], (e, m) in forbidden) is not None
+                    for e, m in self.inst.locked)
+        return self.top.total + extra
 
 
 class _Reporter:
@@ -105,10 +119,20 @@ def validate(inst: Instance) -> None:
     read_instance(instance_to_dict(inst))
 
 
-def build(inst: Instance, threads: int | None = None) -> Problem:
+def build(inst: Instance, threads: int | None = None, keep: int | None = None) -> Problem:
+    """Encode and score.  `keep`: see pruned.choose_keep (None decides by size)."""
     inst = canonical(inst)
     P = prepare(inst)
-    cand = score_candidates(inst, P, threads=threads)
+    keep = pruned.choose_keep(inst, keep)
+    if keep is not None:
+        top = score_top(inst, P, keep, threads=threads)
+        return assemble(inst, P, top.cand, top)
+    return assemble(inst, P, score_candidates(inst, P, threads=threads))
+
+
+def assemble(inst: Instance, P: Prepared, cand: Candidates,
+             top: TopCandidates | None = None) -> Problem:
+    """The Problem over these candidates (base scores): locked pairs, bonuses, the flow."""
     n_e, n_m = P.n_e, P.n_m
     e_pos = {e.id: i for i, e in enumerate(inst.mentees)}
     m_pos = {m.id: j for j, m in enumerate(inst.mentors)}
@@ -166,19 +190,52 @@ def build(inst: Instance, threads: int | None = None) -> Problem:
         cap=P.m_cap.copy(), locked=locked, objective=inst.rules.objective,
         team=team, max_same_team=inst.rules.max_same_team,
         continuing=continuing, max_continued=inst.rules.max_continued_per_mentor,
-        must_match=must if must.any() else None)
-    return Problem(inst, P, cand, base, locked, continuing, team, flow, history)
+        must_match=must if must.any() else None,
+        big=pruned.full_big(inst, top, P.m_cap) if top is not None else None)
+    return Problem(inst, P, cand, base, locked, continuing, team, flow, history, top)
+
+
+def certify(pb: Problem, fs, threads: int | None, rep) -> tuple[Problem, Any, dict]:
+    """The pruned path's certificate (pruned.py): add the left-out pairs with a negative
+    reduced cost and solve again until there are none; the flow is then optimal for the full
+    candidate set.  Falls back to the full set if the potentials do not settle."""
+    rounds, added, rows = 1, 0, 0
+    while True:
+        rep.check()
+        new = pruned.price(pb, fs.chosen, threads)
+        if new is None:
+            pb = build(pb.inst, threads=threads, keep=0)
+            return pb, solve_flow(pb.flow), {"pruned_fallback": True}
+        ei, mj, base, n_rows = new
+        rows += n_rows
+        if not len(ei):
+            break
+        added += len(ei)
+        c = pb.cand
+        all_e, all_m = np.concatenate([c.ei, ei]), np.concatenate([c.mj, mj])
+        order = np.lexsort((all_m, all_e))
+        cand = Candidates(all_e[order], all_m[order], np.concatenate([pb.base, base])[order],
+                          c.reasons, True)
+        pb = assemble(pb.inst, pb.P, cand, pb.top)
+        rep("flow", candidates=pb.cand.n, pricing_added=added)
+        fs = solve_flow(pb.flow)
+        rounds += 1
+    return pb, fs, {"pruned_keep": pb.top.keep, "pruned_kept": pb.cand.n,
+                    "pruned_rounds": rounds, "pricing_added": added, "pricing_scored": rows}
 
 
 def solve(instance: Instance, *, time_limit: float | None = None,
           progress: ProgressFn | None = None, should_stop: Callable[[], bool] | None = None,
-          threads: int | None = None, validate_input: bool = True) -> Result:
+          threads: int | None = None, validate_input: bool = True,
+          keep: int | None = None) -> Result:
     """Solve a round: the most pairs, then the highest total score, under every rule.
 
     ``progress`` receives dicts like {"phase": "flow", "elapsed_s": 0.4, ...}; returning True
     from it, or True from ``should_stop()``, stops the solve at the next check (CP-SAT stops
     its search) and the result says so.  ``time_limit`` bounds the CP-SAT phase (group
-    balance); the flow is always solved to optimality.
+    balance); the flow is always solved to optimality.  ``keep`` chooses the candidate set:
+    None (default) prunes to each mentee's best few only on very large rounds where that is
+    proven exact (pruned.py), 0 never prunes, n > 0 prunes to n per mentee where supported.
     """
     rep = _Reporter(progress, should_stop)
     if validate_input and not getattr(instance, "validated_by_reader", False):
@@ -187,13 +244,17 @@ def solve(instance: Instance, *, time_limit: float | None = None,
         rep("scoring")
         rep.check()
         t_score = time.perf_counter()
-        pb = build(instance, threads=threads)
+        pb = build(instance, threads=threads, keep=keep)
         scoring_s = time.perf_counter() - t_score
-        rep("candidates", candidates=pb.cand.n)
+        n_cand = pb.n_candidates()
+        rep("candidates", candidates=n_cand)
         rep.check()
         t_solve = time.perf_counter()
         rep("flow", candidates=pb.cand.n)
         fs = solve_flow(pb.flow)
+        certificate: dict[str, Any] = {}
+        if pb.top is not None:
+            pb, fs, certificate = certify(pb, fs, threads, rep)
         flow_obj = objective_of(pb, fs.chosen)
         rep("flow", candidates=pb.cand.n, objective=flow_obj, bound=flow_obj, gap=0.0)
     except Cancelled:
@@ -202,8 +263,9 @@ def solve(instance: Instance, *, time_limit: float | None = None,
                       stats={"stopped": True, "wall_s": round(rep.elapsed(), 3)},
                       message="stopped on request before any solution was found")
 
-    stats: dict[str, Any] = {"candidates": pb.cand.n, "mentees": pb.P.n_e,
+    stats: dict[str, Any] = {"candidates": n_cand, "mentees": pb.P.n_e,
                              "mentors": pb.P.n_m, "scoring_s": round(scoring_s, 3)}
+    stats.update(certificate)
     stats.update({f"flow_{k}": v for k, v in fs.stats.items()})
     chosen, status, solver_name, bound, message = fs.chosen, "optimal", "min-cost-flow", \
         flow_obj, ""
@@ -226,7 +288,10 @@ def solve(instance: Instance, *, time_limit: float | None = None,
     assignment, unmatched = (explain_result(pb, chosen, balance is not None)
                              if chosen is not None else ([], []))
     if chosen is not None:
-        stats["blocking_pairs"], blocking = blocking_pairs(pb, chosen)
+        extra = None
+        if pb.top is not None:
+            *extra, stats["blocking_scored"] = pruned.blocking_cells(pb, chosen, threads)
+        stats["blocking_pairs"], blocking = blocking_pairs(pb, chosen, extra=extra)
     else:
         blocking = []
     stats["solve_s"] = round(solve_s, 3)
@@ -234,7 +299,7 @@ def solve(instance: Instance, *, time_limit: float | None = None,
     result = Result(status=status, objective=obj, bound=bound, gap=gap, solver=solver_name,
                     stats=stats, assignment=assignment, unmatched=unmatched, message=message,
                     blocking=blocking)
-    rep("done", objective=obj, bound=bound, gap=gap, candidates=pb.cand.n)
+    rep("done", objective=obj, bound=bound, gap=gap, candidates=n_cand)
     return result
 
 
@@ -307,6 +372,11 @@ def unmatched_reasons(pb: Problem, chosen: np.ndarray, balance: bool) -> list[Un
         mark(np.ones(len(sel), dtype=bool), "group_balance")
     n_codes = len(explain.CANDIDATE_REASONS)
     cc = np.bincount(ce * n_codes + code, minlength=P.n_e * n_codes).reshape(P.n_e, n_codes)
+    if pb.top is not None:
+        # Left-out candidates of an unmatched mentee: at the (certified) optimum every
+        # candidate mentor of an unmatched mentee is full, or adding the pair would gain one.
+        left_out = pb.top.per_mentee - np.bincount(cand.ei, minlength=P.n_e)
+        cc[:, explain.CANDIDATE_REASONS.index("capacity_full")] += np.maximum(left_out, 0)
 
     names = list(INELIGIBLE) + [NOT_CANDIDATE]
     out: list[Unmatched] = []

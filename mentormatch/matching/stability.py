@@ -33,16 +33,23 @@ def blocking_mask(ei: np.ndarray, mj: np.ndarray, score: np.ndarray, chosen: np.
     return blocks, e_gain, m_gain
 
 
-def blocking_pairs(pb, chosen: np.ndarray, listed: int = 100) -> tuple[int, list[BlockingPair]]:
-    """The number of blocking pairs, and the `listed` ones both sides gain most from."""
-    c = pb.cand
-    blocks, e_gain, m_gain = blocking_mask(c.ei, c.mj, c.score, chosen, pb.flow.k, pb.flow.cap)
+def blocking_pairs(pb, chosen: np.ndarray, listed: int = 100, extra=None
+                   ) -> tuple[int, list[BlockingPair]]:
+    """The number of blocking pairs, and the `listed` ones both sides gain most from.
+
+    `extra` = (mentee, mentor, score) arrays: candidate pairs outside pb.cand (never chosen)
+    to count as well (the pruned path's left-out pairs that could block)."""
+    ei, mj, score = pb.cand.ei, pb.cand.mj, pb.cand.score
+    if extra is not None and len(extra[0]):
+        ei, mj, score = (np.concatenate([a, b]) for a, b in zip((ei, mj, score), extra))
+        chosen = np.concatenate([chosen, np.zeros(len(extra[0]), dtype=bool)])
+    blocks, e_gain, m_gain = blocking_mask(ei, mj, score, chosen, pb.flow.k, pb.flow.cap)
     idx = np.flatnonzero(blocks)
     if not len(idx):
         return 0, []
     both = np.minimum(e_gain[idx], m_gain[idx])
-    top = idx[np.lexsort((c.mj[idx], c.ei[idx], -both))[:listed]]
+    top = idx[np.lexsort((mj[idx], ei[idx], -both))[:listed]]
     es, ms = pb.inst.mentees, pb.inst.mentors
     return int(len(idx)), [BlockingPair(es[i].id, ms[j].id, int(s), int(g), int(h)) for i, j, s, g, h
-                           in zip(c.ei[top].tolist(), c.mj[top].tolist(), c.score[top].tolist(),
+                           in zip(ei[top].tolist(), mj[top].tolist(), score[top].tolist(),
                                   e_gain[top].tolist(), m_gain[top].tolist())]
