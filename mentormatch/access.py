@@ -23,7 +23,7 @@ from .models import (
 )
 from .models.imports import ImportJob, ProgramInvitation
 from .models.rounds import Round, RoundConstraint, RunPair, SolveRun
-from .services import checkins, goal_steps, health, invitations
+from .services import checkins, goal_steps, health, invitations, threads
 from .services.people import import_jobs, mentorships, vocabulary
 
 
@@ -195,6 +195,23 @@ def askable_mentor(program: Program, membership_id: int) -> Membership:
 def visible_request(request_id: int) -> MicroRequest:
     """The mentee who sent it, the mentor it was sent to; nobody else."""
     return answerable_of_either(MicroRequest, request_id)
+
+
+def thread_item(kind: str, item_id: int, *, writing: bool = False) -> Pairing | MicroRequest:
+    """The pairing or request (`kind`) whose conversation the current user may read: one of the two
+    people, once it has a thread; a coordinator of its program only once a report was filed about
+    it, and never to write. Anyone else (the mentee's other mentors, the other program's
+    coordinator) gets 404."""
+    model = Pairing if kind == "pairing" else MicroRequest
+    item = db.session.get(model, item_id)
+    if item is None or not threads.has_thread(item):
+        abort(404)
+    if current_user.id in (item.mentee.user_id, item.mentor.user_id):
+        return item
+    if writing or current_user.role != "coordinator" or not threads.report_filed(item):
+        abort(404)
+    coordinated_program(item.program_id)
+    return item
 
 
 # -- rounds ------------------------------------------------------------------------------------

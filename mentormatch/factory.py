@@ -24,6 +24,7 @@ from . import (  # noqa: F401
     requests,
     rounds,
     steps,
+    threads,
 )
 from . import config as settings
 from .cli import register as register_cli
@@ -48,6 +49,7 @@ BLUEPRINTS = (
     (checkins.bp, "/checkins"),
     (steps.bp, "/steps"),
     (invitations.bp, "/invitations"),
+    (threads.bp, "/threads"),
 )
 
 CSP = (

@@ -33,6 +33,7 @@ from .requests import (
                        OpenRequestCounter,
 )
 from .rounds import ROUND_STATES, Round, RoundConstraint, RoundEvent, RunPair, RunUnmatched, SolveRun
+from .threads import MAX_MESSAGE, Message, ThreadRead
 from .user import ROLES, LoginSession, User
 
 __all__ = [

@@ -21,7 +21,7 @@ from ..core import clock, links, outbox
 from ..core.events import record
 from ..extensions import db
 from ..models import Event, FollowUp, Membership, MentorProfile, MicroRequest, Pairing, User
-from . import answers
+from . import answers, threads
 from .checkins import send_due
 
 DEFAULTS = {"REMINDER_DAYS": 3, "REMINDER_MAX": 2, "MENTOR_EXPIRY_LIMIT": 2}
@@ -42,12 +42,14 @@ class Report:
     unavailable: list[str] = field(default_factory=list)
     followups_asked: list[str] = field(default_factory=list)
     checkins: list[str] = field(default_factory=list)
+    thread_emails: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (f"{len(self.reminded)} reminder(s), {len(self.expired)} expired, "
                 f"{len(self.unavailable)} mentor(s) marked unavailable, "
                 f"{len(self.followups_asked)} follow-up question(s) sent, "
-                f"{len(self.checkins)} check-in invitation(s)")
+                f"{len(self.checkins)} check-in invitation(s), "
+                f"{len(self.thread_emails)} message email(s)")
 
 
 def _pending():
@@ -78,6 +80,7 @@ def run() -> Report:
             report.unavailable.append(f"mentor {mentor_id}")
     report.followups_asked = _ask_followups(now, days)
     report.checkins = send_due(now)
+    report.thread_emails = threads.send_due(now)  # messages written inside the hour after an email
     return report
 
 

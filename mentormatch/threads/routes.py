@@ -1,0 +1,125 @@
+"""The thread of a pairing or micro-request: its own page (the link in the emails, and the one a
+coordinator reads once a report was filed), posting, the poll and the mentor's quick take.
+
+Every view loads the item through access.thread_item: one of the two people, or a coordinator of
+the program with a report about the item (read-only); anyone else gets 404."""
+from flask import current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..access import roles, thread_item
+from ..extensions import limiter
+from ..forms import submit
+from ..htmx import is_htmx, page_or_partial, redirect_htmx_aware
+from ..services import threads
+from . import bp
+from .forms import MessageForm
+from .text import linkify
+
+KINDS = "<any(pairing, request):kind>"
+
+bp.add_app_template_filter(linkify, "linkify")
+
+
+def panel(item, form: MessageForm | None = None) -> dict | None:
+    """What templates/threads/_thread.html shows to the signed-in person (None: no thread yet).
+    Showing the thread to one of the two marks it read and them as on the page."""
+    if not threads.has_thread(item):
+        return None
+    kind = threads.kind_of(item)
+    me = threads.member_of(item, current_user)
+    shown = threads.messages(item)
+    if me is not None:
+        threads.seen(item, current_user, shown[-1].id if shown else 0)
+    writable = me is not None and threads.is_open(item)
+    return {
+        "kind": kind,
+        "item": item,
+        "messages": shown,
+        "me": me.id if me else None,
+        "other": threads.other_side(item, me).user.name if me else None,
+        "last_id": shown[-1].id if shown else 0,
+        "form": (form or MessageForm()) if writable else None,
+        # The mentor of an accepted request may answer in writing and close it in one step.
+        "quick_take": writable and kind == "request" and me.id == item.mentor_membership_id,
+        "open": threads.is_open(item),
+        "coordinator": me is None,
+        "reported": threads.report_filed(item),
+        "post_url": url_for("threads.post", kind=kind, item_id=item.id),
+        "poll_url": url_for("threads.poll", kind=kind, item_id=item.id),
+        "page_url": url_for("threads.show", kind=kind, item_id=item.id),
+    }
+
+
+def item_page(item) -> str:
+    """The pair's own page for the person signed in, where the thread is a panel."""
+    if threads.kind_of(item) == "request":
+        return url_for("requests.show", request_id=item.id)
+    if current_user.id == item.mentee.user_id:
+        return url_for("mentee.pairing", pairing_id=item.id)
+    return url_for("mentor.mentee", program_id=item.program_id, mentee_id=item.mentee_membership_id)
+
+
+def _thread_response(item, form=None, status: int = 200):
+    t = panel(item, form)
+    return page_or_partial("threads/show.html", "threads/_thread.html", together={"thread": t},
+                           item_url=item_page(item) if t["me"] else None), status
+
+
+def _per_person() -> str:
+    return f"user:{current_user.id}"
+
+
+def _limit():
+    return limiter.limit(lambda: current_app.config["MESSAGE_RATE_LIMIT"], key_func=_per_person, methods=["POST"])
+
+
+@bp.route(f"/{KINDS}/<int:item_id>")
+@roles("mentee", "mentor", "coordinator")
+def show(kind: str, item_id: int):
+    return _thread_response(thread_item(kind, item_id))
+
+
+@bp.route(f"/{KINDS}/<int:item_id>/messages")
+@roles("mentee", "mentor", "coordinator")
+def poll(kind: str, item_id: int):
+    """The messages after `after` (htmx: appended to the list, and the poller replaced with one that
+    asks from the newest); a plain GET gets the whole page."""
+    item = thread_item(kind, item_id)
+    if not is_htmx():
+        return redirect(url_for(".show", kind=kind, item_id=item_id), code=303)
+    after = request.args.get("after", 0, type=int) or 0
+    new = threads.messages(item, after=max(0, after))
+    last_id = new[-1].id if new else after
+    me = threads.member_of(item, current_user)
+    if me is not None:
+        threads.seen(item, current_user, last_id)
+    response = current_app.make_response(render_template(
+        "threads/_poll.html", new=new, first=after == 0, t={"me": me.id if me else None, "last_id": last_id, "open": threads.is_open(item),
+                                           "poll_url": url_for(".poll", kind=kind, item_id=item_id)}))
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.route(f"/{KINDS}/<int:item_id>/messages", methods=["POST"])
+@roles("mentee", "mentor")
+@_limit()
+def post(kind: str, item_id: int):
+    item = thread_item(kind, item_id, writing=True)
+    form = MessageForm()
+    if submit(form, lambda: threads.post(item, current_user, form.body.data)):
+        if is_htmx():
+            return _thread_response(item)
+        return redirect(item_page(item) + "#thread", code=303)
+    return _thread_response(item, form, 422 if not is_htmx() else 200)
+
+
+@bp.route("/request/<int:item_id>/quick-take", methods=["POST"])
+@roles("mentor")
+@_limit()
+def quick_take(item_id: int):
+    item = thread_item("request", item_id, writing=True)
+    form = MessageForm()
+    if submit(form, lambda: threads.quick_take(item, current_user, form.body.data)):
+        # The request is done: the whole page changes, not only the thread.
+        return redirect_htmx_aware(url_for("requests.show", request_id=item.id) + "#thread")
+    return _thread_response(item, form, 422 if not is_htmx() else 200)
