@@ -28,9 +28,9 @@ from ..models import (
     Program,
     User,
 )
+from . import threads
 from .answers import PENDING_PAIRING  # a proposal waiting for the mentor's answer
 from .micro_requests import FOLLOWUP_STATES as FOLLOWUP_REQUEST  # a request the mentee can follow up on
-from . import threads
 from .people import goal_forms, mentorships, profiles
 
 CURRENT_PAIRING = mentorships.CURRENT_STATES  # a mentor may read the mentee's goal form
