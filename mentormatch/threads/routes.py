@@ -38,7 +38,7 @@ def panel(item, form: MessageForm | None = None) -> dict | None:
         "me": me.id if me else None,
         "other": threads.other_side(item, me).user.name if me else None,
         "last_id": shown[-1].id if shown else 0,
-        "form": (form or MessageForm()) if writable else None,
+        "form": (form or MessageForm(formdata=None)) if writable else None,  # after a post: empty
         # The mentor of an accepted request may answer in writing and close it in one step.
         "quick_take": writable and kind == "request" and me.id == item.mentor_membership_id,
         "open": threads.is_open(item),

@@ -9,9 +9,13 @@ from mentormatch.models import MentorReport
 from tests.conftest import login
 from tests.web.access.cases import request_case
 from tests.web.access.threads import CASES
-from tests.web.test_lifecycle_data import add_mentor, add_pairing, mid
+from tests.web.test_lifecycle_data import (
+    add_mentor,
+    add_pairing,
+    frozen,  # noqa: F401
+    mid,
+)
 from tests.web.test_threads import client_of, pair, send, thread_url  # noqa: F401
-from tests.web.test_lifecycle_data import frozen  # noqa: F401
 
 OWNERS = {"threads.show": ("mentee", "mentor"), "threads.poll": ("mentee", "mentor"),
           "threads.post": ("mentee", "mentor"), "threads.quick_take": ("mentor",)}

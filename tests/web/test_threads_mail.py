@@ -6,8 +6,8 @@ import pytest
 from mentormatch.core import clock
 from mentormatch.services import reminders
 from tests.smtp import SMTP_CONFIG
-from tests.web.test_threads import HX, client_of, pair, send, thread_url  # noqa: F401
 from tests.web.test_lifecycle_data import frozen  # noqa: F401
+from tests.web.test_threads import HX, client_of, pair, send, thread_url  # noqa: F401
 
 pytestmark = pytest.mark.parametrize("app", [SMTP_CONFIG], indirect=True)
 
