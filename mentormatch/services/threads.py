@@ -98,21 +98,18 @@ def _read_row(item, membership_id: int) -> ThreadRead:
     return row
 
 
-def seen(item: Pairing | MicroRequest, user: User, upto: int | None = None) -> int:
-    """The person's page shows the thread up to message `upto` (None: all of it): they are on the
-    page now and have read it. Returns their unread count (0 unless `upto` is behind). Commits."""
+def seen(item: Pairing | MicroRequest, user: User, upto: int | None = None) -> None:
+    """The person's page shows the thread up to message `upto` (an id read from the thread, not
+    from the client; None: all of it): they are on the page now and have read it. Commits."""
     me = member_of(item, user)
     if me is None:  # a coordinator reading: nothing of theirs to record
-        return 0
-    newest = db.session.scalar(db.select(func.max(Message.id)).where(_item_filter(Message, item))) or 0
-    upto = newest if upto is None else min(upto, newest)
+        return
+    if upto is None:
+        upto = db.session.scalar(db.select(func.max(Message.id)).where(_item_filter(Message, item))) or 0
     row = _read_row(item, me.id)
     row.last_seen_at = clock.now()
     row.last_read_message_id = max(row.last_read_message_id, upto)
     db.session.commit()
-    return db.session.scalar(db.select(func.count()).select_from(Message).where(
-        _item_filter(Message, item), Message.id > row.last_read_message_id,
-        Message.author_membership_id != me.id)) or 0
 
 
 def unread_counts(user: User) -> dict[tuple[str, int], int]:

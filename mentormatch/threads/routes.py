@@ -91,11 +91,12 @@ def poll(kind: str, item_id: int):
     new = threads.messages(item, after=max(0, after))
     last_id = new[-1].id if new else after
     me = threads.member_of(item, current_user)
-    if me is not None:
-        threads.seen(item, current_user, last_id)
-    response = current_app.make_response(render_template(
-        "threads/_poll.html", new=new, first=after == 0, t={"me": me.id if me else None, "last_id": last_id, "open": threads.is_open(item),
-                                           "poll_url": url_for(".poll", kind=kind, item_id=item_id)}))
+    html = render_template("threads/_poll.html", new=new, first=after == 0, t={
+        "me": me.id if me else None, "last_id": last_id, "open": threads.is_open(item),
+        "poll_url": url_for(".poll", kind=kind, item_id=item_id)})
+    if me is not None:  # after rendering, as the commit expires the rows. Nothing new: the page shows all.
+        threads.seen(item, current_user, new[-1].id if new else None)
+    response = current_app.make_response(html)
     response.vary.add("HX-Request")
     return response
 
