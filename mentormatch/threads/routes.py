@@ -73,6 +73,17 @@ def _limit():
     return limiter.limit(lambda: current_app.config["MESSAGE_RATE_LIMIT"], key_func=_per_person, methods=["POST"])
 
 
+@bp.errorhandler(429)
+def too_fast(_error):
+    """Over MESSAGE_RATE_LIMIT: the thread again, the text kept, the reason next to the field (htmx
+    swaps only 2xx answers, so it gets a 200; a plain form the 429)."""
+    args = request.view_args or {}
+    item = thread_item(args.get("kind", "request"), args["item_id"], writing=True)
+    form = MessageForm()
+    form.body.errors = ["You are sending messages quickly: wait a minute, then send this one again."]
+    return _thread_response(item, form, 200 if is_htmx() else 429)
+
+
 @bp.route(f"/{KINDS}/<int:item_id>")
 @roles("mentee", "mentor", "coordinator")
 def show(kind: str, item_id: int):

@@ -230,5 +230,11 @@ def test_the_page_tells_the_two_when_their_coordinator_can_read_the_thread(app, 
 def test_messages_are_rate_limited_per_person(app, pair):
     mentee, mentor = client_of(app, pair.mentee), client_of(app, pair.mentor)
     assert [send(mentee, pair, f"Message {n}").status_code for n in range(4)] == [303, 303, 303, 429]
+    held = send(mentee, pair, "Kept for later", headers=HX)
+    assert held.status_code == 200, "htmx swaps only 2xx answers"
+    assert "You are sending messages quickly" in held.get_data(as_text=True)
+    assert "Kept for later</textarea>" in held.get_data(as_text=True), "the text is kept"
+    plain = send(mentee, pair, "Plain form").get_data(as_text=True)
+    assert 'id="body-error"' in plain and "You are sending messages quickly" in plain
     assert send(mentor, pair, "The other person still may").status_code == 303
     assert len(bodies(app)) == 4
