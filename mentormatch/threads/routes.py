@@ -13,50 +13,12 @@ from ..htmx import is_htmx, page_or_partial, redirect_htmx_aware
 from ..services import threads
 from . import bp
 from .forms import MessageForm
+from .panel import item_page, panel
 from .text import linkify
 
 KINDS = "<any(pairing, request):kind>"
 
 bp.add_app_template_filter(linkify, "linkify")
-
-
-def panel(item, form: MessageForm | None = None) -> dict | None:
-    """What templates/threads/_thread.html shows to the signed-in person (None: no thread yet).
-    Showing the thread to one of the two marks it read and them as on the page."""
-    if not threads.has_thread(item):
-        return None
-    kind = threads.kind_of(item)
-    me = threads.member_of(item, current_user)
-    shown = threads.messages(item)
-    if me is not None:
-        threads.seen(item, current_user, shown[-1].id if shown else 0)
-    writable = me is not None and threads.is_open(item)
-    return {
-        "kind": kind,
-        "item": item,
-        "messages": shown,
-        "me": me.id if me else None,
-        "other": threads.other_side(item, me).user.name if me else None,
-        "last_id": shown[-1].id if shown else 0,
-        "form": (form or MessageForm(formdata=None)) if writable else None,  # after a post: empty
-        # The mentor of an accepted request may answer in writing and close it in one step.
-        "quick_take": writable and kind == "request" and me.id == item.mentor_membership_id,
-        "open": threads.is_open(item),
-        "coordinator": me is None,
-        "reported": threads.report_filed(item),
-        "post_url": url_for("threads.post", kind=kind, item_id=item.id),
-        "poll_url": url_for("threads.poll", kind=kind, item_id=item.id),
-        "page_url": url_for("threads.show", kind=kind, item_id=item.id),
-    }
-
-
-def item_page(item) -> str:
-    """The pair's own page for the person signed in, where the thread is a panel."""
-    if threads.kind_of(item) == "request":
-        return url_for("requests.show", request_id=item.id)
-    if current_user.id == item.mentee.user_id:
-        return url_for("mentee.pairing", pairing_id=item.id)
-    return url_for("mentor.mentee", program_id=item.program_id, mentee_id=item.mentee_membership_id)
 
 
 def _thread_response(item, form=None, status: int = 200):

@@ -10,6 +10,7 @@ from mentormatch.extensions import db
 from mentormatch.models import MentorReport, Message, MicroRequest, Pairing, ThreadRead, User
 from mentormatch.services import threads
 from tests.conftest import csrf_from, login, post_form
+from tests.web.test_home_queries import counted
 from tests.web.test_lifecycle_data import add_pairing, add_profile, frozen, mid, send_request  # noqa: F401
 
 HX = {"HX-Request": "true"}
@@ -238,3 +239,26 @@ def test_messages_are_rate_limited_per_person(app, pair):
     assert 'id="body-error"' in plain and "You are sending messages quickly" in plain
     assert send(mentor, pair, "The other person still may").status_code == 303
     assert len(bodies(app)) == 4
+
+
+def test_a_thread_page_costs_the_same_queries_for_one_message_or_forty(app, pair):
+    mentee = client_of(app, pair.mentee)
+
+    def statements_for_page() -> int:
+        clock.advance(seconds=1)  # each visit records a new "last seen"
+        with counted(app) as statements:
+            assert mentee.get(f"/mentee/pairings/{pair.pairing_id}").status_code == 200
+        return len(statements)
+
+    with app.app_context():
+        db.session.add(Message(program_id=pair.program.id, pairing_id=pair.pairing_id, body="one",
+                               author_membership_id=mid(pair, pair.mentor), created_at=clock.now()))
+        db.session.commit()
+    statements_for_page()  # the first visit also makes the reader's row
+    one = statements_for_page()
+    with app.app_context():
+        db.session.add_all([Message(program_id=pair.program.id, pairing_id=pair.pairing_id, body=f"more {n}",
+                                    author_membership_id=mid(pair, (pair.mentor, pair.mentee)[n % 2]),
+                                    created_at=clock.now()) for n in range(39)])
+        db.session.commit()
+    assert statements_for_page() == one
