@@ -24,7 +24,7 @@ from .models import (
 )
 from .models.imports import ImportJob, ProgramInvitation
 from .models.rounds import Round, RoundConstraint, RunPair, SolveRun
-from .services import checkins, goal_steps, health, invitations, lifecycle, meetings
+from .services import checkins, goal_steps, health, invitations, lifecycle, meetings, threads
 from .services.people import import_jobs, mentorships, vocabulary
 
 
@@ -223,6 +223,25 @@ def own_meeting(meeting_id: int) -> Meeting:
 def visible_meeting(meeting_id: int) -> Meeting:
     """A meeting the current user is in, or one in a program they coordinate (reading along), else 404."""
     return meetings.meeting_visible_to(current_user, meeting_id) or abort(404)
+
+
+# -- threads (the conversation of an accepted pair) ------------------------------------------
+
+def thread_item(kind: str, item_id: int, *, writing: bool = False) -> Pairing | MicroRequest:
+    """The pairing or request (`kind`) whose conversation the current user may read: one of the two
+    people, once it has a thread; a coordinator of its program only once a report was filed about
+    it, and never to write. Anyone else (the mentee's other mentors, the other program's
+    coordinator) gets 404."""
+    model = Pairing if kind == "pairing" else MicroRequest
+    item = db.session.get(model, item_id)
+    if item is None or not threads.has_thread(item):
+        abort(404)
+    if current_user.id in (item.mentee.user_id, item.mentor.user_id):
+        return item
+    if writing or current_user.role != "coordinator" or not threads.report_filed(item):
+        abort(404)
+    coordinated_program(item.program_id)
+    return item
 
 
 # -- rounds ------------------------------------------------------------------------------------

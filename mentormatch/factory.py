@@ -26,6 +26,7 @@ from . import (  # noqa: F401
     requests,
     rounds,
     steps,
+    threads,
 )
 from . import config as settings
 from .cli import register as register_cli
@@ -52,6 +53,7 @@ BLUEPRINTS = (
     (invitations.bp, "/invitations"),
     (contact.bp, "/contact"),
     (meetings.bp, "/meetings"),
+    (threads.bp, "/threads"),
 )
 
 CSP = (

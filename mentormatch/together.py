@@ -11,13 +11,14 @@ from .meetings import panel as meetings_panel
 from .models import MicroRequest, Pairing
 from .pairings.panel import ending_panel
 from .services import contact
+from .threads.panel import panel as thread_panel
 
 
 def panels(item: Pairing | MicroRequest) -> dict:
     """Each panel is built for the signed-in person (one of the two, or a coordinator)."""
     return {
         "contact": contact.panel(item, _viewer_id()),  # the other person's channels, once accepted
-        "thread": None,    # the conversation between the two
+        "thread": thread_panel(item),  # the conversation between the two (threads/panel.py)
         "meetings": meetings_panel.build(item),  # proposed slots, the booked meeting, "did you meet?"
         "ending": ending_panel(item) if isinstance(item, Pairing) else None,  # end it, the closing survey
     }

@@ -36,6 +36,7 @@ from .requests import (
 )
 from .rounds import ROUND_STATES, Round, RoundConstraint, RoundEvent, RunPair, RunUnmatched, SolveRun
 from .surveys import SURVEY_ROLES, ClosingSurvey
+from .threads import MAX_MESSAGE, Message, ThreadRead
 from .user import ROLES, LoginSession, User
 
 __all__ = [

@@ -28,6 +28,7 @@ from ..models import (
     Program,
     User,
 )
+from . import threads
 from .answers import PENDING_PAIRING  # a proposal waiting for the mentor's answer
 from .micro_requests import FOLLOWUP_STATES as FOLLOWUP_REQUEST  # a request the mentee can follow up on
 from .people import goal_forms, mentorships, profiles
@@ -75,8 +76,20 @@ def mentor_home(user: User, today: date) -> dict:
             "mentees": [(p, goals.get(p.mentee_membership_id)) for p in pairings],
             "followups": {p.id: followups[p.id] for p in pairings},
         })
+    unread = threads.unread_counts(user)
     return {"programs": programs, "due": due_checkins(user), "lc": mentor_proposals(user),
-            "wishes": _wishes(ids)}
+            "wishes": _wishes(ids), "unread": unread, "unread_requests": _requests_by_id(
+                sorted(i for kind, i in unread if kind == "request"))}
+
+
+def _requests_by_id(request_ids: list[int]) -> list[MicroRequest]:
+    """The requests whose threads have unread messages, with both people's names."""
+    if not request_ids:
+        return []
+    return list(db.session.scalars(
+        db.select(MicroRequest).where(MicroRequest.id.in_(request_ids)).order_by(MicroRequest.id)
+        .options(joinedload(MicroRequest.mentee).joinedload(Membership.user),
+                 joinedload(MicroRequest.mentor).joinedload(Membership.user))))
 
 
 def mentor_proposals(user: User) -> dict:
@@ -143,14 +156,15 @@ def mentee_home(user: User) -> dict:
             "pairings": [p for p in matches if p.mentee_membership_id == membership.id],
             "steps": steps.get(membership.id, {"done": 0, "total": 0}),
         })
-    return {"programs": programs, "due": due_checkins(user), "lc": _mentee_requests(ids, pairings),
-            "wishes": _wishes(ids)}
+    unread = threads.unread_counts(user)
+    return {"programs": programs, "due": due_checkins(user), "lc": _mentee_requests(ids, pairings, unread),
+            "wishes": _wishes(ids), "unread": unread}
 
 
 def mentee_requests(user: User) -> dict:
     """The requests panel of the mentee home on its own."""
     ids = [m.id for m in _memberships_of(user)]
-    return _mentee_requests(ids, _pairings_of_mentee(ids))
+    return _mentee_requests(ids, _pairings_of_mentee(ids), threads.unread_counts(user))
 
 
 def due_checkins(user: User) -> list[dict]:
@@ -194,7 +208,7 @@ def _wishes(membership_ids: list[int]) -> dict[int, bool]:
         db.select(ContinueWish).where(ContinueWish.membership_id.in_(membership_ids)))}
 
 
-def _mentee_requests(membership_ids: list[int], pairings: list[Pairing]) -> dict:
+def _mentee_requests(membership_ids: list[int], pairings: list[Pairing], unread: dict) -> dict:
     mine = list(db.session.scalars(
         db.select(MicroRequest).where(MicroRequest.mentee_membership_id.in_(membership_ids))
         .order_by(MicroRequest.created_at.desc(), MicroRequest.id.desc())
@@ -210,6 +224,7 @@ def _mentee_requests(membership_ids: list[int], pairings: list[Pairing]) -> dict
     done_pairings.discard(None)
     return {
         "max_open": MAX_OPEN_REQUESTS,
+        "unread": unread,  # ("request" | "pairing", id) -> unread messages (services/threads.py)
         "open_requests": [r for r in mine if r.state in PENDING_REQUEST],
         "questions": [r for r in mine if r.state == "info_requested"]
                      + [p for p in pairings if p.state == "info_requested"],

@@ -335,15 +335,21 @@ def withdraw_others(req: MicroRequest, mentee_user: User) -> int:
 
 def mark_done(req: MicroRequest, user: User) -> MicroRequest:
     """Either side may say the help happened."""
+    close_as_done(req, user)
+    db.session.commit()
+    return req
+
+
+def close_as_done(req: MicroRequest, user: User, note: str = "") -> None:
+    """accepted -> done in the caller's transaction (mark_done; a mentor's quick take in
+    services/threads.py, which writes its message in the same transaction)."""
     if user.id not in (req.mentee.user_id, req.mentor.user_id):
         raise ServiceError("Only the mentee or the mentor can close this request.")
     if not move(MicroRequest, req, ("accepted",), "done", ended_at=clock.now()):
         db.session.rollback()
         raise ServiceError("Only an accepted request can be marked done.")
-    record(req.program_id, "request", req.id, "accepted", "done", user)
+    record(req.program_id, "request", req.id, "accepted", "done", user, note)
     _tell_done(req, user)
-    db.session.commit()
-    return req
 
 
 def _tell_done(req: MicroRequest, by: User) -> None:

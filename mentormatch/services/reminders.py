@@ -21,7 +21,7 @@ from ..core import clock, links, outbox
 from ..core.events import record
 from ..extensions import db
 from ..models import ENDABLE_STATES, Event, FollowUp, Membership, MentorProfile, MicroRequest, Pairing, Program, User
-from . import answers, lifecycle
+from . import answers, lifecycle, threads
 from .checkins import send_due
 from .meetings import ask_met_due
 
@@ -52,6 +52,7 @@ class Report:
     mentee_expired: list[str] = field(default_factory=list)
     inactive_nudged: list[str] = field(default_factory=list)
     inactive_closed: list[str] = field(default_factory=list)
+    thread_emails: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (f"{len(self.reminded)} reminder(s), {len(self.expired)} expired, "
@@ -60,7 +61,8 @@ class Report:
                 f"{len(self.checkins)} check-in invitation(s), "
                 f"{len(self.meetings_asked)} \"did you meet?\" question(s), "
                 f"{len(self.mentee_reminded)} reminder(s) to mentees, {len(self.mentee_expired)} expired unanswered by the mentee, "
-                f"{len(self.inactive_nudged)} quiet pairing(s) nudged, {len(self.inactive_closed)} closed as inactive")
+                f"{len(self.inactive_nudged)} quiet pairing(s) nudged, {len(self.inactive_closed)} closed as inactive, "
+                f"{len(self.thread_emails)} message email(s)")
 
 
 def _pending():
@@ -94,6 +96,7 @@ def run() -> Report:
     report.checkins = send_due(now)
     report.meetings_asked = ask_met_due(now)
     report.inactive_nudged, report.inactive_closed = _inactivity(now)
+    report.thread_emails = threads.send_due(now)  # messages written inside the hour after an email
     return report
 
 

@@ -1,0 +1,241 @@
+"""Messages between the two people of an accepted pairing or micro-request (docs/design.md, "Messages").
+
+Which items have a thread: a pairing once accepted (accepted, active; completed is read-only) and
+a micro-request once accepted (accepted; done is read-only). Before the mentor's answer the two
+have the ask-for-info exchange instead, so an open request has no thread.
+
+Mail, batched: someone who is not on the page (their open page polls and stamps last_seen_at)
+gets at most one email per thread per EMAIL_GAP, listing every message since the previous email
+that they have not read. A message written inside the hour is not lost: `send_due` (run by the
+reminder pass, `flask remind` or the scheduler) sends it once the hour is over. The claim on a
+recipient's ThreadRead row is a conditional UPDATE, so two posts (or a post and the reminder pass)
+racing never email the same person twice within the hour.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased, joinedload
+
+from ..core import clock, links, outbox
+from ..extensions import db
+from ..models import MAX_MESSAGE, Membership, MentorReport, Message, MicroRequest, Pairing, ThreadRead, User
+from . import ServiceError, activity, micro_requests
+
+READABLE = {"pairing": ("accepted", "active", "completed"), "request": ("accepted", "done")}
+WRITABLE = {"pairing": ("accepted", "active"), "request": ("accepted",)}
+# The open page polls every 5 seconds; missing a few polls means the person has left.
+ON_PAGE = timedelta(seconds=30)
+EMAIL_GAP = timedelta(hours=1)
+TOO_LONG = f"Keep a message under {MAX_MESSAGE} characters"
+
+
+# -- which thread, whose ---------------------------------------------------------------------
+
+def kind_of(item: Pairing | MicroRequest) -> str:
+    return "pairing" if isinstance(item, Pairing) else "request"
+
+
+def has_thread(item: Pairing | MicroRequest) -> bool:
+    return item.state in READABLE[kind_of(item)]
+
+
+def is_open(item: Pairing | MicroRequest) -> bool:
+    return item.state in WRITABLE[kind_of(item)]
+
+
+def _item_column(model, kind: str):
+    return model.pairing_id if kind == "pairing" else model.request_id
+
+
+def _item_filter(model, item):
+    return _item_column(model, kind_of(item)) == item.id
+
+
+def member_of(item: Pairing | MicroRequest, user: User) -> Membership | None:
+    """The user's side of the item (the mentee's or the mentor's membership), else None."""
+    for side in (item.mentee, item.mentor):
+        if side.user_id == user.id:
+            return side
+    return None
+
+
+def other_side(item: Pairing | MicroRequest, membership: Membership) -> Membership:
+    return item.mentor if membership.id == item.mentee_membership_id else item.mentee
+
+
+def report_filed(item: Pairing | MicroRequest) -> bool:
+    """A coordinator may read a thread only once a report was filed about that item."""
+    return db.session.scalar(db.select(MentorReport.id).where(_item_filter(MentorReport, item)).limit(1)) is not None
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+def messages(item: Pairing | MicroRequest, after: int = 0) -> list[Message]:
+    """The thread oldest first (the newest at the bottom), or only the messages after `after`."""
+    return list(db.session.scalars(
+        db.select(Message).where(_item_filter(Message, item), Message.id > after)
+        .order_by(Message.created_at, Message.id)
+        .options(joinedload(Message.author).joinedload(Membership.user))))
+
+
+def _read_row(item, membership_id: int) -> ThreadRead:
+    """The person's ThreadRead row for the item, created on first use (a racing twin is fine)."""
+    kind = kind_of(item)
+    query = db.select(ThreadRead).where(ThreadRead.membership_id == membership_id, _item_filter(ThreadRead, item))
+    row = db.session.scalar(query)
+    if row is not None:
+        return row
+    try:
+        with db.session.begin_nested():
+            row = ThreadRead(membership_id=membership_id, last_read_message_id=0, last_emailed_message_id=0,
+                             **{f"{kind}_id": item.id})
+            db.session.add(row)
+    except IntegrityError:
+        row = db.session.scalar(query)
+    return row
+
+
+def seen(item: Pairing | MicroRequest, user: User, upto: int | None = None) -> None:
+    """The person's page shows the thread up to message `upto` (an id read from the thread, not
+    from the client; None: all of it): they are on the page now and have read it. Commits."""
+    me = member_of(item, user)
+    if me is None:  # a coordinator reading: nothing of theirs to record
+        return
+    if upto is None:
+        upto = db.session.scalar(db.select(func.max(Message.id)).where(_item_filter(Message, item))) or 0
+    row = _read_row(item, me.id)
+    row.last_seen_at = clock.now()
+    row.last_read_message_id = max(row.last_read_message_id, upto)
+    db.session.commit()
+
+
+def unread_counts(user: User) -> dict[tuple[str, int], int]:
+    """("pairing" | "request", id) -> messages from the other person this user has not read, for
+    every thread they are in. One query, whatever the number of threads (the home pages)."""
+    me = aliased(Membership)
+    read = aliased(ThreadRead)
+    is_party = or_(
+        and_(Message.pairing_id.is_not(None),
+             or_(Pairing.mentee_membership_id == me.id, Pairing.mentor_membership_id == me.id)),
+        and_(Message.request_id.is_not(None),
+             or_(MicroRequest.mentee_membership_id == me.id, MicroRequest.mentor_membership_id == me.id)))
+    rows = db.session.execute(
+        db.select(Message.pairing_id, Message.request_id, func.count())
+        .join(me, and_(me.program_id == Message.program_id, me.user_id == user.id))
+        .outerjoin(Pairing, Pairing.id == Message.pairing_id)
+        .outerjoin(MicroRequest, MicroRequest.id == Message.request_id)
+        .outerjoin(read, and_(read.membership_id == me.id,
+                              or_(read.pairing_id == Message.pairing_id, read.request_id == Message.request_id)))
+        .where(is_party, Message.author_membership_id != me.id,
+               Message.id > func.coalesce(read.last_read_message_id, 0))
+        .group_by(Message.pairing_id, Message.request_id))
+    return {(("pairing", p) if p is not None else ("request", r)): n for p, r, n in rows}
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+def _clean(body: str | None) -> str:
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise ServiceError("Write a message first.", "body")
+    if len(body) > MAX_MESSAGE:
+        raise ServiceError(f"{TOO_LONG} (now {len(body)}).", "body")
+    return body
+
+
+def _add(item: Pairing | MicroRequest, user: User, body: str) -> Message:
+    me = member_of(item, user)
+    if me is None:
+        raise ServiceError("Only the two people of this conversation can write in it.")
+    if not is_open(item):
+        raise ServiceError("This conversation is closed: it can be read, not added to.")
+    body = _clean(body)
+    message = Message(program_id=item.program_id, author_membership_id=me.id, body=body, created_at=clock.now(),
+                      **{f"{kind_of(item)}_id": item.id})
+    db.session.add(message)
+    db.session.flush()
+    mine = _read_row(item, me.id)  # what I wrote I have read, and I am on the page
+    mine.last_read_message_id = message.id
+    mine.last_seen_at = clock.now()
+    _mail_if_due(item, _read_row(item, other_side(item, me).id), clock.now())
+    activity.touch(item)
+    return message
+
+
+def post(item: Pairing | MicroRequest, user: User, body: str) -> Message:
+    """One of the two writes in the thread; the other hears of it by email unless on the page."""
+    message = _add(item, user, body)
+    db.session.commit()
+    return message
+
+
+def quick_take(req: MicroRequest, user: User, body: str) -> Message:
+    """The mentor answers an accepted request in writing and closes it, in one transaction."""
+    if not isinstance(req, MicroRequest) or req.mentor.user_id != user.id:
+        raise ServiceError("Only the mentor can answer with a quick take.")
+    message = _add(req, user, body)
+    micro_requests.close_as_done(req, user, "quick take")
+    db.session.commit()
+    return message
+
+
+# -- mail, batched ---------------------------------------------------------------------------
+
+def _mail_if_due(item: Pairing | MicroRequest, row: ThreadRead, now: datetime) -> bool:
+    """Email the person of `row` what they have not read nor been emailed yet, unless they are on
+    the page or had an email about this thread within EMAIL_GAP. The mail row is written in the
+    caller's transaction; the claim is a conditional UPDATE, so a racing twin sends nothing."""
+    if row.last_seen_at is not None and now - row.last_seen_at < ON_PAGE:
+        return False
+    since = max(row.last_read_message_id, row.last_emailed_message_id)
+    recipient = db.session.get(Membership, row.membership_id)
+    pending = [m for m in messages(item, after=since) if m.author_membership_id != recipient.id]
+    if not pending:
+        return False
+    claimed = db.session.execute(
+        db.update(ThreadRead)
+        .where(ThreadRead.id == row.id,
+               or_(ThreadRead.last_emailed_at.is_(None), ThreadRead.last_emailed_at <= now - EMAIL_GAP),
+               ThreadRead.last_emailed_message_id < pending[-1].id)
+        .values(last_emailed_at=now, last_emailed_message_id=pending[-1].id)
+        .execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        return False
+    db.session.refresh(row)
+    other = other_side(item, recipient).user
+    outbox.send(recipient.user.email, "thread_messages", program_id=item.program_id, reply_to=other.email,
+                name=recipient.user.name, other=other, messages=pending, about=_about(item),
+                thread_url=links.link("threads.show", kind=kind_of(item), item_id=item.id))
+    return True
+
+
+def _about(item: Pairing | MicroRequest) -> str:
+    if isinstance(item, Pairing):
+        return f"your mentorship in {item.mentee.program.name}"
+    return f"the request “{item.question[:80]}”"
+
+
+def send_due(now: datetime | None = None) -> list[str]:
+    """The reminder pass: every thread whose unread, unemailed messages wait for someone whose
+    hour is over. Commits once per email, so one failure does not hold back the others."""
+    now = now or clock.now()
+    sent = []
+    candidates = db.session.execute(
+        db.select(ThreadRead.id).join(Message, or_(
+            and_(ThreadRead.pairing_id.is_not(None), Message.pairing_id == ThreadRead.pairing_id),
+            and_(ThreadRead.request_id.is_not(None), Message.request_id == ThreadRead.request_id)))
+        .where(Message.author_membership_id != ThreadRead.membership_id,
+               Message.id > ThreadRead.last_read_message_id, Message.id > ThreadRead.last_emailed_message_id,
+               or_(ThreadRead.last_emailed_at.is_(None), ThreadRead.last_emailed_at <= now - EMAIL_GAP))
+        .group_by(ThreadRead.id).order_by(ThreadRead.id)).scalars().all()
+    for row_id in candidates:
+        row = db.session.get(ThreadRead, row_id)
+        item = (db.session.get(Pairing, row.pairing_id) if row.pairing_id is not None
+                else db.session.get(MicroRequest, row.request_id))
+        if _mail_if_due(item, row, now):
+            sent.append(f"{kind_of(item)} {item.id} to membership {row.membership_id}")
+        db.session.commit()
+    return sent
