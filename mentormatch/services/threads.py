@@ -1,6 +1,6 @@
 """Messages between the two people of an accepted pairing or micro-request (docs/design.md, "Messages").
 
-Which items have a thread: a pairing once accepted (accepted, active; completed is read-only) and
+Which items have a thread: a pairing once accepted (accepted, active; an ended one is read-only) and
 a micro-request once accepted (accepted; done is read-only). Before the mentor's answer the two
 have the ask-for-info exchange instead, so an open request has no thread.
 
@@ -24,7 +24,7 @@ from ..extensions import db
 from ..models import MAX_MESSAGE, Membership, MentorReport, Message, MicroRequest, Pairing, ThreadRead, User
 from . import ServiceError, activity, micro_requests
 
-READABLE = {"pairing": ("accepted", "active", "completed"), "request": ("accepted", "done")}
+READABLE = {"pairing": ("accepted", "active", "completed", "ended_early", "inactive"), "request": ("accepted", "done")}
 WRITABLE = {"pairing": ("accepted", "active"), "request": ("accepted",)}
 # The open page polls every 5 seconds; missing a few polls means the person has left.
 ON_PAGE = timedelta(seconds=30)
