@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import (
+    ENDED_STATES,
     MAX_OPEN_REQUESTS,
     PENDING_REQUEST,
     SEAT_STATES,
@@ -143,7 +144,7 @@ def mentee_home(user: User) -> dict:
     steps = {membership_id: {"done": done or 0, "total": total} for membership_id, total, done in db.session.execute(
         db.select(GoalStep.membership_id, func.count(), func.count(GoalStep.done_at))
         .where(GoalStep.membership_id.in_(ids)).group_by(GoalStep.membership_id)).all()} if ids else {}
-    matches = sorted((p for p in pairings if p.state in SEAT_STATES + ("completed",)),
+    matches = sorted((p for p in pairings if p.state in SEAT_STATES + ENDED_STATES),
                      key=lambda p: p.proposed_at, reverse=True)
     programs = []
     for membership in memberships:

@@ -47,6 +47,7 @@ from .answers import leave_pending, other_open
 from .answers.flow import link_context
 from .answers.request import REQUEST
 from .mentor_approval import mentor_approved
+from .people import mentorships
 
 MAX_QUESTION = 500
 MIN_QUESTION = 15
@@ -373,7 +374,7 @@ def add_followup(mentee_user: User, *, request: MicroRequest | None = None, pair
     subject = request or pairing
     if subject is None or subject.mentee.user_id != mentee_user.id:
         raise ServiceError("You can follow up on your own requests and pairings only.")
-    allowed = FOLLOWUP_STATES if request is not None else ("accepted", "active", "completed")
+    allowed = FOLLOWUP_STATES if request is not None else mentorships.FOLLOWUP_STATES
     if subject.state not in allowed:
         raise ServiceError("You can follow up once the mentor has accepted.")
     if kind not in ("followup", "thanks"):

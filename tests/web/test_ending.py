@@ -248,3 +248,18 @@ def test_health_shows_survey_averages_distribution_comments_and_reasons(app, cli
     assert "would recommend 9.0 of 10 on average (1 answer)" in html
     assert "7: 1," in html and "<title>1 answered 9</title>" in html
     assert "Learned to ask sharper questions" in html and "Different time zones" in html
+
+
+@pytest.mark.parametrize("state, badge", [("ended_early", "Ended early"), ("inactive", "Closed as inactive")])
+def test_an_ended_pairing_stays_on_the_mentee_home_and_can_still_be_thanked(app, client, pair, state, badge):
+    with app.app_context():
+        db.session.execute(db.text("UPDATE pairings SET state = :s, end_reason = 'moved' WHERE id = :id"),
+                           {"s": state, "id": pair.pairing_id})
+        db.session.commit()
+    login(client, pair.mentee)
+    home = client.get("/mentee/").get_data(as_text=True)
+    assert pair.mentor.name in home and badge in home
+    assert f"/mentee/pairings/{pair.pairing_id}" in home
+    response = post_form(client, f"/mentee/pairings/{pair.pairing_id}/thanks",
+                         {"thanks-body": "Thank you for the time we had."}, page=f"/mentee/pairings/{pair.pairing_id}")
+    assert response.status_code == 303

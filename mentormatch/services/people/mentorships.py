@@ -1,9 +1,9 @@
 """Memberships, and the pairings that decide who may see whose goal form."""
 from ...extensions import db
-from ...models import SEAT_STATES, Membership, Pairing, Program, User
+from ...models import ENDED_STATES, SEAT_STATES, Membership, Pairing, Program, User
 
 CURRENT_STATES = ("accepted", "active")        # a mentor may read the mentee's goal form
-FOLLOWUP_STATES = ("accepted", "active", "completed")  # a conversation has happened or can
+FOLLOWUP_STATES = ("accepted", "active") + ENDED_STATES  # a conversation has happened or can
 
 
 def memberships_of(user: User) -> list[Membership]:
@@ -14,7 +14,7 @@ def memberships_of(user: User) -> list[Membership]:
 def mentee_pairings(membership: Membership) -> list[Pairing]:
     return list(db.session.scalars(db.select(Pairing).where(
         Pairing.mentee_membership_id == membership.id,
-        Pairing.state.in_(SEAT_STATES + ("completed",))).order_by(Pairing.proposed_at.desc())))
+        Pairing.state.in_(SEAT_STATES + ENDED_STATES)).order_by(Pairing.proposed_at.desc())))
 
 
 def current_mentee_pairings(mentor: Membership) -> list[Pairing]:
