@@ -6,7 +6,7 @@ from ..access import coordinated_program, program_membership, program_mentor_pro
 from ..core import outbox
 from ..forms import attempt
 from ..htmx import redirect_htmx_aware
-from ..services import checkins, health, meetings, mentor_approval
+from ..services import checkins, health, meetings, mentor_approval, threads
 from ..services.programs import programs_of_coordinator
 from . import bp
 
@@ -16,8 +16,9 @@ from . import bp
 def program(program_id: int):
     program = coordinated_program(program_id)
     figures = health.program_health(program)
+    reports = health.open_reports(program)
     return render_template("health/program.html", program=program, h=figures, chart=health.chart(figures.weeks),
-                           reports=health.open_reports(program), pending=mentor_approval.pending_mentors(program),
+                           reports=reports, report_threads=threads.reported_threads(reports), pending=mentor_approval.pending_mentors(program),
                            checkin=checkins.program_results(program), met=meetings.program_met(program.id),
                            endings=health.endings(program))
 

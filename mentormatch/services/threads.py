@@ -42,6 +42,18 @@ def has_thread(item: Pairing | MicroRequest) -> bool:
     return item.state in READABLE[kind_of(item)]
 
 
+def reported_threads(reports: list[MentorReport]) -> dict[int, tuple[str, int]]:
+    """Which of these reports are about an item with a conversation the coordinator may now read:
+    report id -> (kind, item id), in two queries whatever the number of reports."""
+    found = {}
+    for model, column, kind in ((Pairing, "pairing_id", "pairing"), (MicroRequest, "request_id", "request")):
+        ids = {getattr(r, column) for r in reports if getattr(r, column) is not None}
+        readable = set(db.session.scalars(db.select(model.id).where(
+            model.id.in_(ids), model.state.in_(READABLE[kind])))) if ids else set()
+        found.update({r.id: (kind, getattr(r, column)) for r in reports if getattr(r, column) in readable})
+    return found
+
+
 def is_open(item: Pairing | MicroRequest) -> bool:
     return item.state in WRITABLE[kind_of(item)]
 

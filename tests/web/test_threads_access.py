@@ -67,7 +67,10 @@ def test_the_programs_coordinator_reads_only_once_a_report_was_filed_and_never_w
     send(client_of(app, pair.mentee), pair, "Are you still there?")
     coordinator = client_of(app, pair.coordinator)
     assert coordinator.get(thread_url(pair)).status_code == 404, "no report: not theirs to read"
+    health = f"/coordinator/programs/{pair.program.id}/health"
+    assert "Read their conversation" not in coordinator.get(health).get_data(as_text=True)
     report(app, pair, pairing_id=pair.pairing_id)
+    assert f'href="{thread_url(pair)}"' in coordinator.get(health).get_data(as_text=True), "linked from the report"
     html = coordinator.get(thread_url(pair)).get_data(as_text=True)
     assert "Are you still there?" in html
     assert "You can read this conversation because a report was filed about it. It is read-only for you." in html
