@@ -16,10 +16,10 @@ from mentormatch.models import ContactChannels
 from tests.conftest import PASSWORD
 from tests.smtp import SMTP_CONFIG
 from tests.web.test_lifecycle_data import add_goal, add_pairing, add_profile, mid
+from tests.web.test_meetings import NOW  # a Friday: Berlin is still on CET, New York already on EDT
 
 from .conftest import ui_login
 
-NOW = datetime(2026, 3, 20, 12, 0)  # a Friday, UTC; Berlin is on CET, New York already on EDT
 VIDEO = "https://meet.example.org/milo"
 # Three times the mentor (New York) types in her own zone, and the one the mentee (Berlin) picks.
 TIMES = (("2026-03-26", "10:00"), ("2026-03-27", "09:30"), ("2026-03-30", "11:00"))
@@ -42,6 +42,15 @@ def proposed(app, world):
     world.pairing_id = add_pairing(app, world.program.id, mid(world, world.mentee), mid(world, world.mentor))
     yield world
     clock.set_now(None)
+
+
+def _propose(panel, times, button: str) -> None:
+    """Fill the meetings panel's times (in the proposer's own zone), 30 minutes, and send."""
+    for n, (day, at) in enumerate(times):
+        panel.get_by_label("Date", exact=True).nth(n).fill(day)
+        panel.get_by_label("Start", exact=True).nth(n).fill(at)
+    panel.get_by_label("How long").select_option("30")
+    panel.get_by_role("button", name=button).click()
 
 
 def _invitations(smtp_server, w, n=2):
@@ -96,11 +105,7 @@ def test_accept_reach_talk_meet_and_count_as_met(browser, live_server, app, prop
 
     # The mentor proposes three times in her own zone; the mentee sees them in both and picks one.
     panel = mentor.locator("#meetings")
-    for n, (day, at) in enumerate(TIMES):
-        panel.get_by_label("Date", exact=True).nth(n).fill(day)
-        panel.get_by_label("Start", exact=True).nth(n).fill(at)
-    panel.get_by_label("How long").select_option("30")
-    panel.get_by_role("button", name="Send these times").click()
+    _propose(panel, TIMES, "Send these times")
     expect(panel).to_contain_text("Waiting for Mira")
     smtp_server.wait_for(1)
     smtp_server.clear()
@@ -120,9 +125,7 @@ def test_accept_reach_talk_meet_and_count_as_met(browser, live_server, app, prop
     mentor.reload()
     panel = mentor.locator("#meetings")
     panel.locator("summary", has_text="Reschedule").click()
-    panel.get_by_label("Date", exact=True).nth(0).fill(MOVED[0][0])
-    panel.get_by_label("Start", exact=True).nth(0).fill(MOVED[0][1])
-    panel.get_by_role("button", name="Send new times").click()
+    _propose(panel, MOVED, "Send new times")
     smtp_server.wait_for(1)
     smtp_server.clear()
     mentee.reload()
@@ -168,11 +171,7 @@ def test_the_same_steps_without_javascript(browser, live_server, app, proposed, 
     expect(mentor.locator("#thread-messages")).to_contain_text("Sent as a plain form")
 
     panel = mentor.locator("#meetings")
-    for n, (day, at) in enumerate(TIMES):
-        panel.get_by_label("Date", exact=True).nth(n).fill(day)
-        panel.get_by_label("Start", exact=True).nth(n).fill(at)
-    panel.get_by_label("How long").select_option("30")
-    panel.get_by_role("button", name="Send these times").click()
+    _propose(panel, TIMES, "Send these times")
     smtp_server.wait_for(1)
     smtp_server.clear()
     mentee.reload()
