@@ -24,7 +24,14 @@
     });
   }
 
-  function enhance(root) { prefillTimeZone(root); selectOnFocus(root); }
+  function focusableScrollBoxes(root) {
+    // A table that scrolls inside itself on a phone takes keyboard focus, so arrow keys can scroll it.
+    root.querySelectorAll("main table, .table-scroll, .table-wrap").forEach(function (el) {
+      if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");
+    });
+  }
+
+  function enhance(root) { prefillTimeZone(root); selectOnFocus(root); focusableScrollBoxes(root); }
 
   onReady(function () { enhance(document); });
 

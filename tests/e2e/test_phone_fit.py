@@ -17,13 +17,13 @@ from mentormatch import create_app
 from mentormatch.extensions import db
 from tests.conftest import _empty_all_tables, app_config
 
-from .conftest import screenshot, ui_login
+from .conftest import assert_accessible, screenshot, ui_login
 from .journey import DEMO_PASSWORD, seed
 
 PHONE = {"width": 390, "height": 844}
 MAX_PAGES = 45  # per role; the demo has about 25 kinds of page per role
 SKIP = re.compile(r"/logout|/export|\.csv$|\.ics$|/static/|/answer/|/a/[^/]+$|/download")
-HOME = {"mentee": ("mentee1@example.org", "/mentee/"), "mentor": ("mentor1@example.org", "/mentor/"),
+HOME = {"mentee": ("mentee1@example.org", "/mentee/"), "mentor": ("mentor2@example.org", "/mentor/"),
         "coordinator": ("coordinator@example.org", "/coordinator/")}
 
 
@@ -115,6 +115,14 @@ def test_every_page_a_role_reaches_fits_a_390_pixel_phone(phone, demo_site, role
     ui_login(phone, base, email, DEMO_PASSWORD)
     phone.goto(base + home)
     screenshot(phone, f"phone-{role}-home")
+    # The menu folds into a disclosure; opened, every link and Log out sit inside the screen.
+    assert not phone.get_by_role("link", name="Password").is_visible()
+    phone.locator(".nav-menu summary").click()
+    for control in (phone.get_by_role("link", name="Password"), phone.get_by_role("button", name="Log out")):
+        box = control.bounding_box()
+        assert control.is_visible() and box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    if role == "mentee":
+        screenshot(phone, "phone-menu")
     starts = [home]
     if role == "coordinator":
         starts.append(f"/coordinator/programs/{program['id']}/rounds")
@@ -126,4 +134,5 @@ def test_every_page_a_role_reaches_fits_a_390_pixel_phone(phone, demo_site, role
         review = next((p for p in visited if re.fullmatch(r"/coordinator/programs/\d+/rounds/\d+", p)), None)
         assert review, f"no round review among {visited}"
         phone.goto(base + review)
+        assert_accessible(phone)
         screenshot(phone, "phone-round-review")
