@@ -1,0 +1,61 @@
+"""The first hour of a new organisation, smoothed (issue 14, item 5): each test names a stumble
+found by walking the site as a new program would, and fails if it comes back."""
+import pytest
+
+from mentormatch.extensions import db
+from mentormatch.models import User
+from mentormatch.models.rounds import Round
+from mentormatch.services import ServiceError
+from mentormatch.services.rounds import publish, runs
+from tests.conftest import login, post_form
+from tests.web.test_rounds_support import add_people, latest_run_id, make_round, round_state
+
+INLINE = pytest.mark.parametrize("app", [{"SOLVE_RUNNER": "inline"}], indirect=True)
+
+
+def round_url(world, rid, tail=""):
+    return f"/coordinator/programs/{world.program.id}/rounds/{rid}{tail}"
+
+
+def run_round(client, world, rid) -> str:
+    post_form(client, round_url(world, rid, "/run"), {}, page=round_url(world, rid))
+    return client.get(round_url(world, rid)).get_data(as_text=True)
+
+
+# ---- An empty round says why it is empty and cannot be approved ----
+
+@INLINE
+def test_a_round_with_no_goal_forms_says_nobody_has_completed_one_and_cannot_be_approved(app, client, world):
+    add_people(app, world.program.id, mentors=[{"name": "Ada Mentor", "years": 8, "capacity_round": 2}])
+    rid = make_round(app, world.program.id, world.coordinator.id)
+    login(client, world.coordinator)
+    page = run_round(client, world, rid)
+    assert "nobody has completed a goal form" in page
+    assert "Approve and publish" not in page
+    assert "(optimal)" not in page
+    response = post_form(client, round_url(world, rid, "/approve"), {}, page=round_url(world, rid))
+    assert round_state(app, rid) == "proposed"
+    assert "Nothing to approve" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+@INLINE
+def test_a_round_whose_mentors_offer_no_seats_says_so(app, client, world):
+    add_people(app, world.program.id, mentors=[{"name": "Ada Mentor", "years": 8, "capacity_round": 0}],
+               mentees=[{"name": "Cy Mentee", "years": 2, "topics": ["python"]}])
+    rid = make_round(app, world.program.id, world.coordinator.id)
+    login(client, world.coordinator)
+    page = run_round(client, world, rid)
+    assert "No mentor has a seat" in page and "1 mentor offers no seats" in page
+    assert "Approve and publish" not in page
+
+
+@INLINE
+def test_approving_an_empty_run_is_refused_by_the_service(app, world):
+    rid = make_round(app, world.program.id, world.coordinator.id)
+    with app.app_context():
+        round_ = db.session.get(Round, rid)
+        coordinator = db.session.get(User, world.coordinator.id)
+        runs.start_run(round_, coordinator)
+        assert latest_run_id(app, rid)
+        with pytest.raises(ServiceError, match="Nothing to approve"):
+            publish.approve_round(db.session.get(Round, rid), coordinator)
