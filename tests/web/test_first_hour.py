@@ -8,6 +8,7 @@ from mentormatch.models.rounds import Round
 from mentormatch.services import ServiceError
 from mentormatch.services.rounds import publish, runs
 from tests.conftest import login, post_form
+from tests.web.test_people_support import terms  # noqa: F401 (fixture)
 from tests.web.test_rounds_support import add_people, latest_run_id, make_round, round_state
 
 INLINE = pytest.mark.parametrize("app", [{"SOLVE_RUNNER": "inline"}], indirect=True)
@@ -59,3 +60,37 @@ def test_approving_an_empty_run_is_refused_by_the_service(app, world):
         assert latest_run_id(app, rid)
         with pytest.raises(ServiceError, match="Nothing to approve"):
             publish.approve_round(db.session.get(Round, rid), coordinator)
+
+
+# ---- The program page guides the order: topics first, then the links ----
+
+def test_a_new_program_asks_for_topics_before_it_offers_the_invite_links(app, client, world):
+    login(client, world.coordinator)
+    page = client.get(f"/coordinator/programs/{world.program.id}").get_data(as_text=True)
+    assert "Add topics first" in page
+    assert "Share these." not in page
+    checklist = page[page.index('id="setup-checklist"'):]
+    checklist = checklist[:checklist.index("</section>")]
+    assert "Topics people can pick" in checklist and "missing" in checklist
+    # The links are still there for someone who wants them now, after the checklist.
+    assert page.index('id="setup-checklist"') < page.index("For mentors")
+
+    add_people(app, world.program.id, topics=("python",))
+    page = client.get(f"/coordinator/programs/{world.program.id}").get_data(as_text=True)
+    assert "Add topics first" not in page and "Share these" in page
+    checklist = page[page.index('id="setup-checklist"'):]
+    assert "1 topic" in checklist[:checklist.index("</section>")]
+
+
+# ---- The topic picker: a topic already chosen is "on your list", not "no topic matches" ----
+
+def test_searching_for_a_topic_already_chosen_says_it_is_on_the_list(client, world, terms):
+    login(client, world.mentee)
+    url = f"/mentee/programs/{world.program.id}/goals/topics"
+    html = client.get(url, query_string={"topic_q": "data sci", "topics": [terms.data_science]},
+                      headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "No topic matches" not in html
+    assert "Data science is already on your list" in html
+    html = client.get(url, query_string={"topic_q": "zebra", "topics": [terms.data_science]},
+                      headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "No topic matches “zebra”" in html
