@@ -11,7 +11,7 @@ PREFERENCE_TEXT = {"peer": "a peer", "ahead": "a few years ahead", "senior": "so
 REASONS = {
     "mentor_unavailable": ("{n} mentor offers no seats", "{n} mentors offer no seats"),
     "forbidden": ("you ruled out the pair with {n} mentor", "you ruled out the pairs with {n} mentors"),
-    "no_shared_language": ("{n} mentor shares no language with them", "{n} mentors share no language with them"),
+    "no_shared_language": ("{n} mentor has no shared language with them", "{n} mentors have no shared language with them"),
     "below_min_overlap": ("{n} mentor's working hours overlap too little with theirs",
                           "{n} mentors' working hours overlap too little with theirs"),
     "below_min_score": ("the fit with {n} mentor is below the round's minimum score",

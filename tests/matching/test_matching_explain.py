@@ -40,7 +40,7 @@ def test_reason_no_shared_language_and_below_min_score_and_capacity_full():
     assert len(res.unmatched) == 1
     u = res.unmatched[0]
     assert u.reasons == [("no_shared_language", 2), ("below_min_score", 1), ("capacity_full", 1)]
-    assert u.sentence == ("No mentor: 2 mentors share no language with them; the fit with 1 mentor is below "
+    assert u.sentence == ("No mentor: 2 mentors have no shared language with them; the fit with 1 mentor is below "
                           "the round's minimum score; the only candidate's seat went to someone else. "
                           "To fix: ask a candidate mentor for one more seat, or swap this mentee in by hand.")
 
@@ -57,7 +57,7 @@ def test_reason_mentor_unavailable_forbidden_and_min_overlap():
 
 @pytest.mark.parametrize("code, n, text", [
     ("mentor_unavailable", 1, "1 mentor offers no seats"), ("mentor_unavailable", 2, "2 mentors offer no seats"),
-    ("no_shared_language", 1, "1 mentor shares no language with them"),
+    ("no_shared_language", 1, "1 mentor has no shared language with them"),
     ("capacity_full", 3, "the seats of 3 candidates went to others"),
     ("not_chosen", 1, "1 candidate was not chosen before the solve stopped"),
     ("team_cap", 1, "1 candidate already has the most mentees allowed from the same team"),
