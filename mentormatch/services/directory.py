@@ -1,6 +1,6 @@
 """The mentor directory a mentee browses to send a micro-request.
 
-"Recommended for you" uses the matching core's own score (the same one rounds use), through a
+"Best match" (the directory's default order) uses the matching core's own score (the same one rounds use), through a
 small adapter from our rows to the core's dataclasses; so the why shown here is the why a round
 would give. Mentors who are off, away, or out of monthly capacity are left out until next month.
 """

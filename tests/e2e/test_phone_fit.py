@@ -136,3 +136,45 @@ def test_every_page_a_role_reaches_fits_a_390_pixel_phone(phone, demo_site, role
         phone.goto(base + review)
         assert_accessible(phone)
         screenshot(phone, "phone-round-review")
+
+
+TEXT_FITS = """sel => {
+    const style = getComputedStyle(sel);
+    const span = document.createElement('span');
+    span.style.font = style.font;
+    span.style.whiteSpace = 'pre';
+    span.textContent = sel.options[sel.selectedIndex].text;
+    document.body.appendChild(span);
+    const need = span.getBoundingClientRect().width;
+    span.remove();
+    const room = sel.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return room >= need - 0.5;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_directory_filters_and_the_languages_box_show_everything(browser, demo_site, width):
+    """The filter bar is not one big oval and its menus show their whole text; the languages box
+    shows every row instead of cutting the last one in half."""
+    base, program = demo_site
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.set_default_timeout(8000)
+    page = context.new_page()
+    ui_login(page, base, "mentee1@example.org", DEMO_PASSWORD)
+    page.goto(f"{base}/requests/programs/{program['id']}/mentors")
+    filters = page.locator("form.directory-filters")
+    page.locator("#topic").focus()
+    assert filters.evaluate("f => getComputedStyle(f).boxShadow") == "none", "a focus ring drawn around every filter"
+    for name in ("q", "topic", "language", "group", "sort"):
+        radius = page.locator(f"#{name}").evaluate("el => parseFloat(getComputedStyle(el).borderTopLeftRadius)")
+        assert radius < 12, f"{name} is drawn as a pill ({radius}px corners)"
+    for select in page.locator("form.directory-filters select").all():
+        assert select.evaluate(TEXT_FITS), f"{select.get_attribute('id')} cuts its text"
+    assert_accessible(page)
+
+    ui_login(page, base, "mentor2@example.org", DEMO_PASSWORD)
+    page.goto(f"{base}/mentor/programs/{program['id']}/profile")
+    box = page.locator(".languages fieldset")
+    clipped = box.evaluate("b => b.scrollHeight - b.clientHeight")
+    assert clipped <= 1, f"the languages box hides {clipped}px of rows"
+    context.close()
