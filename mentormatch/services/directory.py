@@ -17,6 +17,7 @@ from ..matching import Instance, Mentee, Mentor, candidates
 from ..models import GoalForm, Membership, MentorProfile, MicroRequest, Term, User
 from .mentor_approval import unapproved_mentor_ids
 from .micro_requests import MentorStats, mentor_stats, used_by_mentor
+from .people.labels import ROLE_LEVEL_LABELS
 
 # Our context kinds -> the core's context keys (background and location are shown, not scored).
 CONTEXT_MAP = {"industry": "industry", "groups": "tags"}
@@ -36,6 +37,11 @@ class Card:
     asked: bool = False            # this mentee already has an open request with them
     components: dict = field(default_factory=dict)
     stats: MentorStats | None = None  # filled for the cards on the page only
+
+    @property
+    def level(self) -> str:
+        """The mentor's role level in the words the profile form uses."""
+        return ROLE_LEVEL_LABELS.get(self.profile.role_level, self.profile.role_level or "")
 
 def _names(ids, terms: dict[int, str]) -> list[str]:
     return [terms[t] for t in (ids or []) if t in terms]

@@ -6,9 +6,11 @@ from mentormatch.extensions import db
 from mentormatch.models import User
 from mentormatch.models.rounds import Round
 from mentormatch.services import ServiceError
+from mentormatch.services.people.labels import ROLE_LEVEL_LABELS
 from mentormatch.services.rounds import publish, runs
 from tests.conftest import login, post_form
-from tests.web.test_people_support import terms  # noqa: F401 (fixture)
+from tests.web.test_lifecycle_data import add_goal, add_profile, mid
+from tests.web.test_people_support import membership_id, profile_data, saved_profile, terms  # noqa: F401 (fixture)
 from tests.web.test_rounds_support import add_people, latest_run_id, make_round, round_state
 
 INLINE = pytest.mark.parametrize("app", [{"SOLVE_RUNNER": "inline"}], indirect=True)
@@ -94,3 +96,27 @@ def test_searching_for_a_topic_already_chosen_says_it_is_on_the_list(client, wor
     html = client.get(url, query_string={"topic_q": "zebra", "topics": [terms.data_science]},
                       headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "No topic matches “zebra”" in html
+
+
+# ---- Mentor level: no default on a new profile, one label set for forms and cards ----
+
+def test_a_new_mentor_profile_has_no_level_chosen_and_saving_without_one_says_so(app, client, world, terms):
+    login(client, world.mentor)
+    url = f"/mentor/programs/{world.program.id}/profile"
+    html = client.get(url).get_data(as_text=True)
+    select = html[html.index('name="role_level"'):]
+    select = select[:select.index("</select>")]
+    assert '<option selected value="">Choose…</option>' in select
+    assert 'selected value="junior"' not in select
+    html = post_form(client, url, profile_data(terms, role_level="")).get_data(as_text=True)
+    assert "Choose your current level." in html
+    assert saved_profile(app, membership_id(world, world.mentor)) is None
+
+
+def test_the_directory_card_uses_the_same_level_words_as_the_form(app, client, world):
+    add_profile(app, mid(world, world.mentor), role_level="lead")
+    add_goal(app, mid(world, world.mentee))
+    login(client, world.mentee)
+    html = client.get(f"/requests/programs/{world.program.id}/mentors").get_data(as_text=True)
+    assert "Lead / staff" in html
+    assert ROLE_LEVEL_LABELS["lead"] == "Lead / staff" and ROLE_LEVEL_LABELS["mid"] == "Mid-level"
