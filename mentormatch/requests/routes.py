@@ -51,7 +51,7 @@ def directory_page(program_id: int):
     more_args = {k: v for k, v in request.args.items() if k != "show"} | {"show": shown + DIRECTORY_PAGE}
     return page_or_partial("requests/directory.html", "requests/_directory_results.html", program=program,
                            form=form, cards=cards, shown=shown, more_args=more_args,
-                           open_count=micro_requests.open_count(membership.id))
+                           open_count=micro_requests.open_count(membership.id), max_open=micro_requests.MAX_OPEN_REQUESTS)
 
 
 DIRECTORY_PAGE = 24
@@ -76,7 +76,7 @@ def new(program_id: int, mentor_id: int):
         flash(f"Sent to {mentor.user.name}. You will hear back by email.", "success")
         return redirect(url_for(".show", request_id=req.id), code=303)
     return render_template("requests/new.html", form=form, program=program, mentor=mentor,
-                           open_count=micro_requests.open_count(membership.id))
+                           open_count=micro_requests.open_count(membership.id), max_open=micro_requests.MAX_OPEN_REQUESTS)
 
 
 @bp.route("/<int:request_id>")

@@ -9,7 +9,7 @@ from mentormatch.services import ServiceError
 from mentormatch.services.people.labels import ROLE_LEVEL_LABELS
 from mentormatch.services.rounds import publish, runs
 from tests.conftest import login, post_form
-from tests.web.test_lifecycle_data import add_goal, add_profile, mid
+from tests.web.test_lifecycle_data import add_goal, add_mentor, add_profile, frozen, mid, send_request  # noqa: F401
 from tests.web.test_people_support import membership_id, profile_data, saved_profile, terms  # noqa: F401 (fixture)
 from tests.web.test_rounds_support import add_people, latest_run_id, make_round, round_state
 
@@ -120,3 +120,27 @@ def test_the_directory_card_uses_the_same_level_words_as_the_form(app, client, w
     html = client.get(f"/requests/programs/{world.program.id}/mentors").get_data(as_text=True)
     assert "Lead / staff" in html
     assert ROLE_LEVEL_LABELS["lead"] == "Lead / staff" and ROLE_LEVEL_LABELS["mid"] == "Mid-level"
+
+
+# ---- "Ask" at 5 of 5 open requests: said before the mentee writes ----
+
+def test_at_five_open_requests_the_ask_buttons_are_disabled_and_say_why(app, client, make_user, world, frozen):
+    mentors = [add_mentor(app, make_user, world, f"Mentor {chr(65 + i)}") for i in range(6)]
+    add_goal(app, mid(world, world.mentee))
+    login(client, world.mentee)
+    directory = f"/requests/programs/{world.program.id}/mentors"
+    ask = f"{directory}/{mentors[5][1]}/ask"
+    assert "withdraw one or wait for an answer" not in client.get(directory).get_data(as_text=True)
+    for _, m in mentors[:5]:
+        send_request(app, world.mentee, world.program.id, m)
+
+    html = client.get(directory).get_data(as_text=True)
+    assert "You have 5 open requests — withdraw one or wait for an answer" in html
+    assert f'href="{ask}"' not in html  # no live Ask link
+    assert 'aria-disabled="true"' in html
+    html = client.get(ask).get_data(as_text=True)
+    assert "You have 5 open requests — withdraw one or wait for an answer" in html
+    assert '<button type="submit" disabled' in html
+    # The POST still refuses, whatever the page showed.
+    html = post_form(client, ask, {"question": "Which of my 5 slides loses you first?", "kind": "call15"}).get_data(as_text=True)
+    assert "already have 5 open requests" in html
