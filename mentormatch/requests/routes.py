@@ -113,10 +113,15 @@ def undo_cancel(request_id: int):
     return _act(lambda: micro_requests.undo_cancel(req, current_user), req, "Withdrawal undone: the request is open again.")
 
 
-@bp.route("/<int:request_id>/cancel", methods=["POST"])
+@bp.route("/<int:request_id>/cancel", methods=["GET", "POST"])
 @roles("mentee")
 def cancel(request_id: int):
     req = mentee_request(request_id)
+    if request.method == "GET":  # the confirmation, for a browser without JavaScript
+        return render_template("confirm.html", question="Withdraw this request?", quote=req.question,
+                               detail=f"{req.mentor.user.name} will no longer see it. You can undo it for {micro_requests.UNDO_MINUTES} minutes.",
+                               action=url_for(".cancel", request_id=req.id), yes="Yes, withdraw it",
+                               back=url_for(".show", request_id=req.id), no="Keep it")
     return _act(lambda: micro_requests.cancel(req, current_user), req, "Request withdrawn.")
 
 

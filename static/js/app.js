@@ -38,7 +38,14 @@
   document.addEventListener("submit", function (event) {
     var button = event.submitter;
     var message = button && button.getAttribute("data-confirm");
-    if (message && !window.confirm(message)) event.preventDefault();
+    if (message && !window.confirm(message)) { event.preventDefault(); return; }
+    // A confirmed button whose no-JavaScript path is a confirmation page: post the action directly.
+    var form = event.target;
+    if (message && form.hasAttribute("data-confirm-post")) {
+      form.method = "post";
+      form.action = form.getAttribute("data-confirm-post");
+      form.querySelectorAll("input[name=csrf_token]").forEach(function (el) { el.disabled = false; });
+    }
   });
 
   document.addEventListener("htmx:afterSwap", function (event) {

@@ -178,3 +178,4 @@ def test_the_directory_filters_and_the_languages_box_show_everything(browser, de
     clipped = box.evaluate("b => b.scrollHeight - b.clientHeight")
     assert clipped <= 1, f"the languages box hides {clipped}px of rows"
     context.close()
+

@@ -9,7 +9,15 @@ from mentormatch.services import ServiceError
 from mentormatch.services.people.labels import ROLE_LEVEL_LABELS
 from mentormatch.services.rounds import publish, runs
 from tests.conftest import login, post_form
-from tests.web.test_lifecycle_data import add_goal, add_mentor, add_profile, frozen, mid, send_request  # noqa: F401
+from tests.web.test_lifecycle_data import (  # noqa: F401
+    add_goal,
+    add_mentor,
+    add_profile,
+    frozen,
+    mid,
+    request_state,
+    send_request,
+)
 from tests.web.test_people_support import membership_id, profile_data, saved_profile, terms  # noqa: F401 (fixture)
 from tests.web.test_rounds_support import add_people, latest_run_id, make_round, round_state
 
@@ -144,3 +152,26 @@ def test_at_five_open_requests_the_ask_buttons_are_disabled_and_say_why(app, cli
     # The POST still refuses, whatever the page showed.
     html = post_form(client, ask, {"question": "Which of my 5 slides loses you first?", "kind": "call15"}).get_data(as_text=True)
     assert "already have 5 open requests" in html
+
+
+# ---- Withdrawing confirms without JavaScript ----
+
+def test_withdraw_without_javascript_asks_on_a_page_then_withdraws(app, client, world, frozen):
+    add_profile(app, mid(world, world.mentor))
+    rid = send_request(app, world.mentee, world.program.id, mid(world, world.mentor))
+    login(client, world.mentee)
+    show = client.get(f"/requests/{rid}").get_data(as_text=True)
+    # The button's form opens the confirmation page unless JavaScript asks first.
+    assert f'method="get" action="/requests/{rid}/cancel"' in show
+    page = client.get(f"/requests/{rid}/cancel").get_data(as_text=True)
+    assert "Withdraw this request?" in page and "Yes, withdraw it" in page
+    assert request_state(app, rid) == "open"  # looking at the question changes nothing
+    response = post_form(client, f"/requests/{rid}/cancel", {}, page=f"/requests/{rid}/cancel")
+    assert response.status_code == 303 and request_state(app, rid) == "cancelled"
+
+
+def test_another_mentees_withdraw_page_is_404(app, client, world, frozen):
+    add_profile(app, mid(world, world.mentor))
+    rid = send_request(app, world.mentee, world.program.id, mid(world, world.mentor))
+    login(client, world.other_mentee)
+    assert client.get(f"/requests/{rid}/cancel").status_code == 404
