@@ -4,7 +4,7 @@ from flask_login import current_user
 from ..access import coordinated_program, roles
 from ..core import links, outbox
 from ..forms import submit
-from ..services import programs
+from ..services import program_setup, programs
 from . import bp
 from .forms import InviteCoordinatorForm, ProgramForm
 
@@ -38,6 +38,7 @@ def program(program_id: int):
         mentees=programs.members(program, "mentee"),
         invite_form=InviteCoordinatorForm(),
         failed_mail=outbox.mail_counts(program.id)["failed"],
+        setup=program_setup.checklist(program),
     )
 
 

@@ -6,21 +6,43 @@ from .scoring import STAGE_CURVES, norm
 
 PREFERENCE_TEXT = {"peer": "a peer", "ahead": "a few years ahead", "senior": "someone senior"}
 
-# Reason codes for a mentee left without a mentor, in the order they are reported.
+# Reason codes for a mentee left without a mentor, in the order they are reported: what a
+# coordinator reads in the round review, as (one, many) so that every count reads right.
 REASONS = {
-    "mentor_unavailable": "{n} mentors offer no seats",
-    "forbidden": "forbidden with {n}",
-    "no_shared_language": "no shared language with {n} mentors",
-    "below_min_overlap": "too little working-time overlap with {n}",
-    "below_min_score": "below the minimum score with {n}",
-    "not_a_candidate": "not among the given candidate pairs for {n} mentors",
-    "capacity_full": "{all}{n} candidates' seats went to others",
-    "team_cap": "{n} candidates already have the most mentees allowed from the same team",
-    "continued_cap": "{n} candidates already keep the most continuing mentees allowed",
-    "group_balance": "{n} candidates' free seats were left so that groups stay balanced",
-    "no_gain": "{n} candidates would add no score",
-    "not_chosen": "{n} candidates were not chosen before the solve stopped",
+    "mentor_unavailable": ("{n} mentor offers no seats", "{n} mentors offer no seats"),
+    "forbidden": ("you ruled out the pair with {n} mentor", "you ruled out the pairs with {n} mentors"),
+    "no_shared_language": ("{n} mentor has no shared language with them", "{n} mentors have no shared language with them"),
+    "below_min_overlap": ("{n} mentor's working hours overlap too little with theirs",
+                          "{n} mentors' working hours overlap too little with theirs"),
+    "below_min_score": ("the fit with {n} mentor is below the round's minimum score",
+                        "the fit with {n} mentors is below the round's minimum score"),
+    "not_a_candidate": ("{n} mentor is not among the candidate pairs you gave",
+                        "{n} mentors are not among the candidate pairs you gave"),
+    "capacity_full": ("{n} candidate's seat went to someone else", "the seats of {all}{n} candidates went to others"),
+    "team_cap": ("{n} candidate already has the most mentees allowed from the same team",
+                 "{n} candidates already have the most mentees allowed from the same team"),
+    "continued_cap": ("{n} candidate already keeps the most continuing mentees allowed",
+                      "{n} candidates already keep the most continuing mentees allowed"),
+    "group_balance": ("{n} candidate's free seat was kept so that groups stay balanced",
+                      "{n} candidates' free seats were kept so that groups stay balanced"),
+    "no_gain": ("{n} candidate would add nothing to the score", "{n} candidates would add nothing to the score"),
+    "not_chosen": ("{n} candidate was not chosen before the solve stopped",
+                   "{n} candidates were not chosen before the solve stopped"),
 }
+# What a coordinator can do about the first reason that applies, in this order.
+ADVICE = [
+    ("capacity_full", "ask a candidate mentor for one more seat, or swap this mentee in by hand"),
+    ("not_chosen", "run the round again"),
+    ("team_cap", "loosen the per-team limit in the round's rules"),
+    ("continued_cap", "loosen the continuing-mentee limit in the round's rules"),
+    ("group_balance", "loosen the group balance in the round's rules"),
+    ("below_min_score", "lower the minimum score in the round's rules"),
+    ("below_min_overlap", "lower the minimum working-time overlap in the round's rules"),
+    ("no_shared_language", "check the languages on their goal form"),
+    ("mentor_unavailable", "ask mentors to open seats on their profiles"),
+    ("forbidden", "lift a pair you ruled out"),
+    ("not_a_candidate", "add candidate pairs for them"),
+]
 REASON_ORDER = list(REASONS)
 CANDIDATE_REASONS = ("capacity_full", "team_cap", "continued_cap", "group_balance", "no_gain",
                      "not_chosen")
@@ -53,17 +75,18 @@ def stage_phrase(mentee: Mentee, mentor: Mentor) -> str:
 
 
 def pair_sentence(mentee: Mentee, mentor: Mentor, why: dict, overlap: float, *,
-                  locked: bool = False, continuing: bool = False, scored: bool = True,
-                  score: int | None = None, history: bool = False) -> str:
+                  continuing: bool = False, scored: bool = True, score: int | None = None,
+                  history: bool = False) -> str:
+    """Why this pair, for everyone who sees it: the coordinator, and the mentor and mentee it is
+    proposed to. So it never says how the coordinator steered the round (a lock shows as a badge
+    on the review page instead)."""
     parts: list[str] = []
-    if locked:
-        parts.append("locked by the coordinator")
     if continuing:
         parts.append("continuing from last round")
     if history:
         parts.append("worked together on a micro-request")
     if not scored:
-        parts.append(f"score {score} from the given candidate pairs")
+        parts.append(f"picked from the program's own candidate list (fit {score})")
         return "; ".join(parts)
     shared: list[str] = []
     if "industry" in mentee.context_matters and mentee.industry and mentor.industry \
@@ -97,15 +120,23 @@ def pair_sentence(mentee: Mentee, mentor: Mentor, why: dict, overlap: float, *,
     return "; ".join(parts)
 
 
+def reason_text(code: str, n: int, *, all_candidates: bool = False) -> str:
+    """One reason, in words that agree with its count ("1 mentor offers no seats")."""
+    if code == "capacity_full" and all_candidates and n == 1:
+        return "the only candidate's seat went to someone else"
+    one, many = REASONS.get(code, (code + " ({n})", code + " ({n})"))
+    return (one if n == 1 else many).format(n=n, all="all " if all_candidates else "")
+
+
 def unmatched_sentence(reasons: list[tuple[str, int]]) -> str:
+    """Why a mentee has no mentor, and what the coordinator could do about it."""
     if not reasons:
-        return "No mentor: there are no mentors in this round."
+        return "No mentor: this round has no mentors yet. Invite mentors to the program, then run it again."
     n_cand = sum(n for code, n in reasons if code in CANDIDATE_REASONS)
-    texts = []
-    for code, n in reasons:
-        tpl = REASONS.get(code, code + " ({n})")
-        texts.append(tpl.format(n=n, all="all " if code == "capacity_full" and n == n_cand
-                                else ""))
+    texts = [reason_text(code, n, all_candidates=code == "capacity_full" and n == n_cand) for code, n in reasons]
     if n_cand == 0:
-        texts.append("so no mentor was a candidate")
-    return "No mentor: " + "; ".join(texts) + "."
+        texts.append("so no mentor could take them")
+    codes = {code for code, _ in reasons}
+    advice = next((text for code, text in ADVICE if code in codes), None)
+    sentence = "No mentor: " + "; ".join(texts) + "."
+    return sentence + (f" To fix: {advice}." if advice else "")

@@ -325,11 +325,11 @@ def explain_result(pb: Problem, chosen: np.ndarray, balance: bool
                  "history": inst.rules.history_bonus if pb.history[c] else 0}
         if cand.scored:
             why = _why(comps, k, extra)
-            sentence = explain.pair_sentence(e, m, why, float(over[k]), locked=bool(pb.locked[c]),
+            sentence = explain.pair_sentence(e, m, why, float(over[k]),
                                              continuing=bool(pb.continuing[c]), history=bool(pb.history[c]))
         else:
             why = {name: v for name, v in extra.items() if v}
-            sentence = explain.pair_sentence(e, m, why, 0.0, locked=bool(pb.locked[c]),
+            sentence = explain.pair_sentence(e, m, why, 0.0,
                                              continuing=bool(pb.continuing[c]), scored=False,
                                              score=int(cand.score[c]), history=bool(pb.history[c]))
         pairs.append(Pair(e.id, m.id, int(cand.score[c]), why, sentence, bool(pb.locked[c])))
@@ -449,7 +449,7 @@ def score_pair(instance: Instance, mentee_id: str, mentor_id: str) -> dict:
         why = {k: v for k, v in bonus.items() if v}
         score = base + sum(bonus.values())
         return {"eligible": reason is None, "score": score, "why": why, "reason": reason,
-                "sentence": explain.pair_sentence(e, m, why, 0.0, locked=locked,
+                "sentence": explain.pair_sentence(e, m, why, 0.0,
                                                   continuing=continuing, scored=False,
                                                   score=score, history=history)}
     reason = None if locked else eligibility(P, 0, j, (mentee_id, mentor_id) in set(sub.forbidden))
@@ -458,7 +458,7 @@ def score_pair(instance: Instance, mentee_id: str, mentor_id: str) -> dict:
     score = int(base[0]) + sum(bonus.values())
     over = float(overlap_hours(P, np.array([0]), np.array([j]))[0])
     return {"eligible": reason is None, "score": score, "why": why, "reason": reason,
-            "sentence": explain.pair_sentence(e, m, why, over, locked=locked,
+            "sentence": explain.pair_sentence(e, m, why, over,
                                               continuing=continuing, history=history)}
 
 
@@ -467,5 +467,5 @@ def explain_pair(instance: Instance, mentee_id: str, mentor_id: str) -> str:
     info = score_pair(instance, mentee_id, mentor_id)
     if info["eligible"]:
         return f"Score {info['score']}: {info['sentence']}."
-    text = explain.REASONS.get(info["reason"], info["reason"]).format(n=1, all="")
+    text = explain.reason_text(info["reason"], 1)
     return f"Not a candidate ({info['reason']}: {text}); score would be {info['score']}."

@@ -5,7 +5,7 @@ from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, 
 from wtforms.validators import Optional
 
 from ..core import reference
-from ..models import CONTEXT_KINDS, PREFERENCES, ROLE_LEVELS, WANTS
+from ..models import CONTEXT_KINDS, PREFERENCES, WANTS
 from ..services.people import labels, vocabulary
 
 
@@ -27,8 +27,8 @@ class ContextForm(FlaskForm):
     topics = SelectMultipleField("Topics", coerce=int, validate_choice=False)
     years = IntegerField("Years of experience", validators=[Optional()],
                          widget=widgets.NumberInput(min=0, max=60), description="In tech or in your field; 0 is fine.")
-    role_level = SelectField("Current role level", choices=[(v, labels.ROLE_LEVEL_LABELS[v]) for v in ROLE_LEVELS],
-                             default="junior", validate_choice=False)
+    # No default: a pre-chosen "Junior" was saved unread by new mentors. The service requires a choice.
+    role_level = SelectField("Current role level", choices=labels.ROLE_LEVEL_CHOICES, default="", validate_choice=False)
     industry = StringField("Industry", description="For example fintech, healthcare, public sector.")
     groups = MultiCheckboxField("Affinity groups", coerce=int, validate_choice=False)
     background = StringField("Background", description="Anything about your path that shapes what you need, "

@@ -13,10 +13,13 @@ from ..services.people import vocabulary
 def picker(program_id: int, ids: list[int], *, most: int, pick_url: str, search_url: str,
            query: str = "", message: str | None = None) -> dict:
     chosen = vocabulary.known_topics(program_id, ids)
+    needle = query.strip().lower()
     return {
         "chosen": chosen,
         "results": vocabulary.search_topics(program_id, query, exclude=[t.id for t in chosen]),
         "query": query,
+        # A search for a topic already picked finds it on the list, not "no topic matches".
+        "already": [t.name for t in chosen if needle and needle in t.name.lower()],
         "most": most,
         "pick_url": pick_url,
         "search_url": search_url,

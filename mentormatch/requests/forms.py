@@ -26,7 +26,7 @@ class DirectoryFilter(FlaskForm):
     topic = SelectField("Topic", coerce=str, validate_choice=False)
     language = SelectField("Language", coerce=str, validate_choice=False)
     group = SelectField("Group", coerce=str, validate_choice=False)
-    sort = SelectField("Order", choices=[("recommended", "Recommended for you"), ("name", "Name")],
+    sort = SelectField("Order", choices=[("recommended", "Best match"), ("name", "Name")],
                        validate_choice=False)
 
 

@@ -53,7 +53,7 @@ def directory_page(program_id: int):
     more_args = {k: v for k, v in request.args.items() if k != "show"} | {"show": shown + DIRECTORY_PAGE}
     return page_or_partial("requests/directory.html", "requests/_directory_results.html", program=program,
                            form=form, cards=cards, shown=shown, more_args=more_args,
-                           open_count=micro_requests.open_count(membership.id))
+                           open_count=micro_requests.open_count(membership.id), max_open=micro_requests.MAX_OPEN_REQUESTS)
 
 
 DIRECTORY_PAGE = 24
@@ -81,7 +81,7 @@ def new(program_id: int, mentor_id: int):
             flash(f"{hint} You can edit the request until {mentor.user.name} answers.", "warning")
         return redirect(url_for(".show", request_id=req.id), code=303)
     return render_template("requests/new.html", form=form, program=program, mentor=mentor, hint=_hint(form),
-                           open_count=micro_requests.open_count(membership.id))
+                           open_count=micro_requests.open_count(membership.id), max_open=micro_requests.MAX_OPEN_REQUESTS)
 
 
 @bp.route("/hint", methods=["POST"])
@@ -179,10 +179,15 @@ def undo_cancel(request_id: int):
     return _act(lambda: micro_requests.undo_cancel(req, current_user), req, "Withdrawal undone: the request is open again.")
 
 
-@bp.route("/<int:request_id>/cancel", methods=["POST"])
+@bp.route("/<int:request_id>/cancel", methods=["GET", "POST"])
 @roles("mentee")
 def cancel(request_id: int):
     req = mentee_request(request_id)
+    if request.method == "GET":  # the confirmation, for a browser without JavaScript
+        return render_template("confirm.html", question="Withdraw this request?", quote=req.question,
+                               detail=f"{req.mentor.user.name} will no longer see it. You can undo it for {micro_requests.UNDO_MINUTES} minutes.",
+                               action=url_for(".cancel", request_id=req.id), yes="Yes, withdraw it",
+                               back=url_for(".show", request_id=req.id), no="Keep it")
     return _act(lambda: micro_requests.cancel(req, current_user), req, "Request withdrawn.")
 
 

@@ -89,7 +89,7 @@ def show(program_id: int, round_id: int):
     return render_template(
         "rounds/show.html", program=program, round=round_, latest=latest, run=run, page=page,
         unmatched=review.unmatched_of(run, shown) if run else [], unmatched_more=shown + UNMATCHED_PAGE,
-        runs=runs.runs_of(round_),
+        runs=runs.runs_of(round_), empty=review.why_empty(run),
         constraints=round_settings.constraints_of(round_), events=events.events_of(round_), constraint_form=ConstraintForm(),
         freed=publish.freed_mentees(round_) if round_.state == "approved" else [],
         released=answers.released_in_round(round_.id) if round_.state == "approved" else 0,

@@ -1,6 +1,6 @@
 """The mentor directory a mentee browses to send a micro-request.
 
-"Recommended for you" uses the matching core's own score (the same one rounds use), through a
+"Best match" (the directory's default order) uses the matching core's own score (the same one rounds use), through a
 small adapter from our rows to the core's dataclasses; so the why shown here is the why a round
 would give. Mentors who are off, away, or out of monthly capacity are left out until next month.
 """
@@ -18,6 +18,7 @@ from ..models import GoalForm, Membership, MentorProfile, MicroRequest, Term, Us
 from .meetings import mentees_met
 from .mentor_approval import unapproved_mentor_ids
 from .micro_requests import MentorStats, mentor_stats, used_by_mentor
+from .people.labels import ROLE_LEVEL_LABELS
 
 # Our context kinds -> the core's context keys (background and location are shown, not scored).
 CONTEXT_MAP = {"industry": "industry", "groups": "tags"}
@@ -38,6 +39,11 @@ class Card:
     components: dict = field(default_factory=dict)
     stats: MentorStats | None = None  # filled for the cards on the page only
     met: int = 0                   # different mentees met ("did you meet?" said yes), page cards only
+
+    @property
+    def level(self) -> str:
+        """The mentor's role level in the words the profile form uses."""
+        return ROLE_LEVEL_LABELS.get(self.profile.role_level, self.profile.role_level or "")
 
 def _names(ids, terms: dict[int, str]) -> list[str]:
     return [terms[t] for t in (ids or []) if t in terms]

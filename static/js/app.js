@@ -24,14 +24,28 @@
     });
   }
 
-  function enhance(root) { prefillTimeZone(root); selectOnFocus(root); }
+  function focusableScrollBoxes(root) {
+    // A table that scrolls inside itself on a phone takes keyboard focus, so arrow keys can scroll it.
+    root.querySelectorAll("main table, .table-scroll, .table-wrap").forEach(function (el) {
+      if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");
+    });
+  }
+
+  function enhance(root) { prefillTimeZone(root); selectOnFocus(root); focusableScrollBoxes(root); }
 
   onReady(function () { enhance(document); });
 
   document.addEventListener("submit", function (event) {
     var button = event.submitter;
     var message = button && button.getAttribute("data-confirm");
-    if (message && !window.confirm(message)) event.preventDefault();
+    if (message && !window.confirm(message)) { event.preventDefault(); return; }
+    // A confirmed button whose no-JavaScript path is a confirmation page: post the action directly.
+    var form = event.target;
+    if (message && form.hasAttribute("data-confirm-post")) {
+      form.method = "post";
+      form.action = form.getAttribute("data-confirm-post");
+      form.querySelectorAll("input[name=csrf_token]").forEach(function (el) { el.disabled = false; });
+    }
   });
 
   document.addEventListener("htmx:afterSwap", function (event) {

@@ -1,10 +1,12 @@
 """Explanations: every pair has a breakdown and a sentence; every unmatched mentee has reason
 codes with counts that account for every mentor, and a sentence."""
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from mm_reference import instances
 
 from mentormatch.matching import GroupBalance, Instance, Rules, Weights, explain_pair, read_instance, solve
+from mentormatch.matching.explain import REASONS, reason_text
 from mentormatch.matching.solver import build, unmatched_reasons
 from tests.matching.people import E, M
 
@@ -38,15 +40,36 @@ def test_reason_no_shared_language_and_below_min_score_and_capacity_full():
     assert len(res.unmatched) == 1
     u = res.unmatched[0]
     assert u.reasons == [("no_shared_language", 2), ("below_min_score", 1), ("capacity_full", 1)]
-    assert u.sentence == ("No mentor: no shared language with 2 mentors; below the minimum score "
-                          "with 1; all 1 candidates' seats went to others.")
+    assert u.sentence == ("No mentor: 2 mentors have no shared language with them; the fit with 1 mentor is below "
+                          "the round's minimum score; the only candidate's seat went to someone else. "
+                          "To fix: ask a candidate mentor for one more seat, or swap this mentee in by hand.")
 
 
 def test_reason_mentor_unavailable_forbidden_and_min_overlap():
     ms = [M(0, capacity=0), M(1), M(2, tz=9)]
     res = solve(Instance([E(0)], ms, forbidden=[("e0", "m1")], rules=Rules(min_tz_overlap=4)))
     assert reasons_of(res) == {"mentor_unavailable": 1, "forbidden": 1, "below_min_overlap": 1}
-    assert "so no mentor was a candidate" in res.unmatched[0].sentence
+    assert res.unmatched[0].sentence == (
+        "No mentor: 1 mentor offers no seats; you ruled out the pair with 1 mentor; 1 mentor's working hours "
+        "overlap too little with theirs; so no mentor could take them. "
+        "To fix: lower the minimum working-time overlap in the round's rules.")
+
+
+@pytest.mark.parametrize("code, n, text", [
+    ("mentor_unavailable", 1, "1 mentor offers no seats"), ("mentor_unavailable", 2, "2 mentors offer no seats"),
+    ("no_shared_language", 1, "1 mentor has no shared language with them"),
+    ("capacity_full", 3, "the seats of 3 candidates went to others"),
+    ("not_chosen", 1, "1 candidate was not chosen before the solve stopped"),
+    ("team_cap", 1, "1 candidate already has the most mentees allowed from the same team"),
+])
+def test_reason_sentences_agree_with_their_count(code, n, text):
+    assert reason_text(code, n) == text
+
+
+def test_every_reason_reads_for_one_and_for_many():
+    for code in REASONS:
+        one, many = reason_text(code, 1), reason_text(code, 7)
+        assert "1 " in one and "7 " in many and "{" not in one + many and one != many.replace("7", "1")
 
 
 def test_reason_not_a_candidate_with_edges():

@@ -16,6 +16,7 @@ from ..people import goal_forms
 from . import events
 from .instance import build_round_data
 from .results import store_result
+from .review import why_empty
 from .runs import lock_run, proposal_run
 
 
@@ -24,6 +25,9 @@ def approve_round(round_: Round, actor: User) -> int:
     run = proposal_run(round_)
     if run is None:
         raise ServiceError("Run the round before approving it.")
+    empty = why_empty(run)
+    if empty:
+        raise ServiceError("Nothing to approve. " + empty[0])
     lock_run(run.id)  # a swap in flight finishes first, and publishes with the pairs
     # The conditional UPDATE is the lock: of two concurrent approvals, one moves the row.
     moved = db.session.execute(

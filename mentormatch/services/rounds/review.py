@@ -60,6 +60,30 @@ def pairs_page(run: SolveRun, *, q: str = "", sort: str = "score", filter: str =
     return PairPage(rows, total, page, pages, q, sort, filter)
 
 
+def why_empty(run: SolveRun | None) -> list[str]:
+    """Why a run proposes no pair at all, in words a coordinator can act on ([] when it has pairs).
+    Such a run is not a proposal: the review page says this instead of "0 of 0 matched", and
+    approve_round refuses it."""
+    if run is None or run.status != "done" or run.pair_count:
+        return []
+    reasons = []
+    if not run.mentee_count:
+        reasons.append("No mentee is in this round: nobody has completed a goal form asking for a mentor yet. "
+                       "Share the mentee link from the program page, or widen the round's pool in its settings.")
+    no_seats = dict((run.charts or {}).get("seats", [])).get("no seats", 0)
+    if not run.mentor_count:
+        reasons.append("No mentor is in this round: no mentor has filled in a profile (or been approved) yet. "
+                       "Share the mentor link from the program page.")
+    elif no_seats >= run.mentor_count:
+        many = run.mentor_count != 1
+        reasons.append(f"No mentor has a seat: {run.mentor_count} mentor{'s' if many else ''} "
+                       f"offer{'' if many else 's'} no seats this round. Ask mentors to set "
+                       "“Mentees per round” on their profile, or wait for those who are away.")
+    if not reasons:
+        reasons.append("Nobody could be paired: the list below says why each mentee has no mentor.")
+    return reasons
+
+
 def unmatched_of(run: SolveRun, limit: int = 200) -> list[RunUnmatched]:
     return list(db.session.scalars(db.select(RunUnmatched).where(RunUnmatched.run_id == run.id)
                                    .order_by(RunUnmatched.mentee_name, RunUnmatched.id).limit(limit)))

@@ -1,0 +1,61 @@
+"""What a new program has set up and what is missing, in the order a coordinator should do it:
+topics first (people pick from them on their forms), then the links, then the first round."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+
+from ..extensions import db
+from ..models import GoalForm, Membership, MentorProfile, Program, Term, User
+from ..models.rounds import Round
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    label: str
+    done: bool
+    status: str   # what is there, or what is missing, in a few words
+    endpoint: str | None = None
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def checklist(program: Program) -> list[Step]:
+    """The set-up steps of one program, each done or not (a handful of COUNT queries)."""
+    topics = db.session.scalar(db.select(func.count(Term.id)).where(Term.program_id == program.id,
+                                                                   Term.kind == "topic")) or 0
+    people = dict(db.session.execute(
+        db.select(User.role, func.count(Membership.id)).join(User, User.id == Membership.user_id)
+        .where(Membership.program_id == program.id).group_by(User.role)).all())
+    profiles, seats = db.session.execute(
+        db.select(func.count(MentorProfile.membership_id), func.coalesce(func.sum(MentorProfile.capacity_round), 0))
+        .join(Membership, Membership.id == MentorProfile.membership_id)
+        .where(Membership.program_id == program.id)).one()
+    forms = db.session.scalar(
+        db.select(func.count(GoalForm.membership_id)).join(Membership, Membership.id == GoalForm.membership_id)
+        .where(Membership.program_id == program.id)) or 0
+    mentors, mentees = people.get("mentor", 0), people.get("mentee", 0)
+    steps = [
+        Step("topics", "Topics people can pick", topics > 0,
+             _plural(topics, "topic") if topics else "missing: add a few before you share the links",
+             "coordinator.topics"),
+        Step("mentors", "Mentors invited", mentors > 0,
+             _plural(mentors, "mentor") if mentors else "missing: share the mentor link"),
+        Step("profiles", "Mentor profiles with seats", profiles > 0 and seats > 0,
+             (f"{_plural(profiles, 'profile')}, {_plural(seats, 'seat')} a round" if profiles
+              else "missing: mentors fill in their profile after joining")),
+        Step("mentees", "Mentees invited", mentees > 0,
+             _plural(mentees, "mentee") if mentees else "missing: share the mentee link"),
+        Step("forms", "Goal forms completed", forms > 0,
+             _plural(forms, "goal form") if forms else "missing: mentees fill in their goal form after joining"),
+    ]
+    if program.offers_rounds:
+        rounds = db.session.scalar(db.select(func.count(Round.id)).where(Round.program_id == program.id)) or 0
+        steps.append(Step("round", "First match round", rounds > 0,
+                          _plural(rounds, "round") if rounds else "not yet: run one once forms and seats are in",
+                          "rounds.index"))
+    return steps
