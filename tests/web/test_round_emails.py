@@ -24,7 +24,7 @@ def _html(message) -> str:
 def _proposed(app, world, people, pairs) -> int:
     rid = make_round(app, world.program.id, world.coordinator.id)
     with app.app_context():
-        run = SolveRun(round_id=rid, status="done", kind="full")
+        run = SolveRun(round_id=rid, status="done", kind="full", pair_count=len(pairs))
         db.session.add(run)
         db.session.flush()
         for mentee, mentor in pairs:
