@@ -1,6 +1,6 @@
 """All models, imported here so that Alembic and create_all() see every table."""
 from .answer_links import UsedEmailToken
-from .base import Base, clean_name, utcnow
+from .base import BIDI_CONTROLS, Base, clean_name, utcnow
 from .checkins import CHECKIN_DAYS, CheckIn
 from .contact import CHAT_SERVICE_LABELS, CHAT_SERVICES, ContactChannels
 from .fairness import ContinueWish, MenteePriority
@@ -40,7 +40,7 @@ from .threads import MAX_MESSAGE, Message, ThreadRead
 from .user import ROLES, LoginSession, User
 
 __all__ = [
-    "Base", "clean_name", "utcnow", "User", "LoginSession", "ROLES", "Program", "ProgramCoordinator", "Membership", "Invitation",
+    "Base", "BIDI_CONTROLS", "clean_name", "utcnow", "User", "LoginSession", "ROLES", "Program", "ProgramCoordinator", "Membership", "Invitation",
     "ImportJob", "ProgramInvitation",
     "Term", "GoalForm", "MentorProfile", "PREFERENCES", "WANTS", "CONTEXT_KINDS", "ROLE_LEVELS",
     "ContactChannels", "CHAT_SERVICES", "CHAT_SERVICE_LABELS",

@@ -243,6 +243,9 @@ def check_video_link(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
         raise ServiceError("Enter a video link starting with https:// (or http://).", "video_link")
+    if parts.username is not None or parts.password is not None:
+        # "https://zoom.us@evil.example/..." reads as zoom.us and opens evil.example (the contact page's rule too).
+        raise ServiceError("Enter the meeting's own address, without a name or password before an @.", "video_link")
     if len(value) > 500:
         raise ServiceError("Keep the video link under 500 characters.", "video_link")
     return value
@@ -358,6 +361,8 @@ def pick(meeting: Meeting, user: User, slot_id) -> Meeting:
     if side is None:
         raise ServiceError("Only the two people meeting can pick a time.")
     me = item.mentee if side == "mentee" else item.mentor
+    if not can_meet(item):
+        raise ServiceError("This mentorship is no longer running: these times can no longer be picked.", "slot_id")
     if meeting.state != "proposed":
         raise ServiceError("This meeting is already booked or was cancelled: reload the page.", "slot_id")
     if meeting.proposer_membership_id == me.id:

@@ -21,7 +21,17 @@ from sqlalchemy.orm import aliased, joinedload
 
 from ..core import clock, links, outbox
 from ..extensions import db
-from ..models import MAX_MESSAGE, Membership, MentorReport, Message, MicroRequest, Pairing, ThreadRead, User
+from ..models import (
+    BIDI_CONTROLS,
+    MAX_MESSAGE,
+    Membership,
+    MentorReport,
+    Message,
+    MicroRequest,
+    Pairing,
+    ThreadRead,
+    User,
+)
 from . import ServiceError, activity, micro_requests
 
 READABLE = {"pairing": ("accepted", "active", "completed", "ended_early", "inactive"), "request": ("accepted", "done")}
@@ -150,7 +160,8 @@ def unread_counts(user: User) -> dict[tuple[str, int], int]:
 # -- writing ---------------------------------------------------------------------------------
 
 def _clean(body: str | None) -> str:
-    body = (body or "").replace("\r\n", "\n").strip()
+    # Bidi controls could make a link read as something else (".../\u202egpj.exe" shows as "exe.jpg").
+    body = (body or "").translate(BIDI_CONTROLS).replace("\r\n", "\n").strip()
     if not body:
         raise ServiceError("Write a message first.", "body")
     if len(body) > MAX_MESSAGE:
