@@ -263,6 +263,11 @@ def check_slots(slots: list[tuple[int, date | None, time | None]], duration, zon
             continue
         if day is None or at is None:
             raise ServiceError("Give both a date and a time, or leave both empty.", f"slot{number}_time")
+        # Days far outside the window are refused before any zone arithmetic (year 1 or 9999 overflows it).
+        if day < now.date() - timedelta(days=2):
+            raise ServiceError("This time has passed: choose a time in the future.", f"slot{number}_time")
+        if day > (now + HORIZON).date() + timedelta(days=2):
+            raise ServiceError("Choose a time within the next 90 days.", f"slot{number}_date")
         try:
             moment = to_utc(day, at, zone)
         except ValueError as error:

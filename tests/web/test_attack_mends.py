@@ -37,3 +37,15 @@ def test_a_message_keeps_no_right_to_left_override(app, pair):  # noqa: F811
                      page=url).status_code == 303
     html = as_user(app, w.mentor).get(url).get_data(as_text=True)
     assert "\u202e" not in html and "https://a.org/gpj.exe" in html
+
+
+def test_times_at_either_end_of_the_calendar_are_field_errors(app, pair):  # noqa: F811
+    """Year 9999 in New York is year 10000 in UTC, year 1 in Berlin is year 0: the zone arithmetic
+    overflowed into a bare 400 page and the form was lost."""
+    w = pair
+    for who, day, at, says in ((w.mentor, "9999-12-31", "23:30", "90 days"), (w.mentee, "0001-01-01", "00:00", "passed")):
+        side = "mentor" if who is w.mentor else "mentee"
+        response = propose(as_user(app, who), w, side, [(day, at)])
+        assert response.status_code in (200, 422) and says in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Meeting)) == 0
