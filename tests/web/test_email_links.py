@@ -203,7 +203,7 @@ def test_the_round_proposal_email_carries_links_for_each_mentee(app, world, froz
     app.config["SERVER_NAME"] = "localhost"
     with app.app_context():
         r = db.session.get(Round, rid)
-        run = SolveRun(round_id=rid, status="done", kind="full")
+        run = SolveRun(round_id=rid, status="done", kind="full", pair_count=1)
         db.session.add(run)
         db.session.flush()
         db.session.add(RunPair(run_id=run.id, mentee_membership_id=people.ids["Cy Mentee"],
