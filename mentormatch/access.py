@@ -71,7 +71,7 @@ def own_membership(program_id: int) -> Membership:
     """The current mentee's or mentor's membership in a program, else 404."""
     membership = db.session.scalar(
         db.select(Membership).where(
-            Membership.program_id == program_id, Membership.user_id == current_user.id
+            Membership.program_id == program_id, Membership.user_id == current_user.id, Membership.current()
         )
     )
     if membership is None:
@@ -142,7 +142,7 @@ def answerable_as(model, role: str, item_id: int):
     ("mentor" or "mentee"), else 404."""
     column = model.mentor_membership_id if role == "mentor" else model.mentee_membership_id
     item = db.session.scalar(db.select(model).join(Membership, column == Membership.id)
-                             .where(model.id == item_id, Membership.user_id == current_user.id))
+                             .where(model.id == item_id, Membership.user_id == current_user.id, Membership.current()))
     if item is None:
         abort(404)
     return item

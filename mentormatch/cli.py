@@ -9,6 +9,7 @@ from .core import outbox
 from .extensions import db
 from .rounds.commands import register as register_round_commands
 from .services import ServiceError, accounts, reminders
+from .services.data_rights import retention
 
 
 def register(app: Flask) -> None:
@@ -19,6 +20,15 @@ def register(app: Flask) -> None:
         """Send due reminders, expire unanswered items, pause silent mentors (run from cron)."""
         click.echo(reminders.run().summary())
         click.echo(outbox.deliver().summary())
+
+    @app.cli.command("retention")
+    @click.option("--dry-run", is_flag=True, help="Report what would be anonymised; change nothing.")
+    def retention_command(dry_run: bool) -> None:
+        """Anonymise the personal data of programs ended more than RETENTION_DAYS ago."""
+        try:
+            click.echo(retention.run(dry_run=dry_run).summary())
+        except ValueError as error:
+            raise click.ClickException(str(error)) from error
 
     @app.cli.command("deliver-mail")
     @click.option("--every", type=click.FloatRange(min=1), default=None,

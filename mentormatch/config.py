@@ -87,6 +87,9 @@ def from_env() -> dict:
         "MENTEE_REMINDER_DAYS": _number("MENTEE_REMINDER_DAYS", None),
         "MENTEE_REMINDER_MAX": _number("MENTEE_REMINDER_MAX", None),
         "REMINDER_INTERVAL_MINUTES": _number("REMINDER_INTERVAL_MINUTES", None, float),
+        # Retention: this many days after a coordinator ends a program, the scheduled run (`flask
+        # remind`) anonymises its personal data; unset: never. `flask retention --dry-run` shows it first.
+        "RETENTION_DAYS": _number("RETENTION_DAYS", None),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",

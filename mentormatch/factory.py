@@ -15,6 +15,7 @@ from . import (  # noqa: F401
     checkins,
     contact,
     coordinator,
+    data_rights,
     health,
     invitations,
     meetings,
@@ -54,6 +55,7 @@ BLUEPRINTS = (
     (contact.bp, "/contact"),
     (meetings.bp, "/meetings"),
     (threads.bp, "/threads"),
+    (data_rights.bp, ""),
 )
 
 CSP = (

@@ -8,7 +8,7 @@ NAV = {
                ("contact.edit", "How to reach me")],
     "mentee": [("mentee.home", "Home"), ("requests.mine", "Requests"), ("contact.edit", "How to reach me")],
 }
-COMMON = [("auth.change_password", "Password")]
+COMMON = [("auth.change_password", "Password"), ("data_rights.account", "My data")]
 
 
 def nav_links() -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ from ..access import coordinated_program, roles
 from ..core import links, outbox
 from ..forms import submit
 from ..services import program_setup, programs
+from ..services.data_rights import programs_end
 from . import bp
 from .forms import InviteCoordinatorForm, ProgramForm
 
@@ -39,6 +40,7 @@ def program(program_id: int):
         invite_form=InviteCoordinatorForm(),
         failed_mail=outbox.mail_counts(program.id)["failed"],
         setup=program_setup.checklist(program),
+        coordinators=programs_end.coordinators_of(program),
     )
 
 

@@ -29,6 +29,10 @@ class Program(db.Model):
     mentor_invite: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     mentee_invite: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When a coordinator ended the program; RETENTION_DAYS later its personal data is anonymised
+    # (services/data_rights/retention.py), and then anonymised_at is set.
+    ended_at: Mapped[datetime | None]
+    anonymised_at: Mapped[datetime | None]
 
     coordinators: Mapped[list["ProgramCoordinator"]] = relationship(
         back_populates="program", cascade="all, delete-orphan"
@@ -72,9 +76,17 @@ class Membership(db.Model):
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set by a coordinator; only read when the program requires mentor approval.
     approved_at: Mapped[datetime | None]
+    # Removed from the program by a coordinator: the row stays (the other side's history points
+    # at it) but every lookup of "my membership" skips it (Membership.current()).
+    removed_at: Mapped[datetime | None]
 
     program: Mapped[Program] = relationship(back_populates="memberships")
     user: Mapped["User"] = relationship()  # noqa: F821
+
+    @classmethod
+    def current(cls):
+        """Not removed from the program: the condition every "my membership" lookup adds."""
+        return cls.removed_at.is_(None)
 
 
 class Invitation(db.Model):

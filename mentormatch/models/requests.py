@@ -73,7 +73,7 @@ class Event(db.Model):
 
     __tablename__ = "events"
     __table_args__ = (
-        CheckConstraint("subject_type IN ('pairing', 'request', 'mentor')", name="subject_type"),
+        CheckConstraint("subject_type IN ('pairing', 'request', 'mentor', 'member')", name="subject_type"),
         Index("ix_events_subject", "subject_type", "subject_id"),
         Index("ix_events_program_at", "program_id", "at"),
     )

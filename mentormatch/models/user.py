@@ -20,6 +20,10 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Account deletion (services/data_rights/deletion.py): asked for and confirmed by email at
+    # deletion_due_at - 7 days; undone by clearing it; erased by the scheduled run once due.
+    deletion_due_at: Mapped[datetime | None]
+    erased_at: Mapped[datetime | None]
 
     @validates("name")
     def _clean_name(self, key: str, value: str) -> str:

@@ -64,12 +64,12 @@ def send_due(now: datetime | None = None) -> list[str]:
 def checkin_of(user: User, checkin_id: int) -> CheckIn | None:
     """The current user's own check-in, else None (the route answers 404)."""
     return db.session.scalar(db.select(CheckIn).join(Membership, Membership.id == CheckIn.membership_id)
-                             .where(CheckIn.id == checkin_id, Membership.user_id == user.id))
+                             .where(CheckIn.id == checkin_id, Membership.user_id == user.id, Membership.current()))
 
 
 def pending_for(user: User) -> list[CheckIn]:
     return list(db.session.scalars(db.select(CheckIn).join(Membership, Membership.id == CheckIn.membership_id)
-                                   .where(Membership.user_id == user.id, CheckIn.answered_at.is_(None))
+                                   .where(Membership.user_id == user.id, Membership.current(), CheckIn.answered_at.is_(None))
                                    .order_by(CheckIn.invited_at, CheckIn.id)))
 
 

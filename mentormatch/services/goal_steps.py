@@ -28,7 +28,7 @@ def goal_of(membership_id: int) -> GoalForm | None:
 def step_of(user: User, step_id: int) -> GoalStep | None:
     """The current mentee's own step, else None (the route answers 404)."""
     return db.session.scalar(db.select(GoalStep).join(Membership, Membership.id == GoalStep.membership_id)
-                             .where(GoalStep.id == step_id, Membership.user_id == user.id))
+                             .where(GoalStep.id == step_id, Membership.user_id == user.id, Membership.current()))
 
 
 def program_of(step: GoalStep) -> int:

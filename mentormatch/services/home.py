@@ -98,7 +98,7 @@ def mentor_proposals(user: User) -> dict:
     mentee already has (other current mentors, open requests), and the open micro-requests."""
     proposals = list(db.session.scalars(
         db.select(Pairing).join(Membership, Pairing.mentor_membership_id == Membership.id)
-        .where(Membership.user_id == user.id, Pairing.state.in_(PENDING_PAIRING))
+        .where(Membership.user_id == user.id, Membership.current(), Pairing.state.in_(PENDING_PAIRING))
         .order_by(Pairing.proposed_at, Pairing.id)
         .options(_WITH_MENTEE, joinedload(Pairing.mentee).joinedload(Membership.program))))
     mentee_ids = sorted({p.mentee_membership_id for p in proposals})
@@ -116,7 +116,7 @@ def mentor_proposals(user: User) -> dict:
             .group_by(MicroRequest.mentee_membership_id)).all())
     incoming = list(db.session.scalars(
         db.select(MicroRequest).join(Membership, MicroRequest.mentor_membership_id == Membership.id)
-        .where(Membership.user_id == user.id, MicroRequest.state == "open")
+        .where(Membership.user_id == user.id, Membership.current(), MicroRequest.state == "open")
         .order_by(MicroRequest.created_at.desc(), MicroRequest.id.desc())))
     return {
         "max_open": MAX_OPEN_REQUESTS,
@@ -172,7 +172,7 @@ def due_checkins(user: User) -> list[dict]:
     """Check-ins waiting for this user's answer, oldest first: what the home pages list."""
     due = db.session.scalars(
         db.select(CheckIn).join(Membership, Membership.id == CheckIn.membership_id)
-        .where(Membership.user_id == user.id, CheckIn.answered_at.is_(None))
+        .where(Membership.user_id == user.id, Membership.current(), CheckIn.answered_at.is_(None))
         .order_by(CheckIn.invited_at, CheckIn.id)
         .options(joinedload(CheckIn.pairing).options(_WITH_MENTOR, _WITH_MENTEE)))
     return [{"id": c.id, "day": c.day,
@@ -183,7 +183,7 @@ def due_checkins(user: User) -> list[dict]:
 
 def _memberships_of(user: User) -> list[Membership]:
     return list(db.session.scalars(
-        db.select(Membership).join(Program).where(Membership.user_id == user.id).order_by(Program.name)
+        db.select(Membership).join(Program).where(Membership.user_id == user.id, Membership.current()).order_by(Program.name)
         .options(joinedload(Membership.program))))
 
 

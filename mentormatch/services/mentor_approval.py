@@ -19,14 +19,14 @@ def unapproved_mentor_ids(program_id: int) -> set[int]:
     if program is None or not program.requires_mentor_approval:
         return set()
     return set(db.session.scalars(db.select(Membership.id).join(User, User.id == Membership.user_id).where(
-        Membership.program_id == program_id, User.role == "mentor", Membership.approved_at.is_(None))))
+        Membership.program_id == program_id, Membership.current(), User.role == "mentor", Membership.approved_at.is_(None))))
 
 
 def pending_mentors(program: Program) -> list[Membership]:
     if not program.requires_mentor_approval:
         return []
     return list(db.session.scalars(db.select(Membership).join(User, User.id == Membership.user_id).where(
-        Membership.program_id == program.id, User.role == "mentor", Membership.approved_at.is_(None))
+        Membership.program_id == program.id, Membership.current(), User.role == "mentor", Membership.approved_at.is_(None))
         .order_by(User.name)))
 
 

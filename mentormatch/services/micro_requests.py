@@ -67,20 +67,20 @@ TAKEN_MEANWHILE = "This mentor's requests for the month were taken in the meanti
 
 def membership_of(user: User, program_id: int) -> Membership | None:
     return db.session.scalar(db.select(Membership).where(
-        Membership.program_id == program_id, Membership.user_id == user.id))
+        Membership.program_id == program_id, Membership.user_id == user.id, Membership.current()))
 
 
 def requests_of_mentee(user: User) -> list[MicroRequest]:
     # Every list of them shows the mentor's name: load it with them, not one query per request.
     return list(db.session.scalars(
         db.select(MicroRequest).join(Membership, MicroRequest.mentee_membership_id == Membership.id)
-        .where(Membership.user_id == user.id).order_by(MicroRequest.created_at.desc(), MicroRequest.id.desc())
+        .where(Membership.user_id == user.id, Membership.current()).order_by(MicroRequest.created_at.desc(), MicroRequest.id.desc())
         .options(joinedload(MicroRequest.mentor).joinedload(Membership.user))))
 
 
 def requests_to_mentor(user: User, states: tuple[str, ...] | None = None) -> list[MicroRequest]:
     q = (db.select(MicroRequest).join(Membership, MicroRequest.mentor_membership_id == Membership.id)
-         .where(Membership.user_id == user.id))
+         .where(Membership.user_id == user.id, Membership.current()))
     if states:
         q = q.where(MicroRequest.state.in_(states))
     return list(db.session.scalars(q.order_by(MicroRequest.created_at.desc(), MicroRequest.id.desc())))

@@ -30,14 +30,14 @@ def checklist(program: Program) -> list[Step]:
                                                                    Term.kind == "topic")) or 0
     people = dict(db.session.execute(
         db.select(User.role, func.count(Membership.id)).join(User, User.id == Membership.user_id)
-        .where(Membership.program_id == program.id).group_by(User.role)).all())
+        .where(Membership.program_id == program.id, Membership.current()).group_by(User.role)).all())
     profiles, seats = db.session.execute(
         db.select(func.count(MentorProfile.membership_id), func.coalesce(func.sum(MentorProfile.capacity_round), 0))
         .join(Membership, Membership.id == MentorProfile.membership_id)
-        .where(Membership.program_id == program.id)).one()
+        .where(Membership.program_id == program.id, Membership.current())).one()
     forms = db.session.scalar(
         db.select(func.count(GoalForm.membership_id)).join(Membership, Membership.id == GoalForm.membership_id)
-        .where(Membership.program_id == program.id)) or 0
+        .where(Membership.program_id == program.id, Membership.current())) or 0
     mentors, mentees = people.get("mentor", 0), people.get("mentee", 0)
     steps = [
         Step("topics", "Topics people can pick", topics > 0,

@@ -17,7 +17,7 @@ def programs_of_coordinator(user: User) -> list[Program]:
 def programs_of_member(user: User) -> list[Program]:
     return list(
         db.session.scalars(
-            db.select(Program).join(Membership).where(Membership.user_id == user.id).order_by(Program.name)
+            db.select(Program).join(Membership).where(Membership.user_id == user.id, Membership.current()).order_by(Program.name)
         )
     )
 
@@ -67,7 +67,7 @@ def update_program(program: Program, *, name: str, description: str, offers_roun
 
 
 def members(program: Program, role: str | None = None) -> list[Membership]:
-    query = db.select(Membership).join(User).where(Membership.program_id == program.id)
+    query = db.select(Membership).join(User).where(Membership.program_id == program.id, Membership.current())
     if role:
         query = query.where(User.role == role)
     return list(db.session.scalars(query.order_by(User.name)))
@@ -75,7 +75,7 @@ def members(program: Program, role: str | None = None) -> list[Membership]:
 
 def member_counts(program: Program) -> dict[str, int]:
     rows = db.session.execute(
-        db.select(User.role, func.count()).join(Membership).where(Membership.program_id == program.id).group_by(User.role)
+        db.select(User.role, func.count()).join(Membership).where(Membership.program_id == program.id, Membership.current()).group_by(User.role)
     )
     return {"mentee": 0, "mentor": 0} | dict(rows.all())
 
@@ -96,6 +96,8 @@ def join(user: User, program: Program, role: str, *, commit: bool = True) -> Mem
     membership = db.session.scalar(
         db.select(Membership).where(Membership.program_id == program.id, Membership.user_id == user.id)
     )
+    if membership is not None and membership.removed_at is not None:
+        raise ServiceError("A coordinator removed you from this program; ask them if you want to come back.")
     if membership is None:
         membership = Membership(program=program, user=user)
         db.session.add(membership)

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..models import ENDABLE_STATES, Event, FollowUp, Membership, MentorProfile, MicroRequest, Pairing, Program, User
 from . import answers, lifecycle, threads
 from .checkins import send_due
+from .data_rights import deletion, retention
 from .meetings import ask_met_due
 
 DEFAULTS = {"REMINDER_DAYS": 3, "REMINDER_MAX": 2, "MENTOR_EXPIRY_LIMIT": 2}
@@ -53,6 +54,8 @@ class Report:
     inactive_nudged: list[str] = field(default_factory=list)
     inactive_closed: list[str] = field(default_factory=list)
     thread_emails: list[str] = field(default_factory=list)
+    accounts_erased: list[str] = field(default_factory=list)
+    programs_anonymised: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (f"{len(self.reminded)} reminder(s), {len(self.expired)} expired, "
@@ -62,7 +65,9 @@ class Report:
                 f"{len(self.meetings_asked)} \"did you meet?\" question(s), "
                 f"{len(self.mentee_reminded)} reminder(s) to mentees, {len(self.mentee_expired)} expired unanswered by the mentee, "
                 f"{len(self.inactive_nudged)} quiet pairing(s) nudged, {len(self.inactive_closed)} closed as inactive, "
-                f"{len(self.thread_emails)} message email(s)")
+                f"{len(self.thread_emails)} message email(s), "
+                f"{len(self.accounts_erased)} deleted account(s) erased after their grace period, "
+                f"{len(self.programs_anonymised)} ended program(s) anonymised")
 
 
 def _pending():
@@ -97,6 +102,9 @@ def run() -> Report:
     report.meetings_asked = ask_met_due(now)
     report.inactive_nudged, report.inactive_closed = _inactivity(now)
     report.thread_emails = threads.send_due(now)  # messages written inside the hour after an email
+    # Data rights (services/data_rights/): accounts past their grace period, ended programs past retention.
+    report.accounts_erased = deletion.erase_due().erased
+    report.programs_anonymised = [name for name, _, _ in retention.run().programs]
     return report
 
 

@@ -62,7 +62,9 @@ def read(token: str) -> Link:
     user = db.session.get(User, data["u"])
     item = db.session.get(kind.model, data["i"])
     # Bound to the person: the item must still be addressed to the account the link was made for.
-    if user is None or item is None or item.mentor is None or item.mentor.user_id != user.id:
+    # A deleted account, or a mentor removed from the program, answers nothing any more.
+    if (user is None or user.erased_at is not None or item is None or item.mentor is None
+            or item.mentor.user_id != user.id or item.mentor.removed_at is not None):
         raise LinkError("invalid", "This link is not valid any more.")
     if db.session.get(UsedEmailToken, data["j"]) is not None:
         raise LinkError("used", "This link has already been used. Each answer link works once.")

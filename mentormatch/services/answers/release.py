@@ -32,6 +32,7 @@ WHY_TEXT = {
     "paused_on_decline": "paused their mentoring",
     "coordinator": "was marked unavailable by the coordinator",
     "expiries": "was paused after several unanswered requests",
+    "removed": "left the program",
 }
 
 

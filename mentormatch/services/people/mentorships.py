@@ -8,7 +8,7 @@ FOLLOWUP_STATES = ("accepted", "active") + ENDED_STATES  # a conversation has ha
 
 def memberships_of(user: User) -> list[Membership]:
     return list(db.session.scalars(
-        db.select(Membership).join(Program).where(Membership.user_id == user.id).order_by(Program.name)))
+        db.select(Membership).join(Program).where(Membership.user_id == user.id, Membership.current()).order_by(Program.name)))
 
 
 def mentee_pairings(membership: Membership) -> list[Pairing]:
@@ -32,4 +32,4 @@ def current_pairing(mentor: Membership, mentee_membership_id: int) -> Pairing | 
 def mentee_pairing(user: User, pairing_id: int) -> Pairing | None:
     """A pairing of this mentee's own that has reached a conversation."""
     return db.session.scalar(db.select(Pairing).join(Membership, Pairing.mentee_membership_id == Membership.id).where(
-        Pairing.id == pairing_id, Membership.user_id == user.id, Pairing.state.in_(FOLLOWUP_STATES)))
+        Pairing.id == pairing_id, Membership.user_id == user.id, Membership.current(), Pairing.state.in_(FOLLOWUP_STATES)))

@@ -22,7 +22,7 @@ def people_status(program: Program, today: date) -> list[PersonRow]:
         .join(User, Membership.user_id == User.id)
         .outerjoin(GoalForm, GoalForm.membership_id == Membership.id)
         .outerjoin(MentorProfile, MentorProfile.membership_id == Membership.id)
-        .where(Membership.program_id == program.id)
+        .where(Membership.program_id == program.id, Membership.current())
         .order_by(User.role, User.name)
     ).all()
     people = []

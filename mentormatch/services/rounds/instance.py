@@ -95,7 +95,7 @@ def pool_mentee_ids(round_: Round) -> list[int]:
     q = (db.select(GoalForm.membership_id, *((GoalForm.groups, GoalForm.topics) if tags else ()))
          .join(Membership, Membership.id == GoalForm.membership_id)
          .join(User, User.id == Membership.user_id)
-         .where(Membership.program_id == round_.program_id, User.role == "mentee", GoalForm.wants != "micro"))
+         .where(Membership.program_id == round_.program_id, Membership.current(), User.role == "mentee", GoalForm.wants != "micro"))
     if pool.get("joined_after"):
         q = q.where(Membership.joined_at >= datetime.fromisoformat(pool["joined_after"]))
     if pool.get("joined_before"):
@@ -133,7 +133,7 @@ def build_round_data(round_: Round, *, mentee_ids: list[int] | None = None,
         db.select(GoalForm, User.name)
         .join(Membership, Membership.id == GoalForm.membership_id)
         .join(User, User.id == Membership.user_id)
-        .where(Membership.program_id == round_.program_id, User.role == "mentee")
+        .where(Membership.program_id == round_.program_id, Membership.current(), User.role == "mentee")
         .order_by(GoalForm.membership_id))
     for g, name in rows:
         if g.membership_id not in wanted:
@@ -155,7 +155,7 @@ def build_round_data(round_: Round, *, mentee_ids: list[int] | None = None,
         db.select(MentorProfile, User.name)
         .join(Membership, Membership.id == MentorProfile.membership_id)
         .join(User, User.id == Membership.user_id)
-        .where(Membership.program_id == round_.program_id, User.role == "mentor")
+        .where(Membership.program_id == round_.program_id, Membership.current(), User.role == "mentor")
         .order_by(MentorProfile.membership_id))
     for p, name in rows:
         if p.membership_id in hidden:

@@ -1,0 +1,97 @@
+"""Where a person's data lives: the one declared list that export, account erasure and program
+retention all read. A new table that holds personal data is one more `Personal(...)` line here
+(the erase test checks every text column of every table, so a table left out fails it).
+
+Each entry names whose rows they are (`by`: a users.id column, or a memberships.id column) and
+what erasing does: delete the row, or blank the listed columns (rows that the other side's history
+or the program's figures still count stay, emptied). A membership's rows are also what a program's
+retention erases; rows owned by the account (`by="user"`) are erased only with the account.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ...models import (
+    CheckIn,
+    ClosingSurvey,
+    ContactChannels,
+    FollowUp,
+    GoalForm,
+    GoalStep,
+    LoginSession,
+    Meeting,
+    MenteePriority,
+    MentorProfile,
+    MentorReport,
+    Message,
+    MicroRequest,
+    Note,
+    Pairing,
+    ProgramCoordinator,
+)
+from ...models.imports import ProgramInvitation
+from ...models.rounds import RunPair, RunUnmatched
+
+FORMER_MEMBER = "A former member"
+REMOVED_TEXT = "(removed)"  # a message body cannot be empty (a CHECK), so this stands in for it
+
+
+@dataclass(frozen=True)
+class Personal:
+    model: type
+    column: str                    # the column saying whose row it is
+    by: str = "membership"         # "membership": memberships.id; "user": users.id
+    delete: bool = False           # erase by deleting the row
+    blank: dict = field(default_factory=dict)  # else: column -> the value it becomes
+    label: str = ""                # the heading on the export page
+
+    @property
+    def title(self) -> str:
+        return self.label or self.model.__tablename__.replace("_", " ")
+
+
+_CONTEXT = {"industry": "", "background": "", "location": "", "groups": [], "languages": [], "topics": []}
+
+PERSONAL: tuple[Personal, ...] = (
+    Personal(ContactChannels, "user_id", by="user", delete=True, label="How to reach me"),
+    Personal(LoginSession, "user_id", by="user", delete=True, label="Logged-in sessions"),
+    Personal(ProgramInvitation, "user_id", by="user", delete=True, label="Invitations to programs"),
+    Personal(ProgramCoordinator, "user_id", by="user", delete=True, label="Programs I coordinate"),
+    Personal(GoalForm, "membership_id", label="Goal forms", blank={
+        **_CONTEXT, "near_term_goal": "", "long_term_goal": "", "power_question": "", "context_matters": []}),
+    Personal(MentorProfile, "membership_id", label="Mentor profiles", blank={
+        **_CONTEXT, "bio": "", "prefers_topics": [], "prefers_stages": [], "available": False}),
+    Personal(GoalStep, "membership_id", label="Goal steps", blank={"title": ""}),
+    Personal(Note, "author_membership_id", delete=True, label="Notes I wrote"),
+    Personal(Note, "mentee_membership_id", delete=True, label="Notes about me"),
+    Personal(FollowUp, "mentee_membership_id", label="Follow-ups and thanks", blank={"body": ""}),
+    Personal(Message, "author_membership_id", label="Messages I wrote", blank={"body": REMOVED_TEXT}),
+    Personal(CheckIn, "membership_id", label="Check-ins", blank={"comment": ""}),
+    Personal(ClosingSurvey, "membership_id", label="Closing surveys", blank={"changed": ""}),
+    Personal(MicroRequest, "mentee_membership_id", label="Micro-requests I sent", blank={
+        "question": REMOVED_TEXT, "context": "", "info_answer": ""}),
+    Personal(MicroRequest, "mentor_membership_id", label="Micro-requests to me", blank={
+        "decline_note": "", "info_question": ""}),
+    Personal(Pairing, "mentee_membership_id", label="Pairings as mentee", blank={"info_answer": ""}),
+    Personal(Pairing, "mentor_membership_id", label="Pairings as mentor", blank={
+        "decline_note": "", "info_question": ""}),
+    Personal(Meeting, "organizer_membership_id", label="Meetings I organised", blank={
+        "video_link": "", "mentee_met_note": "", "mentor_met_note": ""}),
+    Personal(Meeting, "proposer_membership_id", label="Meetings I proposed", blank={
+        "video_link": "", "mentee_met_note": "", "mentor_met_note": ""}),
+    Personal(MentorReport, "mentee_membership_id", label="Reports I made", blank={"note": ""}),
+    Personal(MentorReport, "mentor_membership_id", label="Reports about me", blank={"note": ""}),
+    Personal(MenteePriority, "membership_id", label="Priority in rounds", blank={"note": ""}),
+    Personal(RunPair, "mentee_membership_id", label="Round proposals as mentee", blank={"mentee_name": FORMER_MEMBER}),
+    Personal(RunPair, "mentor_membership_id", label="Round proposals as mentor", blank={"mentor_name": FORMER_MEMBER}),
+    Personal(RunUnmatched, "mentee_membership_id", label="Left unmatched in a round", blank={
+        "mentee_name": FORMER_MEMBER}),
+)
+
+
+def by_membership() -> list[Personal]:
+    return [p for p in PERSONAL if p.by == "membership"]
+
+
+def by_user() -> list[Personal]:
+    return [p for p in PERSONAL if p.by == "user"]

@@ -1,0 +1,34 @@
+"""A program's coordinators and its end: removing a co-coordinator (never the last one), and
+marking the program ended, which starts the retention clock (retention.py)."""
+from __future__ import annotations
+
+from ...core import clock
+from ...extensions import db
+from ...models import Program, ProgramCoordinator, User
+from .. import ServiceError
+
+
+def remove_coordinator(program: Program, user_id: int, actor: User) -> None:
+    link = db.session.scalar(db.select(ProgramCoordinator).where(
+        ProgramCoordinator.program_id == program.id, ProgramCoordinator.user_id == user_id))
+    if link is None:
+        raise ServiceError("That person does not coordinate this program.")
+    count = db.session.scalar(db.select(db.func.count()).select_from(ProgramCoordinator).where(
+        ProgramCoordinator.program_id == program.id))
+    if count <= 1:
+        raise ServiceError("A program needs at least one coordinator: appoint another one first.")
+    db.session.delete(link)
+    db.session.commit()
+
+
+def end(program: Program, actor: User) -> Program:
+    if program.ended_at is not None:
+        raise ServiceError("This program has already ended.")
+    program.ended_at = clock.now()
+    db.session.commit()
+    return program
+
+
+def coordinators_of(program: Program) -> list[User]:
+    return list(db.session.scalars(db.select(User).join(ProgramCoordinator, ProgramCoordinator.user_id == User.id)
+                                   .where(ProgramCoordinator.program_id == program.id).order_by(User.name, User.id)))
