@@ -8,15 +8,15 @@ from sqlalchemy import or_
 
 from ...core import clock
 from ...extensions import db
-from ...models import Event, Invitation, LoginSession, Membership, OutboxMessage, User
+from ...models import Event, Invitation, LoginSession, Membership, OutboxMessage, Pairing, User
 from ..accounts import unusable_password_hash
-from .personal import FORMER_MEMBER, Personal, by_membership, by_user
+from .personal import FORMER_MEMBER, REMOVED_TEXT, Personal, by_membership, by_user
 
 
 def _apply(entry: Personal, owner_ids: list[int]) -> int:
     if not owner_ids:
         return 0
-    where = getattr(entry.model, entry.column).in_(owner_ids)
+    where = entry.whose(owner_ids)
     statement = (db.delete(entry.model) if entry.delete
                  else db.update(entry.model).values(**entry.blank)).where(where)
     return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount or 0
@@ -32,7 +32,7 @@ def count_memberships(membership_ids: list[int]) -> int:
     if not membership_ids:
         return 0
     return sum(db.session.scalar(db.select(db.func.count()).select_from(entry.model).where(
-        getattr(entry.model, entry.column).in_(membership_ids))) or 0 for entry in by_membership())
+        entry.whose(membership_ids))) or 0 for entry in by_membership())
 
 
 def erase_user(user: User) -> int:
@@ -52,6 +52,8 @@ def erase_user(user: User) -> int:
     # Reasons and notes they wrote in the audit trail (an ended-early reason, a release note).
     db.session.execute(db.update(Event).where(Event.actor_user_id == user.id).values(note="")
                        .execution_options(synchronize_session=False))
+    db.session.execute(db.update(Pairing).where(Pairing.ended_by_user_id == user.id, Pairing.end_reason != "")
+                       .values(end_reason=REMOVED_TEXT).execution_options(synchronize_session=False))
     db.session.execute(db.delete(LoginSession).where(LoginSession.user_id == user.id)
                        .execution_options(synchronize_session=False))
     user.name = FORMER_MEMBER

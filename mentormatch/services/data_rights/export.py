@@ -32,8 +32,7 @@ def collect(user: User) -> dict:
     owners = {"user": [user.id], "membership": [m.id for m in memberships]}
     sections = []
     for entry in PERSONAL:
-        column = getattr(entry.model, entry.column)
-        rows = list(db.session.scalars(db.select(entry.model).where(column.in_(owners[entry.by]))
+        rows = list(db.session.scalars(db.select(entry.model).where(entry.whose(owners[entry.by]))
                                        .order_by(*entry.model.__table__.primary_key.columns)))
         sections.append({"title": entry.title, "table": entry.model.__tablename__,
                          "rows": [_row(r) for r in rows]})

@@ -9,7 +9,10 @@ retention erases; rows owned by the account (`by="user"`) are erased only with t
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
 
 from ...models import (
     CheckIn,
@@ -39,15 +42,29 @@ REMOVED_TEXT = "(removed)"  # a message body cannot be empty (a CHECK), so this 
 @dataclass(frozen=True)
 class Personal:
     model: type
-    column: str                    # the column saying whose row it is
+    column: str = ""               # the column saying whose row it is (or `owned`)
     by: str = "membership"         # "membership": memberships.id; "user": users.id
     delete: bool = False           # erase by deleting the row
     blank: dict = field(default_factory=dict)  # else: column -> the value it becomes
     label: str = ""                # the heading on the export page
+    owned: Callable | None = None  # instead of `column`: owner ids -> a SQL condition
+
+    def whose(self, owner_ids: list[int]):
+        """The SQL condition for the rows of these owners."""
+        return self.owned(owner_ids) if self.owned else getattr(self.model, self.column).in_(owner_ids)
 
     @property
     def title(self) -> str:
         return self.label or self.model.__tablename__.replace("_", " ")
+
+
+def _meeting_side(side: str) -> Callable:
+    """Meetings of the pairings and requests where these memberships are the mentee (or mentor)."""
+    def condition(ids: list[int]):
+        pairings = select(Pairing.id).where(getattr(Pairing, f"{side}_membership_id").in_(ids))
+        requests = select(MicroRequest.id).where(getattr(MicroRequest, f"{side}_membership_id").in_(ids))
+        return or_(Meeting.pairing_id.in_(pairings), Meeting.request_id.in_(requests))
+    return condition
 
 
 _CONTEXT = {"industry": "", "background": "", "location": "", "groups": [], "languages": [], "topics": []}
@@ -75,10 +92,9 @@ PERSONAL: tuple[Personal, ...] = (
     Personal(Pairing, "mentee_membership_id", label="Pairings as mentee", blank={"info_answer": ""}),
     Personal(Pairing, "mentor_membership_id", label="Pairings as mentor", blank={
         "decline_note": "", "info_question": ""}),
-    Personal(Meeting, "organizer_membership_id", label="Meetings I organised", blank={
-        "video_link": "", "mentee_met_note": "", "mentor_met_note": ""}),
-    Personal(Meeting, "proposer_membership_id", label="Meetings I proposed", blank={
-        "video_link": "", "mentee_met_note": "", "mentor_met_note": ""}),
+    Personal(Meeting, "organizer_membership_id", label="Meetings I organised", blank={"video_link": ""}),
+    Personal(Meeting, owned=_meeting_side("mentee"), label="Meetings as mentee", blank={"mentee_met_note": ""}),
+    Personal(Meeting, owned=_meeting_side("mentor"), label="Meetings as mentor", blank={"mentor_met_note": ""}),
     Personal(MentorReport, "mentee_membership_id", label="Reports I made", blank={"note": ""}),
     Personal(MentorReport, "mentor_membership_id", label="Reports about me", blank={"note": ""}),
     Personal(MenteePriority, "membership_id", label="Priority in rounds", blank={"note": ""}),
