@@ -151,9 +151,14 @@ def answerable_as(model, role: str, item_id: int):
 def answerable_of_either(model, item_id: int):
     """An answerable item where the current user is the mentee or the mentor, else 404."""
     item = db.session.get(model, item_id)
-    if item is None or current_user.id not in (item.mentee.user_id, item.mentor.user_id):
+    if item is None or not _one_of_the_two(item):
         abort(404)
     return item
+
+
+def _one_of_the_two(item) -> bool:
+    """The current user is the item's mentee or mentor, and still a member of its program."""
+    return any(m.user_id == current_user.id and m.removed_at is None for m in (item.mentee, item.mentor))
 
 
 def mentor_pairing(pairing_id: int) -> Pairing:
@@ -236,7 +241,7 @@ def thread_item(kind: str, item_id: int, *, writing: bool = False) -> Pairing | 
     item = db.session.get(model, item_id)
     if item is None or not threads.has_thread(item):
         abort(404)
-    if current_user.id in (item.mentee.user_id, item.mentor.user_id):
+    if _one_of_the_two(item):
         return item
     if writing or current_user.role != "coordinator" or not threads.report_filed(item):
         abort(404)

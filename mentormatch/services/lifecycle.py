@@ -44,9 +44,9 @@ class Survey:
 
 def role_in(pairing: Pairing, user: User) -> str | None:
     """"mentee", "mentor", "coordinator" (of the pairing's program) or None."""
-    if pairing.mentee.user_id == user.id:
+    if pairing.mentee.user_id == user.id and pairing.mentee.removed_at is None:
         return "mentee"
-    if pairing.mentor.user_id == user.id:
+    if pairing.mentor.user_id == user.id and pairing.mentor.removed_at is None:
         return "mentor"
     return "coordinator" if coordinates(pairing.program_id, user) else None
 

@@ -75,9 +75,9 @@ def can_meet(item: Pairing | MicroRequest) -> bool:
 
 def side_of(item: Pairing | MicroRequest, user: User) -> str | None:
     """"mentee" or "mentor" for one of the two, None for anyone else."""
-    if user.id == item.mentee.user_id:
+    if user.id == item.mentee.user_id and item.mentee.removed_at is None:
         return "mentee"
-    if user.id == item.mentor.user_id:
+    if user.id == item.mentor.user_id and item.mentor.removed_at is None:
         return "mentor"
     return None
 
