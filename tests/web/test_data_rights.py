@@ -246,7 +246,7 @@ def test_the_audit_log_filters_and_exports_csv(app, client, world, frozen):  # n
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == ["at", "actor", "kind", "subject", "what", "note"]
-    assert [r[1:3] for r in rows[1:]] == [["Cora Coordinator", "member"]]
+    assert [r[1:4] for r in rows[1:]] == [["Cora Coordinator", "member", "member: Milo Mentor"]]
     bad = client.get(f"{base}?since=2026-13-45&until=2026-01-01")
     assert bad.status_code == 400 and "Not a valid date" in bad.get_data(as_text=True)
     reversed_range = client.get(f"{base}?since=2026-05-01&until=2026-01-01")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from ...extensions import db
-from ...models import Event, Program, Round, RoundEvent, User
+from ...models import Event, Membership, Program, Round, RoundEvent, User
 from ..rounds.export import safe_cell
 
 KINDS = {"pairing": "Pairings", "request": "Micro-requests", "mentor": "Mentors", "member": "Members",
@@ -65,9 +65,18 @@ def entries(program: Program, filters: Filters, limit: int | None = LIMIT) -> li
         q = _window(q, Event.at, filters).order_by(Event.at.desc(), Event.id.desc())
         if limit:
             q = q.limit(limit)
+        events = list(db.session.scalars(q))
+        # A member's or mentor's event names the person (as they are now: an erased account reads
+        # "A former member"); pairings and requests keep their number.
+        people = dict(db.session.execute(db.select(Membership.id, User.name).join(User, User.id == Membership.user_id)
+                                          .where(Membership.id.in_([e.subject_id for e in events
+                                                                    if e.subject_type in ("member", "mentor")] or [-1]))
+                                          ).all())
         rows += [Entry(e.at, names.get(e.actor_user_id, "the system"), e.subject_type,
-                       f"{e.subject_type} {e.subject_id}", f"{e.from_state or '—'} → {e.to_state}", e.note)
-                 for e in db.session.scalars(q)]
+                       f"{e.subject_type}: {people[e.subject_id]}" if e.subject_id in people
+                       and e.subject_type in ("member", "mentor") else f"{e.subject_type} {e.subject_id}",
+                       f"{e.from_state or '—'} → {e.to_state}", e.note)
+                 for e in events]
     if filters.kind in ("", "round"):
         q = (db.select(RoundEvent, Round.name).join(Round, Round.id == RoundEvent.round_id)
              .where(Round.program_id == program.id))
