@@ -315,3 +315,21 @@ def test_an_erased_account_appears_in_no_program(app, client, world, frozen):  #
     for page in (other_people, f"/coordinator/programs/{world.other_program.id}"):
         html = client.get(page).get_data(as_text=True)
         assert world.mentor.name not in html and "A former member" not in html, page
+
+
+@pytest.mark.parametrize("app", [{"RETENTION_DAYS": 0}], indirect=True)
+def test_the_retention_command_reports_on_a_dry_run_and_changes_nothing(app, client, world):
+    add_goal(app, mid(world, world.mentee), near_term_goal="Still here after the dry run")
+    login(client, world.coordinator)
+    post_form(client, f"/coordinator/programs/{world.program.id}/end", {},
+              page=f"/coordinator/programs/{world.program.id}")
+    result = app.test_cli_runner().invoke(args=["retention", "--dry-run"])
+    assert result.exit_code == 0 and "would anonymise 1 ended program(s)" in result.output
+    assert "Main program: 2 member(s)" in result.output
+    with app.app_context():
+        assert db.session.get(Program, world.program.id).anonymised_at is None
+        assert db.session.scalar(db.select(GoalForm.near_term_goal)) == "Still here after the dry run"
+    result = app.test_cli_runner().invoke(args=["retention"])
+    assert "anonymised 1 ended program(s)" in result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(GoalForm.near_term_goal)) == ""
