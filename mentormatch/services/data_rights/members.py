@@ -49,14 +49,19 @@ def end_mentorships(member: Membership, actor: User | None, now) -> None:
 def remove(program: Program, member: Membership, actor: User) -> Membership:
     if member.program_id != program.id:
         raise ServiceError("This person is not in this program.")
-    if member.removed_at is not None:
-        raise ServiceError("This person has already been removed from the program.")
     now = clock.now()
+    # Claimed with a conditional UPDATE: two coordinators pressing at once remove (and release) once.
+    claimed = db.session.execute(db.update(Membership).where(
+        Membership.id == member.id, Membership.removed_at.is_(None)).values(removed_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        db.session.rollback()
+        raise ServiceError("This person has already been removed from the program.")
+    db.session.refresh(member)
     if member.user.role == "mentor":
         release(member, "removed", actor)
     withdraw_as_mentee(member, actor, now)
     end_mentorships(member, actor, now)
-    member.removed_at = now
     record(program.id, "member", member.id, "member", "removed", actor, "")
     db.session.commit()
     return member
