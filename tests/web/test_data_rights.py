@@ -333,3 +333,36 @@ def test_the_retention_command_reports_on_a_dry_run_and_changes_nothing(app, cli
     assert "anonymised 1 ended program(s)" in result.output
     with app.app_context():
         assert db.session.scalar(db.select(GoalForm.near_term_goal)) == ""
+
+
+def test_two_coordinators_removing_the_same_member_at_once_remove_and_release_once(app, world, make_user):
+    from tests.security.test_races import race
+
+    mentor_mid = mid(world, world.mentor)
+    add_profile(app, mentor_mid)
+    request_id = send_request(app, world.mentee, world.program.id, mentor_mid)
+    second = make_user("coordinator", "Cleo Second")
+    with app.app_context():
+        db.session.add(ProgramCoordinator(program_id=world.program.id, user_id=second.id))
+        db.session.commit()
+    coordinators = [world.coordinator.id, second.id]
+
+    def action(i, barrier):
+        from mentormatch.services.data_rights import members
+
+        program, member = db.session.get(Program, world.program.id), db.session.get(Membership, mentor_mid)
+        actor = db.session.get(User, coordinators[i])
+        _ = member.user.role
+        barrier.wait()
+        members.remove(program, member, actor)
+        return "removed"
+
+    outcomes = race(app, 2, action)
+    assert sorted(outcomes) == ["This person has already been removed from the program.", "removed"]
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Event).where(
+            Event.subject_type == "member", Event.to_state == "removed")) == 1
+        assert db.session.scalar(db.select(db.func.count()).select_from(Event).where(
+            Event.subject_type == "request", Event.subject_id == request_id, Event.to_state == "declined")) == 1
+        assert len(db.session.scalars(db.select(OutboxMessage).where(
+            OutboxMessage.to == world.mentee.email, OutboxMessage.subject.contains("not available"))).all()) == 1
