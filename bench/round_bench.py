@@ -17,11 +17,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mentormatch import create_app  # noqa: E402
+from mentormatch import create_app, matching  # noqa: E402
 from mentormatch.core.security import hash_password  # noqa: E402
 from mentormatch.extensions import db  # noqa: E402
 from mentormatch.models import GoalForm, Membership, MentorProfile, Program, ProgramCoordinator, Term, User  # noqa: E402
 from mentormatch.models.rounds import Round, SolveRun  # noqa: E402
+from mentormatch.services.rounds import instance as round_instance  # noqa: E402
 
 TOPICS = ["python", "sql", "data", "ml", "frontend", "backend", "devops", "security", "product", "design",
           "leadership", "career change", "interviewing", "promotion", "public speaking", "writing", "testing",
@@ -128,6 +129,15 @@ def main() -> None:
     for key in ("load_s", "score_s", "solve_s", "store_s"):
         print(f"  {key[:-2]:<11} {tm.get(key, float('nan')):7.2f} s")
     print(f"whole round   {total:7.2f} s  (target < 30 s: {'ok' if total < 30 else 'MISSED'})")
+    # Reference in the same run: the matching core alone on the very instance the job built
+    # (no job runner, no progress writes, no storing), so the site's overhead reads as a ratio.
+    with app.app_context():
+        data = round_instance.build_round_data(db.session.get(Round, round_id))
+    t = time.perf_counter()
+    ref = matching.solve(data.instance)
+    core = time.perf_counter() - t
+    print(f"reference     {core:7.2f} s  the matching core alone on the same instance ({ref.status}, "
+          f"{ref.objective['pairs']} pairs); the whole round is {total / core:.2f}x that")
 
     client.get(base)  # warm the template cache once, as a running server would be
     samples = []
