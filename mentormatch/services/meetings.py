@@ -427,6 +427,37 @@ def cancel(meeting: Meeting, user: User) -> Meeting:
     return meeting
 
 
+def call_off(item: Pairing | MicroRequest, actor: User | None) -> list[Meeting]:
+    """The pair stopped meeting (a pairing ended, a micro-request done): every open proposal is
+    withdrawn and every booked meeting still ahead is cancelled, with a cancellation (same UID,
+    higher SEQUENCE, METHOD CANCEL) to both calendars over the outbox. A meeting already started
+    or over stays, so "did you meet?" is still asked. No commit: the caller's ending holds this.
+    Every ending calls it (services/lifecycle.py, services/micro_requests.py)."""
+    now = clock.now()
+    called_off = []
+    for meeting in meetings_of(item):
+        ahead = meeting.state == "proposed" or (meeting.state == "booked" and meeting.starts_at > now)
+        if not ahead:
+            continue
+        # A proposal to reschedule a booking that is already over leaves nothing in the calendars.
+        in_calendars = meeting.booked_at is not None and meeting.starts_at is not None and meeting.starts_at > now
+        done = db.session.execute(db.update(Meeting).where(
+            Meeting.id == meeting.id, Meeting.state == meeting.state)
+            .values(state="cancelled", cancelled_at=now, sequence=Meeting.sequence + (1 if in_calendars else 0))
+            .execution_options(synchronize_session=False))
+        if done.rowcount != 1:
+            continue  # picked or cancelled a moment ago by one of the two: theirs stands
+        db.session.refresh(meeting)
+        record(item.program_id, kind_of(item), item.id, item.state, MEETING_EVENT, actor,
+               "meeting cancelled: the mentorship ended" if in_calendars else "meeting times withdrawn: the mentorship ended")
+        if in_calendars:
+            ended = "the request is done" if kind_of(item) == "request" else "the mentorship has ended"
+            _invite_both(meeting, item, "meeting_cancelled", "CANCEL", ended=ended,
+                         cancelled_by=actor.name if actor is not None else "")
+        called_off.append(meeting)
+    return called_off
+
+
 def _invite_both(meeting: Meeting, item, template: str, method: str, **extra) -> None:
     invitation = outbox.Attachment("invite.ics", f"text/calendar; method={method}", ics(meeting, method))
     url = links.link("meetings.show", meeting_id=meeting.id)
