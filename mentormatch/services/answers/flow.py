@@ -131,6 +131,8 @@ def accept(item, mentor_user: User):
     kind.before_accept(item)
     leave_pending(item, kind.accept_path[-1], mentor_user, events=kind.accept_path)
     _mail(kind, item, "accepted", item.mentee.user, **kind.accept_context(item))
+    # The mentor's copy: the mentee's shown channels, Reply-To the mentee, the page of the pair.
+    _mail(kind, item, "you_accepted", mentor_user, page_url=kind.mentor_page(item))
     db.session.commit()
     return item
 
