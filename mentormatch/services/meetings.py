@@ -39,7 +39,6 @@ from ..models import (
     MentorProfile,
     MicroRequest,
     Pairing,
-    ProgramCoordinator,
     User,
 )
 from . import ServiceError, contact
@@ -220,18 +219,6 @@ def meeting_for(user: User, meeting_id: int) -> Meeting | None:
     if meeting is None or side_of(item_of(meeting), user) is None:
         return None
     return meeting
-
-
-def meeting_visible_to(user: User, meeting_id: int) -> Meeting | None:
-    """One of the two, or a coordinator of the meeting's program (reading along), else None."""
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        return None
-    if user.role == "coordinator":
-        runs = db.session.scalar(db.select(ProgramCoordinator.user_id).where(
-            ProgramCoordinator.program_id == meeting.program_id, ProgramCoordinator.user_id == user.id))
-        return meeting if runs is not None else None
-    return meeting if side_of(item_of(meeting), user) is not None else None
 
 
 # -- proposing ----------------------------------------------------------------------------------
