@@ -25,7 +25,7 @@ from icalendar import Event as CalendarEvent
 from sqlalchemy import and_, func, or_
 from sqlalchemy.exc import IntegrityError
 
-from ..core import clock, links, outbox
+from ..core import clock, fields, links, outbox
 from ..core.events import record
 from ..extensions import db
 from ..models import (
@@ -223,21 +223,6 @@ def meeting_for(user: User, meeting_id: int) -> Meeting | None:
 
 # -- proposing ----------------------------------------------------------------------------------
 
-def check_video_link(value: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        return ""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
-        raise ServiceError("Enter a video link starting with https:// (or http://).", "video_link")
-    if parts.username is not None or parts.password is not None:
-        # "https://zoom.us@evil.example/..." reads as zoom.us and opens evil.example (the contact page's rule too).
-        raise ServiceError("Enter the meeting's own address, without a name or password before an @.", "video_link")
-    if len(value) > 500:
-        raise ServiceError("Keep the video link under 500 characters.", "video_link")
-    return value
-
-
 def check_slots(slots: list[tuple[int, date | None, time | None]], duration, zone: str) -> list[datetime]:
     """(number, local date, local time) in the proposer's zone -> the slots in naive UTC, checked:
     in the future and within 90 days, not overlapping one another, at most three."""
@@ -296,7 +281,7 @@ def propose(item: Pairing | MicroRequest, user: User, slots: list[tuple[int, dat
         raise ServiceError("Choose 15, 30 or 60 minutes.", "duration") from None
     moments = check_slots(slots, duration, zone_of(me))
     # Without a link on the form, the proposer's own video-call link (when they show it to matches).
-    video_link = check_video_link(video_link) or contact.shown_video_link(user)
+    video_link = fields.video_link(video_link, "video_link") or contact.shown_video_link(user)
     now = clock.now()
     live = next((m for m in meetings_of(item) if _is_live(m, now)), None)
     if live is None:
