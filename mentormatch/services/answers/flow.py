@@ -161,7 +161,7 @@ def decline(item, mentor_user: User, reason: str, note: str = "", pause: str = "
 def ask_info(item, mentor_user: User, question: str):
     """The third answer: the mentor asks the mentee one question before deciding. What the item
     holds stays held; the mentor's reminders pause until the answer, and the mentee's start
-    (reminders._mentee_owed), counted from zero."""
+    (reminders._mentee_owes), counted from zero."""
     kind = kind_of(item)
     _must_be_mentor(kind, item, mentor_user)
     question = clean_info(question, "question")
