@@ -226,8 +226,11 @@ def own_meeting(meeting_id: int) -> Meeting:
 
 
 def visible_meeting(meeting_id: int) -> Meeting:
-    """A meeting the current user is in, or one in a program they coordinate (reading along), else 404."""
-    return meetings.meeting_visible_to(current_user, meeting_id) or abort(404)
+    """A meeting the current user is in; for a coordinator of its program, only under the thread's
+    rule (a report was filed about the pair, read_along), else 404."""
+    meeting = db.session.get(Meeting, meeting_id) or abort(404)
+    read_along(meetings.item_of(meeting))
+    return meeting
 
 
 # -- threads (the conversation of an accepted pair) ------------------------------------------
@@ -241,6 +244,13 @@ def thread_item(kind: str, item_id: int, *, writing: bool = False) -> Pairing | 
     item = db.session.get(model, item_id)
     if item is None or not threads.has_thread(item):
         abort(404)
+    return read_along(item, writing=writing)
+
+
+def read_along(item: Pairing | MicroRequest, *, writing: bool = False) -> Pairing | MicroRequest:
+    """What the pair does together (its thread, its meetings) is for the two people; a coordinator
+    of the program reads along only once a report was filed about the item, and never writes.
+    Anyone else: 404."""
     if _one_of_the_two(item):
         return item
     if writing or current_user.role != "coordinator" or not threads.report_filed(item):

@@ -49,6 +49,8 @@ def from_env() -> dict:
         "SIGNUP_RATE_LIMIT_PER_ADDRESS": os.environ.get("SIGNUP_RATE_LIMIT_PER_ADDRESS", "20 per hour"),
         # Messages in the threads of a pairing or request, per person (services/threads.py).
         "MESSAGE_RATE_LIMIT": os.environ.get("MESSAGE_RATE_LIMIT", "10 per minute; 200 per day"),
+        # Meeting proposals (each one emails the other person), per person (services/meetings.py).
+        "MEETING_RATE_LIMIT": os.environ.get("MEETING_RATE_LIMIT", "5 per hour; 20 per day"),
         # How many reverse proxies in front of the app set X-Forwarded-For/-Proto. 0: none, the
         # headers are ignored (anyone can forge them) and the client is the TCP peer.
         "PROXY_HOPS": _number("PROXY_HOPS", 0),

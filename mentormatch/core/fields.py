@@ -1,7 +1,14 @@
 """Field checks every form shares (people, contact channels, ...): each returns the clean value or raises
 naming the field. Forms, the CSV import and the demo all come through these."""
+import re
+from urllib.parse import urlsplit
+
 from . import reference
 from .errors import ServiceError
+
+MAX_VIDEO_LINK = 300
+# A site name with at least one dot ("meet.example.org"): not "localhost", not a bare word.
+_HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
 
 
 def dedupe(values: list) -> list:
@@ -44,6 +51,23 @@ def whole_number(value, field: str, low: int, high: int, label: str) -> int:
 def zone(value, field: str = "timezone") -> str:
     if not reference.is_zone(value):
         raise ServiceError("Choose a time zone from the list, for example Europe/London.", field)
+    return value
+
+
+def video_link(value, field: str) -> str:
+    """A video-call link (a person's contact channel, a meeting's link in the invitation): http(s)
+    only, a real site name, no spaces, and no name or password before an @ ("https://zoom.us@evil.example/..."
+    reads as zoom.us and opens evil.example). Empty stays empty."""
+    value = text(value, field, most=MAX_VIDEO_LINK)
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or re.search(r"\s", value):
+        raise ServiceError("Enter a link that starts with https:// (for example https://meet.example.com/you).", field)
+    if "@" in parts.netloc:
+        raise ServiceError("Enter the meeting's own address, without a name or password before an @.", field)
+    if not _HOST.match((parts.hostname or "").lower()):
+        raise ServiceError("Enter a full web address with a site name, like https://zoom.us/j/123.", field)
     return value
 
 

@@ -4,6 +4,7 @@ Idempotent: running it again changes nothing.
 
     people      the program's topics, the mentors' profiles and the mentees' goal forms (through services)
     lifecycle   ten weeks of micro-requests and proposals in every state, follow-ups, a paused mentor
+    together    a pair's conversation, a meeting they had and the next one booked; a request's thread
     answering   ask-for-info both ways, decline-and-pause, an edited request, a report on a silent mentor
     progress    check-ins and goal steps
     rounds      a closed autumn round (carry-overs, continue wishes, a priority) and a solved winter round
@@ -15,7 +16,7 @@ import random
 from ..extensions import db
 from ..models import Program
 from ..services import programs
-from . import answering, lifecycle, people, progress, rounds
+from . import answering, lifecycle, people, progress, rounds, together
 from .accounts import COORDINATOR, DEMO_PASSWORD, account, demo_accounts, roster
 from .rows import members
 
@@ -39,6 +40,7 @@ def seed(extra_mentors: int = 20, extra_mentees: int = 30) -> bool:
     db.session.commit()
     people.fill(program, rng, people.real_mentor_profiles())
     lifecycle.fill(program, rng)
+    together.fill(program)
     if len(members(program, "mentor")) >= 12 and len(members(program, "mentee")) >= 18:
         answering.fill(program)
         progress.fill(program)

@@ -2,6 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TimeField, URLField
 from wtforms.validators import InputRequired, Length, Optional
 
+from ..core import fields
 from ..services import meetings
 
 
@@ -18,7 +19,7 @@ class ProposeForm(FlaskForm):
     slot2_time = TimeField("Start", validators=[Optional()])
     slot3_date = DateField("Date", validators=[Optional()])
     slot3_time = TimeField("Start", validators=[Optional()])
-    video_link = URLField("Video link (optional)", validators=[Optional(), Length(max=500)],
+    video_link = URLField("Video link (optional)", validators=[Optional(), Length(max=fields.MAX_VIDEO_LINK)],
                           description="A Meet, Zoom or Jitsi link; it goes into the calendar invitation.")
 
     def slots(self) -> list:

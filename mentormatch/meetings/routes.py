@@ -2,10 +2,11 @@
 
 Every action answers htmx with the refreshed panel and a plain form with a redirect to the pair's
 page, so the panel works without JavaScript."""
-from flask import flash, make_response, redirect, render_template, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import meeting_item, own_meeting, roles, visible_meeting
+from ..extensions import limiter
 from ..forms import submit
 from ..htmx import is_htmx, page_or_partial
 from ..models import MicroRequest
@@ -21,8 +22,25 @@ def show(meeting_id: int):
     return _page(meetings.item_of(meeting))
 
 
+def _per_person() -> str:
+    return f"user:{current_user.id}"
+
+
+@bp.errorhandler(429)
+def too_many_proposals(_error):
+    """Over MEETING_RATE_LIMIT (each proposal emails the other person): the panel again, the times
+    kept, the reason above the form (htmx swaps only 2xx answers, so it gets a 200; a plain form the 429)."""
+    args = request.view_args or {}
+    item = meeting_item(args.get("kind", "pairings"), args.get("item_id", 0))
+    form = ProposeForm()
+    form.form_errors.append("You have proposed times often in a short while: wait an hour, then send these again.")
+    page = _page(item, propose_form=form)
+    return page, 200 if is_htmx() else 429
+
+
 @bp.route("/<any(pairings, requests):kind>/<int:item_id>/propose", methods=["POST"])
 @roles("mentee", "mentor")
+@limiter.limit(lambda: current_app.config["MEETING_RATE_LIMIT"], key_func=_per_person, methods=["POST"])
 def propose(kind: str, item_id: int):
     item = meeting_item(kind, item_id)
     form = ProposeForm()

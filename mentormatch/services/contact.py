@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from ..core import fields
 from ..extensions import db
@@ -16,10 +15,9 @@ from . import ServiceError
 
 # A pairing or request in one of these states has been accepted: the two may reach each other.
 ACCEPTED_STATES = ("accepted", "active", "completed", "done")
-MAX_URL, MAX_HANDLE, MAX_PHONE = 300, 100, 32
+MAX_HANDLE, MAX_PHONE = 100, 32
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ().\-/]+$")
 _HANDLE_BAD = re.compile(r"[\s<>\"'`\\]")
-_HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
 
 
 @dataclass(frozen=True)
@@ -37,20 +35,6 @@ def channels_of(user_id: int) -> ContactChannels | None:
 
 
 # -- checks ----------------------------------------------------------------------------------------
-
-def clean_video_url(value: str) -> str:
-    value = fields.text(value, "video_url", most=MAX_URL)
-    if not value:
-        return ""
-    parts = urlsplit(value)
-    host = (parts.hostname or "").lower() if parts.scheme in ("http", "https") else ""
-    if parts.scheme not in ("http", "https") or re.search(r"\s", value):
-        raise ServiceError("Enter a link that starts with https:// (for example https://meet.example.com/you).",
-                           "video_url")
-    if not _HOST.match(host) or parts.username or parts.password:
-        raise ServiceError("Enter a full web address with a site name, like https://zoom.us/j/123.", "video_url")
-    return value
-
 
 def clean_phone(value: str) -> str:
     value = " ".join(fields.text(value, "phone", most=MAX_PHONE).split())
@@ -84,7 +68,7 @@ def _flag(value) -> bool:
 def save_channels(user: User, data: dict) -> ContactChannels:
     """The person's own channels, all checked before anything is written; a "show" switched on
     for an empty channel is refused next to it, so nobody believes they shared something blank."""
-    video = clean_video_url(data.get("video_url"))
+    video = fields.video_link(data.get("video_url"), "video_url")
     service, handle = clean_chat(data.get("chat_service"), data.get("chat_handle"))
     phone = clean_phone(data.get("phone"))
     shows = {name: _flag(data.get(name)) for name in ("show_video", "show_chat", "show_phone")}

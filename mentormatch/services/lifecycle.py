@@ -21,7 +21,7 @@ from ..core.events import record
 from ..core.transitions import move
 from ..extensions import db
 from ..models import ENDABLE_STATES, ENDED_STATES, ClosingSurvey, Pairing, ProgramCoordinator, Round, User
-from . import ServiceError
+from . import ServiceError, meetings
 from .rounds import events as round_events
 
 END_KINDS = {"completed": "Completed: the goal is reached, or the cohort is over",
@@ -93,7 +93,7 @@ def end(pairing: Pairing, user: User, kind: str, reason: str = "", survey: Surve
         db.session.rollback()
         raise ServiceError("This mentorship has already ended." if pairing.state in ENDED_STATES
                            else "Only an accepted or active mentorship can be ended.")
-    record(pairing.program_id, "pairing", pairing.id, before, kind, user, reason)
+    _ended(pairing, before, kind, user, reason)
     if role != "coordinator" and survey is not None and not survey.empty:
         _add_survey(pairing, role, survey)
     told = [r for r in ("mentee", "mentor") if r != role]
@@ -148,7 +148,7 @@ def complete_round(round_: Round, user: User) -> int:
         before = pairing.state
         if not move(Pairing, pairing, ENDABLE_STATES, "completed", ended_at=now, ended_by_user_id=user.id):
             continue  # ended by someone else a moment ago: theirs stands
-        record(pairing.program_id, "pairing", pairing.id, before, "completed", user, "round completed")
+        _ended(pairing, before, "completed", user, "round completed")
         _tell(pairing, ["mentee", "mentor"], "completed", user)
         done += 1
     closed = db.session.execute(db.update(Round).where(Round.id == round_.id, Round.state == "approved")
@@ -195,13 +195,20 @@ def close_inactive(pairing: Pairing) -> bool:
     if not move(Pairing, pairing, ENDABLE_STATES, "inactive", ended_at=clock.now()):
         db.session.rollback()
         return False
-    record(pairing.program_id, "pairing", pairing.id, before, "inactive", None, "no activity")
+    _ended(pairing, before, "inactive", None, "no activity")
     _tell(pairing, ["mentee", "mentor"], "inactive", None)
     db.session.commit()
     return True
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+def _ended(pairing: Pairing, before: str, kind: str, user: User | None, note: str) -> None:
+    """What every ending does after its move (by a side, a coordinator, "complete all" or inactivity):
+    the event, and the pair's meetings still ahead called off in both calendars."""
+    record(pairing.program_id, "pairing", pairing.id, before, kind, user, note)
+    meetings.call_off(pairing, user)
+
 
 def _membership_id(pairing: Pairing, role: str | None) -> int | None:
     return {"mentee": pairing.mentee_membership_id, "mentor": pairing.mentor_membership_id}.get(role or "")

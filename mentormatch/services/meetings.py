@@ -25,7 +25,7 @@ from icalendar import Event as CalendarEvent
 from sqlalchemy import and_, func, or_
 from sqlalchemy.exc import IntegrityError
 
-from ..core import clock, links, outbox
+from ..core import clock, fields, links, outbox
 from ..core.events import record
 from ..extensions import db
 from ..models import (
@@ -39,7 +39,6 @@ from ..models import (
     MentorProfile,
     MicroRequest,
     Pairing,
-    ProgramCoordinator,
     User,
 )
 from . import ServiceError, contact
@@ -222,34 +221,7 @@ def meeting_for(user: User, meeting_id: int) -> Meeting | None:
     return meeting
 
 
-def meeting_visible_to(user: User, meeting_id: int) -> Meeting | None:
-    """One of the two, or a coordinator of the meeting's program (reading along), else None."""
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        return None
-    if user.role == "coordinator":
-        runs = db.session.scalar(db.select(ProgramCoordinator.user_id).where(
-            ProgramCoordinator.program_id == meeting.program_id, ProgramCoordinator.user_id == user.id))
-        return meeting if runs is not None else None
-    return meeting if side_of(item_of(meeting), user) is not None else None
-
-
 # -- proposing ----------------------------------------------------------------------------------
-
-def check_video_link(value: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        return ""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
-        raise ServiceError("Enter a video link starting with https:// (or http://).", "video_link")
-    if parts.username is not None or parts.password is not None:
-        # "https://zoom.us@evil.example/..." reads as zoom.us and opens evil.example (the contact page's rule too).
-        raise ServiceError("Enter the meeting's own address, without a name or password before an @.", "video_link")
-    if len(value) > 500:
-        raise ServiceError("Keep the video link under 500 characters.", "video_link")
-    return value
-
 
 def check_slots(slots: list[tuple[int, date | None, time | None]], duration, zone: str) -> list[datetime]:
     """(number, local date, local time) in the proposer's zone -> the slots in naive UTC, checked:
@@ -309,7 +281,7 @@ def propose(item: Pairing | MicroRequest, user: User, slots: list[tuple[int, dat
         raise ServiceError("Choose 15, 30 or 60 minutes.", "duration") from None
     moments = check_slots(slots, duration, zone_of(me))
     # Without a link on the form, the proposer's own video-call link (when they show it to matches).
-    video_link = check_video_link(video_link) or contact.shown_video_link(user)
+    video_link = fields.video_link(video_link, "video_link") or contact.shown_video_link(user)
     now = clock.now()
     live = next((m for m in meetings_of(item) if _is_live(m, now)), None)
     if live is None:
@@ -425,6 +397,37 @@ def cancel(meeting: Meeting, user: User) -> Meeting:
         _invite_both(meeting, item, "meeting_cancelled", "CANCEL", cancelled_by=user.name)
     db.session.commit()
     return meeting
+
+
+def call_off(item: Pairing | MicroRequest, actor: User | None) -> list[Meeting]:
+    """The pair stopped meeting (a pairing ended, a micro-request done): every open proposal is
+    withdrawn and every booked meeting still ahead is cancelled, with a cancellation (same UID,
+    higher SEQUENCE, METHOD CANCEL) to both calendars over the outbox. A meeting already started
+    or over stays, so "did you meet?" is still asked. No commit: the caller's ending holds this.
+    Every ending calls it (services/lifecycle.py, services/micro_requests.py)."""
+    now = clock.now()
+    called_off = []
+    for meeting in meetings_of(item):
+        ahead = meeting.state == "proposed" or (meeting.state == "booked" and meeting.starts_at > now)
+        if not ahead:
+            continue
+        # A proposal to reschedule a booking that is already over leaves nothing in the calendars.
+        in_calendars = meeting.booked_at is not None and meeting.starts_at is not None and meeting.starts_at > now
+        done = db.session.execute(db.update(Meeting).where(
+            Meeting.id == meeting.id, Meeting.state == meeting.state)
+            .values(state="cancelled", cancelled_at=now, sequence=Meeting.sequence + (1 if in_calendars else 0))
+            .execution_options(synchronize_session=False))
+        if done.rowcount != 1:
+            continue  # picked or cancelled a moment ago by one of the two: theirs stands
+        db.session.refresh(meeting)
+        record(item.program_id, kind_of(item), item.id, item.state, MEETING_EVENT, actor,
+               "meeting cancelled: the mentorship ended" if in_calendars else "meeting times withdrawn: the mentorship ended")
+        if in_calendars:
+            ended = "the request is done" if kind_of(item) == "request" else "the mentorship has ended"
+            _invite_both(meeting, item, "meeting_cancelled", "CANCEL", ended=ended,
+                         cancelled_by=actor.name if actor is not None else "")
+        called_off.append(meeting)
+    return called_off
 
 
 def _invite_both(meeting: Meeting, item, template: str, method: str, **extra) -> None:

@@ -40,7 +40,7 @@ from ..models import (
     Program,
     User,
 )
-from . import ServiceError, contact
+from . import ServiceError, contact, meetings
 
 # Answering a request is the shared flow, re-exported under the names routes and tests use.
 from .answers import leave_pending, other_open
@@ -349,8 +349,15 @@ def close_as_done(req: MicroRequest, user: User, note: str = "") -> None:
     if not move(MicroRequest, req, ("accepted",), "done", ended_at=clock.now()):
         db.session.rollback()
         raise ServiceError("Only an accepted request can be marked done.")
-    record(req.program_id, "request", req.id, "accepted", "done", user, note)
+    _done(req, user, note)
     _tell_done(req, user)
+
+
+def _done(req: MicroRequest, user: User, note: str) -> None:
+    """After accepted -> done, whichever way (marked done, a quick take, a follow-up): the event,
+    and the pair's meetings still ahead called off in both calendars."""
+    record(req.program_id, "request", req.id, "accepted", "done", user, note)
+    meetings.call_off(req, user)
 
 
 def _tell_done(req: MicroRequest, by: User) -> None:
@@ -391,10 +398,10 @@ def add_followup(mentee_user: User, *, request: MicroRequest | None = None, pair
                         request_id=request.id if request is not None else None,
                         kind=kind, body=body, created_at=clock.now())
     db.session.add(followup)
-    if request is not None and request.state == "accepted" and kind == "followup":
-        # Telling the mentor what happened closes the loop: the request is done.
-        move(MicroRequest, request, ("accepted",), "done", ended_at=clock.now())
-        record(request.program_id, "request", request.id, "accepted", "done", mentee_user, "follow-up")
+    # Telling the mentor what happened closes the loop: the request is done.
+    if (request is not None and kind == "followup"
+            and move(MicroRequest, request, ("accepted",), "done", ended_at=clock.now())):
+        _done(request, mentee_user, "follow-up")
     outbox.send(subject.mentor.user.email, "followup_sent", program_id=subject.program_id, mentee=mentee_user,
                 mentor=subject.mentor.user, kind=kind, body=body, reply_to=contact.reply_to(subject, mentee_user))
     db.session.commit()

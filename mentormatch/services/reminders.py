@@ -70,33 +70,54 @@ class Report:
                 f"{len(self.programs_anonymised)} ended program(s) anonymised")
 
 
-def _pending():
+def _mentor_owes():
     """(row, started_at, kind) for every item waiting for a mentor's answer (not those waiting for
-    the mentee's answer to "ask for more info": those are _mentee_owed's), kind by kind."""
+    the mentee's answer to "ask for more info": those are _mentee_owes'), kind by kind."""
     for kind in answers.KINDS.values():
         for row in kind.waiting_items():
             yield row, kind.started_at(row), kind.name
+
+
+def _mentee_owes():
+    """(row, question asked at, kind) for every answer the mentee owes (info_requested)."""
+    for kind in answers.KINDS.values():
+        rows = db.session.scalars(db.select(kind.model).where(kind.model.state == "info_requested")
+                                  .order_by(kind.model.id))
+        for row in list(rows):
+            yield row, row.info_asked_at or kind.started_at(row), kind.name
+
+
+def _remind_then_expire(owed, days: timedelta, most: int, remind, now) -> tuple[list[str], list]:
+    """The one rule for whoever owes an answer: a reminder every `days` from the start (or the last
+    reminder), at most `most`, then expiry. Returns the reminded labels and the expired rows."""
+    reminded, expired = [], []
+    for row, started, kind in list(owed):
+        if now - (row.last_reminded_at or started) < days:
+            continue
+        if row.reminders_sent < most:
+            if remind(row, now, most):
+                reminded.append(f"{kind} {row.id}")
+        elif answers.expire(row, now):
+            expired.append((kind, row))
+    return reminded, expired
 
 
 def run() -> Report:
     days, most = timedelta(days=setting("REMINDER_DAYS")), setting("REMINDER_MAX")
     now = clock.now()
     report = Report()
-    touched_mentors: set[int] = set()
-    for row, started, kind in list(_pending()):
-        anchor = row.last_reminded_at or started
-        if now - anchor < days:
-            continue
-        if row.reminders_sent < most:
-            if answers.remind(row, now, most):
-                report.reminded.append(f"{kind} {row.id}")
-        elif answers.expire(row, now):
-            report.expired.append(f"{kind} {row.id}")
-            touched_mentors.add(row.mentor_membership_id)
-    for mentor_id in sorted(touched_mentors):
+    report.reminded, expired = _remind_then_expire(_mentor_owes(), days, most, answers.remind, now)
+    report.expired = [f"{kind} {row.id}" for kind, row in expired]
+    for mentor_id in sorted({row.mentor_membership_id for _, row in expired}):
         if _maybe_mark_unavailable(mentor_id):
             report.unavailable.append(f"mentor {mentor_id}")
-    _mentee_owed(now, report)
+    # Answers the mentee owes get the same rule, to the mentee, with their own settings (unset: the
+    # mentor's); expiry gives back the open-request slot or the proposal's seat, and is not counted
+    # against the mentor.
+    report.mentee_reminded, mentee_expired = _remind_then_expire(
+        _mentee_owes(), timedelta(days=setting("MENTEE_REMINDER_DAYS")), setting("MENTEE_REMINDER_MAX"),
+        answers.remind_mentee, now)
+    report.mentee_expired = [f"{kind} {row.id}" for kind, row in mentee_expired]
     report.followups_asked = _ask_followups(now, days)
     report.checkins = send_due(now)
     report.meetings_asked = ask_met_due(now)
@@ -106,25 +127,6 @@ def run() -> Report:
     report.accounts_erased = deletion.erase_due().erased
     report.programs_anonymised = [name for name, _, _ in retention.run().programs]
     return report
-
-
-def _mentee_owed(now, report: Report) -> None:
-    """Answers the mentee owes (info_requested) get the same rules, to the mentee: a reminder every
-    MENTEE_REMINDER_DAYS from the question, at most MENTEE_REMINDER_MAX, then expiry, which gives
-    back the mentee's open-request slot or the proposal's seat. Not counted against the mentor."""
-    days, most = timedelta(days=setting("MENTEE_REMINDER_DAYS")), setting("MENTEE_REMINDER_MAX")
-    for kind in answers.KINDS.values():
-        rows = list(db.session.scalars(db.select(kind.model).where(kind.model.state == "info_requested")
-                                       .order_by(kind.model.id)))
-        for row in rows:
-            anchor = row.last_reminded_at or row.info_asked_at or kind.started_at(row)
-            if now - anchor < days:
-                continue
-            if row.reminders_sent < most:
-                if answers.remind_mentee(row, now, most):
-                    report.mentee_reminded.append(f"{kind.name} {row.id}")
-            elif answers.expire(row, now):
-                report.mentee_expired.append(f"{kind.name} {row.id}")
 
 
 def _inactivity(now) -> tuple[list[str], list[str]]:

@@ -1,7 +1,7 @@
 """data rights: account deletion with a grace period, removed members, ended programs
 
 Revision ID: e3rights001
-Revises: d3threads001
+Revises: e1finish001
 Create Date: 2026-11-26 22:40:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'e3rights001'
-down_revision = 'd3threads001'
+down_revision = 'e1finish001'
 branch_labels = None
 depends_on = None
 

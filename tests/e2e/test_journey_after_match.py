@@ -75,9 +75,12 @@ def test_accept_reach_talk_meet_and_count_as_met(browser, live_server, app, prop
     ui_login(mentor, live_server, w.mentor.email, PASSWORD)
     mentor.goto(f"{live_server}/pairings/")
     mentor.get_by_role("button", name="Accept").click()
-    [accepted] = smtp_server.wait_for(1)
-    assert accepted["to"] == [w.mentee.email] and accepted["reply_to"] == w.mentor.email
+    smtp_server.wait_for(2)
+    [accepted] = smtp_server.to(w.mentee.email)
+    assert accepted["reply_to"] == w.mentor.email
     assert VIDEO in accepted["body"] and "@milo" in accepted["body"]
+    [mentors_copy] = smtp_server.to(w.mentor.email)  # the mentee's channels, replies to the mentee
+    assert mentors_copy["reply_to"] == w.mentee.email and "+49 30 1234567" in mentors_copy["body"]
     smtp_server.clear()
 
     # Both see each other's channels on the pair's page.

@@ -17,7 +17,7 @@ from mentormatch import create_app
 from mentormatch.extensions import db
 from tests.conftest import _empty_all_tables, app_config
 
-from .conftest import assert_accessible, screenshot, ui_login
+from .conftest import SCREENSHOTS, assert_accessible, screenshot, ui_login
 from .journey import DEMO_PASSWORD, seed
 
 PHONE = {"width": 390, "height": 844}
@@ -134,6 +134,12 @@ def test_every_page_a_role_reaches_fits_a_390_pixel_phone(phone, demo_site, role
         review = next((p for p in visited if re.fullmatch(r"/coordinator/programs/\d+/rounds/\d+", p)), None)
         assert review, f"no round review among {visited}"
         phone.goto(base + review)
+        # The pairs table reads as one card per pair on a phone, not a table scrolled sideways.
+        display, width = phone.eval_on_selector("#pairs table", "t => [getComputedStyle(t.querySelector('tbody tr'))"
+                                                ".display, t.scrollWidth]")
+        assert display == "block" and width <= PHONE["width"], (display, width)
+        phone.locator("#pairs tbody tr").first.scroll_into_view_if_needed()
+        phone.screenshot(path=str(SCREENSHOTS / "phone-round-review-pairs.png"))  # the screen, not the whole page
         assert_accessible(phone)
         screenshot(phone, "phone-round-review")
 

@@ -74,3 +74,31 @@ def test_every_created_coordinator_can_log_in(app, client):
         args=["create-coordinator", "--email", " Boss@Example.ORG ", "--name", "Boss", "--password", "a fine passphrase"])
     assert result.exit_code == 0, result.output
     login(client, SimpleNamespace(email="boss@example.org"), "a fine passphrase")
+
+
+def test_the_demo_shows_threads_and_meetings(app):
+    """The demo has a pair's conversation, a meeting they both said they had (health counts it) and
+    the next one booked, and a thread on an accepted request; seeding again adds none of it twice."""
+    from mentormatch.core import clock
+    from mentormatch.models import Meeting, Message
+    from mentormatch.services import meetings
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        pair_messages = db.session.scalar(db.select(db.func.count()).select_from(Message)
+                                          .where(Message.pairing_id.is_not(None)))
+        request_messages = db.session.scalar(db.select(db.func.count()).select_from(Message)
+                                             .where(Message.request_id.is_not(None)))
+        rows = list(db.session.scalars(db.select(Meeting).order_by(Meeting.starts_at)))
+        assert pair_messages >= 4 and request_messages >= 2
+        assert [m.state for m in rows] == ["done", "booked"]
+        assert rows[0].starts_at < clock.now() < rows[1].starts_at
+        program = db.session.scalar(db.select(Program).where(Program.name == demo.PROGRAM_NAME))
+        assert meetings.program_met(program.id).met_recently == 1
+        meetings.ics(rows[1])  # a real invitation can be built from the demo's meeting
+        counts = (pair_messages + request_messages, len(rows))
+    assert "already present" in runner.invoke(args=["seed-demo"]).output
+    with app.app_context():
+        assert counts == (db.session.scalar(db.select(db.func.count()).select_from(Message)),
+                          db.session.scalar(db.select(db.func.count()).select_from(Meeting)))

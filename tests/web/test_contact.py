@@ -192,8 +192,8 @@ def test_acceptance_mail_lists_the_channels_and_replies_go_to_the_mentor(app, sm
     w = request_world
     smtp_server.clear()
     _accept(app, MicroRequest, w.request_id, w.mentor)
-    [message] = smtp_server.wait_for(1)
-    assert message["to"] == [w.mentee.email]
+    smtp_server.wait_for(2)
+    [message] = smtp_server.to(w.mentee.email)
     assert message["reply_to"] == w.mentor.email
     body = message["body"]
     assert f"How to reach {w.mentor.name}:" in body and VIDEO in body and f"Matrix: {HANDLE}" in body
@@ -207,7 +207,8 @@ def test_round_acceptance_mail_carries_the_mentors_channels_and_reply_to(app, sm
     pairing_id = add_pairing(app, world.program.id, mid(world, world.mentee), mid(world, world.mentor))
     smtp_server.clear()
     _accept(app, Pairing, pairing_id, world.mentor)
-    [message] = smtp_server.wait_for(1)
+    smtp_server.wait_for(2)
+    [message] = smtp_server.to(world.mentee.email)
     assert message["reply_to"] == world.mentor.email and VIDEO in message["body"]
 
 
@@ -227,7 +228,7 @@ def test_mail_before_accept_has_no_reply_to_and_no_channels(app, smtp_server, re
 def test_a_thank_you_after_accept_replies_to_the_mentee(app, smtp_server, request_world):
     w = request_world
     _accept(app, MicroRequest, w.request_id, w.mentor)
-    smtp_server.wait_for(1)
+    smtp_server.wait_for(2)
     smtp_server.clear()
     client = app.test_client()
     login(client, w.mentee)
@@ -235,3 +236,21 @@ def test_a_thank_you_after_accept_replies_to_the_mentee(app, smtp_server, reques
     assert response.status_code == 303
     [thanks] = smtp_server.wait_for(1)
     assert thanks["to"] == [w.mentor.email] and thanks["reply_to"] == w.mentee.email
+
+
+@pytest.mark.parametrize("app", [SMTP_CONFIG], indirect=True)
+@pytest.mark.parametrize("kind", ["request", "pairing"])
+def test_the_mentor_gets_an_acceptance_mail_with_the_mentees_channels_and_reply_to(app, smtp_server, request_world,
+                                                                                    kind):
+    w = request_world
+    if kind == "request":
+        model, item_id = MicroRequest, w.request_id
+    else:
+        model, item_id = Pairing, add_pairing(app, w.program.id, mid(w, w.mentee), mid(w, w.mentor))
+    smtp_server.clear()
+    _accept(app, model, item_id, w.mentor)
+    [to_mentor] = [m for m in smtp_server.wait_for(2) if m["to"] == [w.mentor.email]]
+    assert to_mentor["reply_to"] == w.mentee.email
+    body = to_mentor["body"]
+    assert f"How to reach {w.mentee.name}:" in body and "+1 (415) 555-0100" in body
+    assert f"Email: {w.mentee.email}" in body and PHONE not in body and VIDEO not in body

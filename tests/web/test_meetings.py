@@ -47,11 +47,11 @@ def pair_page(w, role: str) -> str:
     return f"/mentor/programs/{w.program.id}/mentees/{mid(w, w.mentee)}"
 
 
-def propose(client, w, role, slots, duration=30, video=""):
+def propose(client, w, role, slots, duration=30, video="", **kwargs):
     data = {"duration": str(duration), "video_link": video}
     for n, (day, at) in enumerate(slots, start=1):
         data[f"slot{n}_date"], data[f"slot{n}_time"] = day, at
-    return post_form(client, f"/meetings/pairings/{w.pairing_id}/propose", data, page=pair_page(w, role))
+    return post_form(client, f"/meetings/pairings/{w.pairing_id}/propose", data, page=pair_page(w, role), **kwargs)
 
 
 def the_meeting(app, pairing_id) -> Meeting:
@@ -408,3 +408,20 @@ def test_two_first_proposals_at_once_open_one_meeting(app, pair):
     with app.app_context():
         live = db.session.scalar(db.select(db.func.count()).select_from(Meeting).where(Meeting.state == "proposed"))
     assert live == 1 and "proposed" in outcomes
+
+
+@pytest.mark.parametrize("app", [{"MEETING_RATE_LIMIT": "2 per hour"}], indirect=True)
+def test_proposals_are_rate_limited_per_person_so_they_cannot_flood_the_other_with_mail(app, pair):
+    w = pair
+    mentee, mentor = as_user(app, w.mentee), as_user(app, w.mentor)
+    codes = [propose(mentee, w, "mentee", [(THU, f"1{n}:00")]).status_code for n in range(3)]
+    assert codes == [303, 303, 429]
+    refused = propose(mentee, w, "mentee", [(MON, "16:00")]).get_data(as_text=True)
+    assert "wait an hour" in refused and 'value="2026-03-30"' in refused, "the times are kept"
+    held = propose(mentee, w, "mentee", [(MON, "16:00")], headers={"HX-Request": "true"})
+    assert held.status_code == 200 and "wait an hour" in held.get_data(as_text=True)
+    with app.app_context():
+        proposals = db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)
+                                      .where(OutboxMessage.to == w.mentor.email))
+    assert proposals == 2
+    assert propose(mentor, w, "mentor", [(MON, "17:00")]).status_code == 303, "the other person still may"

@@ -10,6 +10,7 @@ from tests.web.access.cases import request_case
 from tests.web.access.meetings import CASES
 from tests.web.test_lifecycle_data import add_pairing, add_profile, mid, send_request
 from tests.web.test_meetings import MON, THU, as_user, pair, pair_page, pick, propose, slot_ids, the_meeting  # noqa: F401
+from tests.web.test_threads_access import report
 
 
 @pytest.fixture
@@ -50,8 +51,21 @@ def test_the_other_programs_coordinator_gets_404(endpoint, client, booked):
     assert request_case(client, CASES[endpoint], booked).status_code == 404
 
 
-def test_the_programs_coordinator_reads_along_but_cannot_act(app, booked):
+@pytest.mark.parametrize("endpoint", ["meetings.show", "meetings.invitation"])
+def test_the_programs_coordinator_gets_404_without_a_report_like_on_the_thread(app, booked, endpoint):
     w = booked
+    pick(as_user(app, w.mentor), w, "mentor", w.meeting_id, w.slots[0])  # booked: the invitation exists
+    coordinator = as_user(app, w.coordinator)
+    assert request_case(coordinator, CASES[endpoint], w).status_code == 404
+    assert coordinator.get(f"/threads/pairing/{w.pairing_id}").status_code == 404  # the same rule
+    report(app, w, pairing_id=w.pairing_id)
+    assert request_case(coordinator, CASES[endpoint], w).status_code == 200
+    assert coordinator.get(f"/threads/pairing/{w.pairing_id}").status_code == 200
+
+
+def test_the_programs_coordinator_reads_along_after_a_report_but_cannot_act(app, booked):
+    w = booked
+    report(app, w, pairing_id=w.pairing_id)
     coordinator = as_user(app, w.coordinator)
     html = coordinator.get(f"/meetings/{w.meeting_id}").get_data(as_text=True)
     assert "Times proposed" in html and "Pick this time" not in html and "Send these times" not in html

@@ -131,6 +131,8 @@ def accept(item, mentor_user: User):
     kind.before_accept(item)
     leave_pending(item, kind.accept_path[-1], mentor_user, events=kind.accept_path)
     _mail(kind, item, "accepted", item.mentee.user, **kind.accept_context(item))
+    # The mentor's copy: the mentee's shown channels, Reply-To the mentee, the page of the pair.
+    _mail(kind, item, "you_accepted", mentor_user, page_url=kind.mentor_page(item))
     db.session.commit()
     return item
 
@@ -159,7 +161,7 @@ def decline(item, mentor_user: User, reason: str, note: str = "", pause: str = "
 def ask_info(item, mentor_user: User, question: str):
     """The third answer: the mentor asks the mentee one question before deciding. What the item
     holds stays held; the mentor's reminders pause until the answer, and the mentee's start
-    (reminders._mentee_owed), counted from zero."""
+    (reminders._mentee_owes), counted from zero."""
     kind = kind_of(item)
     _must_be_mentor(kind, item, mentor_user)
     question = clean_info(question, "question")

@@ -56,6 +56,10 @@ class Kind:
     def is_mentee(self, item, user: User) -> bool:
         return item.mentee is not None and item.mentee.user_id == user.id
 
+    def mentor_page(self, item) -> str:
+        """The page where the mentor finds the accepted item (the link in their acceptance email)."""
+        raise NotImplementedError
+
     def template(self, mail: str) -> str:
         return f"{self.name}_{mail}"
 

@@ -28,6 +28,9 @@ class PairingKind(Kind):
     def before_accept(self, pairing: Pairing) -> None:
         claim_seat(pairing)
 
+    def mentor_page(self, pairing: Pairing) -> str:
+        return links.link("mentor.mentee", program_id=pairing.program_id, mentee_id=pairing.mentee_membership_id)
+
     def mail_context(self, pairing: Pairing) -> dict:
         return {"program": pairing.mentee.program, "home_url": links.link("mentee.home"),
                 "info_url": links.link("pairings.info", pairing_id=pairing.id),

@@ -23,6 +23,9 @@ class RequestKind(Kind):
     def after_leaving(self, req: MicroRequest) -> None:
         release_slot(req)
 
+    def mentor_page(self, req: MicroRequest) -> str:
+        return links.link("requests.show", request_id=req.id)
+
     def mail_context(self, req: MicroRequest) -> dict:
         return {"show_url": links.link("requests.show", request_id=req.id),
                 "directory_url": links.link("requests.directory", program_id=req.program_id)}
