@@ -23,6 +23,7 @@ from . import (  # noqa: F401
     models,
     pairings,
     public,
+    questions,
     requests,
     rounds,
     steps,
@@ -54,6 +55,7 @@ BLUEPRINTS = (
     (contact.bp, "/contact"),
     (meetings.bp, "/meetings"),
     (threads.bp, "/threads"),
+    (questions.bp, ""),
 )
 
 CSP = (
