@@ -26,8 +26,10 @@ def index(program_id: int):
 def edit(program_id: int, question_id: int):
     program = coordinated_program(program_id)
     question = program_question(program, question_id)
-    form = QuestionForm(obj=question, data=None if request.method == "POST" else {
-        "choices": "\n".join(question.choices), "criterion": question.criterion or ""})
+    form = QuestionForm(data=None if request.method == "POST" else {
+        "label": question.label, "help": question.help, "kind": question.kind, "audience": question.audience,
+        "choices": "\n".join(question.choices), "required": question.required, "position": question.position,
+        "criterion": question.criterion or "", "weight": question.weight})
     if submit(form, lambda: questions.define(program, form.values(), question)):
         flash("Question saved. Answers given before keep the wording they were given with.", "success")
         return redirect(url_for(".index", program_id=program.id), code=303)
