@@ -9,6 +9,7 @@ from mentormatch.extensions import db
 from mentormatch.matching import instance_to_dict, read_instance, solve
 from mentormatch.models import Membership, Program, Question, QuestionAnswer, Round
 from mentormatch.services import ServiceError, questions
+from mentormatch.services.people import import_csv
 from mentormatch.services.rounds.instance import build_round_data
 from tests.conftest import login, post_form
 from tests.web.test_lifecycle_data import add_goal, add_mentor, add_profile, mid
@@ -195,3 +196,23 @@ def test_a_round_passes_the_criterion_to_the_core_as_format_version_2(app, make_
     result = solve(read_instance(doc))
     assert [(p.mentee, p.mentor) for p in result.assignment] == [(f"e{mid(world, world.mentee)}", f"m{lisbon}")]
     assert "both answered Campus: Lisbon" in result.assignment[0].sentence
+
+
+# -- the CSV import ---------------------------------------------------------------------------------
+
+def test_the_csv_import_maps_columns_named_like_questions_to_answers(app, world):
+    qid = define(app, world.program.id)
+    tools = define(app, world.program.id, label="Tools", kind="many", choices="Excel\nPython\nR", criterion="",
+                   audience="mentors")
+    with app.test_request_context():
+        program = db.session.get(Program, world.program.id)
+        bad = import_csv.preview(program, "name,email,role,campus,tools\n"
+                                          "Ana Alves,ana.q@example.org,mentor,Madrid,Python\n"
+                                          "Bo Berg,bo.q@example.org,mentee,Lisbon,Excel\n")
+        assert [r.errors for r in bad.rows] == [["Campus: Choose one of the options."],
+                                                ["“Tools” is not asked of mentees; leave it empty."]]
+        import_csv.apply(program, "name,email,role,Campus,Tools\n"
+                                  "Ana Alves,ana.q@example.org,mentor,Porto,Python; R\n"
+                                  "Bo Berg,bo.q@example.org,mentee,Lisbon,\n", None)
+        got = {(a.question_id, a.text) for a in db.session.scalars(db.select(QuestionAnswer))}
+    assert got == {(qid, "Porto"), (tools, "Python, R"), (qid, "Lisbon")}
