@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from mentormatch.extensions import db
-from mentormatch.models import Membership, Program, Question, User
+from mentormatch.models import GoalForm, Membership, MentorProfile, Program, Question, User
 from mentormatch.services import questions
 
 from .conftest import assert_accessible, screenshot, ui_login
@@ -17,13 +17,20 @@ MAYA = "mentor1@example.org"     # Maya Mentor, a named demo mentor
 
 
 def _everyone_else_answers(app, program_id: int, question_id: int) -> None:
-    """The rest of the demo program answers Porto: Ana and Maya are the only ones in Lisbon."""
+    """The rest of the demo program answers Porto: Ana and Maya are the only ones in Lisbon. Ana
+    asks for a round mentor and Maya has free seats, whatever the demo data gave them."""
     with app.app_context():
         rows = db.session.execute(db.select(Membership, User.email).join(User)
                                   .where(Membership.program_id == program_id)).all()
         for membership, email in rows:
-            if email not in (ANA, MAYA):
+            if email == ANA:
+                db.session.scalar(db.select(GoalForm).where(GoalForm.membership_id == membership.id)).wants = "both"
+            elif email == MAYA:
+                profile = db.session.scalar(db.select(MentorProfile).where(MentorProfile.membership_id == membership.id))
+                profile.capacity_round, profile.available, profile.away_until = 20, True, None
+            else:
                 questions.save_answers(membership, {f"q{question_id}": ["Porto"]})
+        db.session.commit()
 
 
 def test_a_campus_question_steers_the_round_and_says_so(page, browser, live_server, app):
@@ -33,15 +40,15 @@ def test_a_campus_question_steers_the_round_and_says_so(page, browser, live_serv
     page.get_by_role("link", name="Questions").click()
     expect(page.get_by_role("heading", name="Program questions")).to_be_visible()
     # A repeated choice is refused next to the field, and nothing is added.
-    page.get_by_label("Question").fill("Campus")
+    page.get_by_label("Question", exact=True).fill("Campus")
     page.get_by_label("Kind of answer").select_option("one")
     page.get_by_label("Asked on").select_option("both")
-    page.get_by_label("Choices").fill("Lisbon\nPorto\nlisbon")
+    page.get_by_label("Choices", exact=True).fill("Lisbon\nPorto\nlisbon")
     page.get_by_label("Use in matching").select_option("same")
     page.get_by_label("Weight").fill("60")
     page.get_by_role("button", name="Add question").click()
     expect(page.locator("#choices-error")).to_contain_text("listed twice")
-    page.get_by_label("Choices").fill("Lisbon\nPorto")
+    page.get_by_label("Choices", exact=True).fill("Lisbon\nPorto")
     assert_accessible(page)
     page.get_by_role("button", name="Add question").click()
     expect(page.get_by_text("Question added.")).to_be_visible()
@@ -54,10 +61,11 @@ def test_a_campus_question_steers_the_round_and_says_so(page, browser, live_serv
     _everyone_else_answers(app, program["id"], question_id)
 
     # The mentee and a mentor answer on their own pages.
-    for email, back in ((ANA, "goals"), (MAYA, "profile")):
+    for email, form in ((ANA, "mentee/programs/{}/goals"), (MAYA, "mentor/programs/{}/profile")):
         person = browser.new_context().new_page()
         ui_login(person, live_server, email, DEMO_PASSWORD)
-        person.goto(f"{live_server}/programs/{program['id']}/my-answers")
+        person.goto(f"{live_server}/" + form.format(program["id"]))
+        person.get_by_role("link", name="The program's own questions").click()
         expect(person.get_by_role("heading", name=re.compile("a few questions"))).to_be_visible()
         person.get_by_label("Lisbon").check()
         assert_accessible(person)
