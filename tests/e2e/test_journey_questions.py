@@ -94,3 +94,9 @@ def test_a_campus_question_steers_the_round_and_says_so(page, browser, live_serv
     whys = page.locator("#pairs tbody td.why").all_inner_texts()
     assert whys and all("both answered Campus:" in w for w in whys), whys
     screenshot(page, "questions-round-why")
+
+    # The questions page fits a phone (390 px): nothing scrolls sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server}/coordinator/programs/{program['id']}/questions")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "questions-phone")
