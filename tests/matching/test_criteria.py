@@ -152,3 +152,11 @@ def test_a_must_match_is_never_broken(mentee_answers, mentors, others):
     free = sum(c for _, c in mentors)
     if all(a is None for a in mentee_answers):
         assert len(res.assignment) == min(len(mentee_answers), free)
+
+
+def test_the_pruned_path_falls_back_to_the_full_one_when_there_are_criteria():
+    from mentormatch.matching import pruned
+
+    assert pruned.supported(read_instance(copy.deepcopy(V1)))
+    assert not pruned.supported(two_by_two("same"))
+    assert pruned.choose_keep(two_by_two("same"), 5) is None
