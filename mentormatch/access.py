@@ -19,12 +19,13 @@ from .models import (
     Pairing,
     Program,
     ProgramCoordinator,
+    Question,
     Term,
     User,
 )
 from .models.imports import ImportJob, ProgramInvitation
 from .models.rounds import Round, RoundConstraint, RunPair, SolveRun
-from .services import checkins, goal_steps, health, invitations, lifecycle, meetings, threads
+from .services import checkins, goal_steps, health, invitations, lifecycle, meetings, questions, threads
 from .services.people import import_jobs, mentorships, vocabulary
 
 
@@ -93,6 +94,11 @@ def child_of(model, row_id: int, parent_column: str, parent_id: int | None):
 def program_membership(program: Program, membership_id: int) -> Membership:
     """A member of a program the caller already proved they coordinate, else 404."""
     return child_of(Membership, membership_id, "program_id", program.id)
+
+
+def program_question(program: Program, question_id: int) -> Question:
+    """A live question of a program the caller coordinates, else 404."""
+    return questions.question_of_program(program, question_id) or abort(404)
 
 
 def program_term(program: Program, term_id: int) -> Term:

@@ -24,6 +24,7 @@ from . import (  # noqa: F401
     models,
     pairings,
     public,
+    questions,
     requests,
     rounds,
     steps,
@@ -56,6 +57,7 @@ BLUEPRINTS = (
     (meetings.bp, "/meetings"),
     (threads.bp, "/threads"),
     (data_rights.bp, ""),
+    (questions.bp, ""),
 )
 
 CSP = (

@@ -14,11 +14,24 @@ from .formats import (
     read_result,
     result_to_dict,
 )
-from .model import BlockingPair, Edges, GroupBalance, Instance, Mentee, Mentor, Pair, Result, Rules, Unmatched, Weights
+from .model import (
+    BlockingPair,
+    Criterion,
+    Edges,
+    GroupBalance,
+    Instance,
+    Mentee,
+    Mentor,
+    Pair,
+    Result,
+    Rules,
+    Unmatched,
+    Weights,
+)
 from .solver import candidates, explain_pair, score_pair, solve
 
 __all__ = [
-    "BlockingPair", "Edges", "GroupBalance", "Instance", "InstanceError", "Mentee", "Mentor",
+    "BlockingPair", "Criterion", "Edges", "GroupBalance", "Instance", "InstanceError", "Mentee", "Mentor",
     "Pair", "Result", "ResultError", "Rules", "Unmatched", "Weights", "candidates", "explain_pair",
     "instance_to_dict", "load_instance", "read_instance", "read_result", "result_to_dict",
     "score_pair", "solve",

@@ -1,7 +1,7 @@
 """Sentences a coordinator can read: why this pair, and why this mentee has no mentor."""
 from __future__ import annotations
 
-from .model import Mentee, Mentor
+from .model import Criterion, Mentee, Mentor
 from .scoring import STAGE_CURVES, norm
 
 PREFERENCE_TEXT = {"peer": "a peer", "ahead": "a few years ahead", "senior": "someone senior"}
@@ -16,6 +16,8 @@ REASONS = {
                           "{n} mentors' working hours overlap too little with theirs"),
     "below_min_score": ("the fit with {n} mentor is below the round's minimum score",
                         "the fit with {n} mentors is below the round's minimum score"),
+    "criterion_mismatch": ("{n} mentor gave another answer to a question that must match",
+                           "{n} mentors gave other answers to a question that must match"),
     "not_a_candidate": ("{n} mentor is not among the candidate pairs you gave",
                         "{n} mentors are not among the candidate pairs you gave"),
     "capacity_full": ("{n} candidate's seat went to someone else", "the seats of {all}{n} candidates went to others"),
@@ -39,6 +41,7 @@ ADVICE = [
     ("below_min_score", "lower the minimum score in the round's rules"),
     ("below_min_overlap", "lower the minimum working-time overlap in the round's rules"),
     ("no_shared_language", "check the languages on their goal form"),
+    ("criterion_mismatch", "check their answers to the program's must-match questions"),
     ("mentor_unavailable", "ask mentors to open seats on their profiles"),
     ("forbidden", "lift a pair you ruled out"),
     ("not_a_candidate", "add candidate pairs for them"),
@@ -76,7 +79,7 @@ def stage_phrase(mentee: Mentee, mentor: Mentor) -> str:
 
 def pair_sentence(mentee: Mentee, mentor: Mentor, why: dict, overlap: float, *,
                   continuing: bool = False, scored: bool = True, score: int | None = None,
-                  history: bool = False) -> str:
+                  history: bool = False, criteria: list[Criterion] | tuple = ()) -> str:
     """Why this pair, for everyone who sees it: the coordinator, and the mentor and mentee it is
     proposed to. So it never says how the coordinator steered the round (a lock shows as a badge
     on the review page instead)."""
@@ -113,11 +116,26 @@ def pair_sentence(mentee: Mentee, mentor: Mentor, why: dict, overlap: float, *,
     h = round(float(overlap), 1)
     h = int(h) if h == int(h) else h
     parts.append(f"{h} h working-time overlap")
+    parts += criteria_phrases(mentee, mentor, criteria)
     if "mentor_pref" in why:
         parts.append("fits the mentor's preferences" if why["mentor_pref"] >= 0.99 else
                      "partly fits the mentor's preferences" if why["mentor_pref"] > 0 else
                      "outside the mentor's stated preferences")
     return "; ".join(parts)
+
+
+def criteria_phrases(mentee: Mentee, mentor: Mentor, criteria) -> list[str]:
+    """What the program's own questions say about the pair: "both answered Campus: Lisbon"."""
+    out = []
+    for c in criteria:
+        a, b = mentee.answers.get(c.key), mentor.answers.get(c.key)
+        if a is None or b is None:
+            continue
+        if norm(a) == norm(b):
+            out.append(f"both answered {c.label}: {a}")
+        elif c.kind == "different":
+            out.append(f"different answers to {c.label} ({a} / {b})")
+    return out
 
 
 def reason_text(code: str, n: int, *, all_candidates: bool = False) -> str:

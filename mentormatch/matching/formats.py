@@ -1,4 +1,5 @@
-"""Reader and writer for the interchange format, version 1 (see docs/matching.md).
+"""Reader and writer for the interchange format, version 2 (see docs/formats.md); version 1
+files (no criteria, no answers) are still read.
 
 The reader validates the whole document before building anything and reports every problem it
 finds, each as "path: message" (``mentees[12].tz: must be a number in [-12, 14]``), so that a
@@ -18,9 +19,11 @@ import numpy as np
 from .model import (
     BALANCE_KEYS,
     CONTEXT_KEYS,
+    CRITERION_KINDS,
     OBJECTIVES,
     PREFERENCES,
     BlockingPair,
+    Criterion,
     Edges,
     GroupBalance,
     Instance,
@@ -35,7 +38,11 @@ from .model import (
 
 INSTANCE_FORMAT = "mentormatch-instance"
 RESULT_FORMAT = "mentormatch-result"
-VERSION = 1
+VERSION = 2                 # written when an instance has criteria; else version 1
+VERSIONS = (1, 2)
+RESULT_VERSION = 1
+MAX_CRITERIA = 20           # a program has at most 20 questions
+MAX_ANSWER = 200            # characters in one answer
 MAX_ERRORS = 200
 MAX_SCORE_ABS = 10**6
 # Every number has a documented range (docs/matching.md), so that no value overflows the int64 /
@@ -183,7 +190,63 @@ def _bool(err: _Errors, obj: dict, key: str, path: str, default: bool) -> Any:
     return obj[key]
 
 
-def _read_mentee(err: _Errors, d: Any, path: str) -> Mentee | None:
+def _answers(err: _Errors, d: dict, path: str, keys: set[str] | None) -> Any:
+    """{criterion key: answer}; `keys` is None in a version 1 file, which has no answers."""
+    if "answers" not in d:
+        return {}
+    v = d["answers"]
+    if keys is None:
+        err.add(f"{path}.answers", "needs version 2 (version 1 has no answers)")
+        return None
+    if not isinstance(v, dict):
+        err.add(f"{path}.answers", "must be an object like {\"campus\": \"Lisbon\"}")
+        return None
+    ok = True
+    for k, a in v.items():
+        if k not in keys:
+            err.add(f"{path}.answers.{k}", "is not the key of any criterion")
+            ok = False
+        elif not isinstance(a, str) or not a.strip() or len(a) > MAX_ANSWER:
+            err.add(f"{path}.answers.{k}", f"must be a non-empty string of at most {MAX_ANSWER} "
+                    "characters")
+            ok = False
+    return dict(v) if ok else None
+
+
+def _read_criteria(err: _Errors, v: Any, version: Any) -> tuple[list[Criterion], set[str] | None]:
+    if v is None:
+        return [], (set() if version == 2 else None)
+    if version != 2:
+        err.add("criteria", "needs version 2 (version 1 has no criteria)")
+        return [], None
+    if not isinstance(v, list):
+        err.add("criteria", "must be a list of objects like {\"key\": \"campus\", "
+                "\"label\": \"Campus\", \"kind\": \"same\", \"weight\": 10}")
+        return [], set()
+    if len(v) > MAX_CRITERIA:
+        err.add("criteria", f"has {len(v)} entries; at most {MAX_CRITERIA}")
+    out: list[Criterion] = []
+    keys: set[str] = set()
+    for i, c in enumerate(v):
+        path = f"criteria[{i}]"
+        if not isinstance(c, dict):
+            err.add(path, "must be an object")
+            continue
+        n0 = len(err.items) + err.dropped
+        key = _string(err, c, "key", path)
+        label = _string(err, c, "label", path, default=key)
+        kind = _string(err, c, "kind", path, choices=CRITERION_KINDS)
+        weight = _number(err, c, "weight", path, 0, 1000, default=10)
+        if key is not None and key in keys:
+            err.add(f"{path}.key", f"\"{key}\" is already used by another criterion")
+        if key is not None:
+            keys.add(key)
+        if len(err.items) + err.dropped == n0:
+            out.append(Criterion(key=key, label=label, kind=kind, weight=weight))
+    return out, keys
+
+
+def _read_mentee(err: _Errors, d: Any, path: str, keys: set[str] | None) -> Mentee | None:
     if not isinstance(d, dict):
         err.add(path, "must be an object")
         return None
@@ -203,11 +266,12 @@ def _read_mentee(err: _Errors, d: Any, path: str) -> Mentee | None:
         # Negative: lower priority (a mentee who let requests expire or missed meetings).
         priority=_integer(err, d, "priority", path, -MAX_SCORE_ABS, default=0, hi=MAX_SCORE_ABS),
         must_match=_bool(err, d, "must_match", path, False),
+        answers=_answers(err, d, path, keys),
     )
     return m if len(err.items) + err.dropped == n0 else None
 
 
-def _read_mentor(err: _Errors, d: Any, path: str) -> Mentor | None:
+def _read_mentor(err: _Errors, d: Any, path: str, keys: set[str] | None) -> Mentor | None:
     if not isinstance(d, dict):
         err.add(path, "must be an object")
         return None
@@ -223,6 +287,7 @@ def _read_mentor(err: _Errors, d: Any, path: str) -> Mentor | None:
         tags=_str_list(err, d, "tags", path, default=[]),
         prefers_topics=_str_list(err, d, "prefers_topics", path, default=[]),
         prefers_stages=_str_list(err, d, "prefers_stages", path, default=[], choices=PREFERENCES),
+        answers=_answers(err, d, path, keys),
     )
     return m if len(err.items) + err.dropped == n0 else None
 
@@ -379,8 +444,10 @@ def read_instance(data: Any) -> Instance:
         raise InstanceError(["(root): must be a JSON object"])
     if data.get("format") != INSTANCE_FORMAT:
         err.add("format", f"must be \"{INSTANCE_FORMAT}\"")
-    if data.get("version") != VERSION:
-        err.add("version", f"must be {VERSION} (the only version this reader knows)")
+    version = data.get("version")
+    if not _is_int(version) or version not in VERSIONS:
+        err.add("version", "must be 1 or 2 (the versions this reader knows)")
+    criteria, keys = _read_criteria(err, data.get("criteria"), version)
     weights = _read_weights(err, data.get("weights"))
     rules = _read_rules(err, data.get("rules"))
 
@@ -393,7 +460,7 @@ def read_instance(data: Any) -> Instance:
             err.add(key, "is required and must be a list" if lst is None else "must be a list")
             continue
         for i, d in enumerate(lst):
-            out.append(reader(err, d, f"{key}[{i}]"))
+            out.append(reader(err, d, f"{key}[{i}]", keys))
 
     # Ids are unique across both lists: a person is referred to by id alone in pair lists.
     # Ids are taken from the raw records, so that one bad field does not also make every pair
@@ -432,7 +499,7 @@ def read_instance(data: Any) -> Instance:
         raise InstanceError(err.final())
     inst = Instance(mentees=mentees, mentors=mentors, weights=weights,  # type: ignore[arg-type]
                     rules=rules, forbidden=forbidden, locked=locked, continuing=continuing,
-                    history=history, edges=edges)
+                    history=history, edges=edges, criteria=criteria)
     # solve() skips re-validating an instance that came straight from this reader.
     inst.validated_by_reader = True  # type: ignore[attr-defined]
     return inst
@@ -503,6 +570,8 @@ def load_instance(path: str | Path) -> Instance:
 
 def _person_dict(p: Mentee | Mentor) -> dict:
     d: dict[str, Any] = {"id": p.id}
+    if p.answers:
+        d["answers"] = dict(p.answers)
     if p.industry is not None:
         d["industry"] = p.industry
     d["tags"] = list(p.tags)
@@ -550,12 +619,16 @@ def instance_to_dict(inst: Instance) -> dict:
     if r.objective != "coverage":
         rules["objective"] = r.objective
     d: dict[str, Any] = {
-        "format": INSTANCE_FORMAT, "version": VERSION, "weights": weights, "rules": rules,
+        "format": INSTANCE_FORMAT, "version": VERSION if inst.criteria else 1,
+        "weights": weights, "rules": rules,
         "mentees": [_person_dict(p) for p in inst.mentees],
         "mentors": [_person_dict(p) for p in inst.mentors],
         "forbidden": [{"mentee": e, "mentor": m} for e, m in inst.forbidden],
         "locked": [{"mentee": e, "mentor": m} for e, m in inst.locked],
     }
+    if inst.criteria:
+        d["criteria"] = [{"key": c.key, "label": c.label, "kind": c.kind, "weight": c.weight}
+                         for c in inst.criteria]
     if inst.continuing:
         d["continuing"] = [{"mentee": e, "mentor": m} for e, m in inst.continuing]
     if inst.history:
@@ -572,7 +645,7 @@ def reasons_to_strings(reasons: list[tuple[str, int]]) -> list[str]:
 
 def result_to_dict(res: Result) -> dict:
     d: dict[str, Any] = {
-        "format": RESULT_FORMAT, "version": VERSION, "status": res.status,
+        "format": RESULT_FORMAT, "version": RESULT_VERSION, "status": res.status,
         "objective": dict(res.objective), "bound": dict(res.bound), "gap": res.gap,
         "solver": res.solver, "stats": dict(res.stats),
         "assignment": [], "unmatched": [],
@@ -612,8 +685,8 @@ def read_result(data: Any) -> Result:
         raise ResultError(["(root): must be a JSON object"])
     if data.get("format") != RESULT_FORMAT:
         errs.append(f"format: must be \"{RESULT_FORMAT}\"")
-    if data.get("version") != VERSION:
-        errs.append(f"version: must be {VERSION}")
+    if data.get("version") != RESULT_VERSION:
+        errs.append(f"version: must be {RESULT_VERSION}")
     if data.get("status") not in STATUSES:
         errs.append("status: must be one of " + ", ".join(STATUSES))
     for key in ("objective", "bound"):

@@ -1,6 +1,6 @@
 """Plain data for the matching core: what goes into a solve and what comes out.
 
-Every field mirrors the interchange format (docs/matching.md, version 1), so the site, the
+Every field mirrors the interchange format (docs/formats.md, version 2), so the site, the
 command line and the benchmark all speak the same language.  Nothing here knows about Flask
 or a database.
 """
@@ -16,6 +16,19 @@ CONTEXT_KEYS = ("industry", "tags")
 OBJECTIVES = ("coverage", "quality")
 # Mentee attributes a group-balance rule may group by.
 BALANCE_KEYS = ("tags", "industry", "team", "preference", "languages")
+# How a program's own question steers the match (format version 2): the same answer scores,
+# a different answer scores (cross-team mentoring), or the same answer is required.
+CRITERION_KINDS = ("same", "different", "must_match")
+
+
+@dataclass
+class Criterion:
+    """A generic attribute both sides answer (a program's one-choice question)."""
+
+    key: str
+    label: str
+    kind: str = "same"
+    weight: float = 10
 
 
 @dataclass
@@ -33,6 +46,8 @@ class Mentee:
     # Extras (optional in the format, off by default).
     priority: int = 0
     must_match: bool = False
+    # Criterion key -> answer (format version 2); a key left out is "not answered".
+    answers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -48,6 +63,7 @@ class Mentor:
     # Extras: what the mentor would like in a mentee (feeds the `mentor_pref` weight).
     prefers_topics: list[str] = field(default_factory=list)
     prefers_stages: list[str] = field(default_factory=list)
+    answers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -114,6 +130,7 @@ class Instance:
     # Pairs with good history outside rounds (a micro-request done, followed up and thanked).
     history: list[tuple[str, str]] = field(default_factory=list)
     edges: Edges | None = None
+    criteria: list[Criterion] = field(default_factory=list)
 
 
 @dataclass

@@ -46,6 +46,8 @@ def supported(inst: Instance) -> bool:
     r = inst.rules
     return (inst.edges is None and r.group_balance is None and r.objective == "coverage"
             and not inst.continuing and not any(e.must_match for e in inst.mentees)
+            # A program's own criteria (format v2) take the full path.
+            and not inst.criteria
             # The micro-history bonus raises pairs the pricing pass scores without it.
             and not (inst.history and r.history_bonus)
             and (r.max_same_team is None or all(e.team is None for e in inst.mentees)))

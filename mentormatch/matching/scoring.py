@@ -17,6 +17,12 @@ Score components, each in [0, 1] (see docs/matching.md for the reasoning behind 
            years), falling off linearly outside.
 - tz:      hours of overlap of 9:00-17:00 working days, divided by 8.
 - mentor_pref: how well the mentee fits the mentor's own stated preferences (topics, stages).
+- criteria: the program's own questions (format version 2): the weighted share of the
+           criteria the pair meets ("same": equal answers, "different": both answered and the
+           answers differ; a "must_match" scores like "same").  Its weight is the sum of the
+           criteria weights, so a criterion of weight 10 adds up to 10 points.
+A "must_match" criterion is also an eligibility rule: a mentee who answered it is paired only
+with mentors who gave the same answer.
 """
 from __future__ import annotations
 
@@ -29,11 +35,11 @@ import numpy as np
 
 from .model import Instance
 
-COMPONENTS = ("topics", "context", "stage", "tz", "mentor_pref")
+COMPONENTS = ("topics", "context", "stage", "tz", "mentor_pref", "criteria")
 # Eligibility failures, in the order they are checked: a mentor who fails several rules for a
 # mentee is counted once, under the first.
 INELIGIBLE = ("mentor_unavailable", "forbidden", "no_shared_language", "below_min_overlap",
-              "below_min_score")
+              "below_min_score", "criterion_mismatch")
 NOT_CANDIDATE = "not_a_candidate"  # edges given and this pair is not among them
 WORK_HOURS = 8.0
 # Ideal career gap (mentor years - mentee years) per preference, and how many years outside it
@@ -116,6 +122,14 @@ class Prepared:
     m_pref_topic: np.ndarray  # (T + 1, n_m) bool: the mentor would like mentees wanting this
     m_pref_stage: np.ndarray  # (n_m,) bit mask over peer/ahead/senior
     m_pref_parts: np.ndarray  # float32: number of stated preference kinds (0, 1, 2)
+    # Criteria: answers as codes per criterion (mentee -1 / mentor -2 when not answered, so a
+    # missing answer never equals anything); the scored ones and the must-match ones.
+    e_crit: np.ndarray  # (n_e, C) int32
+    m_crit: np.ndarray  # (n_m, C) int32
+    e_must: np.ndarray  # (n_e, H) int32
+    m_must: np.ndarray  # (n_m, H) int32
+    crit_w: np.ndarray  # (C,) float32 weights summing to 1
+    crit_same: np.ndarray  # (C,) bool: True "same answer", False "different answer"
     topic_names: list[str] = field(default_factory=list)
     tag_names: list[str] = field(default_factory=list)
     ind_names: list[str] = field(default_factory=list)
@@ -151,9 +165,18 @@ def prepare(inst: Instance) -> Prepared:
                             dtype=np.int8)
     m_pref_parts = np.array([bool(m.prefers_topics) + bool(m.prefers_stages) for m in ms],
                             dtype=np.float32)
+    scored = [c for c in inst.criteria if c.weight > 0]
+    must = [c for c in inst.criteria if c.kind == "must_match"]
+    crit_total = float(sum(c.weight for c in scored))
+    e_crit, m_crit = _answer_codes(es, ms, scored)
+    e_must, m_must = _answer_codes(es, ms, must)
     return Prepared(
         n_e=len(es), n_m=len(ms),
-        weights=np.array([w.topics, w.context, w.stage, w.tz, w.mentor_pref], dtype=np.float32),
+        weights=np.array([w.topics, w.context, w.stage, w.tz, w.mentor_pref, crit_total],
+                         dtype=np.float32),
+        e_crit=e_crit, m_crit=m_crit, e_must=e_must, m_must=m_must,
+        crit_w=np.array([c.weight / crit_total for c in scored], dtype=np.float32),
+        crit_same=np.array([c.kind != "different" for c in scored], dtype=bool),
         min_score=inst.rules.min_score, min_overlap=inst.rules.min_tz_overlap,
         e_tz=np.array([e.tz for e in es], dtype=np.float32),
         e_years=np.array([e.years for e in es], dtype=np.float32),
@@ -178,6 +201,19 @@ def prepare(inst: Instance) -> Prepared:
     )
 
 
+def _answer_codes(es, ms, criteria) -> tuple[np.ndarray, np.ndarray]:
+    e = np.full((len(es), len(criteria)), -1, dtype=np.int32)
+    m = np.full((len(ms), len(criteria)), -2, dtype=np.int32)
+    for s, c in enumerate(criteria):
+        vocab: dict[str, int] = {}
+        for out, people in ((e, es), (m, ms)):
+            for i, p in enumerate(people):
+                a = p.answers.get(c.key)
+                if a is not None:
+                    out[i, s] = vocab.setdefault(norm(a), len(vocab))
+    return e, m
+
+
 def _counts_only(inst: Instance) -> Prepared:
     """Given edges carry their scores: only the head counts and the seats are needed."""
     n_e, n_m = len(inst.mentees), len(inst.mentors)
@@ -194,7 +230,9 @@ def _counts_only(inst: Instance) -> Prepared:
         m_topic=np.zeros((1, 0), dtype=bool), m_ind=i32, m_tag=np.zeros((1, 0), dtype=bool),
         m_cap=np.fromiter((m.capacity for m in inst.mentors), dtype=np.int64, count=n_m),
         m_pref_topic=np.zeros((1, 0), dtype=bool), m_pref_stage=np.zeros(0, dtype=np.int8),
-        m_pref_parts=f32)
+        m_pref_parts=f32, e_crit=np.zeros((0, 0), dtype=np.int32),
+        m_crit=np.zeros((0, 0), dtype=np.int32), e_must=np.zeros((0, 0), dtype=np.int32),
+        m_must=np.zeros((0, 0), dtype=np.int32), crit_w=f32, crit_same=np.zeros(0, dtype=bool))
 
 
 class _Pairs:
@@ -286,7 +324,30 @@ def components(P: Prepared, ei, mj=None, overlap: np.ndarray | None = None
            "stage": stage.astype(np.float32, copy=False), "tz": tz.astype(np.float32, copy=False)}
     if P.weights[4] != 0:
         out["mentor_pref"] = mentor_pref(P, V, gap)
+    if P.weights[5] != 0:
+        out["criteria"] = criteria_share(P, V)
     return out
+
+
+def criteria_share(P: Prepared, V) -> np.ndarray:
+    total = None
+    for s in range(P.e_crit.shape[1]):
+        e, m = V.e(P.e_crit[:, s]), V.m(P.m_crit[:, s])
+        hit = (e == m) if P.crit_same[s] else ((e != m) & (e >= 0) & (m >= 0))
+        part = hit.astype(np.float32) * P.crit_w[s]
+        total = part if total is None else total + part
+    return total
+
+
+def must_match_ok(P: Prepared, ei, mj=None) -> np.ndarray:
+    """True where every must-match criterion the mentee answered has the mentor's same answer."""
+    V = _view(ei, mj)
+    ok = None
+    for s in range(P.e_must.shape[1]):
+        e = V.e(P.e_must[:, s])
+        part = (e < 0) | (e == V.m(P.m_must[:, s]))
+        ok = part if ok is None else ok & part
+    return ok
 
 
 def relation_bits(gap: np.ndarray) -> np.ndarray:
@@ -365,7 +426,12 @@ def _dense(P: Prepared, lo: int, hi: int, forbid: dict[int, np.ndarray]):
     if P.min_score is not None:
         # floor(total) >= min_score  <=>  total >= ceil(min_score)
         alive &= total >= np.float32(math.ceil(P.min_score))
-        counts[:, 4] = left - np.count_nonzero(alive, axis=1)
+        now = np.count_nonzero(alive, axis=1)
+        counts[:, 4] = left - now
+        left = now
+    if P.e_must.shape[1]:
+        alive &= must_match_ok(P, V)
+        counts[:, 5] = left - np.count_nonzero(alive, axis=1)
     return alive, total, counts
 
 
@@ -593,4 +659,6 @@ def eligibility(P: Prepared, i: int, j: int, forbidden: bool) -> str | None:
         return "below_min_overlap"
     if P.min_score is not None and pair_breakdown(P, ei, mj)[0][0] < P.min_score:
         return "below_min_score"
+    if P.e_must.shape[1] and not must_match_ok(P, ei, mj)[0]:
+        return "criterion_mismatch"
     return None

@@ -326,12 +326,14 @@ def explain_result(pb: Problem, chosen: np.ndarray, balance: bool
         if cand.scored:
             why = _why(comps, k, extra)
             sentence = explain.pair_sentence(e, m, why, float(over[k]),
-                                             continuing=bool(pb.continuing[c]), history=bool(pb.history[c]))
+                                             continuing=bool(pb.continuing[c]), history=bool(pb.history[c]),
+                                             criteria=inst.criteria)
         else:
             why = {name: v for name, v in extra.items() if v}
             sentence = explain.pair_sentence(e, m, why, 0.0,
                                              continuing=bool(pb.continuing[c]), scored=False,
-                                             score=int(cand.score[c]), history=bool(pb.history[c]))
+                                             score=int(cand.score[c]), history=bool(pb.history[c]),
+                                             criteria=inst.criteria)
         pairs.append(Pair(e.id, m.id, int(cand.score[c]), why, sentence, bool(pb.locked[c])))
     pairs.sort(key=lambda p: (p.mentee, p.mentor))
     return pairs, unmatched_reasons(pb, chosen, balance)
@@ -458,8 +460,8 @@ def score_pair(instance: Instance, mentee_id: str, mentor_id: str) -> dict:
     score = int(base[0]) + sum(bonus.values())
     over = float(overlap_hours(P, np.array([0]), np.array([j]))[0])
     return {"eligible": reason is None, "score": score, "why": why, "reason": reason,
-            "sentence": explain.pair_sentence(e, m, why, over,
-                                              continuing=continuing, history=history)}
+            "sentence": explain.pair_sentence(e, m, why, over, continuing=continuing,
+                                              history=history, criteria=sub.criteria)}
 
 
 def explain_pair(instance: Instance, mentee_id: str, mentor_id: str) -> str:

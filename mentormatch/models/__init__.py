@@ -22,6 +22,7 @@ from .people import (
                        Term,
 )
 from .program import Invitation, Membership, Program, ProgramCoordinator
+from .questions import AUDIENCES, CRITERIA, MAX_CHOICES, MAX_QUESTIONS, QUESTION_KINDS, Question, QuestionAnswer
 from .reports import MentorReport
 from .requests import (
                        CAPACITY_STATES,
@@ -47,4 +48,5 @@ __all__ = [
     "Pairing", "PAIRING_STATES", "SEAT_STATES", "DECLINE_REASONS", "Round", "ROUND_STATES",
     "Meeting", "MeetingSlot", "MEETING_STATES", "DURATIONS", "MET_ANSWERS", "MAX_SLOTS",
     "ENDED_STATES", "ENDABLE_STATES", "ClosingSurvey", "SURVEY_ROLES",
+    "Question", "QuestionAnswer", "QUESTION_KINDS", "AUDIENCES", "CRITERIA", "MAX_QUESTIONS", "MAX_CHOICES",
 ]

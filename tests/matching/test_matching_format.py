@@ -82,7 +82,7 @@ def test_unknown_keys_are_ignored():
     (lambda d: d["mentees"][0].__setitem__("topics", ["python", 3]), "mentees[0].topics[1]: must be a non-empty string"),
     (lambda d: d["mentors"][1].__setitem__("id", "e0000"), 'mentors[1].id: "e0000" is already used by mentees[0]'),
     (lambda d: d["mentees"][1].__setitem__("id", ""), "mentees[1].id: must be a non-empty string"),
-    (lambda d: d.__setitem__("version", 2), "version: must be 1"),
+    (lambda d: d.__setitem__("version", 3), "version: must be 1 or 2"),
     (lambda d: d.__setitem__("format", "other"), 'format: must be "mentormatch-instance"'),
     (lambda d: d.__setitem__("mentees", {}), "mentees: must be a list"),
     (lambda d: d.pop("mentors"), "mentors: is required"),

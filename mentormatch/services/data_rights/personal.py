@@ -33,6 +33,7 @@ from ...models import (
     ProgramCoordinator,
 )
 from ...models.imports import ProgramInvitation
+from ...models.questions import QuestionAnswer
 from ...models.rounds import RunPair, RunUnmatched
 
 FORMER_MEMBER = "A former member"
@@ -78,6 +79,7 @@ PERSONAL: tuple[Personal, ...] = (
         **_CONTEXT, "near_term_goal": "", "long_term_goal": "", "power_question": "", "context_matters": []}),
     Personal(MentorProfile, "membership_id", label="Mentor profiles", blank={
         **_CONTEXT, "bio": "", "prefers_topics": [], "prefers_stages": [], "available": False}),
+    Personal(QuestionAnswer, "membership_id", delete=True, label="Answers to the program's questions"),
     Personal(GoalStep, "membership_id", label="Goal steps", blank={"title": ""}),
     Personal(Note, "author_membership_id", delete=True, label="Notes I wrote"),
     Personal(Note, "mentee_membership_id", delete=True, label="Notes about me"),

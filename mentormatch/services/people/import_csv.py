@@ -19,8 +19,19 @@ from sqlalchemy import func, insert, update
 
 from ...core import emails, outbox, reference
 from ...extensions import db
-from ...models import PREFERENCES, GoalForm, Membership, MentorProfile, Program, Term, User, clean_name, utcnow
-from .. import ServiceError, accounts, invitations
+from ...models import (
+    PREFERENCES,
+    GoalForm,
+    Membership,
+    MentorProfile,
+    Program,
+    QuestionAnswer,
+    Term,
+    User,
+    clean_name,
+    utcnow,
+)
+from .. import ServiceError, accounts, invitations, questions
 from .context import YEARS_MOST
 from .profiles import CAPACITY_MOST
 from .vocabulary import MAX_TERM_LENGTH, clean_term_name
@@ -91,9 +102,12 @@ def preview(program: Program, text: str) -> Preview:
     if any("\x00" in h for h in header):
         raise ServiceError("The first row contains a NUL character; save the file again as plain CSV.", "file")
     mapping, unknown = {}, []
+    # A column named like one of the program's own questions (its label) answers it.
+    asked = {questions.field_name(q): q for q in questions.questions_of(program.id)}
+    by_label = {_key(q.label): name for name, q in asked.items()}
     for i, h in enumerate(header):
         k = _key(h)
-        target = next((name for name, al in ALIASES.items() if k in al), None)
+        target = next((name for name, al in ALIASES.items() if k in al), None) or by_label.get(k)
         if target and target not in mapping.values():
             mapping[i] = target
         elif h.strip():
@@ -116,7 +130,7 @@ def preview(program: Program, text: str) -> Preview:
             if any("\x00" in c for c in raw):  # PostgreSQL refuses NUL in text; say so on the row
                 row.errors.append("This row contains a NUL character; remove it.")
                 values.update((k, val.replace("\x00", "")) for k, val in list(values.items()))
-            rows.append(_check(row, seen, members))
+            rows.append(_check_answers(_check(row, seen, members), asked))
     except csv.Error as exc:
         raise ServiceError(f"Line {reader.line_num} does not read as CSV: {exc}.", "file") from None
     if not rows:
@@ -177,6 +191,32 @@ def _check(row: Row, seen: dict, members: dict) -> Row:
         err.append(f"A topic or group is longer than {MAX_TERM_LENGTH} characters.")
     v["industry"] = v.get("industry", "")[:80]
     v["goal"] = v.get("goal", "")[:2000]
+    return row
+
+
+def _check_answers(row: Row, asked: dict) -> Row:
+    """The answers to the program's questions in this row, by the questions' own rules; kept as
+    {question id: value list} (JSON-safe). A question not asked of the row's role is an error."""
+    answers = {}
+    for name, q in asked.items():
+        if name not in row.values:
+            continue
+        raw = row.values.pop(name)
+        if row.values.get("role") not in ("mentor", "mentee"):
+            continue
+        if q.audience != "both" and q.audience != row.values["role"] + "s":
+            if raw:
+                row.errors.append(f"“{q.label}” is not asked of {row.values['role']}s; leave it empty.")
+            continue
+        posted = [c.strip() for c in SPLIT.split(raw)] if q.kind == "many" else [raw]
+        try:
+            value = questions.check_answer(q, posted)
+        except ServiceError as error:
+            row.errors.append(f"{q.label}: {error.message}")
+        else:
+            if value:
+                answers[str(q.id)] = value
+    row.values["answers"] = answers
     return row
 
 
@@ -244,6 +284,7 @@ def write(program: Program, rows: list[dict], actor: User | None) -> dict:
         user_ids = []
 
     _write_profiles(program.id, in_program + new, members, term_ids)
+    _write_answers(program.id, in_program + new, members)
     invited = invitations.invite_many(program, [(account_ids[v["email"]], v["email"], v["role"], profile_values(v, term_ids))
                                                 for v in outside], actor)
     # Each link is signed for its account's id and hash: single use, that account only.
@@ -310,3 +351,19 @@ def _write_profiles(program_id: int, rows: list[dict], membership_ids: dict, ter
             db.session.execute(insert(model.__table__), inserts)
         if updates:
             db.session.execute(update(model), updates)
+
+
+def _write_answers(program_id: int, rows: list[dict], membership_ids: dict) -> None:
+    """The rows' answers to the program's questions: each replaces that member's earlier one."""
+    labels = {q.id: q.label for q in questions.questions_of(program_id)}
+    now = utcnow()
+    new = [{"question_id": int(qid), "membership_id": membership_ids[v["email"]], "label": labels[int(qid)],
+            "value": value, "text": ", ".join(str(x) for x in value), "updated_at": now}
+           for v in rows for qid, value in (v.get("answers") or {}).items() if int(qid) in labels]
+    if not new:
+        return
+    for qid in {a["question_id"] for a in new}:
+        db.session.execute(QuestionAnswer.__table__.delete().where(
+            QuestionAnswer.question_id == qid,
+            QuestionAnswer.membership_id.in_([a["membership_id"] for a in new if a["question_id"] == qid])))
+    db.session.execute(insert(QuestionAnswer.__table__), new)

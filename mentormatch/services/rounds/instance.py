@@ -17,6 +17,7 @@ from ...models import SEAT_STATES, GoalForm, Membership, MentorProfile, Pairing,
 from ...models.rounds import Round, RoundConstraint
 from ..mentor_approval import unapproved_mentor_ids
 from ..ongoing import good_micro_history
+from ..questions import matching_criteria
 from . import fairness
 from .settings import DEFAULT_RULES, DEFAULT_WEIGHTS, TEAM_ATTRIBUTES
 
@@ -190,7 +191,17 @@ def build_round_data(round_: Round, *, mentee_ids: list[int] | None = None,
                                      if e in mentees and m in mentors and (e, m) not in set(locked))
     data.instance.locked = [(mentee_key(e), mentor_key(m)) for e, m in locked]
     _apply_fairness(round_, data)
+    _apply_criteria(round_, data)
     return data
+
+
+def _apply_criteria(round_: Round, data: RoundData) -> None:
+    """The program's one-choice questions that steer the match, and everyone's answers to them."""
+    people = data.instance.mentees + data.instance.mentors
+    criteria, answers = matching_criteria(round_.program_id, [membership_of(p.id) for p in people])
+    data.instance.criteria = criteria
+    for p in people:
+        p.answers = answers.get(membership_of(p.id), {})
 
 
 def _apply_fairness(round_: Round, data: RoundData) -> None:
