@@ -112,8 +112,9 @@ def login():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
             form.form_errors.append("Email or password is incorrect.")
-        elif program := sso_accounts.program_requiring_sso(user):
-            # Checked after the password, so it tells nothing about an account to someone without it.
+        elif sso.providers() and (program := sso_accounts.program_requiring_sso(user)):
+            # Checked after the password, so it tells nothing about an account to someone without it;
+            # with no provider configured (any more) the setting locks no one out.
             form.form_errors.append(f"{program.name} signs its members in through single sign-on: "
                                     "use the sign-in button below.")
         else:
