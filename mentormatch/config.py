@@ -1,5 +1,6 @@
 """Settings come from the environment (and `.env` in development), never from code."""
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -100,7 +101,20 @@ def from_env() -> dict:
         "SERVER_NAME": os.environ.get("SERVER_NAME"),
         # The largest request body (bytes): a 20,000-row CSV upload fits. Larger gets a 413 page.
         "MAX_CONTENT_LENGTH": _number("MAX_CONTENT_LENGTH", 16 * 1024 * 1024),
+        # OpenID Connect sign-in: OIDC_PROVIDERS names the providers ("corp,google"); each name N
+        # has OIDC_N_DISCOVERY_URL, OIDC_N_CLIENT_ID, OIDC_N_CLIENT_SECRET and optionally OIDC_N_LABEL.
+        "OIDC_PROVIDERS": _oidc_from_env(),
     }
+
+
+def _oidc_from_env() -> dict:
+    names = [n.strip().lower() for n in os.environ.get("OIDC_PROVIDERS", "").split(",") if n.strip()]
+    providers = {}
+    for name in names:
+        prefix = f"OIDC_{name.upper()}_"
+        providers[name] = {key: os.environ.get(prefix + key.upper(), "")
+                           for key in ("discovery_url", "client_id", "client_secret", "label")}
+    return providers
 
 
 DEV_SECRET = "dev-only-not-secret"
@@ -122,6 +136,28 @@ def _public_url(config: dict) -> None:
         config["TRUSTED_HOSTS"] = [parts.hostname, *config.get("TRUSTED_HOSTS_EXTRA", [])]
 
 
+OIDC_NAME = re.compile(r"[a-z][a-z0-9]{0,31}")
+
+
+def _oidc(config: dict) -> None:
+    """Each identity provider complete and sane, or the app refuses to start saying which setting."""
+    production = config.get("ENV_NAME") == "production"
+    checked = {}
+    for name, provider in (config.get("OIDC_PROVIDERS") or {}).items():
+        prefix = f"OIDC_{name.upper()}_"
+        if not OIDC_NAME.fullmatch(name):
+            raise RuntimeError(f"OIDC_PROVIDERS: {name!r} is not a provider name (lower-case letters and digits)")
+        for key in ("discovery_url", "client_id", "client_secret"):
+            if not (provider.get(key) or "").strip():
+                raise RuntimeError(f"{prefix}{key.upper()} must be set (OIDC_PROVIDERS names {name})")
+        url = urlsplit(provider["discovery_url"])
+        if url.scheme not in {"http", "https"} or not url.hostname or (production and url.scheme != "https"):
+            raise RuntimeError(f"{prefix}DISCOVERY_URL must be an https URL of the provider's "
+                               ".well-known/openid-configuration")
+        checked[name] = {**provider, "label": (provider.get("label") or "").strip() or name.capitalize()}
+    config["OIDC_PROVIDERS"] = checked
+
+
 def finalize(config: dict) -> dict:
     """Refuse to start outside development (and tests) without a real SECRET_KEY."""
     if not config.get("SECRET_KEY"):
@@ -130,6 +166,7 @@ def finalize(config: dict) -> dict:
         else:
             raise RuntimeError("SECRET_KEY must be set outside development")
     _public_url(config)
+    _oidc(config)
     uri = config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgres://"):
         uri = "postgresql://" + uri[len("postgres://"):]

@@ -1,5 +1,7 @@
+
 """MentorMatch: the application factory (imported through `mentormatch.create_app`)."""
 import os
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 from flask import Flask, abort, render_template, request
@@ -123,11 +125,19 @@ def _register_access_check(app: Flask) -> None:
             abort(403)
 
 
+def _csp(app: Flask) -> str:
+    """CSP, with the identity providers' origins allowed as form targets: the logout form's redirect to
+    a provider's end-session endpoint (RP-initiated logout) is a form navigation, which form-action governs."""
+    origins = sorted({"{0.scheme}://{0.netloc}".format(urlsplit(p["discovery_url"]))
+                      for p in app.config.get("OIDC_PROVIDERS", {}).values()})
+    return CSP.replace("form-action 'self'", " ".join(["form-action 'self'", *origins])) if origins else CSP
+
+
 def _register_headers(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("Content-Security-Policy", _csp(app))
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")

@@ -43,3 +43,13 @@ class ResetRequestForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     password = new_password_field("New password")
+
+
+class SsoFinishForm(FlaskForm):
+    """A first sign-in through a provider: the name to show and, without an invite, the role."""
+    name = name_field()
+    role = RadioField(
+        "I am joining as",
+        choices=[("mentee", "A mentee: I want guidance"), ("mentor", "A mentor: I want to help")],
+        validators=[DataRequired("Choose mentee or mentor.")],
+    )

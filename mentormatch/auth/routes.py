@@ -1,6 +1,6 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from ..access import logged_in, public
 from ..core import emails
@@ -8,7 +8,8 @@ from ..core.security import is_safe_next
 from ..extensions import limiter, login_manager
 from ..forms import submit
 from ..services import accounts, login_sessions, programs
-from . import bp
+from ..services import sso as sso_accounts
+from . import bp, sso
 from .forms import (
     ChangePasswordForm,
     CoordinatorInviteAcceptForm,
@@ -18,22 +19,7 @@ from .forms import (
     ResetRequestForm,
     SignupForm,
 )
-
-# The cookie's key for the server-side session token (see services/login_sessions).
-SESSION_TOKEN = "login_token"
-
-
-def _start_session(user) -> None:
-    # A fresh session on login: nothing planted before login survives it.
-    session.clear()
-    session[SESSION_TOKEN] = login_sessions.start(user)
-    login_user(user)
-
-
-def _end_session() -> None:
-    login_sessions.end(session.get(SESSION_TOKEN))
-    logout_user()
-    session.clear()
+from .sessions import SESSION_TOKEN, end_session, start_session
 
 
 def _link_not_valid(what_now: str):
@@ -111,7 +97,7 @@ def finish_signup(token: str):
     if done := submit(form, lambda: accounts.finish_sign_up(pending, name=form.name.data,
                                                             password=form.password.data)):
         user, program = done.value
-        _start_session(user)
+        start_session(user)
         flash(f"Welcome, {user.name}!" + (f" You joined {program.name}." if program else ""), "success")
         return redirect(_home_for(user), code=303)
     return render_template("auth/signup_finish.html", form=form, pending=pending)
@@ -126,26 +112,34 @@ def login():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
             form.form_errors.append("Email or password is incorrect.")
+        elif sso.providers() and (program := sso_accounts.program_requiring_sso(user)):
+            # Checked after the password, so it tells nothing about an account to someone without it;
+            # with no provider configured (any more) the setting locks no one out.
+            form.form_errors.append(f"{program.name} signs its members in through single sign-on: "
+                                    "use the sign-in button below.")
         else:
-            _start_session(user)
+            start_session(user)
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else _home_for(user), code=303)
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form, providers=sso.providers(),
+                           next=request.args.get("next") if is_safe_next(request.args.get("next")) else None)
 
 
 @bp.route("/logout", methods=["POST"])
 @public
 def logout():
-    _end_session()
+    provider_logout = session.get(sso.LOGOUT)
+    end_session()
     flash("You are logged out.", "info")
-    return redirect(url_for("public.index"), code=303)
+    # Signed in through a provider that offers RP-initiated logout: end that session there too.
+    return sso.logout_redirect(provider_logout) or redirect(url_for("public.index"), code=303)
 
 
 @bp.route("/logout-everywhere", methods=["POST"])
 @logged_in
 def logout_everywhere():
     login_sessions.end_all(current_user)  # CSRFProtect has checked the form's token already
-    _end_session()
+    end_session()
     flash("You are logged out on every device.", "info")
     return redirect(url_for("public.index"), code=303)
 
@@ -155,7 +149,7 @@ def logout_everywhere():
 def change_password():
     form = ChangePasswordForm()
     if submit(form, lambda: accounts.change_password(current_user, form.current_password.data, form.new_password.data)):
-        _start_session(current_user._get_current_object())
+        start_session(current_user._get_current_object())
         flash("Password changed. Other sessions are signed out.", "success")
         return redirect(_home_for(current_user), code=303)
     return render_template("auth/password.html", form=form)
@@ -181,7 +175,7 @@ def reset_password(token: str):
         return _link_not_valid("Ask for a new one from the login page.")
     form = ResetPasswordForm()
     if submit(form, lambda: accounts.set_password(user, form.password.data)):
-        _start_session(user)
+        start_session(user)
         flash("Your password is set. Welcome!", "success")
         return redirect(_home_for(user), code=303)
     return render_template("auth/reset_password.html", form=form, user=user)
@@ -197,7 +191,7 @@ def accept_coordinator_invite(token: str):
     form = CoordinatorInviteAcceptForm()
     if done := submit(form, lambda: accounts.accept_coordinator_invitation(invitation, name=form.name.data, password=form.password.data)):
         user = done.value
-        _start_session(user)
+        start_session(user)
         flash("Welcome! Your coordinator account is ready.", "success")
         return redirect(url_for("coordinator.home"), code=303)
     return render_template("auth/coordinator_invite.html", form=form, invitation=invitation)

@@ -16,6 +16,9 @@ class ProgramForm(FlaskForm):
     requires_mentor_approval = BooleanField("Mentors need my approval", default=False,
                                             description="New mentors appear in the directory and in rounds only "
                                                         "after a coordinator approves them (on the health page).")
+    requires_sso = BooleanField("Members sign in with single sign-on only", default=False,
+                                description="Mentees and mentors of this program cannot log in with a password; "
+                                            "they use the organisation's identity provider.")
     inactive_weeks = IntegerField(
         "Nudge quiet pairings after (weeks)", default=6,
         validators=[Optional(), NumberRange(0, 52, "Enter a number of weeks from 0 to 52.")],

@@ -76,6 +76,7 @@ def _program_fields(form: ProgramForm) -> dict:
         "offers_rounds": form.offers_rounds.data,
         "offers_micro": form.offers_micro.data,
         "requires_mentor_approval": form.requires_mentor_approval.data,
+        "requires_sso": form.requires_sso.data,
         "inactive_weeks": form.inactive_weeks.data,
     }
 

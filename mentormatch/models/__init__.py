@@ -38,10 +38,10 @@ from .requests import (
 from .rounds import ROUND_STATES, Round, RoundConstraint, RoundEvent, RunPair, RunUnmatched, SolveRun
 from .surveys import SURVEY_ROLES, ClosingSurvey
 from .threads import MAX_MESSAGE, Message, ThreadRead
-from .user import ROLES, LoginSession, User
+from .user import ROLES, LinkedIdentity, LoginSession, User
 
 __all__ = [
-    "Base", "BIDI_CONTROLS", "clean_name", "utcnow", "User", "LoginSession", "ROLES", "Program", "ProgramCoordinator", "Membership", "Invitation",
+    "Base", "BIDI_CONTROLS", "clean_name", "utcnow", "User", "LoginSession", "LinkedIdentity", "ROLES", "Program", "ProgramCoordinator", "Membership", "Invitation",
     "ImportJob", "ProgramInvitation",
     "Term", "GoalForm", "MentorProfile", "PREFERENCES", "WANTS", "CONTEXT_KINDS", "ROLE_LEVELS",
     "ContactChannels", "CHAT_SERVICES", "CHAT_SERVICE_LABELS",

@@ -1,7 +1,7 @@
 import secrets
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
@@ -26,6 +26,8 @@ class Program(db.Model):
     # A pairing with no message, meeting or check-in for this many weeks gets a nudge, and is
     # closed as inactive the same number of weeks later (services/reminders.py); 0 turns it off.
     inactive_weeks: Mapped[int] = mapped_column(default=6, server_default="6")
+    # Its mentees and mentors sign in through an identity provider only (docs/security.md).
+    requires_sso: Mapped[bool] = mapped_column(default=False, server_default=false())
     mentor_invite: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     mentee_invite: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -40,11 +40,12 @@ def _checked_weeks(weeks) -> int:
 
 
 def create_program(coordinator: User, *, name: str, description: str, offers_rounds: bool, offers_micro: bool,
-                   requires_mentor_approval: bool = False, inactive_weeks: int | None = None) -> Program:
+                   requires_mentor_approval: bool = False, inactive_weeks: int | None = None,
+                   requires_sso: bool = False) -> Program:
     if not (offers_rounds or offers_micro):
         raise ServiceError("A program runs cohort rounds, micro-requests, or both.", "kind")
     program = Program(name=_checked_name(name), description=description.strip(), offers_rounds=offers_rounds, offers_micro=offers_micro,
-                      requires_mentor_approval=bool(requires_mentor_approval))
+                      requires_mentor_approval=bool(requires_mentor_approval), requires_sso=bool(requires_sso))
     if inactive_weeks is not None:
         program.inactive_weeks = _checked_weeks(inactive_weeks)
     program.coordinators.append(ProgramCoordinator(user=coordinator))
@@ -54,13 +55,16 @@ def create_program(coordinator: User, *, name: str, description: str, offers_rou
 
 
 def update_program(program: Program, *, name: str, description: str, offers_rounds: bool, offers_micro: bool,
-                   requires_mentor_approval: bool | None = None, inactive_weeks: int | None = None) -> None:
+                   requires_mentor_approval: bool | None = None, inactive_weeks: int | None = None,
+                   requires_sso: bool | None = None) -> None:
     if not (offers_rounds or offers_micro):
         raise ServiceError("A program runs cohort rounds, micro-requests, or both.", "kind")
     program.name, program.description = _checked_name(name), description.strip()
     program.offers_rounds, program.offers_micro = offers_rounds, offers_micro
     if requires_mentor_approval is not None:
         program.requires_mentor_approval = bool(requires_mentor_approval)
+    if requires_sso is not None:
+        program.requires_sso = bool(requires_sso)
     if inactive_weeks is not None:
         program.inactive_weeks = _checked_weeks(inactive_weeks)
     db.session.commit()

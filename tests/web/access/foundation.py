@@ -41,4 +41,10 @@ CASES = {
 CASES |= {
     "auth.request_reset": Case(url=lambda w: "/auth/reset"),
     "auth.reset_password": Case(url=lambda w: "/auth/reset/not-a-valid-token", ok=(404,)),
+    # Single sign-on (tests/web/test_sso.py drives them against a real provider): public, since they
+    # sign people in; with no such provider, no waiting sign-in and a forged link, each is a 404.
+    "auth.sso_start": Case(url=lambda w: "/auth/sso/nosuch/start", ok=(404,)),
+    "auth.sso_callback": Case(url=lambda w: "/auth/sso/nosuch/callback?code=a&state=b", ok=(404,)),
+    "auth.sso_finish": Case(url=lambda w: "/auth/sso/finish", ok=(404,)),
+    "auth.sso_link": Case(url=lambda w: "/auth/sso/link/not-a-valid-token", ok=(404,)),
 }
