@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from statistics import median
 
 from sqlalchemy import func
+from sqlalchemy.orm import joinedload
 
 from ..core import clock, links, outbox
 from ..core.events import record
@@ -91,10 +92,21 @@ def _rows(program_id: int):
 
 def program_health(program: Program) -> Health:
     now = clock.now()
+    rows = _rows(program.id)
+    h = response_figures(program, rows)
+    h.silent = silent_mentors(program, rows, now)
+    h.no_path = mentees_without_path(program)
+    h.open_histogram = open_histogram(program)
+    h.weeks = trends(rows, now)
+    return h
+
+
+def response_figures(program: Program, rows=None) -> Health:
+    """The mentor response figures alone (answered, accepted, expired, median wait) in two queries
+    whatever the program's size: the program report uses them without the per-mentor lists."""
     h = Health()
     waits = []
-    rows = _rows(program.id)
-    for _kind, _mentor, state, started, answered, _ended in rows:
+    for _kind, _mentor, state, started, answered, _ended in (rows if rows is not None else _rows(program.id)):
         h.items += 1
         if answered is not None:
             h.answered += 1
@@ -104,10 +116,6 @@ def program_health(program: Program) -> Health:
         elif state == "expired":
             h.expired += 1
     h.median_hours = median(waits) if waits else None
-    h.silent = silent_mentors(program, rows, now)
-    h.no_path = mentees_without_path(program)
-    h.open_histogram = open_histogram(program)
-    h.weeks = trends(rows, now)
     return h
 
 
@@ -364,7 +372,8 @@ def endings(program: Program) -> Endings:
     sides = {role: SurveySide(role) for role in ("mentee", "mentor")}
     comments = []
     rows = db.session.execute(db.select(ClosingSurvey, Pairing).join(Pairing, ClosingSurvey.pairing_id == Pairing.id)
-                              .where(Pairing.program_id == program.id).order_by(ClosingSurvey.created_at.desc()))
+                              .where(Pairing.program_id == program.id).options(*_with_names())
+                              .order_by(ClosingSurvey.created_at.desc()))
     for survey, pairing in rows:
         if survey.recommend is not None:
             sides[survey.role].scores.append(survey.recommend)
@@ -375,5 +384,12 @@ def endings(program: Program) -> Endings:
     early = [{"mentee": p.mentee.user.name, "mentor": p.mentor.user.name, "reason": p.end_reason, "at": p.ended_at,
               "pairing_id": p.id}
              for p in db.session.scalars(db.select(Pairing).where(
-                 Pairing.program_id == program.id, Pairing.state == "ended_early").order_by(Pairing.ended_at.desc()))]
+                 Pairing.program_id == program.id, Pairing.state == "ended_early").options(*_with_names())
+                 .order_by(Pairing.ended_at.desc()))]
     return Endings(kinds, list(sides.values()), comments, early)
+
+
+def _with_names():
+    """Both sides' names in the same query: a 5,000-person program's report must not load them one by one."""
+    return (joinedload(Pairing.mentee).joinedload(Membership.user),
+            joinedload(Pairing.mentor).joinedload(Membership.user))
