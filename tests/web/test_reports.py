@@ -131,7 +131,7 @@ def test_the_report_shows_people_rounds_meetings_checkins_and_surveys(app, clien
     login(client, world.coordinator)
     html = client.get(f"/coordinator/programs/{world.program.id}/report").get_data(as_text=True)
     assert 'id="chart-rounds"' in html and "<title id=\"chart-rounds-title\">" in html
-    assert '<th scope="row">Spring</th><td class="num">4</td><td class="num">3 (75%)</td>' in html
+    assert '<th scope="row">Spring</th>\n        <td class="num">3/4 · 75%</td>' in html
     assert 'id="fig-nps-mentor">100<' in html and "Moved teams" in html
     css = Path(app.static_folder, "css", "app.css").read_text()
     assert "@media print" in css and ".no-print" in css and 'class="report-actions no-print"' in html
