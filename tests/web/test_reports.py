@@ -3,8 +3,8 @@ and one workbook (opened with openpyxl), the formula rule on both, the program's
 only, and a statement count that does not grow with the program."""
 import csv
 import io
-from pathlib import Path
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
