@@ -175,6 +175,7 @@ def test_the_workbook_has_a_sheet_per_kind_typed_numbers_and_safe_text(app, clie
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == ["People", "Goal forms", "Mentor profiles", "Pairings", "Micro-requests", "Meetings",
                                "Check-ins", "Closing surveys"]
+    assert book["People"].freeze_panes == "A2" and book["People"]["A1"].font.b, "a bold header that stays in view"
     sheet = book["Pairings"]
     header = [c.value for c in sheet[1]]
     assert header[:5] == ["pairing_id", "round", "mentee", "mentor", "state"]
