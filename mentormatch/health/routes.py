@@ -1,12 +1,12 @@
 """Program health for coordinators: figures, silent mentors, and what to do about them."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..access import coordinated_program, program_membership, program_mentor_profile, roles
 from ..core import outbox
 from ..forms import attempt
 from ..htmx import redirect_htmx_aware
-from ..services import checkins, health, meetings, mentor_approval, threads
+from ..services import checkins, exports, health, meetings, mentor_approval, reports, threads
 from ..services.programs import programs_of_coordinator
 from . import bp
 
@@ -21,6 +21,38 @@ def program(program_id: int):
                            reports=reports, report_threads=threads.reported_threads(reports), pending=mentor_approval.pending_mentors(program),
                            checkin=checkins.program_results(program), met=meetings.program_met(program.id),
                            endings=health.endings(program))
+
+
+@bp.route("/programs/<int:program_id>/report")
+@roles("coordinator")
+def report(program_id: int):
+    """The program report to send upward: figures, per-round trends as charts with tables, print-ready."""
+    program = coordinated_program(program_id)
+    figures = reports.program_report(program)
+    return render_template("health/report.html", program=program, r=figures, charts=reports.charts(figures),
+                           endings=figures.endings, export_kinds=list(exports.KINDS))
+
+
+@bp.route("/programs/<int:program_id>/export/<kind>.csv")
+@roles("coordinator")
+def export_csv(program_id: int, kind: str):
+    program = coordinated_program(program_id)
+    if kind not in exports.KINDS:
+        abort(404)
+    return _download(exports.export_csv(program, kind), "text/csv; charset=utf-8", f"program-{program.id}-{kind}.csv")
+
+
+@bp.route("/programs/<int:program_id>/export.xlsx")
+@roles("coordinator")
+def export_workbook(program_id: int):
+    program = coordinated_program(program_id)
+    return _download(exports.export_workbook(program),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"program-{program.id}.xlsx")
+
+
+def _download(body, content_type: str, filename: str) -> Response:
+    return Response(body, content_type=content_type, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
 
 
 @bp.route("/programs/<int:program_id>/mentors/<int:mentor_id>/approve", methods=["POST"])

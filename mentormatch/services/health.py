@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from statistics import median
 
 from sqlalchemy import func
+from sqlalchemy.orm import aliased
 
 from ..core import clock, links, outbox
 from ..core.events import record
@@ -91,10 +92,21 @@ def _rows(program_id: int):
 
 def program_health(program: Program) -> Health:
     now = clock.now()
+    rows = _rows(program.id)
+    h = response_figures(program, rows)
+    h.silent = silent_mentors(program, rows, now)
+    h.no_path = mentees_without_path(program)
+    h.open_histogram = open_histogram(program)
+    h.weeks = trends(rows, now)
+    return h
+
+
+def response_figures(program: Program, rows=None) -> Health:
+    """The mentor response figures alone (answered, accepted, expired, median wait) in two queries
+    whatever the program's size: the program report uses them without the per-mentor lists."""
     h = Health()
     waits = []
-    rows = _rows(program.id)
-    for _kind, _mentor, state, started, answered, _ended in rows:
+    for _kind, _mentor, state, started, answered, _ended in (rows if rows is not None else _rows(program.id)):
         h.items += 1
         if answered is not None:
             h.answered += 1
@@ -104,10 +116,6 @@ def program_health(program: Program) -> Health:
         elif state == "expired":
             h.expired += 1
     h.median_hours = median(waits) if waits else None
-    h.silent = silent_mentors(program, rows, now)
-    h.no_path = mentees_without_path(program)
-    h.open_histogram = open_histogram(program)
-    h.weeks = trends(rows, now)
     return h
 
 
@@ -363,17 +371,29 @@ def endings(program: Program) -> Endings:
         kinds[state] = count
     sides = {role: SurveySide(role) for role in ("mentee", "mentor")}
     comments = []
-    rows = db.session.execute(db.select(ClosingSurvey, Pairing).join(Pairing, ClosingSurvey.pairing_id == Pairing.id)
-                              .where(Pairing.program_id == program.id).order_by(ClosingSurvey.created_at.desc()))
-    for survey, pairing in rows:
-        if survey.recommend is not None:
-            sides[survey.role].scores.append(survey.recommend)
-        if survey.changed:
-            comments.append({"role": survey.role, "text": survey.changed, "recommend": survey.recommend,
-                             "mentee": pairing.mentee.user.name, "mentor": pairing.mentor.user.name,
-                             "at": survey.created_at})
-    early = [{"mentee": p.mentee.user.name, "mentor": p.mentor.user.name, "reason": p.end_reason, "at": p.ended_at,
-              "pairing_id": p.id}
-             for p in db.session.scalars(db.select(Pairing).where(
-                 Pairing.program_id == program.id, Pairing.state == "ended_early").order_by(Pairing.ended_at.desc()))]
+    rows = db.session.execute(_with_names(
+        db.select(ClosingSurvey.role, ClosingSurvey.recommend, ClosingSurvey.changed, ClosingSurvey.created_at)
+        .join(Pairing, ClosingSurvey.pairing_id == Pairing.id))
+        .where(Pairing.program_id == program.id).order_by(ClosingSurvey.created_at.desc()))
+    for role, recommend, changed, at, mentee, mentor in rows:
+        if recommend is not None:
+            sides[role].scores.append(recommend)
+        if changed:
+            comments.append({"role": role, "text": changed, "recommend": recommend, "mentee": mentee,
+                             "mentor": mentor, "at": at})
+    early = [{"mentee": mentee, "mentor": mentor, "reason": reason, "at": at, "pairing_id": pairing_id}
+             for pairing_id, reason, at, mentee, mentor in db.session.execute(_with_names(
+                 db.select(Pairing.id, Pairing.end_reason, Pairing.ended_at))
+                 .where(Pairing.program_id == program.id, Pairing.state == "ended_early")
+                 .order_by(Pairing.ended_at.desc()))]
     return Endings(kinds, list(sides.values()), comments, early)
+
+
+def _with_names(query):
+    """Add both sides' names as the last two columns, in the same query: plain rows, not objects, so a
+    5,000-person program's report neither loads names one by one nor builds thousands of objects."""
+    mentee_m, mentor_m = aliased(Membership), aliased(Membership)
+    mentee_u, mentor_u = aliased(User), aliased(User)
+    return (query.add_columns(mentee_u.name, mentor_u.name)
+            .join(mentee_m, mentee_m.id == Pairing.mentee_membership_id).join(mentee_u, mentee_u.id == mentee_m.user_id)
+            .join(mentor_m, mentor_m.id == Pairing.mentor_membership_id).join(mentor_u, mentor_u.id == mentor_m.user_id))

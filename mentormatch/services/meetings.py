@@ -552,7 +552,7 @@ def ask_met_due(now: datetime | None = None) -> list[str]:
 
 # -- what "met" feeds ----------------------------------------------------------------------------
 
-def _met():
+def met_condition():
     """A meeting counts as met when a side said yes and neither said no."""
     return and_(or_(Meeting.mentee_met == "yes", Meeting.mentor_met == "yes"),
                 or_(Meeting.mentee_met.is_(None), Meeting.mentee_met != "no"),
@@ -570,9 +570,9 @@ def program_met(program_id: int) -> MetFigures:
     """For program health: round pairs that met in the last 30 days, and current pairs that never met."""
     since = clock.now() - RECENT
     recent = db.session.scalar(db.select(func.count(func.distinct(Meeting.pairing_id))).where(
-        Meeting.program_id == program_id, Meeting.pairing_id.is_not(None), Meeting.starts_at >= since, _met()))
+        Meeting.program_id == program_id, Meeting.pairing_id.is_not(None), Meeting.starts_at >= since, met_condition()))
     met = set(db.session.scalars(db.select(Meeting.pairing_id).where(
-        Meeting.program_id == program_id, Meeting.pairing_id.is_not(None), _met())))
+        Meeting.program_id == program_id, Meeting.pairing_id.is_not(None), met_condition())))
     current = list(db.session.scalars(db.select(Pairing).where(
         Pairing.program_id == program_id, Pairing.state.in_(MEETING_ITEM_STATES["pairing"])).order_by(Pairing.id)))
     never = [(p.id, p.mentee.user.name, p.mentor.user.name) for p in current if p.id not in met]
@@ -587,7 +587,7 @@ def mentees_met(mentor_ids: list[int]) -> dict[int, int]:
     for model, column in ((Pairing, Meeting.pairing_id), (MicroRequest, Meeting.request_id)):
         rows = db.session.execute(db.select(model.mentor_membership_id, model.mentee_membership_id)
                                   .join(Meeting, column == model.id)
-                                  .where(model.mentor_membership_id.in_(mentor_ids), _met()))
+                                  .where(model.mentor_membership_id.in_(mentor_ids), met_condition()))
         for mentor_id, mentee_id in rows:
             counts[mentor_id].add(mentee_id)
     return {m: len(s) for m, s in counts.items()}

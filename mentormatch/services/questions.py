@@ -171,12 +171,22 @@ def save_answers(membership: Membership, posted: dict[str, list[str]]) -> None:
 def labelled_answers(membership: Membership) -> dict[str, str]:
     """{question label: answer text} for a goal form or profile, for the exports: deleted and
     changed questions included, under the label the member answered (question order first)."""
+    return labelled_answers_of([membership.id]).get(membership.id, {})
+
+
+def labelled_answers_of(membership_ids: list[int]) -> dict[int, dict[str, str]]:
+    """labelled_answers for many members in one query: membership id -> {label: text}."""
+    found: dict[int, dict[str, str]] = {}
+    if not membership_ids:
+        return found
     rows = db.session.execute(
-        db.select(QuestionAnswer.label, QuestionAnswer.text)
+        db.select(QuestionAnswer.membership_id, QuestionAnswer.label, QuestionAnswer.text)
         .join(Question, Question.id == QuestionAnswer.question_id)
-        .where(QuestionAnswer.membership_id == membership.id)
+        .where(QuestionAnswer.membership_id.in_(membership_ids))
         .order_by(Question.deleted_at.is_not(None), Question.position, Question.id))
-    return {label: text for label, text in rows}
+    for mid, label, text in rows:
+        found.setdefault(mid, {})[label] = text
+    return found
 
 
 # -- matching ----------------------------------------------------------------------------------
