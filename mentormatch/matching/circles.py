@@ -238,7 +238,9 @@ def circle_sentence(T: Table, members: list[int], facilitator: int | None) -> st
         common &= T.masks[i]
     parts.append(f"working hours overlap {common_window(common)}")
     years = [p.years for p in people]
-    parts.append(f"{min(years):g}-{max(years):g} years of experience")
+    lo, hi = min(years), max(years)
+    parts.append(f"{lo:g}-{hi:g} years of experience" if lo != hi else
+                 f"all {lo:g} year{'s' if lo != 1 else ''} of experience")
     if facilitator is not None:
         parts.append(f"facilitated by {T.people[facilitator].id}")
     return "; ".join(parts)
