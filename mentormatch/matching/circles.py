@@ -252,14 +252,14 @@ def solve_circles(inst: PeerInstance) -> PeerResult:
     T = table(inst)
     n = len(T.people)
     groups, no_window = working_groups(T, inst)
-    clusters = [(g, c) for g, group in enumerate(groups) for c in clusters_of(T, inst, group)]
+    clusters = [c for group in groups for c in clusters_of(T, inst, group)]
     det = max(r.effort / max(len(clusters), 1), 0.05)
     fit_cache: dict[int, dict[int, int]] = {}
     circles: list[tuple[list[int], int | None]] = []
     greedy: list[list[int]] = []
     sub_bound, statuses = 0, Counter()
     left: dict[int, str] = {}
-    for g, members in clusters:
+    for members in clusters:
         rows = np.array(members, dtype=np.int64)
         fit = np.rint(fit_block(T, inst.weights, rows)[0][:, rows]).astype(np.int64)
         for a, p in enumerate(members):
@@ -351,7 +351,8 @@ def check_circles(inst: PeerInstance, res: PeerResult) -> list[str]:
             problems.append(f"circle {k}: members without a shared language or ruled out")
         rows = np.array(idx, dtype=np.int64)
         fit = np.rint(fit_block(T, inst.weights, rows)[0][:, rows]).astype(np.int64)
-        value, _ = circle_value(lambda p, q: int(fit[idx.index(p), idx.index(q)]), idx)
+        pos = {p: k for k, p in enumerate(idx)}
+        value, _ = circle_value(lambda p, q, f=fit, at=pos: int(f[at[p], at[q]]), idx)
         total += value
     problems += [f"{T.people[i].id} in {k} circles" for i, k in seen.items() if k > 1]
     if total != res.objective:
