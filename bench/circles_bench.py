@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -27,10 +28,13 @@ def main() -> None:
     a = ap.parse_args()
     inst = read_peer_instance(peer_instance("circles", a.people, a.seed,
                                             facilitator=a.facilitator, effort=a.effort))
+    cpu = time.process_time()
     res = solve_circles(inst)
+    cpu = time.process_time() - cpu
     st = res.stats
     assert check_circles(inst, res) == [], "infeasible result"
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; the solve used "
+          f"{cpu:.1f} CPU s (wall time below grows with the load)")
     print(f"instance: {a.people} people, circles of {inst.rules.circle_min}-"
           f"{inst.rules.circle_max}, {inst.rules.min_overlap:g} h common working time, "
           f"facilitator {'per circle' if a.facilitator else 'not asked'}; "
