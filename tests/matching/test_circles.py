@@ -73,3 +73,19 @@ def test_a_circle_is_explained_in_words_and_the_far_away_person_gets_a_reason():
     assert [(x.id, x.reason) for x in res.left_out] == [
         ("far", "Not placed: fewer than 4 people share 2 h of working time with them.")]
     assert res.status == "optimal" and res.gap == 0
+
+
+def test_the_same_input_gives_the_same_circles_and_pairs():
+    from peer_people import CONTEXT, TOPICS
+
+    from mentormatch.matching.peers import solve_pairs
+    people = [person(f"p{i}", tz=i % 4, years=i % 7, wants=[TOPICS[i % 5], TOPICS[(i * 3) % 5]],
+                     offers=[TOPICS[(i + 2) % 5]], context=[CONTEXT[i % 4]]) for i in range(30)]
+    doc = {"format": "mentormatch-peers", "version": 1, "task": "circles",
+           "rules": {"cluster_size": 10, "effort": 2}, "people": people}
+    runs = [solve_circles(read_peer_instance(doc)) for _ in range(2)]
+    assert [c.members for c in runs[0].circles] == [c.members for c in runs[1].circles]
+    assert runs[0].objective == runs[1].objective and runs[0].circles
+    doc["task"] = "pairs"
+    pairs = [solve_pairs(read_peer_instance(doc)) for _ in range(2)]
+    assert [(p.a, p.b) for p in pairs[0].pairs] == [(p.a, p.b) for p in pairs[1].pairs]
