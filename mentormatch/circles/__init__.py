@@ -1,0 +1,1 @@
+"""Command line for peer pairs and peer circles: `python -m mentormatch.circles` (see __main__)."""

@@ -1,0 +1,361 @@
+"""Peer circles: groups of circle_min..circle_max people who share working time, context and
+topics, as many placed as possible.
+
+A single CP-SAT model over 2,000 people and every possible circle does not scale, so:
+1. Working-time groups: a circle needs `min_overlap` hours common to all its members, so people
+   are grouped by a common UTC window (greedy cover: the window that fits the most people
+   first).  Any circle inside a group meets the overlap rule by construction.
+2. Clusters: each group is sorted by context and topics and cut into clusters of about
+   `cluster_size` people (facilitators dealt out evenly).
+3. Per cluster, a CP-SAT model on circle slots: x[p, c] person p in slot c, slot sizes within
+   bounds, one facilitator per open slot where asked, people without a shared language (or
+   ruled out together) never in one slot, open slots first (symmetry breaking), objective
+   BIG * placed + sum over pairs in a slot of (fit - BASE): placing people comes first, then
+   pairs that fit better than BASE.  Warm-started from the greedy circles, one worker and a
+   deterministic time share of `rules.effort` each.
+The bound printed is global, not per cluster: everyone who has at least circle_min - 1
+compatible others can be placed, and each person gains at most half of their best
+circle_max - 1 positive pair terms; so the gap also counts what the clustering gives up.
+"""
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from .crowd import (
+    SLOTS,
+    Circle,
+    LeftOut,
+    PeerInstance,
+    PeerResult,
+    Table,
+    all_pairs,
+    common_window,
+    count_word,
+    fit_block,
+    join_words,
+    speaks_with,
+    table,
+    utc_offset,
+)
+from .scoring import norm
+
+BIG = 1000   # per placed person: more than any circle's pair terms per member can add (7 * 100)
+BASE = 50    # a pair adds (fit - BASE): two people who fit worse than this pull a circle down
+
+
+def window_mask(start: int, length: int) -> int:
+    return sum(1 << ((start + q) % SLOTS) for q in range(length))
+
+
+def working_groups(T: Table, inst: PeerInstance) -> tuple[list[list[int]], list[int]]:
+    """People grouped by a common UTC window of min_overlap hours; and everyone in none."""
+    r = inst.rules
+    length = max(1, math.ceil(r.min_overlap * 4))
+    windows = [window_mask(s, length) for s in range(0, SLOTS, 4)]
+    fits = [[i for i, m in enumerate(T.masks) if m & w == w] for w in windows]
+    free = set(range(len(T.people)))
+    groups: list[tuple[int, list[int]]] = []
+    while True:
+        counts = [sum(1 for i in f if i in free) for f in fits]
+        best = max(range(len(windows)), key=lambda k: (counts[k], -k))
+        if counts[best] < r.circle_min:
+            break
+        groups.append((best, [i for i in fits[best] if i in free]))
+        free -= set(groups[-1][1])
+    # Someone whose own window was too small joins the largest group they fit.
+    for i in sorted(free):
+        homes = [g for g in groups if T.masks[i] & windows[g[0]] == windows[g[0]]]
+        if homes:
+            max(homes, key=lambda g: len(g[1]))[1].append(i)
+            free.discard(i)
+    return [sorted(g) for _, g in groups], sorted(free)
+
+
+def clusters_of(T: Table, inst: PeerInstance, group: list[int]) -> list[list[int]]:
+    """Cut a working-time group into clusters of about cluster_size, similar people together."""
+    r = inst.rules
+
+    def key(i: int):
+        p = T.people[i]
+        return (sorted(norm(c) for c in p.context), [norm(t) for t in p.wants[:2]], p.years, i)
+    fac = [i for i in group if r.facilitator and T.people[i].facilitator]
+    rest = sorted((i for i in group if i not in set(fac)), key=key)
+    k = max(1, round(len(group) / r.cluster_size))
+    chunks = [list(c) for c in np.array_split(np.array(rest, dtype=np.int64), k)]
+    for n, f in enumerate(sorted(fac, key=key)):
+        chunks[n % k].append(f)
+    return [sorted(int(i) for i in c) for c in chunks if len(c)]
+
+
+def compatible(T: Table, inst: PeerInstance, members: list[int]) -> np.ndarray:
+    rows = np.array(members, dtype=np.int64)
+    ok = speaks_with(T, rows)[:, rows]
+    pos = {p: k for k, p in enumerate(members)}
+    for a, b in T.forbidden:
+        if a in pos and b in pos:
+            ok[pos[a], pos[b]] = ok[pos[b], pos[a]] = False
+    return ok
+
+
+def greedy_circles(T: Table, inst: PeerInstance, members: list[int], fit: np.ndarray,
+                   ok: np.ndarray) -> list[list[int]]:
+    """The baseline: in cluster order, each person joins the first open circle they are
+    compatible with (a facilitator opens one where asked); too-small circles dissolve."""
+    r = inst.rules
+    circles: list[list[int]] = []
+    if r.facilitator:
+        circles = [[k] for k, p in enumerate(members) if T.people[p].facilitator]
+    for k, p in enumerate(members):
+        if r.facilitator and T.people[p].facilitator:
+            continue
+        home = next((c for c in circles if len(c) < r.circle_max and all(ok[k, q] for q in c)),
+                    None)
+        if home is not None:
+            home.append(k)
+        elif not r.facilitator:
+            circles.append([k])
+    return [c for c in circles if len(c) >= r.circle_min]
+
+
+def solve_cluster(T: Table, inst: PeerInstance, members: list[int], fit: np.ndarray,
+                  ok: np.ndarray, hint: list[list[int]], det: float):
+    """CP-SAT on slots for one cluster: (circles as local indices, objective, bound, status)."""
+    r = inst.rules
+    s = len(members)
+    is_f = [r.facilitator and T.people[p].facilitator for p in members]
+    k = s // r.circle_min
+    if r.facilitator:
+        k = min(k, sum(is_f))
+    if k == 0:
+        return [], 0, 0, "OPTIMAL"
+    m = cp_model.CpModel()
+    x = [[m.new_bool_var("") for _ in range(k)] for _ in range(s)]
+    y = [m.new_bool_var("") for _ in range(k)]
+    for p in range(s):
+        m.add_at_most_one(x[p])
+    for c in range(k):
+        size = sum(x[p][c] for p in range(s))
+        m.add(size >= r.circle_min * y[c])
+        m.add(size <= r.circle_max * y[c])
+        if r.facilitator:
+            m.add(sum(x[p][c] for p in range(s) if is_f[p]) == y[c])
+        if c:
+            m.add_implication(y[c], y[c - 1])
+    terms = []
+    for p, q in all_pairs(range(s)):
+        w = int(fit[p, q]) - BASE
+        for c in range(k):
+            if not ok[p, q]:
+                m.add_bool_or([x[p][c].Not(), x[q][c].Not()])
+            elif w > 0:
+                z = m.new_bool_var("")
+                m.add_implication(z, x[p][c])
+                m.add_implication(z, x[q][c])
+                terms.append(w * z)
+            elif w < 0:
+                z = m.new_bool_var("")
+                m.add_bool_or([x[p][c].Not(), x[q][c].Not(), z])
+                terms.append(w * z)
+    m.maximize(BIG * sum(x[p][c] for p in range(s) for c in range(k)) + sum(terms))
+    where = {p: c for c, circle in enumerate(hint) for p in circle}
+    for p in range(s):
+        for c in range(k):
+            m.add_hint(x[p][c], where.get(p) == c)
+    for c in range(k):
+        m.add_hint(y[c], c < len(hint))
+    solver = cp_model.CpSolver()
+    prm = solver.parameters
+    prm.num_workers = 1
+    prm.random_seed = 0
+    prm.max_deterministic_time = det
+    status = solver.solve(m)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return hint, None, None, solver.status_name(status)
+    circles = [[p for p in range(s) if solver.boolean_value(x[p][c])] for c in range(k)]
+    return ([c for c in circles if c], int(round(solver.objective_value)),
+            int(math.floor(solver.best_objective_bound + 1e-6)), solver.status_name(status))
+
+
+def circle_value(fit_of, members: list[int]) -> tuple[int, int]:
+    """(the circle's share of the objective, its compatibility = mean pair fit 0..100)."""
+    fits = [fit_of(p, q) for p, q in all_pairs(members)]
+    value = BIG * len(members) + sum(f - BASE for f in fits)
+    return value, int(round(sum(fits) / len(fits))) if fits else 0
+
+
+def global_bound(T: Table, inst: PeerInstance) -> tuple[int, int]:
+    """(placeable people, an upper bound on the objective) over all of them, not per cluster."""
+    r = inst.rules
+    n = len(T.people)
+    placeable, pair_part = 0, 0.0
+    for lo in range(0, n, 512):
+        rows = np.arange(lo, min(n, lo + 512))
+        fit, hours = fit_block(T, inst.weights, rows)
+        ok = (hours >= r.min_overlap) & speaks_with(T, rows)
+        ok[np.arange(len(rows)), rows] = False
+        for a, b in T.forbidden:
+            for u, v in ((a, b), (b, a)):
+                if lo <= u < lo + len(rows):
+                    ok[u - lo, v] = False
+        gain = np.where(ok, np.rint(fit) - BASE, 0).clip(0)
+        gain.sort(axis=1)
+        can = ok.sum(1) >= r.circle_min - 1
+        if r.facilitator:  # a circle has exactly one facilitator: others need one to join
+            fac = np.array([p.facilitator for p in T.people])
+            can &= (ok & fac[None, :]).any(1) | fac[rows]
+        placeable += int(can.sum())
+        pair_part += float(gain[can, -(r.circle_max - 1):].sum()) / 2
+    return placeable, BIG * placeable + int(math.floor(pair_part))
+
+
+def circle_sentence(T: Table, members: list[int], facilitator: int | None) -> str:
+    people = [T.people[i] for i in members]
+    n = len(people)
+    ctx = Counter(norm(c) for p in people for c in p.context)
+    label = {norm(c): c for p in people for c in p.context}
+    shared = [(label[c], k) for c, k in sorted(ctx.items(), key=lambda x: (-x[1], x[0])) if k >= 2]
+    parts = []
+    if shared:
+        parts.append(f"{count_word(n)} people, " + join_words(
+            [f"{'all' if k == n else count_word(k)} {c}" for c, k in shared[:3]]))
+    else:
+        parts.append(f"{count_word(n)} people with no context in common")
+    wants = Counter(norm(t) for p in people for t in p.wants)
+    wlabel = {norm(t): t for p in people for t in p.wants}
+    top = [(wlabel[t], k) for t, k in sorted(wants.items(), key=lambda x: (-x[1], x[0])) if k >= 2]
+    if top:
+        parts.append("into " + join_words([f"{t} ({k})" for t, k in top[:3]]))
+    tzs = sorted({p.tz for p in people})
+    parts.append(utc_offset(tzs[0]) if len(tzs) == 1 else
+                 f"{utc_offset(tzs[0])} to {utc_offset(tzs[-1])}")
+    common = (1 << SLOTS) - 1
+    for i in members:
+        common &= T.masks[i]
+    parts.append(f"working hours overlap {common_window(common)}")
+    years = [p.years for p in people]
+    lo, hi = min(years), max(years)
+    parts.append(f"{lo:g}-{hi:g} years of experience" if lo != hi else
+                 f"all {lo:g} year{'s' if lo != 1 else ''} of experience")
+    if facilitator is not None:
+        parts.append(f"facilitated by {T.people[facilitator].id}")
+    return "; ".join(parts)
+
+
+def solve_circles(inst: PeerInstance) -> PeerResult:
+    t0 = time.perf_counter()
+    r = inst.rules
+    T = table(inst)
+    n = len(T.people)
+    groups, no_window = working_groups(T, inst)
+    clusters = [c for group in groups for c in clusters_of(T, inst, group)]
+    det = max(r.effort / max(len(clusters), 1), 0.05)
+    fit_cache: dict[int, dict[int, int]] = {}
+    circles: list[tuple[list[int], int | None]] = []
+    greedy: list[list[int]] = []
+    sub_bound, statuses = 0, Counter()
+    left: dict[int, str] = {}
+    for members in clusters:
+        rows = np.array(members, dtype=np.int64)
+        fit = np.rint(fit_block(T, inst.weights, rows)[0][:, rows]).astype(np.int64)
+        for a, p in enumerate(members):
+            fit_cache[p] = {q: int(fit[a, b]) for b, q in enumerate(members)}
+        ok = compatible(T, inst, members)
+        hint = greedy_circles(T, inst, members, fit, ok)
+        greedy += [[members[k] for k in c] for c in hint]
+        local, _, bnd, status = solve_cluster(T, inst, members, fit, ok, hint, det)
+        statuses[status] += 1
+        sub_bound += bnd if bnd is not None else 0
+        placed = set()
+        for c in local:
+            ids = [members[k] for k in c]
+            fac = next((i for i in ids if r.facilitator and T.people[i].facilitator), None)
+            circles.append((ids, fac))
+            placed |= set(ids)
+        window = common_window(_common(T, members))
+        for p in members:
+            if p in placed:
+                continue
+            if r.facilitator and T.people[p].facilitator:
+                left[p] = ("Not placed: the circles around their working hours already have a "
+                           "facilitator each.")
+            elif ok[members.index(p)].sum() - 1 < r.circle_min - 1:
+                left[p] = ("Not placed: too few people who share their working hours "
+                           f"({window}) share a language with them.")
+            else:
+                left[p] = (f"Not placed: no circle of {r.circle_min}-{r.circle_max} among the "
+                           f"{len(members)} people sharing their working hours ({window}) could "
+                           "take them" + (" with a facilitator" if r.facilitator else "") + ".")
+    for p in no_window:
+        left[p] = (f"Not placed: fewer than {r.circle_min} people share {r.min_overlap:g} h "
+                   "of working time with them.")
+
+    def fit_of(p: int, q: int) -> int:
+        return fit_cache[p][q]
+    out, objective, placed_n = [], 0, 0
+    for ids, fac in sorted(circles, key=lambda c: c[0]):
+        value, compat = circle_value(fit_of, ids)
+        objective += value
+        placed_n += len(ids)
+        out.append(Circle([T.people[i].id for i in ids],
+                          T.people[fac].id if fac is not None else None, compat, value,
+                          circle_sentence(T, ids, fac)))
+    greedy_obj = sum(circle_value(fit_of, c)[0] for c in greedy)
+    placeable, bound = global_bound(T, inst)
+    bound = max(bound, objective)
+    gap = 0.0 if bound <= 0 else round((bound - objective) / bound, 6)
+    stats = {"people": n, "placed": placed_n, "placeable_bound": placeable,
+             "working_time_groups": len(groups), "clusters": len(clusters),
+             "cluster_statuses": dict(statuses), "cluster_bound": sub_bound,
+             "greedy_objective": greedy_obj, "greedy_placed": sum(len(c) for c in greedy),
+             "greedy_worst_compatibility": min(
+                 (circle_value(fit_of, c)[1] for c in greedy), default=None),
+             "worst_compatibility": min((c.compatibility for c in out), default=None),
+             "wall_s": round(time.perf_counter() - t0, 3)}
+    lo = [LeftOut(T.people[p].id, left[p]) for p in sorted(left)]
+    return PeerResult("circles", "optimal" if objective >= bound else "feasible", objective,
+                      bound, gap, circles=out, left_out=lo, stats=stats)
+
+
+def _common(T: Table, members: list[int]) -> int:
+    common = (1 << SLOTS) - 1
+    for i in members:
+        common &= T.masks[i]
+    return common
+
+
+def check_circles(inst: PeerInstance, res: PeerResult) -> list[str]:
+    """Every broken rule of a circle result (empty when feasible), and a recomputed objective
+    that differs from the reported one: what the tests and the CLI's callers can rely on."""
+    r = inst.rules
+    T = table(inst)
+    problems = []
+    seen: Counter = Counter()
+    total = 0
+    for k, c in enumerate(res.circles):
+        idx = [T.index[i] for i in c.members]
+        seen.update(idx)
+        if not r.circle_min <= len(idx) <= r.circle_max:
+            problems.append(f"circle {k}: {len(idx)} members")
+        if _common(T, idx).bit_count() / 4 < r.min_overlap:
+            problems.append(f"circle {k}: too little common working time")
+        facs = [i for i in idx if T.people[i].facilitator]
+        if r.facilitator and len(facs) != 1:
+            problems.append(f"circle {k}: {len(facs)} facilitators")
+        ok = compatible(T, inst, idx)
+        if not ok[np.triu_indices(len(idx), 1)].all():
+            problems.append(f"circle {k}: members without a shared language or ruled out")
+        rows = np.array(idx, dtype=np.int64)
+        fit = np.rint(fit_block(T, inst.weights, rows)[0][:, rows]).astype(np.int64)
+        pos = {p: k for k, p in enumerate(idx)}
+        value, _ = circle_value(lambda p, q, f=fit, at=pos: int(f[at[p], at[q]]), idx)
+        total += value
+    problems += [f"{T.people[i].id} in {k} circles" for i, k in seen.items() if k > 1]
+    if total != res.objective:
+        problems.append(f"objective {res.objective} != recomputed {total}")
+    return problems
+
