@@ -366,3 +366,11 @@ def test_two_coordinators_removing_the_same_member_at_once_remove_and_release_on
             Event.subject_type == "request", Event.subject_id == request_id, Event.to_state == "declined")) == 1
         assert len(db.session.scalars(db.select(OutboxMessage).where(
             OutboxMessage.to == world.mentee.email, OutboxMessage.subject.contains("not available"))).all()) == 1
+
+
+def test_the_program_page_title_is_only_the_programs_name(app, client, world):
+    """The "Ending the program" section once landed inside the title block too."""
+    login(client, world.coordinator)
+    page = client.get(f"/coordinator/programs/{world.program.id}").get_data(as_text=True)
+    assert re.search(r"<title>(.*?)</title>", page, re.S).group(1) == f"{world.program.name} · MentorMatch"
+    assert page.count('id="program-end"') == 1
