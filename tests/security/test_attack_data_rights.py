@@ -103,13 +103,17 @@ def test_script_in_a_name_is_escaped_in_the_audit_log_and_formula_names_are_neut
 
 
 def test_deletion_links_come_from_public_url_not_the_host_header(app, world):
-    c = _client(app, world.mentee)
-    token = c.get("/account/").get_data(as_text=True)
-    from tests.conftest import csrf_from
-    c.post("/account/delete", data={"csrf_token": csrf_from(token)}, headers={"Host": "evil.example"})
+    from tests.conftest import PASSWORD, csrf_from
+    from tests.security.test_host_header import forged_post
+    c = app.test_client()
+    assert forged_post(c, "/auth/login", {"email": world.mentee.email, "password": PASSWORD}).status_code == 303
+    evil = {"base_url": "http://evil.example", "headers": {"X-Forwarded-Host": "evil.example"}}
+    token = csrf_from(c.get("/account/", **evil).get_data(as_text=True))
+    assert c.post("/account/delete", data={"csrf_token": token}, **evil).status_code == 303
     with app.app_context():
         mails = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.to == world.mentee.email)).all()
-    assert mails and all("evil.example" not in m.body for m in mails)
+    assert mails and all("evil.example" not in m.body and "http://localhost/account/delete/confirm/" in m.body
+                         for m in mails)
 
 
 # -- tokens -----------------------------------------------------------------------------------
