@@ -81,3 +81,45 @@ def test_erasing_a_name_with_a_percent_sign_deletes_the_whole_outbox(app, world,
         reminders.run()
         kept = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.to == world.other_mentee.email)).all()
     assert [m.subject for m in kept] == ["Your meeting"], "the whole outbox went with an account named '%'"
+
+
+def test_a_mentors_data_export_shows_the_mentees_report_about_them(app, world):
+    """personal.py lists MentorReport by mentor_membership_id ("Reports about me"), and export.collect
+    dumps every column: the reported mentor reads who reported them (mentee_membership_id) and the
+    note the mentee wrote for the coordinator."""
+    from mentormatch.models import MentorReport
+    from tests.web.test_lifecycle_data import mid
+    with app.app_context():
+        db.session.add(MentorReport(program_id=world.program.id, mentee_membership_id=mid(world, world.mentee),
+                                    mentor_membership_id=mid(world, world.mentor),
+                                    note="He never answers; please do not tell him it was me"))
+        db.session.commit()
+    c = app.test_client()
+    login(c, world.mentor)
+    body = c.get("/account/data.json").get_data(as_text=True)
+    page = c.get("/account/data").get_data(as_text=True)
+    assert "please do not tell him" not in body and "please do not tell him" not in page
+
+
+def test_undo_racing_the_erasure_mails_the_erased_address_and_claims_the_account_is_kept(app, world, frozen):  # noqa: F811
+    """The undo page's POST loads the user (user_for_token), the scheduled erasure commits, then
+    deletion.undo runs on the stale row: it is not a conditional update (no erased_at check), so it
+    queues "your account will not be deleted" to the old, erased address."""
+    from mentormatch.services.data_rights import deletion
+    _ask_and_confirm(app, world.mentee)
+    undo = _link(app, world.mentee.email, "will be deleted on")
+    frozen.advance(days=7, seconds=1)
+    with app.app_context():
+        user = deletion.user_for_token(undo.rsplit("/", 1)[1], "undo")
+        assert user is not None, "the link is valid just before the erasure"
+        with app.app_context():  # the scheduler's own session, committed in between
+            reminders.run()
+        try:
+            deletion.undo(user)
+        except Exception:  # noqa: BLE001 - refusing is the right outcome
+            db.session.rollback()
+    with app.app_context():
+        erased = db.session.get(User, world.mentee.id)
+        after = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.to == world.mentee.email)).all()
+        assert erased.erased_at is not None
+    assert after == [], "mail to the erased address after the erasure: " + ", ".join(m.subject for m in after)
