@@ -1,10 +1,13 @@
 """Attacks on data rights (issue 17) that BREAK today: each test fails until the product is fixed.
 The ones that hold live in test_attack_data_rights.py."""
+from datetime import date
+
 from mentormatch.extensions import db
 from mentormatch.models import OutboxMessage, ProgramCoordinator, User
 from mentormatch.services import reminders
 from tests.conftest import login, post_form
 from tests.web.test_data_rights import _due, _link, _post
+from tests.web.test_ending_meetings import pair  # noqa: F401
 from tests.web.test_lifecycle_data import frozen  # noqa: F401
 
 
@@ -123,3 +126,35 @@ def test_undo_racing_the_erasure_mails_the_erased_address_and_claims_the_account
         after = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.to == world.mentee.email)).all()
         assert erased.erased_at is not None
     assert after == [], "mail to the erased address after the erasure: " + ", ".join(m.subject for m in after)
+
+
+def test_removing_a_member_leaves_their_booked_meeting_in_both_calendars(app, pair):
+    """Every ending must call the pair's meetings off (meetings.call_off, reached through
+    lifecycle._ended); data_rights/members.end_mentorships ends the pairing with its own move() and
+    never calls it, so the removed member's booked meeting stays "booked" and no cancellation goes out."""
+    from mentormatch.models import Meeting, Pairing
+    from tests.web.test_ending_meetings import _book
+    from tests.web.test_lifecycle_data import mid
+    w = pair
+    meeting_id = _book(app, Pairing, w.pairing_id, w.mentee, w.mentor)
+    c = app.test_client()
+    login(c, w.coordinator)
+    assert post_form(c, f"/coordinator/programs/{w.program.id}/people/{mid(w, w.mentor)}/remove", {}).status_code == 303
+    with app.app_context():
+        assert db.session.get(Meeting, meeting_id).state == "cancelled", "the meeting is still booked"
+
+
+def test_an_erased_account_leaves_its_booked_meeting_in_both_calendars(app, pair):
+    """The same through erasure (deletion._leave_programs -> members.end_mentorships)."""
+    from mentormatch.core import clock
+    from mentormatch.models import Meeting, Pairing
+    from tests.web.test_ending_meetings import _book
+    w = pair
+    meeting_id = _book(app, Pairing, w.pairing_id, w.mentee, w.mentor, day=date(2026, 4, 9))
+    _ask_and_confirm(app, w.mentor)
+    clock.advance(days=7, seconds=1)  # the meeting is still 13 days ahead
+    with app.app_context():
+        reminders.run()
+        meeting = db.session.get(Meeting, meeting_id)
+        assert db.session.get(Pairing, w.pairing_id).state == "ended_early"
+        assert meeting.starts_at > clock.now() and meeting.state == "cancelled", meeting.state
