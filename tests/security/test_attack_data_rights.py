@@ -11,6 +11,7 @@ from mentormatch.services import reminders
 from mentormatch.services.data_rights import deletion
 from tests.conftest import login, post_form
 from tests.web.test_data_rights import _due, _link, _post
+from tests.web.test_ending_meetings import pair  # noqa: F401
 from tests.web.test_lifecycle_data import add_profile, frozen, mid, send_request  # noqa: F401
 
 
@@ -225,3 +226,98 @@ def test_double_undo_at_once_sends_one_undone_mail_or_refuses_kindly(app, world)
     assert _due(app, world.mentee.id) is None
     with app.app_context():
         assert deletion.user_for_token(undo.rsplit("/", 1)[1], "undo") is None
+
+
+# -- a removed member, an erased member: the pair's thread and meetings -------------------------
+
+def _removed_pair(app, pair):
+    from mentormatch.models import Pairing
+    from tests.web.test_ending_meetings import _book
+    meeting_id = _book(app, Pairing, pair.pairing_id, pair.mentee, pair.mentor)
+    mentor = _client(app, pair.mentor)
+    assert mentor.get(f"/threads/pairing/{pair.pairing_id}").status_code == 200
+    assert mentor.get(f"/meetings/{meeting_id}/invite.ics").status_code == 200
+    coordinator = _client(app, pair.coordinator)
+    assert post_form(coordinator, f"/coordinator/programs/{pair.program.id}/people/{mid(pair, pair.mentor)}/remove",
+                     {}).status_code == 303
+    return mentor, meeting_id
+
+
+def test_a_removed_member_loses_the_pairs_thread_and_meetings_at_once(app, pair):
+    from mentormatch.models import Message
+    mentor, meeting_id = _removed_pair(app, pair)
+    page = "/account/"
+    for url in (f"/threads/pairing/{pair.pairing_id}", f"/threads/pairing/{pair.pairing_id}/messages",
+                f"/meetings/{meeting_id}", f"/meetings/{meeting_id}/invite.ics"):
+        assert mentor.get(url).status_code == 404, url
+    for url, data in ((f"/threads/pairing/{pair.pairing_id}/messages", {"body": "still here?"}),
+                      (f"/meetings/pairings/{pair.pairing_id}/propose", {"duration": "30"}),
+                      (f"/meetings/{meeting_id}/cancel", {}), (f"/meetings/{meeting_id}/met", {"answer": "yes"})):
+        assert _post(mentor, url, data, page=page).status_code == 404, url
+    with app.app_context():
+        assert not db.session.scalars(db.select(Message).where(Message.body == "still here?")).all()
+
+
+def test_another_programs_coordinator_never_reads_along_even_with_a_report(app, pair):
+    from mentormatch.models import MentorReport, Pairing
+    from tests.web.test_ending_meetings import _book
+    meeting_id = _book(app, Pairing, pair.pairing_id, pair.mentee, pair.mentor)
+    with app.app_context():
+        db.session.add(MentorReport(program_id=pair.program.id, mentee_membership_id=mid(pair, pair.mentee),
+                                    mentor_membership_id=mid(pair, pair.mentor), pairing_id=pair.pairing_id,
+                                    note="no answer"))
+        db.session.commit()
+    outsider = _client(app, pair.other_coordinator)
+    for url in (f"/threads/pairing/{pair.pairing_id}", f"/meetings/{meeting_id}", f"/meetings/{meeting_id}/invite.ics"):
+        assert outsider.get(url).status_code == 404, url
+    for stranger in (pair.other_mentor, pair.other_mentee):
+        assert _client(app, stranger).get(f"/meetings/{meeting_id}/invite.ics").status_code == 404
+    assert _client(app, pair.coordinator).get(f"/meetings/{meeting_id}").status_code == 200
+    assert _post(_client(app, pair.coordinator), f"/threads/pairing/{pair.pairing_id}/messages",
+                 {"body": "coordinator writes"}).status_code in (403, 404)
+
+
+def test_the_ics_after_erasure_names_nobody(app, pair):
+    from mentormatch.core import clock
+    from mentormatch.models import Pairing
+    from tests.web.test_ending_meetings import _book
+    meeting_id = _book(app, Pairing, pair.pairing_id, pair.mentee, pair.mentor)
+    old = {pair.mentor.email, pair.mentor.name}
+    _ask_and_confirm(app, pair.mentor)
+    clock.advance(days=7, seconds=1)
+    with app.app_context():
+        reminders.run()
+        leftovers = [m for m in db.session.scalars(db.select(OutboxMessage))
+                     if any(o in (m.body + m.subject + (m.html or "") + json.dumps(m.attachments or [])) for o in old)]
+    assert leftovers == []
+    mentee = _client(app, pair.mentee)
+    ics = mentee.get(f"/meetings/{meeting_id}/invite.ics")
+    if ics.status_code == 200:
+        assert all(o not in ics.get_data(as_text=True) for o in old)
+    page = mentee.get(f"/pairings/{pair.pairing_id}").get_data(as_text=True)
+    assert all(o not in page for o in old)
+
+
+def test_an_erased_account_cannot_log_in_or_reset_under_its_placeholder_address(app, world, frozen):  # noqa: F811
+    from tests.conftest import PASSWORD
+    _ask_and_confirm(app, world.mentee)
+    frozen.advance(days=8)
+    with app.app_context():
+        reminders.run()
+        placeholder = db.session.get(User, world.mentee.id).email
+        before = db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage))
+    for email in (placeholder, world.mentee.email):
+        assert post_form(app.test_client(), "/auth/login", {"email": email, "password": PASSWORD}).status_code != 303
+        post_form(app.test_client(), "/auth/reset", {"email": email})
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)) == before
+
+
+def test_hostile_ids_and_filters_answer_404_or_400_never_500(app, world):
+    c = _client(app, world.coordinator)
+    base = f"/coordinator/programs/{world.program.id}"
+    for url in (f"{base}/people/99999999999999/remove", "/coordinator/programs/99999999999999/audit",
+                f"{base}/audit?actor=99999999999999999999", f"{base}/audit?since=" + "9" * 5000,
+                f"{base}/audit?kind=%00", f"{base}/audit?until=2026-01-01%00"):
+        assert c.get(url).status_code in (400, 404), url
+    assert _post(c, f"{base}/coordinators/99999999999999/remove").status_code in (303, 404)

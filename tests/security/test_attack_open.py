@@ -158,3 +158,23 @@ def test_an_erased_account_leaves_its_booked_meeting_in_both_calendars(app, pair
         meeting = db.session.get(Meeting, meeting_id)
         assert db.session.get(Pairing, w.pairing_id).state == "ended_early"
         assert meeting.starts_at > clock.now() and meeting.state == "cancelled", meeting.state
+
+
+def test_a_coordinator_waiting_for_deletion_can_remove_the_last_other_coordinator(app, world, make_user, frozen):  # noqa: F811
+    """programs_end.remove_coordinator counts coordinators due for deletion as staying: A asks to be
+    deleted (allowed, B is there), then removes B; the erasure leaves the program with nobody."""
+    second = make_user("coordinator", "Cleo Second")
+    with app.app_context():
+        db.session.add(ProgramCoordinator(program_id=world.program.id, user_id=second.id))
+        db.session.commit()
+    _ask_and_confirm(app, world.coordinator)
+    c = app.test_client()
+    login(c, world.coordinator)
+    page = f"/coordinator/programs/{world.program.id}"
+    post_form(c, f"{page}/coordinators/{second.id}/remove", {}, page=page)
+    frozen.advance(days=8)
+    with app.app_context():
+        reminders.run()
+        left = db.session.scalar(db.select(db.func.count()).select_from(ProgramCoordinator).where(
+            ProgramCoordinator.program_id == world.program.id))
+    assert left >= 1, "the program was left with no coordinator at all"
