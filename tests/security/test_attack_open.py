@@ -1,5 +1,6 @@
 """Attacks on data rights (issue 17) that BREAK today: each test fails until the product is fixed.
 The ones that hold live in test_attack_data_rights.py."""
+import re
 from datetime import date
 
 from mentormatch.extensions import db
@@ -178,3 +179,27 @@ def test_a_coordinator_waiting_for_deletion_can_remove_the_last_other_coordinato
         left = db.session.scalar(db.select(db.func.count()).select_from(ProgramCoordinator).where(
             ProgramCoordinator.program_id == world.program.id))
     assert left >= 1, "the program was left with no coordinator at all"
+
+
+def test_two_confirms_at_once_schedule_twice_and_the_first_mails_undo_link_is_dead(app, world):
+    """The confirm page's POST loads the user (user_for_token), then deletion.confirm checks
+    deletion_due_at on that loaded row: not a conditional update. Two clicks at once both pass, the
+    second overwrites the due date, and the undo link in the first "scheduled" mail stops working."""
+    from mentormatch.services.data_rights import deletion
+    c = app.test_client()
+    login(c, world.mentee)
+    _post(c, "/account/delete")
+    token = _link(app, world.mentee.email, "Confirm: delete").rsplit("/", 1)[1]
+    with app.app_context():
+        first = deletion.user_for_token(token, "confirm")
+        with app.app_context():  # the second click, in its own request
+            second = deletion.user_for_token(token, "confirm")
+            assert second is not None
+            deletion.confirm(second)
+        deletion.confirm(first)
+    with app.app_context():
+        scheduled = [m for m in db.session.scalars(db.select(OutboxMessage).where(
+            OutboxMessage.to == world.mentee.email).order_by(OutboxMessage.id)) if "will be deleted on" in m.subject]
+    first_undo = re.search(r"/account/delete/undo/\S+", scheduled[0].body).group(0)
+    dead = app.test_client().get(first_undo).status_code == 404
+    assert len(scheduled) == 1, f"{len(scheduled)} 'scheduled' mails for one deletion (first undo link dead: {dead})"
