@@ -1,12 +1,12 @@
-"""Attacks on data rights (issue 17) that BREAK today: each test fails until the product is fixed.
-The ones that hold live in test_attack_data_rights.py."""
+"""Attacks on data rights (issue 17) that broke before their mends: each test failed then. The
+attacks that held from the start live in test_attack_data_rights.py."""
 import re
 from datetime import date
 
 from mentormatch.extensions import db
 from mentormatch.models import OutboxMessage, ProgramCoordinator, User
 from mentormatch.services import reminders
-from tests.conftest import login, post_form
+from tests.conftest import csrf_from, login, post_form
 from tests.web.test_data_rights import _due, _link, _post
 from tests.web.test_ending_meetings import pair  # noqa: F401
 from tests.web.test_lifecycle_data import frozen  # noqa: F401
@@ -20,22 +20,27 @@ def _ask_and_confirm(app, user) -> None:
     assert _due(app, user.id) is not None
 
 
-def test_two_co_coordinators_deleting_together_leave_the_program_with_no_coordinator(
+def test_two_co_coordinators_cannot_both_delete_and_leave_the_program_with_no_coordinator(
         app, world, make_user, frozen):  # noqa: F811
-    """Each asks while the other is still there, so the "sole coordinator" check (made only at the
-    request, services/data_rights/deletion.request) passes for both; erase_due removes both."""
+    """Once one co-coordinator waits for deletion, the other is the last one staying: their own
+    request is refused in words, and the program keeps a coordinator after the erasure."""
     second = make_user("coordinator", "Cleo Second")
     with app.app_context():
         db.session.add(ProgramCoordinator(program_id=world.program.id, user_id=second.id))
         db.session.commit()
     _ask_and_confirm(app, world.coordinator)
-    _ask_and_confirm(app, second)
+    client = app.test_client()
+    login(client, second)
+    page = client.post("/account/delete", data={"csrf_token": csrf_from(client.get("/account/data").get_data(
+        as_text=True))}, follow_redirects=True).get_data(as_text=True)
+    assert "Appoint another coordinator first" in page
+    assert _due(app, second.id) is None
     frozen.advance(days=8)
     with app.app_context():
         reminders.run()
         left = db.session.scalar(db.select(db.func.count()).select_from(ProgramCoordinator).where(
             ProgramCoordinator.program_id == world.program.id))
-    assert left >= 1, "the program was left with no coordinator at all"
+    assert left == 1, "the program was left with no coordinator at all"
 
 
 def test_an_old_confirm_link_deletes_again_after_the_person_pressed_undo(app, world, frozen):  # noqa: F811
