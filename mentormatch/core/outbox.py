@@ -120,7 +120,10 @@ def send(to: str, template: str, *, program_id: int | None = None, reply_to: str
 
 def queue(to: str, mail_: Mail, *, program_id: int | None = None, reply_to: str | None = None,
           attachments: list[Attachment] | None = None) -> Mail:
-    """Queue an email already rendered (send() renders it from its template), before the commit."""
+    """Queue an email already rendered (send() renders it from its template), before the commit.
+    An address under .invalid (an erased account's) can never be delivered: nothing is queued."""
+    if to.endswith(".invalid"):
+        return mail_
     db.session.add(OutboxMessage(to=to, subject=one_line(mail_.subject), body=mail_.text, html=mail_.html or None,
                                  program_id=program_id, reply_to=reply_to, next_attempt_at=clock.now(),
                                  attachments=[a.as_row() for a in attachments] if attachments else None))

@@ -47,8 +47,7 @@ def confirm_delete(token: str):
     user = deletion.user_for_token(token, "confirm")
     if user is None:
         return render_template("data_rights/link_not_valid.html"), 404
-    if request.method == "POST":
-        deletion.confirm(user)
+    if request.method == "POST" and attempt(lambda: deletion.confirm(user)):
         return render_template("data_rights/scheduled.html", user=user)
     return render_template("data_rights/confirm.html", user=user, grace_days=deletion.GRACE_DAYS)
 
@@ -60,7 +59,8 @@ def undo_delete(token: str):
     if user is None:
         return render_template("data_rights/link_not_valid.html"), 404
     if request.method == "POST":
-        deletion.undo(user)
+        if not attempt(lambda: deletion.undo(user)):  # undone or erased a moment ago
+            return render_template("data_rights/link_not_valid.html"), 404
         return render_template("data_rights/undone.html", user=user)
     return render_template("data_rights/undo.html", user=user)
 

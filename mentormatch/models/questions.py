@@ -23,6 +23,11 @@ class Question(db.Model):
         CheckConstraint("criterion IS NULL OR (criterion IN ('same', 'different', 'must_match') "
                         "AND kind = 'one' AND audience = 'both')", name="criterion"),
         CheckConstraint("weight >= 0 AND weight <= 100", name="weight"),
+        # The cap of live questions held by the database: a live question takes one of the program's
+        # MAX_QUESTIONS slots, so two coordinators adding the last one at once cannot make one more.
+        CheckConstraint(f"slot IS NULL OR (slot >= 1 AND slot <= {MAX_QUESTIONS})", name="slot"),
+        CheckConstraint("(slot IS NULL) = (deleted_at IS NOT NULL)", name="slot_live"),
+        UniqueConstraint("program_id", "slot"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,6 +43,7 @@ class Question(db.Model):
     weight: Mapped[int] = mapped_column(default=10)
     # Soft delete: the answers given keep their question (and carry its label anyway).
     deleted_at: Mapped[datetime | None]
+    slot: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

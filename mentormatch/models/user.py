@@ -24,6 +24,8 @@ class User(UserMixin, db.Model):
     # deletion_due_at - 7 days; undone by clearing it; erased by the scheduled run once due.
     deletion_due_at: Mapped[datetime | None]
     erased_at: Mapped[datetime | None]
+    # Counts undone deletions: a confirm link carries it, so one sent before an undo is dead after it.
+    deletion_round: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @validates("name")
     def _clean_name(self, key: str, value: str) -> str:

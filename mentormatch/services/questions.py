@@ -3,6 +3,8 @@ them, a one-choice question asked of both sides can steer the match (services/ro
 passes it to the core as a criterion), and the exports read the answers by label."""
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
+
 from ..core import clock, fields
 from ..core.errors import ServiceError
 from ..extensions import db
@@ -93,21 +95,28 @@ def define(program: Program, data: dict, question: Question | None = None) -> Qu
     the label and text they were given with."""
     values = _checked(data)
     if question is None:
-        live = db.session.scalar(db.select(db.func.count()).select_from(Question).where(
-            Question.program_id == program.id, Question.deleted_at.is_(None)))
-        if live >= MAX_QUESTIONS:
+        taken = set(db.session.scalars(db.select(Question.slot).where(
+            Question.program_id == program.id, Question.slot.is_not(None))))
+        free = [n for n in range(1, MAX_QUESTIONS + 1) if n not in taken]
+        if not free:
             raise ServiceError(f"A program has at most {MAX_QUESTIONS} questions: delete one first.", "label")
-        question = Question(program_id=program.id)
+        question = Question(program_id=program.id, slot=free[0])
         db.session.add(question)
     for key, value in values.items():
         setattr(question, key, value)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # another coordinator took the same slot a moment ago
+        db.session.rollback()
+        raise ServiceError("Another coordinator added a question at the same moment: please try again.",
+                           "label") from None
     return question
 
 
 def delete(question: Question) -> None:
     """Soft delete: the question leaves the forms and the match; its answers stay readable."""
     question.deleted_at = clock.now()
+    question.slot = None  # frees its place under the cap
     db.session.commit()
 
 

@@ -18,6 +18,7 @@ def upgrade():
     with op.batch_alter_table('users') as batch:
         batch.add_column(sa.Column('deletion_due_at', sa.DateTime(), nullable=True))
         batch.add_column(sa.Column('erased_at', sa.DateTime(), nullable=True))
+        batch.add_column(sa.Column('deletion_round', sa.Integer(), server_default='0', nullable=False))
     with op.batch_alter_table('memberships') as batch:
         batch.add_column(sa.Column('removed_at', sa.DateTime(), nullable=True))
     with op.batch_alter_table('programs') as batch:
@@ -41,5 +42,6 @@ def downgrade():
     with op.batch_alter_table('memberships') as batch:
         batch.drop_column('removed_at')
     with op.batch_alter_table('users') as batch:
+        batch.drop_column('deletion_round')
         batch.drop_column('erased_at')
         batch.drop_column('deletion_due_at')

@@ -89,10 +89,12 @@ def test_a_campus_question_steers_the_round_and_says_so(page, browser, live_serv
     row = page.locator("#pairs tbody tr").filter(has_text="Ana Alvarez").first
     expect(row).to_contain_text("Maya Mentor")
     expect(row.locator("td.why")).to_contain_text("both answered Campus: Lisbon")
-    # Everyone else shares Porto: every pair in the review says the same of its campus.
+    # Everyone else shares Porto: every pair in the review says the same of its campus, except a
+    # Porto mentee given one of Maya's free Lisbon seats ("same answer" is a weight, not a rule).
     page.locator("#pairs").get_by_label("Search").fill("")
-    whys = page.locator("#pairs tbody td.why").all_inner_texts()
-    assert whys and all("both answered Campus:" in w for w in whys), whys
+    rows = page.locator("#pairs tbody tr").all_inner_texts()
+    assert len(rows) > 1 and all("both answered Campus:" in r or "Maya Mentor" in r for r in rows), \
+        [r for r in rows if "Campus" not in r]
     screenshot(page, "questions-round-why")
 
     # The questions page fits a phone (390 px): nothing scrolls sideways.

@@ -12,6 +12,7 @@ from mentormatch.services import ServiceError, questions
 from mentormatch.services.people import import_csv
 from mentormatch.services.rounds.instance import build_round_data
 from tests.conftest import login, post_form
+from tests.security.test_races import race
 from tests.web.test_lifecycle_data import add_goal, add_mentor, add_profile, mid
 
 CAMPUS = {"label": "Campus", "kind": "one", "audience": "both", "choices": "Lisbon\nPorto",
@@ -64,6 +65,34 @@ def test_at_most_twenty_questions_per_program(app, world):
         questions.define(db.session.get(Program, world.program.id), {**CAMPUS, "label": "One more"})
     assert "at most 20" in e.value.message
     assert count(app, Question) == 20
+
+
+def test_a_deleted_question_frees_its_place_under_the_cap(app, world):
+    ids = [define(app, world.program.id, label=f"Q{i}", criterion="") for i in range(20)]
+    with app.app_context():
+        questions.delete(db.session.get(Question, ids[3]))
+    define(app, world.program.id, label="Instead", criterion="")
+    with app.app_context():
+        live = db.session.scalars(db.select(Question.slot).where(Question.deleted_at.is_(None))).all()
+        assert sorted(live) == list(range(1, 21))
+
+
+def test_parallel_adds_of_the_last_question_make_twenty_not_more(app, world):
+    """Two coordinators adding the 20th question at once: the database's slot rule keeps the cap."""
+    for i in range(19):
+        define(app, world.program.id, label=f"Q{i}", criterion="")
+
+    def action(i, barrier):
+        program = db.session.get(Program, world.program.id)
+        barrier.wait()
+        questions.define(program, {**CAMPUS, "label": f"Last {i}", "criterion": ""})
+        return "added"
+
+    outcomes = race(app, 4, action)
+    assert outcomes.count("added") == 1, outcomes
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Question).where(
+            Question.deleted_at.is_(None))) == 20
 
 
 def test_a_coordinator_adds_edits_and_deletes_a_question_through_the_pages(app, client, world):

@@ -35,7 +35,7 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
 
 def _token(user: User, purpose: str) -> str:
     due = user.deletion_due_at.isoformat() if user.deletion_due_at else ""
-    return _serializer(purpose).dumps({"u": user.id, "d": due})
+    return _serializer(purpose).dumps({"u": user.id, "d": due, "n": user.deletion_round})
 
 
 def user_for_token(token: str, purpose: str) -> User | None:
@@ -52,20 +52,24 @@ def user_for_token(token: str, purpose: str) -> User | None:
     # An undo link undoes the deletion it was sent for; a confirm link confirms only an unconfirmed one.
     if purpose == "undo" and (not due or data.get("d") != due):
         return None
-    if purpose == "confirm" and due:
+    if purpose == "confirm" and (due or data.get("n") != user.deletion_round):
         return None
     return user
 
 
 def _sole_coordinator_of(user: User) -> list[str]:
-    """Programs that would be left with no coordinator."""
-    names = []
-    for link in db.session.scalars(db.select(ProgramCoordinator).where(ProgramCoordinator.user_id == user.id)):
-        others = db.session.scalar(db.select(db.func.count()).select_from(ProgramCoordinator).where(
-            ProgramCoordinator.program_id == link.program_id, ProgramCoordinator.user_id != user.id))
-        if not others:
-            names.append(link.program.name)
-    return names
+    """Programs that would be left with no coordinator (one waiting for deletion counts as gone)."""
+    return [link.program.name for link in db.session.scalars(
+        db.select(ProgramCoordinator).where(ProgramCoordinator.user_id == user.id))
+        if not staying_coordinators(link.program_id, but=user.id)]
+
+
+def staying_coordinators(program_id: int, *, but: int) -> int:
+    """The program's coordinators other than user `but` who are not waiting for their erasure."""
+    return db.session.scalar(db.select(db.func.count()).select_from(ProgramCoordinator)
+                             .join(User, User.id == ProgramCoordinator.user_id).where(
+        ProgramCoordinator.program_id == program_id, ProgramCoordinator.user_id != but,
+        User.deletion_due_at.is_(None), User.erased_at.is_(None)))
 
 
 def request(user: User) -> None:
@@ -81,20 +85,34 @@ def request(user: User) -> None:
 
 
 def confirm(user: User) -> User:
-    """Step 2: the grace period starts; the email says when, with the undo link."""
-    if user.deletion_due_at is not None:
-        return user
-    user.deletion_due_at = clock.now() + timedelta(days=GRACE_DAYS)
-    outbox.send(user.email, "account_delete_scheduled", person=user, due=user.deletion_due_at,
-                undo_url=links.link("data_rights.undo_delete", token=_token(user, "undo")))
+    """Step 2: the grace period starts; the email says when, with the undo link. A conditional
+    UPDATE: of two clicks at once one schedules (and mails); the other finds it done."""
+    alone = _sole_coordinator_of(user)
+    if alone:
+        raise ServiceError("Appoint another coordinator first for: " + ", ".join(sorted(alone)) + ".")
+    due = clock.now() + timedelta(days=GRACE_DAYS)
+    won = db.session.execute(db.update(User).where(
+        User.id == user.id, User.deletion_due_at.is_(None), User.erased_at.is_(None),
+        User.deletion_round == user.deletion_round).values(deletion_due_at=due)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(user)
+    if won:
+        outbox.send(user.email, "account_delete_scheduled", person=user, due=user.deletion_due_at,
+                    undo_url=links.link("data_rights.undo_delete", token=_token(user, "undo")))
     db.session.commit()
     return user
 
 
 def undo(user: User) -> User:
-    if user.deletion_due_at is None:
+    """A conditional UPDATE: an account erased (or undone) meanwhile is left as it is, unmailed."""
+    won = db.session.execute(db.update(User).where(
+        User.id == user.id, User.deletion_due_at.is_not(None), User.erased_at.is_(None))
+        .values(deletion_due_at=None, deletion_round=User.deletion_round + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    if not won:
+        db.session.rollback()
         raise ServiceError("Your account is not set to be deleted.")
-    user.deletion_due_at = None
+    db.session.refresh(user)
     outbox.send(user.email, "account_delete_undone", person=user)
     db.session.commit()
     return user

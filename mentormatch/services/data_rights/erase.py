@@ -4,6 +4,8 @@ No commit here: the caller's transaction holds the erasure and its audit rows, a
 """
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import or_
 
 from ...core import clock
@@ -42,11 +44,17 @@ def erase_user(user: User) -> int:
     touched = erase_memberships(membership_ids)
     touched += sum(_apply(entry, [user.id]) for entry in by_user())
     old_email, old_name = user.email, user.name
-    # Mail to them, and mail to others that names them, goes with them (the outbox is a log too).
+    # Mail to them goes with them (the outbox is a log too), and so does mail to others that names
+    # them: the name as a whole word, so "Ann" keeps a stranger's "Annual check-in".
+    named = re.compile(rf"(?<!\w)({re.escape(old_name)}|{re.escape(old_email)})(?!\w)")
+    naming = [m.id for m in db.session.scalars(db.select(OutboxMessage).where(or_(
+        OutboxMessage.body.contains(old_name, autoescape=True),
+        OutboxMessage.subject.contains(old_name, autoescape=True),
+        OutboxMessage.body.contains(old_email, autoescape=True))))
+        if named.search(m.subject) or named.search(m.body)]
     touched += db.session.execute(db.delete(OutboxMessage).where(or_(
-        OutboxMessage.to == old_email, OutboxMessage.reply_to == old_email,
-        OutboxMessage.body.contains(old_email), OutboxMessage.body.contains(old_name),
-        OutboxMessage.subject.contains(old_name))).execution_options(synchronize_session=False)).rowcount or 0
+        OutboxMessage.to == old_email, OutboxMessage.reply_to == old_email, OutboxMessage.id.in_(naming)))
+        .execution_options(synchronize_session=False)).rowcount or 0
     touched += db.session.execute(db.delete(Invitation).where(Invitation.email == old_email)
                                   .execution_options(synchronize_session=False)).rowcount or 0
     # Reasons and notes they wrote in the audit trail (an ended-early reason, a release note).

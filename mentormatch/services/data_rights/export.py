@@ -31,7 +31,7 @@ def collect(user: User) -> dict:
         Program.id.in_([m.program_id for m in memberships] or [-1]))).all())
     owners = {"user": [user.id], "membership": [m.id for m in memberships]}
     sections = []
-    for entry in PERSONAL:
+    for entry in (e for e in PERSONAL if e.exported):
         rows = list(db.session.scalars(db.select(entry.model).where(entry.whose(owners[entry.by]))
                                        .order_by(*entry.model.__table__.primary_key.columns)))
         sections.append({"title": entry.title, "table": entry.model.__tablename__,

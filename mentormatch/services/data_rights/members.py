@@ -13,7 +13,7 @@ from ...core.events import record
 from ...core.transitions import move
 from ...extensions import db
 from ...models import ENDABLE_STATES, Membership, Pairing, Program, User
-from .. import ServiceError
+from .. import ServiceError, meetings
 from ..answers import KINDS
 from ..answers.release import release
 
@@ -41,6 +41,7 @@ def end_mentorships(member: Membership, actor: User | None, now) -> None:
                     ended_by_user_id=actor.id if actor else None):
             continue
         record(pairing.program_id, "pairing", pairing.id, before, "ended_early", actor, LEFT_REASON)
+        meetings.call_off(pairing, actor)
         other = pairing.mentor if pairing.mentee_membership_id == member.id else pairing.mentee
         outbox.send(other.user.email, "member_left", program_id=pairing.program_id, person=other.user,
                     program=other.program, home_url=links.link("public.index"))

@@ -49,6 +49,7 @@ class Personal:
     blank: dict = field(default_factory=dict)  # else: column -> the value it becomes
     label: str = ""                # the heading on the export page
     owned: Callable | None = None  # instead of `column`: owner ids -> a SQL condition
+    exported: bool = True          # False: erased with them, but not shown to them (a report about them)
 
     def whose(self, owner_ids: list[int]):
         """The SQL condition for the rows of these owners."""
@@ -98,7 +99,8 @@ PERSONAL: tuple[Personal, ...] = (
     Personal(Meeting, owned=_meeting_side("mentee"), label="Meetings as mentee", blank={"mentee_met_note": ""}),
     Personal(Meeting, owned=_meeting_side("mentor"), label="Meetings as mentor", blank={"mentor_met_note": ""}),
     Personal(MentorReport, "mentee_membership_id", label="Reports I made", blank={"note": ""}),
-    Personal(MentorReport, "mentor_membership_id", label="Reports about me", blank={"note": ""}),
+    # A mentee's report stays confidential: the reported mentor's export does not show it.
+    Personal(MentorReport, "mentor_membership_id", label="Reports about me", blank={"note": ""}, exported=False),
     Personal(MenteePriority, "membership_id", label="Priority in rounds", blank={"note": ""}),
     Personal(RunPair, "mentee_membership_id", label="Round proposals as mentee", blank={"mentee_name": FORMER_MEMBER}),
     Personal(RunPair, "mentor_membership_id", label="Round proposals as mentor", blank={"mentor_name": FORMER_MEMBER}),

@@ -6,6 +6,7 @@ from ...core import clock
 from ...extensions import db
 from ...models import Program, ProgramCoordinator, User
 from .. import ServiceError
+from . import deletion
 
 
 def remove_coordinator(program: Program, user_id: int, actor: User) -> None:
@@ -13,9 +14,7 @@ def remove_coordinator(program: Program, user_id: int, actor: User) -> None:
         ProgramCoordinator.program_id == program.id, ProgramCoordinator.user_id == user_id))
     if link is None:
         raise ServiceError("That person does not coordinate this program.")
-    count = db.session.scalar(db.select(db.func.count()).select_from(ProgramCoordinator).where(
-        ProgramCoordinator.program_id == program.id))
-    if count <= 1:
+    if not deletion.staying_coordinators(program.id, but=user_id):
         raise ServiceError("A program needs at least one coordinator: appoint another one first.")
     db.session.delete(link)
     db.session.commit()
