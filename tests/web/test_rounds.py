@@ -322,6 +322,8 @@ def test_export_prefixes_cells_that_a_spreadsheet_would_run(app, client, world):
     assert "'@SUM(A1)" in body and "'=HYPERLINK" in body
     assert "\n@" not in body and ",=" not in body and ',"=' not in body
     assert export.safe_cell("-1") == "'-1" and export.safe_cell("+x") == "'+x" and export.safe_cell("ok") == "ok"
+    assert export.safe_cell(" =1+1") == "' =1+1" and export.safe_cell("\n@SUM(A1)") == "'\n@SUM(A1)"
+    assert export.safe_cell("a =b") == "a =b"
 
 
 @INLINE

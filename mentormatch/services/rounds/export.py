@@ -12,9 +12,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value) -> str:
-    """A spreadsheet must never run a cell: text starting like a formula gets a leading '."""
+    """A spreadsheet must never run a cell: text starting like a formula gets a leading ', also
+    behind leading spaces or line breaks (some spreadsheets trim them on import)."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if text.startswith(FORMULA_START) or text.lstrip(" \n").startswith(FORMULA_START) else text
 
 
 def export_csv(run: SolveRun) -> str:
