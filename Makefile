@@ -8,9 +8,11 @@ FLASK := $(BIN)/flask --app app
 # PYTEST_ARGS passes more arguments to pytest.
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup run test lint lock bench clean
+.PHONY: setup run test lint lock bench clean translations
 
-setup: $(VENV)/.installed static/vendor/.installed
+TRANSLATIONS := mentormatch/translations
+
+setup: $(VENV)/.installed static/vendor/.installed $(TRANSLATIONS)/.compiled
 
 # What CI tested: every Python dependency pinned, with hashes, in requirements.lock (`make lock` writes it).
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -26,6 +28,19 @@ static/vendor/.installed: package.json package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/pico.min.css
 	touch $@
+
+# The catalogs (.po, in git) compiled to what the site reads (.mo, not in git).
+$(TRANSLATIONS)/.compiled: $(VENV)/.installed $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+	$(BIN)/pybabel compile -d $(TRANSLATIONS)
+	touch $@
+
+# After marking or changing strings: extract them (babel.cfg) and bring every language's catalog up to date;
+# then translate what is new in each messages.po (`make lint` fails while anything is untranslated).
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output --no-wrap \
+		-o $(TRANSLATIONS)/messages.pot mentormatch templates
+	$(BIN)/pybabel update -N --no-wrap --ignore-obsolete -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+	$(MAKE) $(TRANSLATIONS)/.compiled
 
 run: setup
 	$(FLASK) db upgrade

@@ -118,6 +118,10 @@ def _oidc_from_env() -> dict:
 
 
 DEV_SECRET = "dev-only-not-secret"
+# The languages the site ships, each named in itself (the language menu lists them so). English is the
+# source language; the others have a catalog in mentormatch/translations/<code>/LC_MESSAGES/messages.po.
+LANGUAGES = {"en": "English", "es": "Español", "pt": "Português"}
+TRANSLATIONS_DIR = ROOT / "mentormatch" / "translations"
 MAIL_DELIVERIES = ("inline", "thread", "rq", "cron")
 
 

@@ -1,4 +1,5 @@
 """Each Flask extension is created once here and bound to the app in create_app()."""
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -30,4 +31,5 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 mail = Mail()
 htmx = Htmx()
+babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

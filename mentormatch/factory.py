@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 from flask import Flask, abort, render_template, request
+from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -19,6 +20,7 @@ from . import (  # noqa: F401
     coordinator,
     data_rights,
     health,
+    i18n,
     invitations,
     meetings,
     mentee,
@@ -36,7 +38,7 @@ from . import config as settings
 from .cli import register as register_cli
 from .core import outbox
 from .core.links import link
-from .extensions import csrf, db, limiter, login_manager, mail, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .extensions import htmx as htmx_extension  # not `htmx`: that name is the mentormatch.htmx module
 from .nav import nav_links
 from .services import reminders
@@ -60,6 +62,7 @@ BLUEPRINTS = (
     (threads.bp, "/threads"),
     (data_rights.bp, ""),
     (questions.bp, ""),
+    (i18n.bp, ""),
 )
 
 CSP = (
@@ -96,6 +99,8 @@ def create_app(config: dict | None = None) -> Flask:
     mail.init_app(app)
     htmx_extension.init_app(app)
     limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   default_translation_directories=str(settings.TRANSLATIONS_DIR))
     outbox.init_app(app)
 
     bad_input.register(app)  # before the blueprints: their `<int:...>` rules use its converter
@@ -104,7 +109,8 @@ def create_app(config: dict | None = None) -> Flask:
     _register_headers(app)
     _register_errors(app)
 
-    app.jinja_env.globals.update(nav_links=nav_links, public_url=link)
+    app.jinja_env.globals.update(nav_links=nav_links, public_url=link, languages=settings.LANGUAGES,
+                                  current_language=lambda: str(get_locale() or "en"))
 
     register_cli(app)
     reminders.start_scheduler(app)  # the reminder thread, only when REMINDER_INTERVAL_MINUTES is set

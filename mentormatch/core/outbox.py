@@ -21,13 +21,14 @@ from email.mime.text import MIMEText
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
+from flask_babel import force_locale
 from flask_mailman import EmailMultiAlternatives
 from markupsafe import Markup, escape
 from sqlalchemy import and_, event, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db, mail
-from ..models import OutboxMessage
+from ..models import OutboxMessage, User
 from . import clock, jobs
 
 BATCH = 200
@@ -52,11 +53,20 @@ class Mail:
 _URL = re.compile(r"https?://(?:(?!&lt;|&gt;|&#34;|&#39;)\S)+")  # in escaped text
 
 
-def render(template: str, **context) -> Mail:
+def render(template: str, *, locale: str | None = None, **context) -> Mail:
     """An email from templates/email/<template>.txt: its first line is "Subject: ...", then a
     blank line, then the plain-text body. The HTML alternative is email/<template>.html where
-    the email has its own, else the text laid out by email/_layout.html (links made clickable)."""
-    return _render(template, f"email/{template}.html" in _own_html(), context)
+    the email has its own, else the text laid out by email/_layout.html (links made clickable).
+    In the language `locale` (the recipient's); None: the current one."""
+    if locale is None:
+        return _render(template, f"email/{template}.html" in _own_html(), context)
+    with force_locale(locale):
+        return _render(template, f"email/{template}.html" in _own_html(), context)
+
+
+def language_of(address: str) -> str | None:
+    """The language the account at `address` reads in; None when it has none (then the current one)."""
+    return db.session.scalar(select(User.locale).where(User.email == address))
 
 
 def _render(template: str, has_html: bool, context: dict) -> Mail:
@@ -114,8 +124,10 @@ class Attachment:
 def send(to: str, template: str, *, program_id: int | None = None, reply_to: str | None = None,
          attachments: list[Attachment] | None = None, **context) -> Mail:
     """Queue the email `template` (see render) to one person in the current transaction: call it
-    before the commit, which writes the mail together with the change that caused it."""
-    return queue(to, render(template, **context), program_id=program_id, reply_to=reply_to, attachments=attachments)
+    before the commit, which writes the mail together with the change that caused it. In the
+    recipient's language."""
+    return queue(to, render(template, locale=language_of(to), **context), program_id=program_id, reply_to=reply_to,
+                 attachments=attachments)
 
 
 def queue(to: str, mail_: Mail, *, program_id: int | None = None, reply_to: str | None = None,

@@ -1,5 +1,7 @@
 from datetime import datetime
 
+from flask import has_request_context
+from flask_babel import get_locale
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, validates
@@ -8,6 +10,11 @@ from ..extensions import db
 from .base import clean_name, utcnow
 
 ROLES = ("mentee", "mentor", "coordinator")
+
+
+def _language_of_request() -> str | None:
+    """A new account reads in the language its sign-up page was in, so its first emails are too."""
+    return str(get_locale()) if has_request_context() else None
 
 
 class User(UserMixin, db.Model):
@@ -20,6 +27,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The language of their pages and emails (config.LANGUAGES); None: the browser's.
+    locale: Mapped[str | None] = mapped_column(String(8), default=_language_of_request)
     # Account deletion (services/data_rights/deletion.py): asked for and confirmed by email at
     # deletion_due_at - 7 days; undone by clearing it; erased by the scheduled run once due.
     deletion_due_at: Mapped[datetime | None]
