@@ -109,6 +109,8 @@ def create_app(config: dict | None = None) -> Flask:
     _register_headers(app)
     _register_errors(app)
 
+    # {% trans %} blocks collapse their whitespace, as babel.cfg extracts them: one msgid per sentence.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(nav_links=nav_links, public_url=link, languages=settings.LANGUAGES,
                                   current_language=lambda: str(get_locale() or "en"))
 
