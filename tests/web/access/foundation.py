@@ -3,6 +3,7 @@ from .cases import Case
 CASES = {
     "public.index": Case(url=lambda w: "/"),
     "public.healthz": Case(url=lambda w: "/healthz"),
+    "i18n.choose": Case(url=lambda w: "/language", method="POST", data=lambda w: {"lang": "es", "next": "/"}),
     "public.join": Case(url=lambda w: f"/join/{w.program.mentee_invite}"),
     "auth.signup": Case(url=lambda w: "/auth/signup"),
     "auth.login": Case(url=lambda w: "/auth/login"),
