@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from ...core import reference
 from ...extensions import db
 from ...models.rounds import RunPair, RunUnmatched, SolveRun
+from ..why import parts_json
 from .instance import RoundData, membership_of
 
 
@@ -72,7 +73,8 @@ def store_result(run: SolveRun, data: RoundData, result) -> None:
     pair_rows = [{"run_id": run.id, "mentee_membership_id": membership_of(p.mentee),
                   "mentor_membership_id": membership_of(p.mentor), "mentee_name": names.get(membership_of(p.mentee), ""),
                   "mentor_name": names.get(membership_of(p.mentor), ""), "score": int(p.score), "why": dict(p.why),
-                  "sentence": p.sentence, "locked": bool(p.locked), "swapped": False} for p in result.assignment]
+                  "sentence": p.sentence, "sentence_parts": parts_json(p.parts), "locked": bool(p.locked),
+                  "swapped": False} for p in result.assignment]
     un_rows = []
     for u in result.unmatched:
         mid = membership_of(u.mentee)

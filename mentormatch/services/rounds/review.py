@@ -12,6 +12,7 @@ from ...matching import candidates as core_candidates
 from ...models import Membership, User
 from ...models.rounds import Round, RoundConstraint, RunPair, RunUnmatched, SolveRun
 from .. import ServiceError
+from ..why import parts_json
 from . import events
 from .instance import build_round_data, membership_of, mentee_key
 from .results import summarize_charts
@@ -138,6 +139,7 @@ def swap_options(round_: Round, pair: RunPair) -> list[dict]:
         free = data.capacity.get(mid, 0) - used.get(mid, 0)
         options.append({"mentor_id": mid, "name": data.names.get(mid, ""), "score": p.score,
                         "cost": p.score - pair.score, "free": free, "sentence": p.sentence,
+                        "sentence_parts": parts_json(p.parts),
                         "allowed": free > 0 and mid not in taken})
     return options
 
@@ -165,6 +167,7 @@ def swap(round_: Round, actor: User, pair: RunPair, new_mentor_id: int) -> RunPa
     add_constraint(round_, actor, pair.mentee_membership_id, new_mentor_id, "lock", commit=False)
     pair.mentor_membership_id, pair.mentor_name = new_mentor_id, option["name"]
     pair.score, pair.sentence, pair.swapped, pair.locked = option["score"], option["sentence"], True, True
+    pair.sentence_parts = option["sentence_parts"]
     db.session.flush()
     events.record(round_, actor, "swap", mentee=pair.mentee_membership_id, old_mentor=old, new_mentor=new_mentor_id,
            cost=option["cost"])
