@@ -334,7 +334,8 @@ def _split_join(text: str) -> list[str]:
 def read_pair_sentence(sentence: str) -> list[Part] | None:
     """The parts of an English pair sentence stored before parts were (rounds of earlier
     versions), or None when it cannot be read back exactly: rendering the parts must give the
-    very same sentence, so a name with "; " in it never turns into a wrong translation."""
+    very same sentence, so a name with "; " in it never turns into a wrong translation. One
+    ambiguity stays: a shared tag with " and " in its own name reads back as two tags."""
     fixed = {text: code for code, text in PAIR_TEXT.items() if "%(" not in text}
     parts: list[Part] = []
     for chunk in sentence.split("; ") if sentence else []:

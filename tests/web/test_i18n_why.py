@@ -1,0 +1,106 @@
+"""Why this match, and why nobody, in the reader's language (issue 18): the round's review page in
+Spanish and Portuguese, the mentor's proposal email in the mentor's language over real SMTP, the
+mentor's proposals page, and rows stored before the sentence had parts."""
+import pytest
+
+from mentormatch.extensions import db
+from mentormatch.models import Pairing, User
+from mentormatch.models.rounds import RunPair
+from mentormatch.services import why
+from tests.conftest import login, post_form
+from tests.smtp import SMTP_CONFIG
+from tests.web.test_rounds_support import small_world
+
+INLINE_SMTP = pytest.mark.parametrize("app", [{"SOLVE_RUNNER": "inline", **SMTP_CONFIG}], indirect=True)
+ROUND_FORM = {"name": "Spring round", "topics": "40", "context": "20", "stage": "25", "tz": "15",
+              "mentors_per_mentee": "1", "team_by": "industry", "balance_slack": "5"}
+# (language, a pair's overlap phrase, the Portuguese speaker's reason, the advice for it)
+WORDS = {"es": ("h de horario laboral en común", "2 mentores no tienen ningún idioma en común con esta persona",
+                "Para solucionarlo: revisa los idiomas de su formulario de objetivos."),
+         "pt": ("h de horário de trabalho em comum", "2 mentores não têm nenhum idioma em comum com essa pessoa",
+                "Para resolver: confira os idiomas no formulário de objetivos dessa pessoa.")}
+
+
+def _proposed_round(app, client, world):
+    people = small_world(app, world.program.id)
+    login(client, world.coordinator)
+    base = f"/coordinator/programs/{world.program.id}/rounds"
+    response = post_form(client, f"{base}/new", ROUND_FORM, page="/coordinator/")
+    rid = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    assert post_form(client, f"{base}/{rid}/run", {}, page=f"{base}/{rid}").status_code == 303
+    return people, f"{base}/{rid}"
+
+
+@INLINE_SMTP
+@pytest.mark.parametrize("lang", ["es", "pt"])
+def test_the_review_page_says_why_in_the_coordinators_language(app, client, world, lang):
+    _, page_url = _proposed_round(app, client, world)
+    english = client.get(page_url).get_data(as_text=True)
+    assert "h working-time overlap" in english and "2 mentors have no shared language with them" in english
+    page = client.get(page_url, headers={"Accept-Language": lang}).get_data(as_text=True)
+    overlap, reason, advice = WORDS[lang]
+    assert overlap in page and reason in page and advice in page
+    assert "working-time overlap" not in page and "no shared language" not in page and "To fix" not in page
+
+
+@INLINE_SMTP
+def test_the_proposal_email_says_why_in_the_mentors_language(app, client, world, smtp_server):
+    people, page_url = _proposed_round(app, client, world)
+    with app.app_context():
+        db.session.get(User, people.users["Ada Mentor"].id).locale = "es"
+        db.session.get(User, people.users["Bob Mentor"].id).locale = "pt"
+        db.session.commit()
+    smtp_server.clear()
+    # The coordinator reads English: each mentor still gets their own language.
+    assert post_form(client, f"{page_url}/approve", {}, page=page_url).status_code == 303
+    smtp_server.wait_for(5)
+    [ada] = smtp_server.to(people.emails["Ada Mentor"])
+    [bob] = smtp_server.to(people.emails["Bob Mentor"])
+    ada_body, bob_body = (m["body"].replace("\r\n", "\n") for m in (ada, bob))
+    assert "Por qué esta pareja:\n- Cy Mentee: comparten first-gen;" in ada_body
+    assert WORDS["es"][0] in ada_body and "working-time overlap" not in ada_body
+    assert "Por que esta dupla:\n- Di Mentee: " in bob_body and WORDS["pt"][0] in bob_body
+    assert "Por que esta dupla:" in bob["html"] and "Why this match" not in bob["html"]
+
+    # And on the mentor's own proposals page, in the language they chose.
+    client.post("/auth/logout", headers={"X-CSRFToken": ""})
+    client.delete_cookie("session")
+    login(client, people.users["Ada Mentor"])
+    page = client.get("/pairings/").get_data(as_text=True)
+    assert "Por qué esta pareja:" in page and "comparten first-gen" in page and WORDS["es"][0] in page
+
+
+def test_a_pair_stored_before_parts_is_read_back_from_its_english_sentence(app):
+    old = {"sentence": "shares fintech and first-gen; 4 years ahead, as asked; covers 2 of 3 topics (python, go); "
+                       "2.5 h working-time overlap", "sentence_parts": None}
+    own_words = {"sentence": "shares the context the mentee cares about; a few years ahead, as asked",
+                 "sentence_parts": None}
+    with app.test_request_context(headers={"Accept-Language": "es"}):
+        assert why.pair_text(old) == ("comparten fintech y first-gen; 4 años por delante, como pidió; "
+                                      "cubre 2 de 3 temas (python, go); 2,5 h de horario laboral en común")
+        assert why.pair_text(own_words) == own_words["sentence"]  # not the core's words: shown as stored
+    with app.test_request_context(headers={"Accept-Language": "pt"}):
+        assert why.pair_text(old) == ("compartilham fintech e first-gen; 4 anos à frente, como pedido; "
+                                      "cobre 2 de 3 temas (python, go); 2,5 h de horário de trabalho em comum")
+    with app.test_request_context():
+        assert why.pair_text(old) == old["sentence"]
+
+
+def test_an_unmatched_row_is_translated_only_when_its_sentence_is_the_reasons_own(app):
+    from mentormatch.matching.explain import unmatched_sentence
+    reasons = [["no_shared_language", 1], ["capacity_full", 1]]
+    row = {"reasons": reasons, "sentence": unmatched_sentence(reasons)}
+    edited = {"reasons": [["forbidden", 1]], "sentence": "No mentor: the pair with Ada was forbidden by the coordinator."}
+    with app.test_request_context(headers={"Accept-Language": "es"}):
+        assert why.unmatched_text(row) == (
+            "Sin mentor: 1 mentor no tiene ningún idioma en común con esta persona; la plaza del único candidato fue "
+            "para otra persona. Para solucionarlo: pide a un mentor candidato una plaza más, o asigna a este mentee a mano.")
+        assert why.unmatched_text(edited) == edited["sentence"]
+
+
+def test_stored_parts_win_over_the_sentence(app):
+    with app.app_context():
+        assert RunPair.sentence_parts.type.python_type is not None and Pairing.sentence_parts is not None
+    row = {"sentence": "whatever was stored", "sentence_parts": [["continuing", {}], ["overlap", {"hours": 3}]]}
+    with app.test_request_context(headers={"Accept-Language": "pt"}):
+        assert why.pair_text(row) == "continua da rodada anterior; 3 h de horário de trabalho em comum"
