@@ -159,3 +159,112 @@ def unmatched_sentence(reasons: list[tuple[str, int]]) -> str:
     advice = next((text for code, text in ADVICE if code in codes), None)
     sentence = "No mentor: " + "; ".join(texts) + "."
     return sentence + (f" To fix: {advice}." if advice else "")
+
+
+# ---------------------------------------------------------------- peers and circles, as they were
+
+from collections import Counter  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from mentormatch.matching.crowd import SLOTS, Person, Table, helps_with, shared_context, utc_offset  # noqa: E402
+
+NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+           "eleven", "twelve"]
+
+
+def count_word(n: int) -> str:
+    return NUMBERS[n] if n < len(NUMBERS) else str(n)
+
+
+def join_words(words: list[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def common_window(mask: int) -> str:
+    if not mask:
+        return "no common working time"
+    if mask == (1 << SLOTS) - 1:
+        return "all day"
+    best = (0, 0)
+    for start in range(SLOTS):
+        if (mask >> start) & 1 and not (mask >> ((start - 1) % SLOTS)) & 1:
+            n = 0
+            while (mask >> ((start + n) % SLOTS)) & 1 and n < SLOTS:
+                n += 1
+            best = max(best, (n, -start))
+    n, start = best[0], -best[1]
+
+    def clock(q: int) -> str:
+        q %= SLOTS
+        return f"{q // 4:02d}:{(q % 4) * 15:02d}"
+    return f"{clock(start)}-{clock(start + n)} UTC"
+
+
+def peer_pair_sentence(p: Person, q: Person, hours: float) -> str:
+    """Why these two, in words both of them can read."""
+    parts = []
+    shared = shared_context(p, q)
+    if shared:
+        parts.append("you both share " + join_words(shared))
+    gives = [(p, q, helps_with(p, q)), (q, p, helps_with(q, p))]
+    helps = [f"{x.id} can help {y.id} with {join_words(t)}" for x, y, t in gives if t]
+    parts.append(", ".join(helps) if helps else "neither offers what the other wants yet")
+    gap = abs(p.years - q.years)
+    gap = int(gap) if gap == int(gap) else round(gap, 1)
+    parts.append("the same experience" if gap == 0 else
+                 f"{gap} year{'s' if gap != 1 else ''} apart in experience")
+    h = int(hours) if hours == int(hours) else hours
+    parts.append(f"{h} h working-time overlap")
+    return "; ".join(parts)
+
+
+def left_out_reason(n_cand: int, why: np.ndarray, optimal: bool) -> str:
+    if n_cand:
+        peers = "peer" if n_cand == 1 else "peers"
+        tail = "a higher total fit" if optimal else "the solve stopped before a better pairing"
+        return (f"Not paired: {'the' if n_cand == 1 else 'all'} {n_cand} candidate {peers} "
+                f"went to others ({tail}).")
+    texts = [t.format(n=int(k)) for t, k in zip(
+        ("{n} have too little working time in common", "{n} share no language",
+         "{n} were ruled out", "{n} fit below the round's minimum"), why) if k]
+    if not texts:
+        return "Not paired: no one else is in this round."
+    return "Not paired: no candidate peer; of the others, " + "; ".join(texts) + "."
+
+
+def circle_sentence(T: Table, members: list[int], facilitator: int | None) -> str:
+    people = [T.people[i] for i in members]
+    n = len(people)
+    ctx = Counter(norm(c) for p in people for c in p.context)
+    label = {norm(c): c for p in people for c in p.context}
+    shared = [(label[c], k) for c, k in sorted(ctx.items(), key=lambda x: (-x[1], x[0])) if k >= 2]
+    parts = []
+    if shared:
+        parts.append(f"{count_word(n)} people, " + join_words(
+            [f"{'all' if k == n else count_word(k)} {c}" for c, k in shared[:3]]))
+    else:
+        parts.append(f"{count_word(n)} people with no context in common")
+    wants = Counter(norm(t) for p in people for t in p.wants)
+    wlabel = {norm(t): t for p in people for t in p.wants}
+    top = [(wlabel[t], k) for t, k in sorted(wants.items(), key=lambda x: (-x[1], x[0])) if k >= 2]
+    if top:
+        parts.append("into " + join_words([f"{t} ({k})" for t, k in top[:3]]))
+    tzs = sorted({p.tz for p in people})
+    parts.append(utc_offset(tzs[0]) if len(tzs) == 1 else
+                 f"{utc_offset(tzs[0])} to {utc_offset(tzs[-1])}")
+    common = (1 << SLOTS) - 1
+    for i in members:
+        common &= T.masks[i]
+    parts.append(f"working hours overlap {common_window(common)}")
+    years = [p.years for p in people]
+    lo, hi = min(years), max(years)
+    parts.append(f"{lo:g}-{hi:g} years of experience" if lo != hi else
+                 f"all {lo:g} year{'s' if lo != 1 else ''} of experience")
+    if facilitator is not None:
+        parts.append(f"facilitated by {T.people[facilitator].id}")
+    return "; ".join(parts)
+
+

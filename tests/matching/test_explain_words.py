@@ -5,11 +5,15 @@ from pathlib import Path
 
 import pytest
 from babel.support import Translations
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from peer_people import people_docs
 
 from mentormatch.matching import Criterion, Instance, solve
 from mentormatch.matching import explain as now
+from mentormatch.matching.circles import solve_circles
+from mentormatch.matching.crowd import read_peer_instance, table
+from mentormatch.matching.peers import solve_pairs
 from tests.matching import explain_before as before
 from tests.matching.people import E, M
 
@@ -105,3 +109,56 @@ def test_every_pair_part_renders_in_the_catalog_language(lang):
     for part in parts:
         text, english = now.render_part(*part, words), now.render_part(*part)
         assert text != english and "%(" not in text, (lang, part)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(people_docs(n_min=2, n_max=10, task="pairs"))
+def test_peer_sentences_in_english_say_what_they_said_before(doc):
+    inst = read_peer_instance(doc)
+    T = table(inst)
+    res = solve_pairs(inst)
+    for p in res.pairs:
+        i, j = T.index[p.a], T.index[p.b]
+        hours = (T.masks[i] & T.masks[j]).bit_count() / 4
+        assert p.sentence == before.peer_pair_sentence(T.people[i], T.people[j], hours)
+    assert all(x.reason.startswith("Not paired: ") for x in res.left_out)
+    # The same people left out in Spanish, each with a reason in Spanish.
+    es = solve_pairs(inst, SPANISH)
+    assert [x.id for x in es.left_out] == [x.id for x in res.left_out]
+    assert all(x.reason.startswith("Sin pareja: ") for x in es.left_out)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(people_docs(n_min=3, n_max=12, task="circles"))
+def test_circle_sentences_in_english_say_what_they_said_before(doc):
+    inst = read_peer_instance(doc)
+    T = table(inst)
+    for c in solve_circles(inst).circles:
+        ids = [T.index[m] for m in c.members]
+        fac = T.index[c.facilitator] if c.facilitator is not None else None
+        assert c.sentence == before.circle_sentence(T, ids, fac)
+
+
+def test_a_circle_and_a_left_out_person_in_spanish_and_portuguese():
+    person = {"tz": 1, "years": 1, "wants": ["sql", "python"], "context": ["career-changer"]}
+    people = [{**person, "id": x, "tz": tz} for x, tz in (("a", 1), ("b", 2), ("c", 3), ("d", 1), ("far", -8))]
+    inst = read_peer_instance({"format": "mentormatch-peers", "version": 1, "task": "circles",
+                               "rules": {"min_overlap": 2}, "people": people})
+    es = solve_circles(inst, SPANISH)
+    assert es.circles[0].sentence == (
+        "cuatro personas, todas career-changer; interesadas en python (4) y sql (4); de UTC+1 a UTC+3; "
+        "horario laboral en común 08:00-14:00 UTC; todas con 1 año de experiencia")
+    assert es.left_out[0].reason == "Sin círculo: menos de 4 personas comparten 2 h de horario laboral con esta persona."
+    t = Translations.load(str(CATALOGS), ["pt"])
+    pt = solve_circles(inst, now.Words(t.gettext, t.ngettext))
+    assert pt.circles[0].sentence.startswith("quatro pessoas, todas career-changer; interessadas em python (4) e sql (4)")
+
+
+def test_a_peer_pair_in_portuguese():
+    doc = {"format": "mentormatch-peers", "version": 1, "task": "pairs", "people": [
+        {"id": "ana", "tz": 0, "years": 2, "wants": ["sql"], "offers": ["python"], "context": ["parent"]},
+        {"id": "bia", "tz": 0, "years": 4.5, "wants": ["python"], "offers": ["sql"], "context": ["parent"]}]}
+    t = Translations.load(str(CATALOGS), ["pt"])
+    [p] = solve_pairs(read_peer_instance(doc), now.Words(t.gettext, t.ngettext)).pairs
+    assert p.sentence.startswith("vocês dois compartilham parent; ana pode ajudar bia com python, "
+                                 "bia pode ajudar ana com sql; 2.5 anos de diferença de experiência; ")

@@ -9,6 +9,7 @@ from mentormatch.models.rounds import RunPair
 from mentormatch.services import why
 from tests.conftest import login, post_form
 from tests.smtp import SMTP_CONFIG
+from tests.web.test_lifecycle_data import frozen  # noqa: F401
 from tests.web.test_rounds_support import small_world
 
 INLINE_SMTP = pytest.mark.parametrize("app", [{"SOLVE_RUNNER": "inline", **SMTP_CONFIG}], indirect=True)
@@ -104,3 +105,17 @@ def test_stored_parts_win_over_the_sentence(app):
     row = {"sentence": "whatever was stored", "sentence_parts": [["continuing", {}], ["overlap", {"hours": 3}]]}
     with app.test_request_context(headers={"Accept-Language": "pt"}):
         assert why.pair_text(row) == "continua da rodada anterior; 3 h de horário de trabalho em comum"
+
+
+def test_the_mentor_directory_says_why_in_the_mentees_language(app, client, make_user, world, frozen):
+    from tests.web.test_lifecycle_data import add_goal, add_mentor, add_term, mid
+    python = add_term(app, world.program.id, "Python")
+    add_goal(app, mid(world, world.mentee), topics=[python], years=2, preference="ahead")
+    add_mentor(app, make_user, world, "Zoe Python", topics=[python], years=6)
+    with app.app_context():
+        db.session.get(User, world.mentee.id).locale = "pt"
+        db.session.commit()
+    login(client, world.mentee)
+    html = client.get(f"/requests/programs/{world.program.id}/mentors").get_data(as_text=True)
+    assert "cobre 1 de 1 tema (Python)" in html and "4 anos à frente, como pedido" in html
+    assert "covers 1 of 1 topic" not in html
