@@ -114,7 +114,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals.update(nav_links=nav_links, public_url=link, languages=settings.LANGUAGES,
                                   current_language=lambda: str(get_locale() or "en"))
     # Why this match / why nobody, rendered from the stored parts in the reader's language.
-    app.jinja_env.filters.update(why_pair=why.pair_text, why_unmatched=why.unmatched_text)
+    app.jinja_env.filters.update(why_pair=why.pair_text, why_unmatched=why.unmatched_text,
+                                 why_help=why.help_text)
 
     register_cli(app)
     reminders.start_scheduler(app)  # the reminder thread, only when REMINDER_INTERVAL_MINUTES is set

@@ -15,11 +15,13 @@ from tests.web.test_rounds_support import small_world
 INLINE_SMTP = pytest.mark.parametrize("app", [{"SOLVE_RUNNER": "inline", **SMTP_CONFIG}], indirect=True)
 ROUND_FORM = {"name": "Spring round", "topics": "40", "context": "20", "stage": "25", "tz": "15",
               "mentors_per_mentee": "1", "team_by": "industry", "balance_slack": "5"}
-# (language, a pair's overlap phrase, the Portuguese speaker's reason, the advice for it)
+# (language, a pair's overlap phrase, the Portuguese speaker's reason, the advice for it, what would help)
 WORDS = {"es": ("h de horario laboral en común", "2 mentores no tienen ningún idioma en común con esta persona",
-                "Para solucionarlo: revisa los idiomas de su formulario de objetivos."),
+                "Para solucionarlo: revisa los idiomas de su formulario de objetivos.",
+                "Un mentor con una plaza libre que hable portugués."),
          "pt": ("h de horário de trabalho em comum", "2 mentores não têm nenhum idioma em comum com essa pessoa",
-                "Para resolver: confira os idiomas no formulário de objetivos dessa pessoa.")}
+                "Para resolver: confira os idiomas no formulário de objetivos dessa pessoa.",
+                "Um mentor com vaga livre que fale português.")}
 
 
 def _proposed_round(app, client, world):
@@ -39,9 +41,10 @@ def test_the_review_page_says_why_in_the_coordinators_language(app, client, worl
     english = client.get(page_url).get_data(as_text=True)
     assert "h working-time overlap" in english and "2 mentors have no shared language with them" in english
     page = client.get(page_url, headers={"Accept-Language": lang}).get_data(as_text=True)
-    overlap, reason, advice = WORDS[lang]
-    assert overlap in page and reason in page and advice in page
+    overlap, reason, advice, helps = WORDS[lang]
+    assert overlap in page and reason in page and advice in page and helps in page
     assert "working-time overlap" not in page and "no shared language" not in page and "To fix" not in page
+    assert "speaks Portuguese" not in page
 
 
 @INLINE_SMTP
@@ -119,3 +122,21 @@ def test_the_mentor_directory_says_why_in_the_mentees_language(app, client, make
     html = client.get(f"/requests/programs/{world.program.id}/mentors").get_data(as_text=True)
     assert "cobre 1 de 1 tema (Python)" in html and "4 anos à frente, como pedido" in html
     assert "covers 1 of 1 topic" not in html
+
+
+@pytest.mark.parametrize("lang", ["es", "pt"])
+def test_every_kind_of_help_is_translated_and_a_forbid_keeps_its_own_words(app, lang):
+    cases = [[["capacity_full", 2]], [["team_cap", 1]], [["group_balance", 1]], [["not_chosen", 1]],
+             [["no_shared_language", 2]], [["below_min_score", 3]], [["below_min_overlap", 1]],
+             [["mentor_unavailable", 1]], [["forbidden", 1]], []]
+    rows = [{"reasons": r, "help": why.help_for(r, [])} for r in cases]
+    rows.append({"reasons": [["no_shared_language", 2]], "help": why.help_for([["no_shared_language", 2]], ["pt", "de"])})
+    assert rows[-1]["help"] == "A mentor with a free seat who speaks Portuguese or German."
+    with app.test_request_context(headers={"Accept-Language": lang}):
+        texts = [why.help_text(row) for row in rows]
+        assert why.help_text({"reasons": [["forbidden", 1]], "help": "Swap in another candidate, or run again."}) == (
+            "Swap in another candidate, or run again.")
+    assert all(text != row["help"] for text, row in zip(texts, rows)), texts
+    assert len(set(texts)) == len(texts) - 1  # no_shared_language without their languages reads as "more mentors"
+    assert texts[-1] == {"es": "Un mentor con una plaza libre que hable portugués o alemán.",
+                         "pt": "Um mentor com vaga livre que fale português ou alemão."}[lang]
