@@ -47,11 +47,20 @@ def pair_text(row) -> str:
         return sentence
 
 
+# A pair the coordinator forbade on the review page leaves its mentee with these words.
+FORBIDDEN = N_("No mentor: the pair with %(name)s was forbidden by the coordinator.")
+FORBIDDEN_HELP = N_("Swap in another candidate, or run again.")
+_FORBIDDEN = re.compile(r"No mentor: the pair with (.+) was forbidden by the coordinator\.")
+
+
 def unmatched_text(row) -> str:
     """Why a mentee has no mentor (a RunUnmatched): rendered from its reason codes when its stored
-    sentence is what they say in English (rows the coordinator's edits wrote keep their own words)."""
+    sentence is what they say in English, or from the forbid's words; anything else as stored."""
     sentence = _field(row, "sentence") or ""
     reasons = _field(row, "reasons")
+    forbidden = _FORBIDDEN.fullmatch(sentence)
+    if forbidden:
+        return get_translations().gettext(FORBIDDEN) % {"name": forbidden.group(1)}
     try:
         if reasons is not None and explain.render_unmatched(reasons) == sentence:
             return explain.render_unmatched(reasons, words())
@@ -116,6 +125,8 @@ def help_text(row) -> str:
     """What would help (a RunUnmatched), in the reader's language when its stored English is
     what its reasons say; a coordinator's own words (a forbid) stay as stored."""
     stored = _field(row, "help") or ""
+    if stored == FORBIDDEN_HELP:
+        return get_translations().gettext(FORBIDDEN_HELP)
     hit = _SPEAKS.fullmatch(stored)
     languages = [_CODE_OF.get(name, name) for name in hit.group(1).split(" or ")] if hit else []
     try:

@@ -99,7 +99,9 @@ def test_an_unmatched_row_is_translated_only_when_its_sentence_is_the_reasons_ow
         assert why.unmatched_text(row) == (
             "Sin mentor: 1 mentor no tiene ningún idioma en común con esta persona; la plaza del único candidato fue "
             "para otra persona. Para solucionarlo: pide a un mentor candidato una plaza más, o asigna a este mentee a mano.")
-        assert why.unmatched_text(edited) == edited["sentence"]
+        assert why.unmatched_text(edited) == "Sin mentor: la coordinación prohibió la pareja con Ada."
+        assert why.unmatched_text({"reasons": [["forbidden", 1]], "sentence": "All candidate mentors were full."}) == (
+            "All candidate mentors were full.")  # words the core never wrote stay as stored
 
 
 def test_stored_parts_win_over_the_sentence(app):
@@ -134,8 +136,10 @@ def test_every_kind_of_help_is_translated_and_a_forbid_keeps_its_own_words(app, 
     assert rows[-1]["help"] == "A mentor with a free seat who speaks Portuguese or German."
     with app.test_request_context(headers={"Accept-Language": lang}):
         texts = [why.help_text(row) for row in rows]
-        assert why.help_text({"reasons": [["forbidden", 1]], "help": "Swap in another candidate, or run again."}) == (
-            "Swap in another candidate, or run again.")
+        assert why.help_text({"reasons": [["forbidden", 1]], "help": "Swap in another candidate, or run again."}) == {
+            "es": "Cambia por otro candidato o vuelve a ejecutar la ronda.",
+            "pt": "Troque por outro candidato ou execute a rodada de novo."}[lang]
+        assert why.help_text({"reasons": [], "help": "Ask Ada."}) == "Ask Ada."
     assert all(text != row["help"] for text, row in zip(texts, rows)), texts
     assert len(set(texts)) == len(texts) - 1  # no_shared_language without their languages reads as "more mentors"
     assert texts[-1] == {"es": "Un mentor con una plaza libre que hable portugués o alemán.",

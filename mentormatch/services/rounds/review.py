@@ -12,7 +12,7 @@ from ...matching import candidates as core_candidates
 from ...models import Membership, User
 from ...models.rounds import Round, RoundConstraint, RunPair, RunUnmatched, SolveRun
 from .. import ServiceError
-from ..why import parts_json
+from ..why import FORBIDDEN, FORBIDDEN_HELP, parts_json
 from . import events
 from .instance import build_round_data, membership_of, mentee_key
 from .results import summarize_charts
@@ -101,8 +101,7 @@ def lock_or_forbid_pair(round_: Round, actor: User, pair: RunPair, kind: str) ->
         run = db.session.get(SolveRun, pair.run_id)
         db.session.add(RunUnmatched(run_id=run.id, mentee_membership_id=pair.mentee_membership_id,
                                     mentee_name=pair.mentee_name, reasons=[["forbidden", 1]],
-                                    sentence=f"No mentor: the pair with {pair.mentor_name} was forbidden by the coordinator.",
-                                    help="Swap in another candidate, or run again."))
+                                    sentence=FORBIDDEN % {"name": pair.mentor_name}, help=FORBIDDEN_HELP))
         db.session.delete(pair)
         db.session.flush()
         _refresh_run_figures(run)
