@@ -41,7 +41,7 @@ from .core.links import link
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .extensions import htmx as htmx_extension  # not `htmx`: that name is the mentormatch.htmx module
 from .nav import nav_links
-from .services import reminders
+from .services import reminders, why
 
 # Each feature folder's blueprint and its URL prefix, in registration order.
 BLUEPRINTS = (
@@ -113,6 +113,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(nav_links=nav_links, public_url=link, languages=settings.LANGUAGES,
                                   current_language=lambda: str(get_locale() or "en"))
+    # Why this match / why nobody, rendered from the stored parts in the reader's language.
+    app.jinja_env.filters.update(why_pair=why.pair_text, why_unmatched=why.unmatched_text,
+                                 why_help=why.help_text)
 
     register_cli(app)
     reminders.start_scheduler(app)  # the reminder thread, only when REMINDER_INTERVAL_MINUTES is set

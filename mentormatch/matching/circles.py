@@ -37,11 +37,11 @@ from .crowd import (
     common_window,
     count_word,
     fit_block,
-    join_words,
     speaks_with,
     table,
     utc_offset,
 )
+from .explain import ENGLISH, N_, NP_, Words, join
 from .scoring import norm
 
 BIG = 1000   # per placed person: more than any circle's pair terms per member can add (7 * 100)
@@ -213,7 +213,7 @@ def global_bound(T: Table, inst: PeerInstance) -> tuple[int, int]:
     return placeable, BIG * placeable + int(math.floor(pair_part))
 
 
-def circle_sentence(T: Table, members: list[int], facilitator: int | None) -> str:
+def circle_sentence(T: Table, members: list[int], facilitator: int | None, w: Words = ENGLISH) -> str:
     people = [T.people[i] for i in members]
     n = len(people)
     ctx = Counter(norm(c) for p in people for c in p.context)
@@ -221,32 +221,37 @@ def circle_sentence(T: Table, members: list[int], facilitator: int | None) -> st
     shared = [(label[c], k) for c, k in sorted(ctx.items(), key=lambda x: (-x[1], x[0])) if k >= 2]
     parts = []
     if shared:
-        parts.append(f"{count_word(n)} people, " + join_words(
-            [f"{'all' if k == n else count_word(k)} {c}" for c, k in shared[:3]]))
+        parts.append(w.gettext(N_("%(count)s people, %(shared)s")) % {"count": count_word(n, w), "shared": join(
+            [w.gettext(N_("all %(context)s")) % {"context": c} if k == n else
+             w.gettext(N_("%(count)s %(context)s")) % {"count": count_word(k, w), "context": c}
+             for c, k in shared[:3]], w)})
     else:
-        parts.append(f"{count_word(n)} people with no context in common")
+        parts.append(w.gettext(N_("%(count)s people with no context in common")) % {"count": count_word(n, w)})
     wants = Counter(norm(t) for p in people for t in p.wants)
     wlabel = {norm(t): t for p in people for t in p.wants}
     top = [(wlabel[t], k) for t, k in sorted(wants.items(), key=lambda x: (-x[1], x[0])) if k >= 2]
     if top:
-        parts.append("into " + join_words([f"{t} ({k})" for t, k in top[:3]]))
+        parts.append(w.gettext(N_("into %(wants)s")) % {"wants": join([f"{t} ({k})" for t, k in top[:3]], w)})
     tzs = sorted({p.tz for p in people})
     parts.append(utc_offset(tzs[0]) if len(tzs) == 1 else
-                 f"{utc_offset(tzs[0])} to {utc_offset(tzs[-1])}")
+                 w.gettext(N_("%(first)s to %(last)s")) % {"first": utc_offset(tzs[0]), "last": utc_offset(tzs[-1])})
     common = (1 << SLOTS) - 1
     for i in members:
         common &= T.masks[i]
-    parts.append(f"working hours overlap {common_window(common)}")
+    parts.append(w.gettext(N_("working hours overlap %(window)s")) % {"window": common_window(common, w)})
     years = [p.years for p in people]
     lo, hi = min(years), max(years)
-    parts.append(f"{lo:g}-{hi:g} years of experience" if lo != hi else
-                 f"all {lo:g} year{'s' if lo != 1 else ''} of experience")
+    parts.append(w.gettext(N_("%(low)s-%(high)s years of experience")) % {"low": f"{lo:g}", "high": f"{hi:g}"}
+                 if lo != hi else
+                 w.ngettext(*NP_("all %(num)s year of experience", "all %(num)s years of experience"),
+                            int(lo) if lo == int(lo) else 2) % {"num": f"{lo:g}"})
     if facilitator is not None:
-        parts.append(f"facilitated by {T.people[facilitator].id}")
+        parts.append(w.gettext(N_("facilitated by %(person)s")) % {"person": T.people[facilitator].id})
     return "; ".join(parts)
 
 
-def solve_circles(inst: PeerInstance) -> PeerResult:
+def solve_circles(inst: PeerInstance, w: Words = ENGLISH) -> PeerResult:
+    """The circles, with their sentences and the reasons of people left out in `w`'s words."""
     t0 = time.perf_counter()
     r = inst.rules
     T = table(inst)
@@ -276,23 +281,26 @@ def solve_circles(inst: PeerInstance) -> PeerResult:
             fac = next((i for i in ids if r.facilitator and T.people[i].facilitator), None)
             circles.append((ids, fac))
             placed |= set(ids)
-        window = common_window(_common(T, members))
+        window = common_window(_common(T, members), w)
         for p in members:
             if p in placed:
                 continue
             if r.facilitator and T.people[p].facilitator:
-                left[p] = ("Not placed: the circles around their working hours already have a "
-                           "facilitator each.")
+                left[p] = w.gettext(N_("Not placed: the circles around their working hours already have a "
+                                       "facilitator each."))
             elif ok[members.index(p)].sum() - 1 < r.circle_min - 1:
-                left[p] = ("Not placed: too few people who share their working hours "
-                           f"({window}) share a language with them.")
+                left[p] = w.gettext(N_("Not placed: too few people who share their working hours (%(window)s) "
+                                       "share a language with them.")) % {"window": window}
             else:
-                left[p] = (f"Not placed: no circle of {r.circle_min}-{r.circle_max} among the "
-                           f"{len(members)} people sharing their working hours ({window}) could "
-                           "take them" + (" with a facilitator" if r.facilitator else "") + ".")
+                left[p] = w.gettext(
+                    N_("Not placed: no circle of %(low)d-%(high)d among the %(num)d people sharing their working "
+                       "hours (%(window)s) could take them with a facilitator.") if r.facilitator else
+                    N_("Not placed: no circle of %(low)d-%(high)d among the %(num)d people sharing their working "
+                       "hours (%(window)s) could take them.")) % {
+                    "low": r.circle_min, "high": r.circle_max, "num": len(members), "window": window}
     for p in no_window:
-        left[p] = (f"Not placed: fewer than {r.circle_min} people share {r.min_overlap:g} h "
-                   "of working time with them.")
+        left[p] = w.gettext(N_("Not placed: fewer than %(num)d people share %(hours)s h of working time with "
+                               "them.")) % {"num": r.circle_min, "hours": f"{r.min_overlap:g}"}
 
     def fit_of(p: int, q: int) -> int:
         return fit_cache[p][q]
@@ -303,7 +311,7 @@ def solve_circles(inst: PeerInstance) -> PeerResult:
         placed_n += len(ids)
         out.append(Circle([T.people[i].id for i in ids],
                           T.people[fac].id if fac is not None else None, compat, value,
-                          circle_sentence(T, ids, fac)))
+                          circle_sentence(T, ids, fac, w)))
     greedy_obj = sum(circle_value(fit_of, c)[0] for c in greedy)
     placeable, bound = global_bound(T, inst)
     bound = max(bound, objective)

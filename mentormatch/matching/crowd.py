@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from .explain import ENGLISH, N_, Words
 from .formats import MAX_DEPTH, InstanceError
 from .model import Weights
 from .scoring import norm
@@ -406,18 +407,12 @@ def pair_fit(T: Table, w: Weights, i: int, j: int) -> int:
 # ---------------------------------------------------------------- words
 
 
-NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-           "eleven", "twelve"]
+NUMBERS = ["no", N_("one"), N_("two"), N_("three"), N_("four"), N_("five"), N_("six"), N_("seven"),
+           N_("eight"), N_("nine"), N_("ten"), N_("eleven"), N_("twelve")]
 
 
-def count_word(n: int) -> str:
-    return NUMBERS[n] if n < len(NUMBERS) else str(n)
-
-
-def join_words(words: list[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+def count_word(n: int, w: Words = ENGLISH) -> str:
+    return w.gettext(NUMBERS[n]) if n < len(NUMBERS) else str(n)
 
 
 def utc_offset(tz: float) -> str:
@@ -426,12 +421,12 @@ def utc_offset(tz: float) -> str:
     return f"UTC{sign}{h}" + (f":{m:02d}" if m else "")
 
 
-def common_window(mask: int) -> str:
+def common_window(mask: int, w: Words = ENGLISH) -> str:
     """The longest run of common UTC quarter hours, e.g. "08:00-10:30 UTC"."""
     if not mask:
-        return "no common working time"
+        return w.gettext(N_("no common working time"))
     if mask == (1 << SLOTS) - 1:
-        return "all day"
+        return w.gettext(N_("all day"))
     best = (0, 0)
     for start in range(SLOTS):
         if (mask >> start) & 1 and not (mask >> ((start - 1) % SLOTS)) & 1:

@@ -141,6 +141,9 @@ class Pair:
     why: dict[str, Any] = field(default_factory=dict)
     sentence: str = ""
     locked: bool = False
+    # The sentence as structured parts, [(code, values)] (explain.pair_parts): what the site
+    # stores and renders in the reader's language. Not in the CLI's files, so not compared.
+    parts: list = field(default_factory=list, compare=False)
 
 
 @dataclass

@@ -23,11 +23,11 @@ from .crowd import (
     Table,
     fit_block,
     helps_with,
-    join_words,
     shared_context,
     speaks_with,
     table,
 )
+from .explain import ENGLISH, N_, NP_, PAIR_TEXT, Words, join
 
 BLOCK = 512  # rows of the fit matrix computed at once
 
@@ -85,39 +85,44 @@ def greedy_pairs(a: np.ndarray, b: np.ndarray, s: np.ndarray, n: int) -> np.ndar
     return chosen
 
 
-def pair_sentence(p: Person, q: Person, hours: float) -> str:
-    """Why these two, in words both of them can read."""
+def pair_sentence(p: Person, q: Person, hours: float, w: Words = ENGLISH) -> str:
+    """Why these two, in words both of them can read (English unless `w` says otherwise)."""
     parts = []
     shared = shared_context(p, q)
     if shared:
-        parts.append("you both share " + join_words(shared))
+        parts.append(w.gettext(N_("you both share %(items)s")) % {"items": join(shared, w)})
     gives = [(p, q, helps_with(p, q)), (q, p, helps_with(q, p))]
-    helps = [f"{x.id} can help {y.id} with {join_words(t)}" for x, y, t in gives if t]
-    parts.append(", ".join(helps) if helps else "neither offers what the other wants yet")
+    helps = [w.gettext(N_("%(giver)s can help %(taker)s with %(topics)s")) % {
+        "giver": x.id, "taker": y.id, "topics": join(t, w)} for x, y, t in gives if t]
+    parts.append(", ".join(helps) if helps else w.gettext(N_("neither offers what the other wants yet")))
     gap = abs(p.years - q.years)
     gap = int(gap) if gap == int(gap) else round(gap, 1)
-    parts.append("the same experience" if gap == 0 else
-                 f"{gap} year{'s' if gap != 1 else ''} apart in experience")
+    parts.append(w.gettext(N_("the same experience")) if gap == 0 else
+                 w.ngettext(*NP_("%(num)s year apart in experience", "%(num)s years apart in experience"),
+                            int(gap) if gap == int(gap) else 2) % {"num": w.number(gap)})
     h = int(hours) if hours == int(hours) else hours
-    parts.append(f"{h} h working-time overlap")
+    parts.append(w.gettext(PAIR_TEXT["overlap"]) % {"hours": w.number(h)})
     return "; ".join(parts)
 
 
-def left_out_reason(n_cand: int, why: np.ndarray, optimal: bool) -> str:
+LEFT_OUT_WHY = (N_("%(num)d have too little working time in common"), N_("%(num)d share no language"),
+                N_("%(num)d were ruled out"), N_("%(num)d fit below the round's minimum"))
+
+
+def left_out_reason(n_cand: int, why: np.ndarray, optimal: bool, w: Words = ENGLISH) -> str:
     if n_cand:
-        peers = "peer" if n_cand == 1 else "peers"
-        tail = "a higher total fit" if optimal else "the solve stopped before a better pairing"
-        return (f"Not paired: {'the' if n_cand == 1 else 'all'} {n_cand} candidate {peers} "
-                f"went to others ({tail}).")
-    texts = [t.format(n=int(k)) for t, k in zip(
-        ("{n} have too little working time in common", "{n} share no language",
-         "{n} were ruled out", "{n} fit below the round's minimum"), why) if k]
+        tail = w.gettext(N_("a higher total fit") if optimal else N_("the solve stopped before a better pairing"))
+        return w.ngettext(*NP_("Not paired: the %(num)d candidate peer went to others (%(why)s).",
+                               "Not paired: all %(num)d candidate peers went to others (%(why)s)."),
+                          n_cand) % {"num": n_cand, "why": tail}
+    texts = [w.gettext(t) % {"num": int(k)} for t, k in zip(LEFT_OUT_WHY, why) if k]
     if not texts:
-        return "Not paired: no one else is in this round."
-    return "Not paired: no candidate peer; of the others, " + "; ".join(texts) + "."
+        return w.gettext(N_("Not paired: no one else is in this round."))
+    return w.gettext(N_("Not paired: no candidate peer; of the others, %(reasons)s.")) % {"reasons": "; ".join(texts)}
 
 
-def solve_pairs(inst: PeerInstance) -> PeerResult:
+def solve_pairs(inst: PeerInstance, w: Words = ENGLISH) -> PeerResult:
+    """The pairs, with their sentences and the reasons of people left out in `w`'s words."""
     t0 = time.perf_counter()
     T = table(inst)
     n = len(T.people)
@@ -160,9 +165,9 @@ def solve_pairs(inst: PeerInstance) -> PeerResult:
         paired |= {i, j}
         hours = (T.masks[i] & T.masks[j]).bit_count() / 4
         pairs.append(PeerPair(T.people[i].id, T.people[j].id, int(s[e]),
-                              pair_sentence(T.people[i], T.people[j], hours)))
+                              pair_sentence(T.people[i], T.people[j], hours, w)))
     degree = np.bincount(np.concatenate([a, b]), minlength=n) if len(s) else np.zeros(n, int)
-    left = [LeftOut(T.people[i].id, left_out_reason(int(degree[i]), why[i], optimal))
+    left = [LeftOut(T.people[i].id, left_out_reason(int(degree[i]), why[i], optimal, w))
             for i in range(n) if i not in paired]
     stats = {"people": n, "candidate_pairs": int(len(s)),
              "greedy_objective": int(s[greedy].sum()),

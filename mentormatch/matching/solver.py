@@ -325,16 +325,17 @@ def explain_result(pb: Problem, chosen: np.ndarray, balance: bool
                  "history": inst.rules.history_bonus if pb.history[c] else 0}
         if cand.scored:
             why = _why(comps, k, extra)
-            sentence = explain.pair_sentence(e, m, why, float(over[k]),
-                                             continuing=bool(pb.continuing[c]), history=bool(pb.history[c]),
-                                             criteria=inst.criteria)
+            parts = explain.pair_parts(e, m, why, float(over[k]),
+                                       continuing=bool(pb.continuing[c]), history=bool(pb.history[c]),
+                                       criteria=inst.criteria)
         else:
             why = {name: v for name, v in extra.items() if v}
-            sentence = explain.pair_sentence(e, m, why, 0.0,
-                                             continuing=bool(pb.continuing[c]), scored=False,
-                                             score=int(cand.score[c]), history=bool(pb.history[c]),
-                                             criteria=inst.criteria)
-        pairs.append(Pair(e.id, m.id, int(cand.score[c]), why, sentence, bool(pb.locked[c])))
+            parts = explain.pair_parts(e, m, why, 0.0,
+                                       continuing=bool(pb.continuing[c]), scored=False,
+                                       score=int(cand.score[c]), history=bool(pb.history[c]),
+                                       criteria=inst.criteria)
+        pairs.append(Pair(e.id, m.id, int(cand.score[c]), why, explain.render_pair(parts), bool(pb.locked[c]),
+                          parts))
     pairs.sort(key=lambda p: (p.mentee, p.mentor))
     return pairs, unmatched_reasons(pb, chosen, balance)
 

@@ -39,6 +39,8 @@ class Pairing(Answerable, db.Model):
     score: Mapped[int] = mapped_column(default=0)
     why: Mapped[dict] = mapped_column(JSON, default=dict)
     sentence: Mapped[str] = mapped_column(Text, default="")
+    # The sentence as parts (matching/explain.pair_parts), rendered in the reader's language; None: older rows.
+    sentence_parts: Mapped[list | None] = mapped_column(JSON)
     proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The last time the two did something together (a message, a meeting, a check-in): services/activity.py.
     last_activity_at: Mapped[datetime | None]

@@ -122,6 +122,8 @@ class RunPair(db.Model):
     score: Mapped[int] = mapped_column(default=0)
     why: Mapped[dict] = mapped_column(JSON, default=dict)
     sentence: Mapped[str] = mapped_column(Text, default="")
+    # The sentence as parts (matching/explain.pair_parts), rendered in the reader's language; None: older rows.
+    sentence_parts: Mapped[list | None] = mapped_column(JSON)
     locked: Mapped[bool] = mapped_column(default=False)
     swapped: Mapped[bool] = mapped_column(default=False)
 

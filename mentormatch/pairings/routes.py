@@ -8,7 +8,7 @@ from ..answers import views as answer_views
 from ..extensions import db
 from ..forms import attempt, submit
 from ..htmx import is_htmx, page_or_partial, redirect_htmx_aware
-from ..services import ServiceError, home, lifecycle
+from ..services import ServiceError, home, lifecycle, why
 from ..services.rounds import fairness
 from . import bp
 from .forms import ContinueForm, EndForm, SurveyForm
@@ -77,7 +77,7 @@ class PairingAnswers(answer_views.WebKind):
         if name == "ask_info":
             return {"title": "Ask for more info", "heading": f"A question for {mentee}", "back": back,
                     "lead": f"Not sure yet? Ask one question. The proposal comes back to you with the answer, "
-                            f"and you get no reminders while {mentee} owes it.", "why": pairing.sentence}
+                            f"and you get no reminders while {mentee} owes it.", "why": why.pair_text(pairing)}
         return {"title": "Your proposed mentor asks", "heading": f"{pairing.mentor.user.name} has a question",
                 "lead": f"Before saying yes, your proposed mentor in {pairing.mentee.program.name} asks:",
                 "back": url_for("mentee.home"), "back_label": "Back"}

@@ -19,6 +19,7 @@ from .meetings import mentees_met
 from .mentor_approval import unapproved_mentor_ids
 from .micro_requests import MentorStats, mentor_stats, used_by_mentor
 from .people.labels import ROLE_LEVEL_LABELS
+from .why import pair_text
 
 # Our context kinds -> the core's context keys (background and location are shown, not scored).
 CONTEXT_MAP = {"industry": "industry", "groups": "tags"}
@@ -77,7 +78,9 @@ def recommend(goal: GoalForm, profiles: list[Row], topics: dict, groups: dict) -
     except Exception:  # noqa: BLE001 - a core bug must not take the directory down; log and list by name
         current_app.logger.exception("matching core could not score the directory")
         return {}
-    return {int(p.mentor[1:]): (int(p.score), p.sentence) for p in pairs}
+    # In the reader's language: the directory is read by the mentee, in a request.
+    return {int(p.mentor[1:]): (int(p.score), pair_text({"sentence": p.sentence, "sentence_parts": p.parts}))
+            for p in pairs}
 
 
 def terms_of(program_id: int) -> tuple[dict[int, str], dict[int, str]]:

@@ -53,17 +53,21 @@ def _notify_pairs(round_: Round, pairs: list[tuple[int, int]]) -> None:
     ids = {x for p in pairs for x in p}
     people = {}
     for chunk in [list(ids)[i:i + 500] for i in range(0, len(ids), 500)]:
-        for mid, name, email in db.session.execute(db.select(Membership.id, User.name, User.email).join(User)
-                                                   .where(Membership.id.in_(chunk))):
-            people[mid] = (name, email)
+        for mid, name, email, locale in db.session.execute(
+                db.select(Membership.id, User.name, User.email, User.locale).join(User)
+                .where(Membership.id.in_(chunk))):
+            people[mid] = (name, email, locale)
     program = db.session.get(Program, round_.program_id)
     by_mentor, by_mentee = defaultdict(list), defaultdict(list)
     for e, m in pairs:
         by_mentor[m].append(e)
         by_mentee[e].append(m)
-    pairing_ids = {(e, m): pid for pid, e, m in db.session.execute(
-        db.select(Pairing.id, Pairing.mentee_membership_id, Pairing.mentor_membership_id).where(
-            Pairing.round_id == round_.id, Pairing.state == "proposed"))}
+    pairing_ids, whys = {}, {}
+    for pid, e, m, sentence, parts in db.session.execute(
+            db.select(Pairing.id, Pairing.mentee_membership_id, Pairing.mentor_membership_id, Pairing.sentence,
+                      Pairing.sentence_parts).where(Pairing.round_id == round_.id, Pairing.state == "proposed")):
+        pairing_ids[(e, m)] = pid
+        whys[(e, m)] = {"sentence": sentence, "sentence_parts": parts}  # rendered in the mentor's language
     mentor_users = {mid: user for mid, user in db.session.execute(
         db.select(Membership.id, User).join(User, User.id == Membership.user_id)
         .where(Membership.id.in_(list(by_mentor))))}
@@ -78,12 +82,13 @@ def _notify_pairs(round_: Round, pairs: list[tuple[int, int]]) -> None:
         links = [(people[e][0], answer_links.link_list(mentor_users[m], "pairing", pairing_ids[(e, m)]))
                  for e in mentees if (e, m) in pairing_ids and m in mentor_users]
         messages.append((people[m][1], outbox.render(
-            "round_proposal_mentor", name=people[m][0], program_name=program.name,
+            "round_proposal_mentor", locale=people[m][2], name=people[m][0], program_name=program.name,
             mentees=[people[e][0] for e in mentees], answer_links=links, link_days=days,
+            whys=[(people[e][0], whys[(e, m)]) for e in mentees if whys.get((e, m), {}).get("sentence")],
             goals=[(people[e][0], goal_forms.short_goal(goals.get(e))) for e in mentees])))
     for e, mentors in by_mentee.items():
         messages.append((people[e][1], outbox.render(
-            "round_proposal_mentee", name=people[e][0], program_name=program.name,
+            "round_proposal_mentee", locale=people[e][2], name=people[e][0], program_name=program.name,
             mentors=[people[m][0] for m in mentors])))
     outbox.send_many(messages, program_id=round_.program_id)
 
@@ -138,11 +143,12 @@ def repair_round(round_: Round, actor: User) -> SolveRun:
 def _propose_run_pairs(round_: Round, run: SolveRun) -> list:
     """The run's pairs become proposed pairings (one multi-row INSERT); returns the run's rows."""
     rows = db.session.execute(db.select(RunPair.mentee_membership_id, RunPair.mentor_membership_id, RunPair.score,
-                                        RunPair.why, RunPair.sentence).where(RunPair.run_id == run.id)).all()
+                                        RunPair.why, RunPair.sentence, RunPair.sentence_parts)
+                             .where(RunPair.run_id == run.id)).all()
     now = utcnow()
     if rows:
         db.session.execute(db.insert(Pairing), [
             {"program_id": round_.program_id, "round_id": round_.id, "mentee_membership_id": e,
              "mentor_membership_id": m, "state": "proposed", "score": s, "why": why or {}, "sentence": sentence or "",
-             "proposed_at": now} for e, m, s, why, sentence in rows])
+             "sentence_parts": parts, "proposed_at": now} for e, m, s, why, sentence, parts in rows])
     return rows

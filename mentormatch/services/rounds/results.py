@@ -4,39 +4,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from ...core import reference
 from ...extensions import db
 from ...models.rounds import RunPair, RunUnmatched, SolveRun
+from ..why import help_for, parts_json
 from .instance import RoundData, membership_of
-
-
-def help_for(reasons: list[tuple[str, int]], languages: list[str]) -> str:
-    """What would help this mentee, in words a coordinator can act on."""
-    codes = dict(reasons)
-    candidates = sum(n for c, n in reasons if c in ("capacity_full", "team_cap", "continued_cap", "group_balance",
-                                                    "no_gain", "not_chosen"))
-    if candidates:
-        if codes.get("capacity_full"):
-            return f"One more free seat among their {candidates} candidate mentors (ask one to take another mentee)."
-        if codes.get("team_cap"):
-            return "Raise the per-team limit, or one more mentor outside their team."
-        if codes.get("group_balance"):
-            return "Relax group balance, or add seats so every group can be served."
-        return "Run again without a time limit."
-    # The rule that removed the most mentors is the one worth acting on.
-    main = max(codes, key=lambda c: codes[c]) if codes else None
-    if main == "no_shared_language" and languages:
-        names = " or ".join(reference.language_name(c) for c in languages)
-        return f"A mentor with a free seat who speaks {names}."
-    if main == "below_min_score":
-        return f"Lower the minimum score ({codes[main]} mentors fall below it), or a mentor closer to their topics and stage."
-    if main == "below_min_overlap":
-        return "A mentor in a nearer time zone."
-    if main == "mentor_unavailable":
-        return "Mentors back from being away, or more seats."
-    if main == "forbidden":
-        return "Remove a forbidden pair."
-    return "More mentors in the program."
 
 
 def summarize_charts(run_id: int, data: RoundData | None = None) -> dict:
@@ -72,7 +43,8 @@ def store_result(run: SolveRun, data: RoundData, result) -> None:
     pair_rows = [{"run_id": run.id, "mentee_membership_id": membership_of(p.mentee),
                   "mentor_membership_id": membership_of(p.mentor), "mentee_name": names.get(membership_of(p.mentee), ""),
                   "mentor_name": names.get(membership_of(p.mentor), ""), "score": int(p.score), "why": dict(p.why),
-                  "sentence": p.sentence, "locked": bool(p.locked), "swapped": False} for p in result.assignment]
+                  "sentence": p.sentence, "sentence_parts": parts_json(p.parts), "locked": bool(p.locked),
+                  "swapped": False} for p in result.assignment]
     un_rows = []
     for u in result.unmatched:
         mid = membership_of(u.mentee)

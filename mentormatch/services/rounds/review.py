@@ -12,6 +12,7 @@ from ...matching import candidates as core_candidates
 from ...models import Membership, User
 from ...models.rounds import Round, RoundConstraint, RunPair, RunUnmatched, SolveRun
 from .. import ServiceError
+from ..why import FORBIDDEN, FORBIDDEN_HELP, parts_json
 from . import events
 from .instance import build_round_data, membership_of, mentee_key
 from .results import summarize_charts
@@ -100,8 +101,7 @@ def lock_or_forbid_pair(round_: Round, actor: User, pair: RunPair, kind: str) ->
         run = db.session.get(SolveRun, pair.run_id)
         db.session.add(RunUnmatched(run_id=run.id, mentee_membership_id=pair.mentee_membership_id,
                                     mentee_name=pair.mentee_name, reasons=[["forbidden", 1]],
-                                    sentence=f"No mentor: the pair with {pair.mentor_name} was forbidden by the coordinator.",
-                                    help="Swap in another candidate, or run again."))
+                                    sentence=FORBIDDEN % {"name": pair.mentor_name}, help=FORBIDDEN_HELP))
         db.session.delete(pair)
         db.session.flush()
         _refresh_run_figures(run)
@@ -138,6 +138,7 @@ def swap_options(round_: Round, pair: RunPair) -> list[dict]:
         free = data.capacity.get(mid, 0) - used.get(mid, 0)
         options.append({"mentor_id": mid, "name": data.names.get(mid, ""), "score": p.score,
                         "cost": p.score - pair.score, "free": free, "sentence": p.sentence,
+                        "sentence_parts": parts_json(p.parts),
                         "allowed": free > 0 and mid not in taken})
     return options
 
@@ -165,6 +166,7 @@ def swap(round_: Round, actor: User, pair: RunPair, new_mentor_id: int) -> RunPa
     add_constraint(round_, actor, pair.mentee_membership_id, new_mentor_id, "lock", commit=False)
     pair.mentor_membership_id, pair.mentor_name = new_mentor_id, option["name"]
     pair.score, pair.sentence, pair.swapped, pair.locked = option["score"], option["sentence"], True, True
+    pair.sentence_parts = option["sentence_parts"]
     db.session.flush()
     events.record(round_, actor, "swap", mentee=pair.mentee_membership_id, old_mentor=old, new_mentor=new_mentor_id,
            cost=option["cost"])
