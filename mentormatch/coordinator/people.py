@@ -37,7 +37,7 @@ def person(program_id: int, membership_id: int):
         seats=profiles.seats_label(profiles.seats_taken(membership.id), profile.capacity_round) if profile else None,
         availability=profiles.availability_label(profile, today),
         labels={"role": labels.ROLE_LEVEL_LABELS, "preference": labels.PREFERENCE_LABELS,
-                "wants": labels.WANTS_LABELS, "languages": dict(reference.LANGUAGES)},
+                "wants": labels.WANTS_LABELS, "languages": dict(reference.LANGUAGES), "context": labels.CONTEXT_LABELS},
     )
 
 
