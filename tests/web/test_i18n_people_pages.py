@@ -28,8 +28,10 @@ def text_of(response) -> str:
 
 
 @pytest.mark.parametrize("lang, wanted", [
-    ("es", ("Hola, Mira Mentee", "Tu formulario de objetivos", "Tus parejas", "Rellena tus objetivos")),
-    ("pt", ("Olá, Mira Mentee", "Seu formulário de objetivos", "Suas duplas", "Preencha seus objetivos")),
+    ("es", ("Hola, Mira Mentee", "Tu formulario de objetivos", "Tus parejas", "Rellena tus objetivos",
+            "Rondas de cohorte y microsolicitudes")),
+    ("pt", ("Olá, Mira Mentee", "Seu formulário de objetivos", "Suas duplas", "Preencha seus objetivos",
+            "Rodadas de turma e micropedidos")),
 ])
 def test_the_mentee_home_is_in_the_browsers_language(client, world, lang, wanted):
     login(client, world.mentee)
