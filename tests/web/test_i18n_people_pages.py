@@ -2,13 +2,16 @@
 the page text, a form's error next to its field, a flash message, a service's refusal and a plural,
 in the language of the browser or of the person's own setting; English stays the default."""
 from datetime import date
+from urllib.parse import urlparse
 
 import pytest
 
+from mentormatch.core import answer_links
 from mentormatch.extensions import db
 from mentormatch.models import GoalForm, MentorProfile, Pairing, Program, User
 from mentormatch.services.people import profiles
 from tests.conftest import login, post_form
+from tests.web.test_lifecycle_data import add_pairing, add_profile, frozen, mid  # noqa: F401
 from tests.web.test_people_support import goal_data, make_pairing, membership_id, profile_data, terms  # noqa: F401
 
 
@@ -189,3 +192,16 @@ def test_the_availability_colour_comes_from_a_flag_not_from_the_english_word():
     assert not profiles.available_now(MentorProfile(available=True, away_until=today), today)
     assert not profiles.available_now(MentorProfile(available=False, away_until=None), today)
     assert not profiles.available_now(None, today)
+
+
+def test_an_answer_link_page_speaks_the_browsers_language(app, client, world, frozen):  # noqa: F811
+    add_profile(app, mid(world, world.mentor))
+    pid = add_pairing(app, world.program.id, mid(world, world.mentee), mid(world, world.mentor))
+    with app.test_request_context():
+        link = urlparse(answer_links.action_url(db.session.get(User, world.mentor.id), "pairing", pid, "decline")).path
+    speaks(client, "es")
+    html = text_of(client.get(link))
+    for wanted in ("Rechazar: Mira Mentee", "Respondes como <strong>Milo Mentor</strong>, desde tu correo.",
+                   "¿Demasiado ocupado? Rechazar y pausarme", "Este enlace funciona una sola vez."):
+        assert wanted in html, wanted
+    assert "Answering as" not in html

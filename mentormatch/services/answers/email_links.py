@@ -45,7 +45,9 @@ class Link:
 
     @property
     def label(self) -> str:
-        return answer_links.ACTION_LABELS[self.action]
+        """The action's name on the answer page, in the reader's language (the mail's own words are
+        core.answer_links.ACTION_LABELS, rendered by the mail templates)."""
+        return {"accept": _("Accept"), "decline": _("Decline"), "info": _("Ask for more info")}[self.action]
 
 
 def read(token: str) -> Link:
