@@ -16,7 +16,9 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
-    if not has_request_context():  # a worker, the CLI, a thread: no person, no browser; English
+    if not has_request_context():
+        # A job in the worker, a command, or an app context of its own: nobody's browser to ask.
+        # Mail picks its recipient's language itself (core/outbox.py).
         return "en"
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, flash, redirect, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import public, roles
@@ -109,7 +110,7 @@ def register(bp: Blueprint, kind: WebKind) -> None:
         item = kind.mentee_item(values[kind.param])
         form = ReportForm()
         if submit(form, lambda: health.report_mentor(current_user, form.note.data, **{kind.name: item})):
-            flash("Thank you. Your coordinator will look into it.", "success")
+            flash(_("Thank you. Your coordinator will look into it."), "success")
             return redirect(kind.mentee_back(item), code=303)
         return render_template("answers/report.html", form=form, who=item.mentor.user.name,
                                back=kind.mentee_back(item))

@@ -1,6 +1,8 @@
 """The coordinator's view of people: who has filled in their form, each person's profile, and the
 program's topic and affinity-group lists. Added to the coordinator blueprint."""
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..access import coordinated_program, program_membership, program_term, roles
 from ..core import clock, reference
@@ -37,7 +39,7 @@ def person(program_id: int, membership_id: int):
         seats=profiles.seats_label(profiles.seats_taken(membership.id), profile.capacity_round) if profile else None,
         availability=profiles.availability_label(profile, today),
         labels={"role": labels.ROLE_LEVEL_LABELS, "preference": labels.PREFERENCE_LABELS,
-                "wants": labels.WANTS_LABELS, "languages": dict(reference.LANGUAGES)},
+                "wants": labels.WANTS_LABELS, "languages": dict(reference.LANGUAGES), "context": labels.CONTEXT_LABELS},
     )
 
 
@@ -48,7 +50,7 @@ def topics(program_id: int):
     form = TermForm()
     if done := submit(form, lambda: vocabulary.add_term(program, form.kind.data, form.name.data)):
         term = done.value
-        flash(f"“{term.name}” added.", "success")
+        flash(_("“%(name)s” added.", name=term.name), "success")
         return redirect(url_for(".topics", program_id=program.id), code=303)
     return _topics_page(program, form)
 
@@ -65,7 +67,7 @@ def rename_term(program_id: int, term_id: int):
         except ServiceError as error:
             db.session.rollback()
             return _topics_page(program, TermForm(formdata=None), row_errors={term_id: error.message})
-        flash(f"Renamed to “{term.name}”.", "success")
+        flash(_("Renamed to “%(name)s”.", name=term.name), "success")
     return redirect(url_for(".topics", program_id=program.id), code=303)
 
 
@@ -79,14 +81,16 @@ def merge_term(program_id: int, term_id: int):
         target = vocabulary.term_of_program(program, form.target.data or 0)
         try:
             if target is None:
-                raise ServiceError("Choose an entry to merge into.", "target")
+                raise ServiceError(_("Choose an entry to merge into."), "target")
             name = source.name
             changed = vocabulary.merge_terms(source, target)
         except ServiceError as error:
             db.session.rollback()
             return _topics_page(program, TermForm(formdata=None), row_errors={term_id: error.message})
         else:
-            flash(f"“{name}” merged into “{target.name}” ({changed} forms and profiles updated).", "success")
+            flash(ngettext("“%(name)s” merged into “%(target)s” (%(num)d form or profile updated).",
+                           "“%(name)s” merged into “%(target)s” (%(num)d forms and profiles updated).",
+                           changed, name=name, target=target.name), "success")
     return redirect(url_for(".topics", program_id=program.id), code=303)
 
 

@@ -1,4 +1,5 @@
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import coordinated_program, roles
@@ -22,7 +23,7 @@ def new_program():
     form = ProgramForm()
     if done := submit(form, lambda: programs.create_program(current_user, **_program_fields(form))):
         program = done.value
-        flash(f"Program “{program.name}” created. Share the invite links below.", "success")
+        flash(_("Program “%(name)s” created. Share the invite links below.", name=program.name), "success")
         return redirect(url_for(".program", program_id=program.id), code=303)
     return render_template("coordinator/program_form.html", form=form, program=None)
 
@@ -50,7 +51,7 @@ def edit_program(program_id: int):
     program = coordinated_program(program_id)
     form = ProgramForm(obj=program)
     if submit(form, lambda: programs.update_program(program, **_program_fields(form))):
-        flash("Program saved.", "success")
+        flash(_("Program saved."), "success")
         return redirect(url_for(".program", program_id=program.id), code=303)
     return render_template("coordinator/program_form.html", form=form, program=program)
 
@@ -63,9 +64,9 @@ def invite_coordinator(program_id: int):
     if form.validate_on_submit():
         invitation = programs.invite_coordinator(current_user, form.email.data, program)
         link = links.link("auth.accept_coordinator_invite", token=invitation.token)
-        flash(f"Invitation created for {invitation.email}. Send them this link: {link}", "success")
+        flash(_("Invitation created for %(email)s. Send them this link: %(link)s", email=invitation.email, link=link), "success")
     else:
-        flash("Enter a valid email address to invite a coordinator.", "error")
+        flash(_("Enter a valid email address to invite a coordinator."), "error")
     return redirect(url_for(".program", program_id=program.id), code=303)
 
 

@@ -5,6 +5,7 @@ small endpoint that returns the picker again. Without JavaScript the same button
 whole form, and the page comes back with the list changed and nothing saved or lost.
 """
 from flask import request
+from flask_babel import ngettext
 
 from ..htmx import page_or_partial
 from ..services.people import vocabulary
@@ -64,7 +65,9 @@ def apply_problems(form, problems: dict[str, str]) -> None:
     """Show the service's findings next to their fields (a field with a type error keeps only that)."""
     if len(problems) > 1 or any(getattr(form, name, None) is None for name in problems):
         # One line above the form (role=alert), so people know to scroll: each message sits by its field.
-        form.form_errors.append(f"{len(problems)} answers need a look: see the messages next to them below.")
+        form.form_errors.append(ngettext("%(num)d answer needs a look: see the message next to it below.",
+                                         "%(num)d answers need a look: see the messages next to them below.",
+                                         len(problems)))
     for name, message in problems.items():
         field = getattr(form, name, None)
         if field is None:

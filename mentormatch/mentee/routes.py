@@ -1,5 +1,6 @@
 """The mentee's pages: home (built by services/home.py), goal form, a pairing's follow-ups."""
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import together
@@ -37,7 +38,7 @@ def goals(program_id: int):
                 db.session.rollback()
                 apply_service_error(form, error)
             else:
-                flash("Your goals are saved. Coordinators use them for the next match round.", "success")
+                flash(_("Your goals are saved. Coordinators use them for the next match round."), "success")
                 return redirect(url_for(".home"), code=303)
         apply_problems(form, problems)
     return _goal_page(membership, form, message=message)
@@ -82,8 +83,8 @@ def add_followup(pairing_id: int, kind: str):
     followup_form, thanks_form = FollowUpForm(prefix="followup"), ThanksForm(prefix="thanks")
     form = followup_form if kind == "followup" else thanks_form
     if submit(form, lambda: micro_requests.add_followup(current_user, pairing=found, kind=kind, body=form.body.data)):
-        flash("Follow-up logged: your mentor will see it." if kind == "followup"
-              else "Thank-you sent. It makes a mentor's week.", "success")
+        flash(_("Follow-up logged: your mentor will see it.") if kind == "followup"
+              else _("Thank-you sent. It makes a mentor's week."), "success")
         return redirect(url_for(".pairing", pairing_id=found.id), code=303)
     return _pairing_page(found, followup_form, thanks_form)
 

@@ -1,4 +1,5 @@
 """Mentor forms: allowlists of the fields a mentor may set; value rules live in services.people (profiles, vocabulary)."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, TextAreaField, widgets
 from wtforms.validators import Optional
@@ -8,25 +9,25 @@ from ..services.people import vocabulary
 
 
 class ProfileForm(ContextForm):
-    capacity_round = IntegerField("Mentees per round", validators=[Optional()], default=2,
+    capacity_round = IntegerField(_l("Mentees per round"), validators=[Optional()], default=2,
                                   widget=widgets.NumberInput(min=0, max=20),
-                                  description="How many mentees you can take on in one cohort round (0–20).")
-    capacity_micro = IntegerField("Micro-requests per month", validators=[Optional()], default=4,
+                                  description=_l("How many mentees you can take on in one cohort round (0–20)."))
+    capacity_micro = IntegerField(_l("Micro-requests per month"), validators=[Optional()], default=4,
                                   widget=widgets.NumberInput(min=0, max=20),
-                                  description="Small, specific asks you are happy to answer each month (0–20).")
-    available = BooleanField("I am available for new mentees and requests", default=True,
-                             description="Switching off hands back the requests and proposals waiting for you, so "
-                                         "nobody waits: each mentee is told kindly and pointed to others.")
-    away_until = DateField("Away until", validators=[Optional()],
-                           description="Optional. You are off until this date, and back on by yourself the day after. "
-                                       "What waits for you goes back to the mentees.")
-    prefers_stages = MultiCheckboxField("Career stages you most like to help",
-                                        choices=[("peer", "Peers, about my level"),
-                                                 ("ahead", "People a few years behind me"),
-                                                 ("senior", "People much earlier in their career")],
+                                  description=_l("Small, specific asks you are happy to answer each month (0–20)."))
+    available = BooleanField(_l("I am available for new mentees and requests"), default=True,
+                             description=_l("Switching off hands back the requests and proposals waiting for you, so "
+                                            "nobody waits: each mentee is told kindly and pointed to others."))
+    away_until = DateField(_l("Away until"), validators=[Optional()],
+                           description=_l("Optional. You are off until this date, and back on by yourself the day after. "
+                                          "What waits for you goes back to the mentees."))
+    prefers_stages = MultiCheckboxField(_l("Career stages you most like to help"),
+                                        choices=[("peer", _l("Peers, about my level")),
+                                                 ("ahead", _l("People a few years behind me")),
+                                                 ("senior", _l("People much earlier in their career"))],
                                         validate_choice=False)
-    prefers_topics = MultiCheckboxField("Topics you most like to help with", coerce=int, validate_choice=False)
-    bio = TextAreaField("A line about you", description="What you do, and how you like to help.")
+    prefers_topics = MultiCheckboxField(_l("Topics you most like to help with"), coerce=int, validate_choice=False)
+    bio = TextAreaField(_l("A line about you"), description=_l("What you do, and how you like to help."))
 
     def set_program(self, program_id: int) -> None:
         super().set_program(program_id)
@@ -34,4 +35,4 @@ class ProfileForm(ContextForm):
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField("Private notes", description="Only you can read these. Not your mentee, not the coordinator.")
+    body = TextAreaField(_l("Private notes"), description=_l("Only you can read these. Not your mentee, not the coordinator."))

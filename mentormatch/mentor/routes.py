@@ -1,5 +1,6 @@
 """The mentor's pages: home (built by services/home.py), profile, a mentee's goals and private notes."""
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import together
@@ -39,7 +40,7 @@ def profile(program_id: int):
                 db.session.rollback()
                 apply_service_error(form, error)
             else:
-                flash("Your profile is saved.", "success")
+                flash(_("Your profile is saved."), "success")
                 return redirect(url_for(".home"), code=303)
         apply_problems(form, problems)
     return _profile_page(membership, form, saved, message=message)
@@ -87,7 +88,7 @@ def save_note(program_id: int, mentee_id: int):
     if done := submit(form, lambda: notes.save_note(membership, pairing, form.body.data)):
         note = done.value
         if not is_htmx():
-            flash("Notes saved. Only you can read them.", "success")
+            flash(_("Notes saved. Only you can read them."), "success")
             return redirect(url_for(".mentee", program_id=program_id, mentee_id=mentee_id), code=303)
     if is_htmx():
         return page_or_partial("mentor/_note.html", "mentor/_note.html", form=form, note=note, pairing=pairing,

@@ -1,6 +1,7 @@
 import secrets
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -49,9 +50,10 @@ class Program(db.Model):
 
     @property
     def kind_label(self) -> str:
+        """In the reader's language (computed, never stored)."""
         if self.offers_rounds and self.offers_micro:
-            return "Cohort rounds and micro-requests"
-        return "Cohort rounds" if self.offers_rounds else "Micro-requests"
+            return _("Cohort rounds and micro-requests")
+        return _("Cohort rounds") if self.offers_rounds else _("Micro-requests")
 
 
 class ProgramCoordinator(db.Model):

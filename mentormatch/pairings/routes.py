@@ -1,6 +1,7 @@
 """Round pairs after publication: the mentor's proposals list, completing and continuing a pair;
 the answer pages (accept, decline, ask for info, answer it, report, by email) are mentormatch/answers/."""
 from flask import flash, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import endable_pairing, mentee_pairing, mentor_pairing, pairing_of_either, roles
@@ -35,13 +36,13 @@ def continue_pair(pairing_id: int):
     if form.validate_on_submit():
         try:
             fairness.set_wish(pairing, current_user, form.wants.data == "yes")
-            flash("Noted: you would like to continue next round." if form.wants.data == "yes"
-                  else "Noted: you will not be kept together next round.", "success")
+            flash(_("Noted: you would like to continue next round.") if form.wants.data == "yes"
+                  else _("Noted: you will not be kept together next round."), "success")
         except ServiceError as error:
             db.session.rollback()
             flash(error.message, "error")
     else:
-        flash("Choose yes or no.", "error")
+        flash(_("Choose yes or no."), "error")
     return redirect_htmx_aware(url_for("mentor.home" if current_user.role == "mentor" else "mentee.home"))
 
 
@@ -55,32 +56,36 @@ class PairingAnswers(answer_views.WebKind):
     mentee_item = staticmethod(mentee_pairing)
 
     def accepted(self, pairing) -> str:
-        return f"You accepted {pairing.mentee.user.name}. They have been told."
+        return _("You accepted %(name)s. They have been told.", name=pairing.mentee.user.name)
 
     def declined(self, pairing, paused: bool) -> str:
-        pause = " You are paused: no new requests or proposals until you switch back on." if paused else ""
-        return f"You declined {pairing.mentee.user.name}. The coordinator will find them someone else.{pause}"
+        if paused:
+            return _("You declined %(name)s. The coordinator will find them someone else. You are paused: no new "
+                     "requests or proposals until you switch back on.", name=pairing.mentee.user.name)
+        return _("You declined %(name)s. The coordinator will find them someone else.", name=pairing.mentee.user.name)
 
     def asked(self, pairing) -> str:
-        return (f"Question sent to {pairing.mentee.user.name}. The proposal comes back here with their answer; "
-                "no reminders until then.")
+        return _("Question sent to %(name)s. The proposal comes back here with their answer; no reminders until then.",
+                 name=pairing.mentee.user.name)
 
     def answered(self, pairing) -> str:
-        return f"Answer sent. {pairing.mentor.user.name} will now accept or decline."
+        return _("Answer sent. %(name)s will now accept or decline.", name=pairing.mentor.user.name)
 
     def page(self, pairing, name: str) -> dict:
         mentee, back = pairing.mentee.user.name, url_for("pairings.proposals")
         if name == "decline":
-            return {"title": "Decline a proposal", "heading": f"Decline {mentee}?", "back": back,
-                    "lead": f"That is fine: {mentee} goes back to the pool and the coordinator finds them "
-                            "another mentor."}
+            return {"title": _("Decline a proposal"), "heading": _("Decline %(name)s?", name=mentee), "back": back,
+                    "lead": _("That is fine: %(name)s goes back to the pool and the coordinator finds them "
+                              "another mentor.", name=mentee)}
         if name == "ask_info":
-            return {"title": "Ask for more info", "heading": f"A question for {mentee}", "back": back,
-                    "lead": f"Not sure yet? Ask one question. The proposal comes back to you with the answer, "
-                            f"and you get no reminders while {mentee} owes it.", "why": why.pair_text(pairing)}
-        return {"title": "Your proposed mentor asks", "heading": f"{pairing.mentor.user.name} has a question",
-                "lead": f"Before saying yes, your proposed mentor in {pairing.mentee.program.name} asks:",
-                "back": url_for("mentee.home"), "back_label": "Back"}
+            return {"title": _("Ask for more info"), "heading": _("A question for %(name)s", name=mentee), "back": back,
+                    "lead": _("Not sure yet? Ask one question. The proposal comes back to you with the answer, "
+                              "and you get no reminders while %(name)s owes it.", name=mentee), "why": why.pair_text(pairing)}
+        return {"title": _("Your proposed mentor asks"),
+                "heading": _("%(name)s has a question", name=pairing.mentor.user.name),
+                "lead": _("Before saying yes, your proposed mentor in %(program)s asks:",
+                          program=pairing.mentee.program.name),
+                "back": url_for("mentee.home"), "back_label": _("Back")}
 
     def after_answer(self, pairing, action: str, message: str, ok: bool = True):
         if is_htmx():
@@ -99,7 +104,8 @@ class PairingAnswers(answer_views.WebKind):
 @roles("mentor")
 def complete(pairing_id: int):
     pairing = mentor_pairing(pairing_id)
-    attempt(lambda: lifecycle.complete(pairing, current_user), f"Pairing with {pairing.mentee.user.name} marked completed.")
+    attempt(lambda: lifecycle.complete(pairing, current_user),
+            _("Pairing with %(name)s marked completed.", name=pairing.mentee.user.name))
     return redirect_htmx_aware(url_for(".proposals"))
 
 
@@ -120,11 +126,7 @@ def end(pairing_id: int):
     form = EndForm(prefix="end")
     if submit(form, lambda: lifecycle.end(pairing, current_user, form.kind.data, form.reason.data,
                                           lifecycle.checked_survey(form.recommend.data, form.changed.data))):
-        done = (f"The mentorship of {_names(pairing)} is marked {_kind_words(pairing)}. Both have been told."
-                if current_user.role == "coordinator" else
-                f"Marked {_kind_words(pairing)}. "
-                f"{_other(pairing)} has been told, kindly.")
-        return _after(pairing, done)
+        return _after(pairing, _ended_message(pairing))
     return _ending_page(ending_panel(pairing, end_form=form))
 
 
@@ -135,16 +137,22 @@ def survey(pairing_id: int):
     form = SurveyForm(prefix="survey")
     if submit(form, lambda: lifecycle.answer_survey(
             pairing, current_user, lifecycle.checked_survey(form.recommend.data, form.changed.data))):
-        return _after(pairing, "Thank you: your answer helps the coordinator match people well.")
+        return _after(pairing, _("Thank you: your answer helps the coordinator match people well."))
     return _ending_page(ending_panel(pairing, survey_form=form))
 
 
-def _kind_words(pairing) -> str:
-    return "completed" if pairing.state == "completed" else "as ended early"
-
-
-def _names(pairing) -> str:
-    return f"{pairing.mentee.user.name} and {pairing.mentor.user.name}"
+def _ended_message(pairing) -> str:
+    """One whole sentence per case, so that translators can order the words their way."""
+    mentee, mentor = pairing.mentee.user.name, pairing.mentor.user.name
+    if current_user.role == "coordinator":
+        if pairing.state == "completed":
+            return _("The mentorship of %(mentee)s and %(mentor)s is marked completed. Both have been told.",
+                     mentee=mentee, mentor=mentor)
+        return _("The mentorship of %(mentee)s and %(mentor)s is marked as ended early. Both have been told.",
+                 mentee=mentee, mentor=mentor)
+    if pairing.state == "completed":
+        return _("Marked completed. %(name)s has been told, kindly.", name=_other(pairing))
+    return _("Marked as ended early. %(name)s has been told, kindly.", name=_other(pairing))
 
 
 def _other(pairing) -> str:
@@ -162,7 +170,7 @@ def _after(pairing, message: str):
 
 def _ending_page(panel):
     if panel is None:  # a proposal not yet accepted, or declined: nothing to end
-        flash("Only an accepted or active mentorship can be ended.", "error")
+        flash(_("Only an accepted or active mentorship can be ended."), "error")
         return redirect_htmx_aware(url_for("coordinator.home" if current_user.role == "coordinator"
                                            else f"{current_user.role}.home"))
     return page_or_partial("pairings/ending.html", "pairings/_ending.html", together={"ending": panel})

@@ -74,6 +74,7 @@ def mentor_home(user: User, today: date) -> dict:
             "taken": seats,
             "seats": profiles.seats_label(seats, profile.capacity_round) if profile else None,
             "availability": profiles.availability_label(profile, today),
+            "available_now": profiles.available_now(profile, today),
             "mentees": [(p, goals.get(p.mentee_membership_id)) for p in pairings],
             "followups": {p.id: followups[p.id] for p in pairings},
         })

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ..core import clock, links, outbox
@@ -64,12 +65,12 @@ def checked_survey(recommend, changed) -> Survey:
         try:
             score = int(recommend)
         except (TypeError, ValueError):
-            raise ServiceError("Choose a number from 0 to 10, or leave it empty.", "recommend") from None
+            raise ServiceError(_("Choose a number from 0 to 10, or leave it empty."), "recommend") from None
         if not 0 <= score <= 10:
-            raise ServiceError("Choose a number from 0 to 10, or leave it empty.", "recommend")
+            raise ServiceError(_("Choose a number from 0 to 10, or leave it empty."), "recommend")
     changed = (changed or "").strip()
     if len(changed) > MAX_CHANGED:
-        raise ServiceError(f"Keep it under {MAX_CHANGED} characters.", "changed")
+        raise ServiceError(_("Keep it under %(most)s characters.", most=MAX_CHANGED), "changed")
     return Survey(score, changed)
 
 
@@ -77,22 +78,22 @@ def end(pairing: Pairing, user: User, kind: str, reason: str = "", survey: Surve
     """The mentee, the mentor or a coordinator of the program ends an accepted or active pairing."""
     role = role_in(pairing, user)
     if role is None:
-        raise ServiceError("Only the two of you or a coordinator of the program can end this mentorship.")
+        raise ServiceError(_("Only the two of you or a coordinator of the program can end this mentorship."))
     if kind not in END_KINDS:
-        raise ServiceError("Choose completed or ended early.", "kind")
+        raise ServiceError(_("Choose completed or ended early."), "kind")
     reason = (reason or "").strip()
     if kind == "ended_early" and not reason:
-        raise ServiceError("Say in a few words why it ends early: it helps the coordinator match better.", "reason")
+        raise ServiceError(_("Say in a few words why it ends early: it helps the coordinator match better."), "reason")
     if len(reason) > MAX_REASON:
-        raise ServiceError(f"Keep the reason under {MAX_REASON} characters.", "reason")
+        raise ServiceError(_("Keep the reason under %(most)s characters.", most=MAX_REASON), "reason")
     if kind == "completed":
         reason = ""
     before = pairing.state
     if not move(Pairing, pairing, ENDABLE_STATES, kind, ended_at=clock.now(), end_reason=reason,
                 ended_by_user_id=user.id):
         db.session.rollback()
-        raise ServiceError("This mentorship has already ended." if pairing.state in ENDED_STATES
-                           else "Only an accepted or active mentorship can be ended.")
+        raise ServiceError(_("This mentorship has already ended.") if pairing.state in ENDED_STATES
+                           else _("Only an accepted or active mentorship can be ended."))
     _ended(pairing, before, kind, user, reason)
     if role != "coordinator" and survey is not None and not survey.empty:
         _add_survey(pairing, role, survey)
@@ -106,17 +107,17 @@ def answer_survey(pairing: Pairing, user: User, survey: Survey) -> ClosingSurvey
     """The closing survey of one side, once, after the pairing ended."""
     role = role_in(pairing, user)
     if role not in ("mentee", "mentor"):
-        raise ServiceError("Only the mentee and the mentor answer the closing survey.")
+        raise ServiceError(_("Only the mentee and the mentor answer the closing survey."))
     if pairing.state not in ENDED_STATES:
-        raise ServiceError("The closing survey opens when the mentorship ends.")
+        raise ServiceError(_("The closing survey opens when the mentorship ends."))
     if survey.empty:
-        raise ServiceError("Answer at least one question, or leave the page: the survey is optional.", "recommend")
+        raise ServiceError(_("Answer at least one question, or leave the page: the survey is optional."), "recommend")
     row = _add_survey(pairing, role, survey)
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise ServiceError("You already answered the closing survey. Thank you!") from None
+        raise ServiceError(_("You already answered the closing survey. Thank you!")) from None
     return row
 
 
@@ -139,9 +140,9 @@ def complete_round(round_: Round, user: User) -> int:
     (each an event, both sides told) and closes the round if it is still open; returns how many
     pairings were completed."""
     if not coordinates(round_.program_id, user):
-        raise ServiceError("Only a coordinator of the program can complete its pairings.")
+        raise ServiceError(_("Only a coordinator of the program can complete its pairings."))
     if round_.state not in ("approved", "closed"):
-        raise ServiceError("Only a published round has pairings to complete.")
+        raise ServiceError(_("Only a published round has pairings to complete."))
     done = 0
     now = clock.now()
     for pairing in endable_pairings(round_):

@@ -2,6 +2,8 @@
 in the directory (micro-requests) or in round pools."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from ..core import clock, links, outbox
 from ..core.events import record
 from ..extensions import db
@@ -32,7 +34,7 @@ def pending_mentors(program: Program) -> list[Membership]:
 
 def approve_mentor(program: Program, membership: Membership, coordinator: User) -> None:
     if membership.program_id != program.id or membership.user.role != "mentor":
-        raise ServiceError("Only a mentor of this program can be approved.")
+        raise ServiceError(_("Only a mentor of this program can be approved."))
     moved = db.session.execute(db.update(Membership).where(Membership.id == membership.id,
                                                            Membership.approved_at.is_(None))
                                .values(approved_at=clock.now()).execution_options(synchronize_session=False))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func
 
 from ..extensions import db
@@ -20,8 +22,6 @@ class Step:
     endpoint: str | None = None
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def checklist(program: Program) -> list[Step]:
@@ -40,22 +40,26 @@ def checklist(program: Program) -> list[Step]:
         .where(Membership.program_id == program.id, Membership.current())) or 0
     mentors, mentees = people.get("mentor", 0), people.get("mentee", 0)
     steps = [
-        Step("topics", "Topics people can pick", topics > 0,
-             _plural(topics, "topic") if topics else "missing: add a few before you share the links",
+        Step("topics", _("Topics people can pick"), topics > 0,
+             ngettext("%(num)d topic", "%(num)d topics", topics) if topics
+             else _("missing: add a few before you share the links"),
              "coordinator.topics"),
-        Step("mentors", "Mentors invited", mentors > 0,
-             _plural(mentors, "mentor") if mentors else "missing: share the mentor link"),
-        Step("profiles", "Mentor profiles with seats", profiles > 0 and seats > 0,
-             (f"{_plural(profiles, 'profile')}, {_plural(seats, 'seat')} a round" if profiles
-              else "missing: mentors fill in their profile after joining")),
-        Step("mentees", "Mentees invited", mentees > 0,
-             _plural(mentees, "mentee") if mentees else "missing: share the mentee link"),
-        Step("forms", "Goal forms completed", forms > 0,
-             _plural(forms, "goal form") if forms else "missing: mentees fill in their goal form after joining"),
+        Step("mentors", _("Mentors invited"), mentors > 0,
+             ngettext("%(num)d mentor", "%(num)d mentors", mentors) if mentors else _("missing: share the mentor link")),
+        Step("profiles", _("Mentor profiles with seats"), profiles > 0 and seats > 0,
+             (_("%(profiles)s, %(seats)s a round", profiles=ngettext("%(num)d profile", "%(num)d profiles", profiles),
+                seats=ngettext("%(num)d seat", "%(num)d seats", seats)) if profiles
+              else _("missing: mentors fill in their profile after joining"))),
+        Step("mentees", _("Mentees invited"), mentees > 0,
+             ngettext("%(num)d mentee", "%(num)d mentees", mentees) if mentees else _("missing: share the mentee link")),
+        Step("forms", _("Goal forms completed"), forms > 0,
+             ngettext("%(num)d goal form", "%(num)d goal forms", forms) if forms
+             else _("missing: mentees fill in their goal form after joining")),
     ]
     if program.offers_rounds:
         rounds = db.session.scalar(db.select(func.count(Round.id)).where(Round.program_id == program.id)) or 0
-        steps.append(Step("round", "First match round", rounds > 0,
-                          _plural(rounds, "round") if rounds else "not yet: run one once forms and seats are in",
+        steps.append(Step("round", _("First match round"), rounds > 0,
+                          ngettext("%(num)d round", "%(num)d rounds", rounds) if rounds
+                          else _("not yet: run one once forms and seats are in"),
                           "rounds.index"))
     return steps

@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from sqlalchemy import func
 
 from ..core import emails
@@ -25,7 +26,7 @@ def programs_of_member(user: User) -> list[Program]:
 def _checked_name(name: str) -> str:
     name = clean_name(name or "")  # the model cleans too; checked here so an all-control name is refused
     if not name:
-        raise ServiceError("Give the program a name.", "name")
+        raise ServiceError(_("Give the program a name."), "name")
     return name
 
 
@@ -33,9 +34,9 @@ def _checked_weeks(weeks) -> int:
     try:
         weeks = int(weeks)
     except (TypeError, ValueError):
-        raise ServiceError("Enter a number of weeks from 0 to 52.", "inactive_weeks") from None
+        raise ServiceError(_("Enter a number of weeks from 0 to 52."), "inactive_weeks") from None
     if not 0 <= weeks <= 52:
-        raise ServiceError("Enter a number of weeks from 0 to 52.", "inactive_weeks")
+        raise ServiceError(_("Enter a number of weeks from 0 to 52."), "inactive_weeks")
     return weeks
 
 
@@ -43,7 +44,7 @@ def create_program(coordinator: User, *, name: str, description: str, offers_rou
                    requires_mentor_approval: bool = False, inactive_weeks: int | None = None,
                    requires_sso: bool = False) -> Program:
     if not (offers_rounds or offers_micro):
-        raise ServiceError("A program runs cohort rounds, micro-requests, or both.", "kind")
+        raise ServiceError(_("A program runs cohort rounds, micro-requests, or both."), "kind")
     program = Program(name=_checked_name(name), description=description.strip(), offers_rounds=offers_rounds, offers_micro=offers_micro,
                       requires_mentor_approval=bool(requires_mentor_approval), requires_sso=bool(requires_sso))
     if inactive_weeks is not None:
@@ -58,7 +59,7 @@ def update_program(program: Program, *, name: str, description: str, offers_roun
                    requires_mentor_approval: bool | None = None, inactive_weeks: int | None = None,
                    requires_sso: bool | None = None) -> None:
     if not (offers_rounds or offers_micro):
-        raise ServiceError("A program runs cohort rounds, micro-requests, or both.", "kind")
+        raise ServiceError(_("A program runs cohort rounds, micro-requests, or both."), "kind")
     program.name, program.description = _checked_name(name), description.strip()
     program.offers_rounds, program.offers_micro = offers_rounds, offers_micro
     if requires_mentor_approval is not None:
@@ -94,14 +95,23 @@ def program_for_invite(token: str) -> tuple[Program, str] | None:
     return program, "mentor" if program.mentor_invite == token else "mentee"
 
 
+def _wrong_account(invited: str, account: str) -> str:
+    """One whole sentence per pair of roles, so that translators can word each their way."""
+    if invited == "mentor":
+        return (_("This invitation is for mentors; your account is a coordinator account.") if account == "coordinator"
+                else _("This invitation is for mentors; your account is a mentee account."))
+    return (_("This invitation is for mentees; your account is a coordinator account.") if account == "coordinator"
+            else _("This invitation is for mentees; your account is a mentor account."))
+
+
 def join(user: User, program: Program, role: str, *, commit: bool = True) -> Membership:
     if user.role != role:
-        raise ServiceError(f"This invitation is for {role}s; your account is a {user.role} account.")
+        raise ServiceError(_wrong_account(role, user.role))
     membership = db.session.scalar(
         db.select(Membership).where(Membership.program_id == program.id, Membership.user_id == user.id)
     )
     if membership is not None and membership.removed_at is not None:
-        raise ServiceError("A coordinator removed you from this program; ask them if you want to come back.")
+        raise ServiceError(_("A coordinator removed you from this program; ask them if you want to come back."))
     if membership is None:
         membership = Membership(program=program, user=user)
         db.session.add(membership)

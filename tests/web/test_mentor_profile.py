@@ -2,6 +2,7 @@
 from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date
 
 from mentormatch.extensions import db
 from mentormatch.models import MentorProfile, User
@@ -77,7 +78,7 @@ def test_switching_availability_off_and_away_until(client, world, terms):
     assert post_form(client, profile_url(world), profile_data(terms, away_until=back.isoformat())).status_code == 303
     profile = saved_profile(client.application, membership_id(world, world.mentor))
     assert profile.available is True and profile.away_until == back
-    assert f"Away until {back.strftime('%d %b %Y')}" in client.get("/mentor/").get_data(as_text=True)
+    assert f"Away until {format_date(back, 'medium', locale='en')}" in client.get("/mentor/").get_data(as_text=True)
 
 
 def test_away_until_is_off_until_then_and_on_again_by_itself():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from itsdangerous import BadData, SignatureExpired
 from sqlalchemy.exc import IntegrityError
 
@@ -44,7 +45,9 @@ class Link:
 
     @property
     def label(self) -> str:
-        return answer_links.ACTION_LABELS[self.action]
+        """The action's name on the answer page, in the reader's language (the mail's own words are
+        core.answer_links.ACTION_LABELS, rendered by the mail templates)."""
+        return {"accept": _("Accept"), "decline": _("Decline"), "info": _("Ask for more info")}[self.action]
 
 
 def read(token: str) -> Link:
@@ -52,12 +55,12 @@ def read(token: str) -> Link:
     try:
         data = answer_links.serializer().loads(token, max_age=answer_links.max_age())
     except SignatureExpired:
-        raise LinkError("expired", "This link has expired. Log in to answer from the site.") from None
+        raise LinkError("expired", _("This link has expired. Log in to answer from the site.")) from None
     except BadData:
-        raise LinkError("invalid", "This link is not valid. It may have been cut short or changed.") from None
+        raise LinkError("invalid", _("This link is not valid. It may have been cut short or changed.")) from None
     if not (isinstance(data, dict) and data.get("k") in KINDS and data.get("a") in answer_links.ACTIONS
             and isinstance(data.get("u"), int) and isinstance(data.get("i"), int) and isinstance(data.get("j"), str)):
-        raise LinkError("invalid", "This link is not valid. It may have been cut short or changed.")
+        raise LinkError("invalid", _("This link is not valid. It may have been cut short or changed."))
     kind = KINDS[data["k"]]
     user = db.session.get(User, data["u"])
     item = db.session.get(kind.model, data["i"])
@@ -65,13 +68,13 @@ def read(token: str) -> Link:
     # A deleted account, or a mentor removed from the program, answers nothing any more.
     if (user is None or user.erased_at is not None or item is None or item.mentor is None
             or item.mentor.user_id != user.id or item.mentor.removed_at is not None):
-        raise LinkError("invalid", "This link is not valid any more.")
+        raise LinkError("invalid", _("This link is not valid any more."))
     if db.session.get(UsedEmailToken, data["j"]) is not None:
-        raise LinkError("used", "This link has already been used. Each answer link works once.")
+        raise LinkError("used", _("This link has already been used. Each answer link works once."))
     link = Link(user=user, kind=data["k"], item=item, action=data["a"], jti=data["j"])
     allowed = (kind.waiting,) if link.action == "info" else kind.pending
     if item.state not in allowed or (link.action == "info" and item.info_asked_at is not None):
-        raise LinkError("answered", "This has already been answered (or has expired); nothing was changed.")
+        raise LinkError("answered", _("This has already been answered (or has expired); nothing was changed."))
     return link
 
 
@@ -84,7 +87,7 @@ def perform(token: str, data: dict) -> Link:
             db.session.add(UsedEmailToken(jti=link.jti, user_id=link.user.id, used_at=clock.now()))
     except IntegrityError:
         db.session.rollback()
-        raise LinkError("used", "This link has already been used. Each answer link works once.") from None
+        raise LinkError("used", _("This link has already been used. Each answer link works once.")) from None
     if link.action == "accept":
         flow.accept(link.item, link.user)
     elif link.action == "decline":

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from ...core import answer_links, clock, outbox
 from ...core.errors import ServiceError
 from ...core.events import record
@@ -20,7 +23,7 @@ from .release import release
 
 MIN_INFO, MAX_INFO = 10, 500
 PAUSE_CHOICES = ("", "off", "away")
-DECLINE_LABELS = {"no_capacity": "No capacity right now", "not_a_fit": "Not a good fit", "other": "Other"}
+DECLINE_LABELS = {"no_capacity": _l("No capacity right now"), "not_a_fit": _l("Not a good fit"), "other": _l("Other")}
 MAX_NOTE = 1000
 ENDING_STATES = ("declined", "cancelled", "expired")
 ANSWER_STATES = ("accepted", "active", "declined")
@@ -61,23 +64,23 @@ def _must_be_mentor(kind: Kind, item, user: User) -> None:
 def clean_info(text: str, field: str) -> str:
     text = " ".join((text or "").split())
     if len(text) < MIN_INFO:
-        raise ServiceError(f"Write at least {MIN_INFO} characters.", field)
+        raise ServiceError(_("Write at least %(least)s characters.", least=MIN_INFO), field)
     if len(text) > MAX_INFO:
-        raise ServiceError(f"Keep it under {MAX_INFO} characters (now {len(text)}).", field)
+        raise ServiceError(_("Keep it under %(most)s characters (now %(now)s).", most=MAX_INFO, now=len(text)), field)
     return text
 
 
 def check_pause(pause: str, away_until: date | None) -> None:
     """Refuse a pause the form allowed but that makes no sense (before anything is written)."""
     if pause not in PAUSE_CHOICES:
-        raise ServiceError("Choose whether to pause.", "pause")
+        raise ServiceError(_("Choose whether to pause."), "pause")
     if pause == "away":
         if away_until is None:
-            raise ServiceError("Choose the date you are back.", "away_until")
+            raise ServiceError(_("Choose the date you are back."), "away_until")
         if away_until <= clock.today():
-            raise ServiceError("Choose a date after today.", "away_until")
+            raise ServiceError(_("Choose a date after today."), "away_until")
         if away_until > clock.today() + timedelta(days=366):
-            raise ServiceError("Choose a date within a year; you can switch back on any time.", "away_until")
+            raise ServiceError(_("Choose a date within a year; you can switch back on any time."), "away_until")
 
 
 def pause_mentor(mentor_membership_id: int, actor: User, pause: str, away_until: date | None) -> None:
@@ -144,12 +147,12 @@ def decline(item, mentor_user: User, reason: str, note: str = "", pause: str = "
     kind = kind_of(item)
     _must_be_mentor(kind, item, mentor_user)
     if reason not in DECLINE_REASONS:
-        raise ServiceError("Choose a reason.", "reason")
+        raise ServiceError(_("Choose a reason."), "reason")
     note = (note or "").strip()
     if kind.note_required_for_other and reason == "other" and not note:
-        raise ServiceError("Say in a few words why, so the coordinator can find a better match.", "note")
+        raise ServiceError(_("Say in a few words why, so the coordinator can find a better match."), "note")
     if len(note) > MAX_NOTE:
-        raise ServiceError(f"Keep it under {MAX_NOTE} characters.", "note")
+        raise ServiceError(_("Keep it under %(most)s characters.", most=MAX_NOTE), "note")
     check_pause(pause, away_until)
     leave_pending(item, "declined", mentor_user, reason, decline_reason=reason, decline_note=note)
     pause_mentor(item.mentor_membership_id, mentor_user, pause, away_until)
@@ -166,12 +169,12 @@ def ask_info(item, mentor_user: User, question: str):
     _must_be_mentor(kind, item, mentor_user)
     question = clean_info(question, "question")
     if item.info_asked_at is not None:
-        raise ServiceError("You already asked your one question. Accept or decline now.", "question")
+        raise ServiceError(_("You already asked your one question. Accept or decline now."), "question")
     # The reminder count starts again: from now on the reminders (and expiry) are the mentee's.
     if not move(kind.model, item, (kind.waiting,), "info_requested", info_question=question,
                 info_asked_at=clock.now(), reminders_sent=0, last_reminded_at=None):
         db.session.rollback()
-        raise ServiceError(f"This {kind.noun} is no longer waiting for your answer.")
+        raise ServiceError(kind.not_waiting)
     record(item.program_id, kind.name, item.id, kind.waiting, "info_requested", mentor_user, "asked for more info")
     _mail(kind, item, "info_asked", item.mentee.user, question=question)
     db.session.commit()
@@ -189,7 +192,7 @@ def answer_info(item, mentee_user: User, answer: str):
     if not move(kind.model, item, ("info_requested",), kind.waiting, info_answer=answer, info_answered_at=now,
                 reminders_sent=0, last_reminded_at=now):
         db.session.rollback()
-        raise ServiceError("There is no question waiting for your answer.")
+        raise ServiceError(_("There is no question waiting for your answer."))
     record(item.program_id, kind.name, item.id, "info_requested", kind.waiting, mentee_user, "answered")
     mentor = item.mentor.user
     _mail(kind, item, "info_answered", mentor, answer=answer, **link_context(mentor, kind, item, info=False))

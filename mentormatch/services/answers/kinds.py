@@ -26,6 +26,7 @@ class Kind:
     gone: str  # refusal when it is no longer answerable
     not_mentor: str
     not_mentee: str
+    not_waiting: str  # refusal when it no longer waits for the mentor's answer
     note_required_for_other = False
 
     # -- hooks -----------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Round proposals as an answerable kind: accepting takes one of the mentor's seats."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from ...core import links
 from ...core.errors import ServiceError
 from ...extensions import db
@@ -20,10 +22,24 @@ class PairingKind(Kind):
     pending = PENDING_PAIRING
     accept_path = ("accepted", "active")
     started_column = "proposed_at"
-    gone = "This proposal has already been answered or has expired."
-    not_mentor = "Only the proposed mentor can answer this proposal."
-    not_mentee = "Only the proposed mentee can answer this question."
     note_required_for_other = True
+
+    # The refusals, in the language of the person who gets them (properties: translated when raised).
+    @property
+    def gone(self) -> str:
+        return _("This proposal has already been answered or has expired.")
+
+    @property
+    def not_mentor(self) -> str:
+        return _("Only the proposed mentor can answer this proposal.")
+
+    @property
+    def not_mentee(self) -> str:
+        return _("Only the proposed mentee can answer this question.")
+
+    @property
+    def not_waiting(self) -> str:
+        return _("This proposal is no longer waiting for your answer.")
 
     def before_accept(self, pairing: Pairing) -> None:
         claim_seat(pairing)
@@ -57,8 +73,8 @@ def claim_seat(pairing: Pairing) -> None:
         Pairing.mentor_membership_id == pairing.mentor_membership_id, Pairing.state.in_(("accepted", "active"))))
     if taken >= profile.capacity_round:
         db.session.rollback()
-        raise ServiceError(f"All your seats are taken ({taken} of {profile.capacity_round}). Complete a "
-                           "pairing or raise your capacity on your profile first, or decline.")
+        raise ServiceError(_("All your seats are taken (%(taken)s of %(capacity)s). Complete a pairing or raise your "
+                             "capacity on your profile first, or decline.", taken=taken, capacity=profile.capacity_round))
 
 
 PAIRING = register(PairingKind())

@@ -2,6 +2,8 @@
 open-request slot back (in the same transaction)."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from ...core import links
 from ...extensions import db
 from ...models import PENDING_REQUEST, MicroRequest, OpenRequestCounter
@@ -16,9 +18,23 @@ class RequestKind(Kind):
     pending = PENDING_REQUEST
     accept_path = ("accepted",)
     started_column = "created_at"
-    gone = "This request is no longer open."
-    not_mentor = "Only the mentor it was sent to can answer this request."
-    not_mentee = "Only the mentee who sent it can do that."
+
+    # The refusals, in the language of the person who gets them (properties: translated when raised).
+    @property
+    def gone(self) -> str:
+        return _("This request is no longer open.")
+
+    @property
+    def not_mentor(self) -> str:
+        return _("Only the mentor it was sent to can answer this request.")
+
+    @property
+    def not_mentee(self) -> str:
+        return _("Only the mentee who sent it can do that.")
+
+    @property
+    def not_waiting(self) -> str:
+        return _("This request is no longer waiting for your answer.")
 
     def after_leaving(self, req: MicroRequest) -> None:
         release_slot(req)

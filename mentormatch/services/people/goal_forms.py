@@ -2,11 +2,20 @@
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from ...core import fields, reference
 from ...extensions import db
 from ...models import CONTEXT_KINDS, PREFERENCES, WANTS, GoalForm, Membership, Term, utcnow
 from . import labels
 from .context import context_checks
+
+
+def N_(message: str) -> str:
+    """Marks a msgid for extraction only (Babel's default keyword); translated where it is shown."""
+    return message
+
 
 MAX_TOPICS_MENTEE = 5
 GOAL_FIELDS = ("near_term_goal", "long_term_goal", "topics", "years", "role_level", "industry", "groups",
@@ -116,13 +125,13 @@ class Completeness:
 def goal_completeness(values: dict) -> Completeness:
     """How much of the form is filled in (not whether it is valid): for the indicator as they type."""
     items = {
-        "Goal for the next 3–6 months": values.get("near_term_goal"),
-        "Long-term ambition": values.get("long_term_goal"),
-        "Topics": values.get("topics"),
-        "Context": any(values.get(k) for k in ("industry", "groups", "background", "location")),
-        "Languages": values.get("languages"),
-        "Time zone": values.get("timezone"),
-        "Your one power question": values.get("power_question"),
+        _("Goal for the next 3–6 months"): values.get("near_term_goal"),
+        _("Long-term ambition"): values.get("long_term_goal"),
+        _("Topics"): values.get("topics"),
+        _("Context"): any(values.get(k) for k in ("industry", "groups", "background", "location")),
+        _("Languages"): values.get("languages"),
+        _("Time zone"): values.get("timezone"),
+        _("Your one power question"): values.get("power_question"),
     }
     missing = [label for label, value in items.items() if not (value.strip() if isinstance(value, str) else value)]
     return Completeness(len(items) - len(missing), len(items), missing)
@@ -158,14 +167,15 @@ VAGUE_PATTERNS = (
     r"\bhow did you get (where you are|to where you are|here)\b",
 )
 VAGUE_RULES = tuple(re.compile(p) for p in VAGUE_PATTERNS)
-VAGUE_HINT = ("That is a big, open ask. Mentors answer small, specific questions fastest: "
-              "what exactly would you like them to look at, decide or explain?")
-SHORT_HINT = "Add a little detail: what is the situation, and what would a useful answer look like?"
+# English msgids (N_ marks them for extraction); vague_ask_hint returns them translated.
+VAGUE_HINT = N_("That is a big, open ask. Mentors answer small, specific questions fastest: "
+                "what exactly would you like them to look at, decide or explain?")
+SHORT_HINT = N_("Add a little detail: what is the situation, and what would a useful answer look like?")
 POWER_QUESTION_EXAMPLES = (
-    "Could you look at my 5-slide pitch for the data platform migration and tell me which slide loses you?",
-    "I have two offers, a platform team at a bank and a start-up's API team: which would you pick for "
-    "growing into a staff role, and why?",
-    "What did you say in your first conversation with your manager about getting promoted to senior?",
+    _l("Could you look at my 5-slide pitch for the data platform migration and tell me which slide loses you?"),
+    _l("I have two offers, a platform team at a bank and a start-up's API team: which would you pick for "
+       "growing into a staff role, and why?"),
+    _l("What did you say in your first conversation with your manager about getting promoted to senior?"),
 )
 MIN_QUESTION_WORDS = 6
 
@@ -178,7 +188,7 @@ def vague_ask_hint(text: str) -> str | None:
         return None
     lowered = " ".join(text.lower().replace("\u2019", "'").split())
     if any(rule.search(lowered) for rule in VAGUE_RULES):
-        return VAGUE_HINT
+        return _(VAGUE_HINT)
     if len(re.findall(r"\w+", text)) < MIN_QUESTION_WORDS:
-        return SHORT_HINT
+        return _(SHORT_HINT)
     return None

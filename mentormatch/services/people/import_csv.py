@@ -15,6 +15,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import func, insert, update
 
 from ...core import emails, outbox, reference
@@ -90,17 +91,17 @@ def _split(text: str, clean=clean_name) -> list[str]:
 
 def preview(program: Program, text: str) -> Preview:
     if len(text.encode("utf-8", "ignore")) > MAX_BYTES:
-        raise ServiceError("The file is larger than 5 MB; split it into parts.", "file")
+        raise ServiceError(_("The file is larger than 5 MB; split it into parts."), "file")
     text = text.lstrip("\ufeff")
     reader = csv.reader(io.StringIO(text))
     try:
         header = next(reader)
     except StopIteration:
-        raise ServiceError("The file is empty.", "file") from None
+        raise ServiceError(_("The file is empty."), "file") from None
     except csv.Error as exc:
-        raise ServiceError(f"This does not read as CSV: {exc}.", "file") from None
+        raise ServiceError(_("This does not read as CSV: %(problem)s.", problem=exc), "file") from None
     if any("\x00" in h for h in header):
-        raise ServiceError("The first row contains a NUL character; save the file again as plain CSV.", "file")
+        raise ServiceError(_("The first row contains a NUL character; save the file again as plain CSV."), "file")
     mapping, unknown = {}, []
     # A column named like one of the program's own questions (its label) answers it.
     asked = {questions.field_name(q): q for q in questions.questions_of(program.id)}
@@ -114,7 +115,8 @@ def preview(program: Program, text: str) -> Preview:
             unknown.append(h.strip())
     missing = [c for c in REQUIRED if c not in mapping.values()]
     if missing:
-        raise ServiceError("The file needs these columns: " + ", ".join(missing) + ". The first row must name the columns.", "file")
+        raise ServiceError(_("The file needs these columns: %(columns)s. The first row must name the columns.",
+                             columns=", ".join(missing)), "file")
     rows, seen = [], {}
     # Only this program's own members are looked up: anyone else looks like a new address here.
     members = dict(db.session.execute(db.select(func.lower(User.email), User.role).join(Membership)
@@ -124,17 +126,18 @@ def preview(program: Program, text: str) -> Preview:
             if not any(c.strip() for c in raw):
                 continue
             if len(rows) >= MAX_ROWS:
-                raise ServiceError(f"At most {MAX_ROWS} people per file.", "file")
+                raise ServiceError(_("At most %(most)s people per file.", most=MAX_ROWS), "file")
             values = {name: (raw[i].strip() if i < len(raw) else "") for i, name in mapping.items()}
             row = Row(n, values)
             if any("\x00" in c for c in raw):  # PostgreSQL refuses NUL in text; say so on the row
-                row.errors.append("This row contains a NUL character; remove it.")
+                row.errors.append(_("This row contains a NUL character; remove it."))
                 values.update((k, val.replace("\x00", "")) for k, val in list(values.items()))
             rows.append(_check_answers(_check(row, seen, members), asked))
     except csv.Error as exc:
-        raise ServiceError(f"Line {reader.line_num} does not read as CSV: {exc}.", "file") from None
+        raise ServiceError(_("Line %(line)s does not read as CSV: %(problem)s.", line=reader.line_num, problem=exc),
+                           "file") from None
     if not rows:
-        raise ServiceError("The file has a header but no people.", "file")
+        raise ServiceError(_("The file has a header but no people."), "file")
     return Preview(rows, list(mapping.values()), unknown)
 
 
@@ -146,49 +149,51 @@ def _check(row: Row, seen: dict, members: dict) -> Row:
         v["name"] = accounts.checked_name(v.get("name", ""))[:120]
     except ServiceError:
         v["name"] = ""
-        err.append("The name is empty.")
+        err.append(_("The name is empty."))
     try:
         v["email"] = emails.checked(v.get("email", ""))
     except ServiceError:
-        err.append(f"“{v.get('email', '')}” is not an email address.")
+        err.append(_("“%(value)s” is not an email address.", value=v.get("email", "")))
     else:
         if v["email"] in seen:
-            err.append(f"This email is also on line {seen[v['email']]}.")
+            err.append(_("This email is also on line %(line)s.", line=seen[v["email"]]))
         seen.setdefault(v["email"], row.line)
     role = v.get("role", "").lower()
     role = "mentor" if role in ("mentor", "mentors", "i want to mentor") else "mentee" if role in ("mentee", "mentees", "i want a mentor") else role
     v["role"] = role
     if role not in ("mentor", "mentee"):
-        err.append(f"Role must be mentor or mentee, not “{v.get('role', '')}”.")
+        err.append(_("Role must be mentor or mentee, not “%(value)s”.", value=v.get("role", "")))
     elif v.get("email") in members and members[v["email"]] != role:
-        err.append(f"This person is in the program as a {members[v['email']]}.")
+        err.append(_in_program_as(members[v["email"]]))
     years = v.get("years", "") or "0"
     match = YEARS.fullmatch(years)
     if match and int(match.group(1)) <= YEARS_MOST:
         v["years"] = int(match.group(1))
     else:
-        err.append(f"Years must be a number from 0 to {YEARS_MOST}, not “{years[:40]}”.")
+        err.append(_("Years must be a number from 0 to %(most)s, not “%(value)s”.", most=YEARS_MOST, value=years[:40]))
     cap = v.get("capacity", "") or "2"
     if cap.isascii() and cap.isdigit() and len(cap) <= 2 and int(cap) <= CAPACITY_MOST:
         v["capacity"] = int(cap)
     else:
-        err.append(f"Capacity must be a whole number from 0 to {CAPACITY_MOST}, not “{cap[:40]}”.")
+        err.append(_("Capacity must be a whole number from 0 to %(most)s, not “%(value)s”.", most=CAPACITY_MOST,
+                     value=cap[:40]))
     v["languages"] = [x.lower() for x in _split(v.get("languages", ""))] or ["en"]
     bad = [x for x in v["languages"] if not re.fullmatch(r"[a-z]{2}", x)]
     if bad:
-        err.append("Languages are two-letter codes such as en, es, pt; not " + ", ".join(f"“{b}”" for b in bad) + ".")
+        err.append(_("Languages are two-letter codes such as en, es, pt; not %(values)s.",
+                     values=", ".join(f"“{b}”" for b in bad)))
     tz = v.get("timezone", "") or "UTC"
     if not reference.is_zone(tz):
-        err.append(f"“{tz}” is not a time zone name such as Europe/Lisbon or America/Sao_Paulo.")
+        err.append(_("“%(value)s” is not a time zone name such as Europe/Lisbon or America/Sao_Paulo.", value=tz))
     v["timezone"] = tz
     pref = (v.get("preference", "") or "ahead").lower()
     if pref not in PREFERENCES:
-        err.append(f"Preference must be peer, ahead or senior, not “{pref}”.")
+        err.append(_("Preference must be peer, ahead or senior, not “%(value)s”.", value=pref))
     v["preference"] = pref
     v["topics"] = _split(v.get("topics", ""), clean_term_name)[:20]
     v["groups"] = _split(v.get("groups", ""), clean_term_name)[:20]
     if any(len(t) > MAX_TERM_LENGTH for t in v["topics"] + v["groups"]):
-        err.append(f"A topic or group is longer than {MAX_TERM_LENGTH} characters.")
+        err.append(_("A topic or group is longer than %(most)s characters.", most=MAX_TERM_LENGTH))
     v["industry"] = v.get("industry", "")[:80]
     v["goal"] = v.get("goal", "")[:2000]
     return row
@@ -225,12 +230,18 @@ def checked_rows(result: Preview) -> list[dict]:
     return [{**r.values, "line": r.line} for r in result.rows]
 
 
+def _in_program_as(role: str) -> str:
+    return (_("This person is in the program as a mentor.") if role == "mentor"
+            else _("This person is in the program as a mentee.") if role == "mentee"
+            else _("This person is in the program as a coordinator."))
+
+
 def conflicts(program: Program, rows: list[dict]) -> list[tuple[int, str]]:
     """(line, problem) for checked rows that the database no longer allows: a member of the
     program whose role differs (the only check that depends on the database)."""
     members = dict(db.session.execute(db.select(func.lower(User.email), User.role).join(Membership)
                                       .where(Membership.program_id == program.id)).all())
-    return [(v["line"], f"This person is in the program as a {members[v['email']]}.") for v in rows
+    return [(v["line"], _in_program_as(members[v["email"]])) for v in rows
             if members.get(v["email"], v["role"]) != v["role"]]
 
 

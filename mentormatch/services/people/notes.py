@@ -1,4 +1,6 @@
 """What is written about a mentorship: the mentor's private notes, follow-ups and thanks."""
+from flask_babel import gettext as _
+
 from ...core import fields
 from ...extensions import db
 from ...models import FollowUp, Membership, MicroRequest, Note, Pairing, utcnow
@@ -16,7 +18,7 @@ def note_of(author: Membership, mentee_membership_id: int) -> Note | None:
 def save_note(author: Membership, pairing: Pairing, body: str) -> Note:
     """Only through a current pairing of the author's: the route proved it, this re-checks it."""
     if pairing.mentor_membership_id != author.id or pairing.state not in CURRENT_STATES:
-        raise ServiceError("You can keep notes on your current mentees only.")
+        raise ServiceError(_("You can keep notes on your current mentees only."))
     return _write(author, pairing.mentee_membership_id, body)
 
 
@@ -24,7 +26,7 @@ def save_request_note(author: Membership, req: MicroRequest, body: str) -> Note:
     """The same one note per mentee, kept from a micro-request sent to the author (issue 13): while
     it waits for an answer, once accepted and once done; not after a decline, a withdrawal or expiry."""
     if req.mentor_membership_id != author.id or req.state not in REQUEST_NOTE_STATES:
-        raise ServiceError("You can keep notes on the mentees whose requests you are answering or have taken on.")
+        raise ServiceError(_("You can keep notes on the mentees whose requests you are answering or have taken on."))
     return _write(author, req.mentee_membership_id, body)
 
 

@@ -1,6 +1,8 @@
 """The mentor's profile, capacity and availability."""
 from datetime import date
 
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import func
 
 from ...core import fields
@@ -24,9 +26,9 @@ def profile_of(membership: Membership) -> MentorProfile | None:
 
 def _away_until(value, today: date):
     if value is not None and not isinstance(value, date):
-        raise ServiceError("Enter a date.", "away_until")
+        raise ServiceError(_("Enter a date."), "away_until")
     if value is not None and value < today:
-        raise ServiceError("Pick today or a later date, or leave it empty.", "away_until")
+        raise ServiceError(_("Pick today or a later date, or leave it empty."), "away_until")
     return value
 
 
@@ -77,14 +79,20 @@ def seats_taken(mentor_membership_id: int) -> int:
 
 
 def seats_label(taken: int, capacity: int) -> str:
-    return f"{taken} of {capacity} seat{'s' if capacity != 1 else ''} taken"
+    return ngettext("%(taken)s of %(num)d seat taken", "%(taken)s of %(num)d seats taken", capacity, taken=taken)
+
+
+def available_now(profile: MentorProfile | None, today: date) -> bool:
+    """Whether the mentor takes new mentees and requests today (the page colours the label by it)."""
+    return profile is not None and profile.available and not (profile.away_until is not None
+                                                              and profile.away_until >= today)
 
 
 def availability_label(profile: MentorProfile | None, today: date) -> str:
     if profile is None:
-        return "No profile yet"
+        return _("No profile yet")
     if not profile.available:
-        return "Not available"
+        return _("Not available")
     if profile.away_until is not None and profile.away_until >= today:
-        return f"Away until {profile.away_until.strftime('%d %b %Y')}"
-    return "Available"
+        return _("Away until %(date)s", date=format_date(profile.away_until, "medium"))
+    return _("Available")

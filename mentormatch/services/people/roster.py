@@ -2,6 +2,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+
 from ...extensions import db
 from ...models import GoalForm, Membership, MentorProfile, Program, User
 from .goal_forms import GOAL_FIELDS, goal_completeness, values_of
@@ -29,10 +31,11 @@ def people_status(program: Program, today: date) -> list[PersonRow]:
     for membership, role, goal, profile in rows:
         if role == "mentee":
             done = goal is not None and goal.submitted_at is not None
-            detail = f"{goal_completeness(values_of(goal, GOAL_FIELDS)).percent}% filled in" if goal else "Not started"
+            detail = (_("%(percent)s%% filled in", percent=goal_completeness(values_of(goal, GOAL_FIELDS)).percent)
+                      if goal else _("Not started"))
         else:
             done = profile is not None
             detail = (f"{seats_label(seats_taken(membership.id), profile.capacity_round)} · "
-                      f"{availability_label(profile, today)}") if profile else "Not started"
+                      f"{availability_label(profile, today)}") if profile else _("Not started")
         people.append(PersonRow(membership, role, "complete" if done else "missing", detail))
     return people

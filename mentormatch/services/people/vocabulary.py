@@ -1,4 +1,5 @@
 """Each program's topic list and affinity-group list (its vocabulary), and the ordered topic picker."""
+from flask_babel import gettext as _
 from sqlalchemy import func
 
 from ...core.fields import dedupe
@@ -35,9 +36,9 @@ def clean_term_name(name: str) -> str:
 def checked_term_name(name: str) -> str:
     name = clean_term_name(name)
     if not name:
-        raise ServiceError("Enter a name.", "name")
+        raise ServiceError(_("Enter a name."), "name")
     if len(name) > MAX_TERM_LENGTH:
-        raise ServiceError(f"Keep it under {MAX_TERM_LENGTH} characters.", "name")
+        raise ServiceError(_("Keep it under %(most)s characters.", most=MAX_TERM_LENGTH), "name")
     return name
 
 
@@ -48,7 +49,7 @@ def _term_named(program_id: int, kind: str, name: str) -> Term | None:
 
 def add_term(program: Program, kind: str, name: str) -> Term:
     if kind not in ("topic", "group"):
-        raise ServiceError("Choose topic or affinity group.", "kind")
+        raise ServiceError(_("Choose topic or affinity group."), "kind")
     name = checked_term_name(name)
     if _term_named(program.id, kind, name):
         raise ServiceError(f"“{name}” is already on the list.", "name")
@@ -71,7 +72,7 @@ def merge_terms(source: Term, target: Term) -> int:
     """Fold `source` into `target` everywhere it is used, keeping each list's order; returns how
     many forms and profiles changed. One transaction: either every list is rewritten or none."""
     if source.id == target.id or source.kind != target.kind or source.program_id != target.program_id:
-        raise ServiceError("Choose a different entry of the same list to merge into.", "target")
+        raise ServiceError(_("Choose a different entry of the same list to merge into."), "target")
     columns = ("topics", "prefers_topics") if source.kind == "topic" else ("groups",)
     changed = 0
     members = db.select(Membership.id).where(Membership.program_id == source.program_id)
@@ -93,15 +94,15 @@ def checked_terms(program_id: int, kind: str, ids, field: str, *, most: int | No
     try:
         ids = dedupe([int(i) for i in ids or []])
     except (TypeError, ValueError):
-        raise ServiceError("Pick from the list.", field) from None
+        raise ServiceError(_("Pick from the list."), field) from None
     known = {t.id for t in terms(program_id, kind)}
     if any(i not in known for i in ids):
-        raise ServiceError("Pick from the program's list.", field)
+        raise ServiceError(_("Pick from the program's list."), field)
     # A program whose coordinator has not written its topic list yet must not block everyone's form.
     if len(ids) < least and known:
-        raise ServiceError("Pick at least one topic." if least == 1 else f"Pick at least {least}.", field)
+        raise ServiceError(_("Pick at least one topic.") if least == 1 else _("Pick at least %(least)s.", least=least), field)
     if most is not None and len(ids) > most:
-        raise ServiceError(f"Pick at most {most}: the first ones count most.", field)
+        raise ServiceError(_("Pick at most %(most)s: the first ones count most.", most=most), field)
     return ids
 
 
@@ -129,14 +130,14 @@ def topic_op(ids: list[int], op: str, *, most: int) -> tuple[list[int], str | No
     """Apply "add:ID", "remove:ID", "up:ID" or "down:ID" to an ordered id list; returns the new list
     and a message for the person when the operation could not be done. Nothing is saved."""
     ids = dedupe(list(ids or []))
-    action, _, raw = (op or "").partition(":")
+    action, _colon, raw = (op or "").partition(":")
     try:
         term_id = int(raw)
     except ValueError:
         return ids, None
     if action == "add" and term_id not in ids:
         if len(ids) >= most:
-            return ids, f"You have {most} already: remove one to add another."
+            return ids, _("You have %(most)s already: remove one to add another.", most=most)
         ids.append(term_id)
     elif action == "remove" and term_id in ids:
         ids.remove(term_id)
