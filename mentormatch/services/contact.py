@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from ..core import fields
 from ..extensions import db
 from ..models import CHAT_SERVICE_LABELS, CHAT_SERVICES, ContactChannels, MicroRequest, Pairing, User, utcnow
@@ -92,16 +94,16 @@ def save_channels(user: User, data: dict) -> ContactChannels:
 
 def shown_channels(user: User) -> list[Channel]:
     """What an accepted match sees of `user`: email first, then each channel they chose to show."""
-    shown = [Channel("email", "Email", user.email, f"mailto:{user.email}")]
+    shown = [Channel("email", _l("Email"), user.email, f"mailto:{user.email}")]
     row = channels_of(user.id)
     if row is None:
         return shown
     if row.show_video and row.video_url:
-        shown.append(Channel("video", "Video call", row.video_url, row.video_url))
+        shown.append(Channel("video", _l("Video call"), row.video_url, row.video_url))
     if row.show_chat and row.chat_handle:
-        shown.append(Channel("chat", CHAT_SERVICE_LABELS.get(row.chat_service, "Chat"), row.chat_handle, ""))
+        shown.append(Channel("chat", CHAT_SERVICE_LABELS.get(row.chat_service, _l("Chat")), row.chat_handle, ""))
     if row.show_phone and row.phone:
-        shown.append(Channel("phone", "Phone", row.phone, "tel:" + re.sub(r"[^0-9+]", "", row.phone)))
+        shown.append(Channel("phone", _l("Phone"), row.phone, "tel:" + re.sub(r"[^0-9+]", "", row.phone)))
     return shown
 
 

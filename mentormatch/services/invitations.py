@@ -38,8 +38,14 @@ def invite_many(program: Program, people: list[tuple[int, str, str, dict]], acto
     if refreshed:
         db.session.execute(update(ProgramInvitation), refreshed)
     answer_links = links.links("invitations.answer", "token", [tokens[user_id] for user_id, *_ in people])
-    outbox.send_many([(email, outbox.render("program_invitation", program_name=program.name, role=role, answer_url=link))
-                      for (_, email, role, _), link in zip(people, answer_links)], program_id=program.id)
+    # Each in its recipient's language (users.locale; none set: the page's).
+    locales = {}
+    user_ids = [user_id for user_id, *_ in people]
+    for chunk in [user_ids[i:i + 500] for i in range(0, len(user_ids), 500)]:
+        locales.update(db.session.execute(db.select(User.id, User.locale).where(User.id.in_(chunk))).all())
+    outbox.send_many([(email, outbox.render("program_invitation", locale=locales.get(user_id),
+                                            program_name=program.name, role=role, answer_url=link))
+                      for (user_id, email, role, _), link in zip(people, answer_links)], program_id=program.id)
     return len(people)
 
 

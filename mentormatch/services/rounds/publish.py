@@ -53,9 +53,10 @@ def _notify_pairs(round_: Round, pairs: list[tuple[int, int]]) -> None:
     ids = {x for p in pairs for x in p}
     people = {}
     for chunk in [list(ids)[i:i + 500] for i in range(0, len(ids), 500)]:
-        for mid, name, email in db.session.execute(db.select(Membership.id, User.name, User.email).join(User)
-                                                   .where(Membership.id.in_(chunk))):
-            people[mid] = (name, email)
+        for mid, name, email, locale in db.session.execute(
+                db.select(Membership.id, User.name, User.email, User.locale).join(User)
+                .where(Membership.id.in_(chunk))):
+            people[mid] = (name, email, locale)
     program = db.session.get(Program, round_.program_id)
     by_mentor, by_mentee = defaultdict(list), defaultdict(list)
     for e, m in pairs:
@@ -78,12 +79,12 @@ def _notify_pairs(round_: Round, pairs: list[tuple[int, int]]) -> None:
         links = [(people[e][0], answer_links.link_list(mentor_users[m], "pairing", pairing_ids[(e, m)]))
                  for e in mentees if (e, m) in pairing_ids and m in mentor_users]
         messages.append((people[m][1], outbox.render(
-            "round_proposal_mentor", name=people[m][0], program_name=program.name,
+            "round_proposal_mentor", locale=people[m][2], name=people[m][0], program_name=program.name,
             mentees=[people[e][0] for e in mentees], answer_links=links, link_days=days,
             goals=[(people[e][0], goal_forms.short_goal(goals.get(e))) for e in mentees])))
     for e, mentors in by_mentee.items():
         messages.append((people[e][1], outbox.render(
-            "round_proposal_mentee", name=people[e][0], program_name=program.name,
+            "round_proposal_mentee", locale=people[e][2], name=people[e][0], program_name=program.name,
             mentors=[people[m][0] for m in mentors])))
     outbox.send_many(messages, program_id=round_.program_id)
 
