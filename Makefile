@@ -37,7 +37,7 @@ $(TRANSLATIONS)/.compiled: $(VENV)/.installed $(wildcard $(TRANSLATIONS)/*/LC_ME
 # After marking or changing strings: extract them (babel.cfg) and bring every language's catalog up to date;
 # then translate what is new in each messages.po (`make lint` fails while anything is untranslated).
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output --no-wrap \
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output --no-wrap --ignore-dirs ".* __pycache__" \
 		-o $(TRANSLATIONS)/messages.pot mentormatch templates
 	$(BIN)/pybabel update -N --no-wrap --ignore-obsolete -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 	$(MAKE) $(TRANSLATIONS)/.compiled

@@ -40,9 +40,10 @@ from . import config as settings
 from .cli import register as register_cli
 from .core import outbox
 from .core.links import link
+from .core.roles import role_name
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .extensions import htmx as htmx_extension  # not `htmx`: that name is the mentormatch.htmx module
-from .nav import nav_links, role_name
+from .nav import nav_links
 from .services import reminders
 
 # Each feature folder's blueprint and its URL prefix, in registration order.

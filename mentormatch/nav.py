@@ -18,10 +18,3 @@ def nav_links() -> list[tuple[str, str]]:
     links = NAV.get(current_user.role, []) + COMMON
     return [(endpoint, label) for endpoint, label in links if endpoint in current_app.view_functions]
 
-
-# A role as people read it (users.role and invitations hold the code).
-ROLE_NAMES = {"mentee": _l("mentee"), "mentor": _l("mentor"), "coordinator": _l("coordinator")}
-
-
-def role_name(role: str) -> str:
-    return ROLE_NAMES.get(role, role)

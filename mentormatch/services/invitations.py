@@ -5,9 +5,11 @@ only they, logged in, can accept (membership and profile from the file) or decli
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import insert, update
 
 from ..core import links, outbox
+from ..core.roles import role_name
 from ..extensions import db
 from ..models import GoalForm, Membership, MentorProfile, Program, User, utcnow
 from ..models.imports import ProgramInvitation
@@ -26,7 +28,7 @@ def invite_many(program: Program, people: list[tuple[int, str, str, dict]], acto
     actor_id = actor.id if actor else None
     now = utcnow()
     fresh, refreshed = [], []
-    for user_id, _, role, profile in people:
+    for user_id, _email, role, profile in people:
         values = {"role": role, "profile": profile, "invited_by_id": actor_id, "created_at": now}
         if user_id in ids:
             refreshed.append({"id": ids[user_id], **values})
@@ -45,7 +47,7 @@ def invite_many(program: Program, people: list[tuple[int, str, str, dict]], acto
         locales.update(db.session.execute(db.select(User.id, User.locale).where(User.id.in_(chunk))).all())
     outbox.send_many([(email, outbox.render("program_invitation", locale=locales.get(user_id),
                                             program_name=program.name, role=role, answer_url=link))
-                      for (user_id, email, role, _), link in zip(people, answer_links)], program_id=program.id)
+                      for (user_id, email, role, _profile), link in zip(people, answer_links)], program_id=program.id)
     return len(people)
 
 
@@ -58,8 +60,9 @@ def invitation_for(user: User, token: str) -> ProgramInvitation | None:
 def accept(invitation: ProgramInvitation, user: User) -> Membership:
     """Join the program with the profile from the file; the invitation is used up."""
     if user.role != invitation.role:
-        raise ServiceError(f"This invitation is for a {invitation.role}; your account is a {user.role} account. "
-                           "Ask the coordinators to invite you with the right role.")
+        raise ServiceError(_("This invitation is for a %(invited)s; your account is a %(account)s account. Ask the "
+                             "coordinators to invite you with the right role.", invited=role_name(invitation.role),
+                             account=role_name(user.role)))
     membership = db.session.scalar(db.select(Membership).where(Membership.program_id == invitation.program_id,
                                                                Membership.user_id == user.id))
     if membership is None:
