@@ -22,9 +22,18 @@ def invite_many(program: Program, people: list[tuple[int, str, str, dict]], acto
     each person (before the caller's commit). A pending invitation is refreshed, keeping its link."""
     if not people:
         return 0
-    pending = db.session.execute(db.select(ProgramInvitation.user_id, ProgramInvitation.id, ProgramInvitation.token)
-                                 .where(ProgramInvitation.program_id == program.id)).all()
-    ids, tokens = {u: i for u, i, _ in pending}, {u: t for u, _, t in pending}
+    # Each person's language (users.locale: their email is in it) and pending invitation here, if any.
+    user_ids = [user_id for user_id, *_ in people]
+    locales, ids, tokens = {}, {}, {}
+    for chunk in [user_ids[i:i + 500] for i in range(0, len(user_ids), 500)]:
+        for user_id, locale, invitation_id, token in db.session.execute(
+                db.select(User.id, User.locale, ProgramInvitation.id, ProgramInvitation.token)
+                .outerjoin(ProgramInvitation, (ProgramInvitation.user_id == User.id)
+                           & (ProgramInvitation.program_id == program.id))
+                .where(User.id.in_(chunk))):
+            locales[user_id] = locale
+            if invitation_id is not None:
+                ids[user_id], tokens[user_id] = invitation_id, token
     actor_id = actor.id if actor else None
     now = utcnow()
     fresh, refreshed = [], []
@@ -40,11 +49,6 @@ def invite_many(program: Program, people: list[tuple[int, str, str, dict]], acto
     if refreshed:
         db.session.execute(update(ProgramInvitation), refreshed)
     answer_links = links.links("invitations.answer", "token", [tokens[user_id] for user_id, *_ in people])
-    # Each in its recipient's language (users.locale; none set: the page's).
-    locales = {}
-    user_ids = [user_id for user_id, *_ in people]
-    for chunk in [user_ids[i:i + 500] for i in range(0, len(user_ids), 500)]:
-        locales.update(db.session.execute(db.select(User.id, User.locale).where(User.id.in_(chunk))).all())
     outbox.send_many([(email, outbox.render("program_invitation", locale=locales.get(user_id),
                                             program_name=program.name, role=role, answer_url=link))
                       for (user_id, email, role, _profile), link in zip(people, answer_links)], program_id=program.id)
