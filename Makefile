@@ -38,6 +38,7 @@ $(TRANSLATIONS)/.compiled: $(VENV)/.installed $(wildcard $(TRANSLATIONS)/*/LC_ME
 # then translate what is new in each messages.po (`make lint` fails while anything is untranslated).
 translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ -k NP_:1,2 --no-location --sort-output --no-wrap \
+		--ignore-dirs ".* __pycache__" \
 		-o $(TRANSLATIONS)/messages.pot mentormatch templates
 	$(BIN)/pybabel update -N --no-wrap --ignore-obsolete -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 	$(MAKE) $(TRANSLATIONS)/.compiled

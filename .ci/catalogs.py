@@ -29,7 +29,9 @@ NOT_TEXT = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|&#?\w+;", re.S |
 def extracted() -> Path:
     pot = Path(tempfile.mkdtemp()) / "messages.pot"
     subprocess.run([str(Path(sys.executable).with_name("pybabel")), "extract", "-F", "babel.cfg",
-                    "-k", "lazy_gettext", "-k", "_l", "-k", "N_", "-k", "NP_:1,2", "--no-location", "-o", str(pot), "mentormatch", "templates"],
+                    "-k", "lazy_gettext", "-k", "_l", "-k", "N_", "-k", "NP_:1,2", "--no-location",
+                    # Babel skips folders whose name starts with "_" unless told otherwise: email/_partials.
+                    "--ignore-dirs", ".* __pycache__", "-o", str(pot), "mentormatch", "templates"],
                    cwd=ROOT, check=True, capture_output=True)
     return pot
 

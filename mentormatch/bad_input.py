@@ -4,6 +4,7 @@ PostgreSQL refuses NUL in text and integers above 2**31-1 in integer columns (SQ
 2**63-1); both used to surface as 500s from deep inside a query.
 """
 from flask import Flask, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy.exc import DataError
 from werkzeug.routing import IntegerConverter
 
@@ -46,9 +47,9 @@ def register(app: Flask) -> None:
     def refuse_nul():
         field = field_with_nul()
         if field is not None:
-            return _page(400, "Invalid character",
-                         f"The field “{field}” contains a NUL character, which cannot be stored. "
-                         "Remove it and try again.")
+            return _page(400, _("Invalid character"),
+                         _("The field “%(field)s” contains a NUL character, which cannot be stored. "
+                           "Remove it and try again.", field=field))
         return None
 
     def refuse_unstorable(error):
@@ -56,8 +57,8 @@ def register(app: Flask) -> None:
         # the failed statement leaves the session unusable, so roll back before rendering.
         db.session.rollback()
         app.logger.warning("refused unstorable input on %s: %s", request.path, type(error).__name__)
-        return _page(400, "Invalid value", "A value in the request is out of range or cannot be stored. "
-                                           "Check what you entered and try again.")
+        return _page(400, _("Invalid value"), _("A value in the request is out of range or cannot be stored. "
+                                              "Check what you entered and try again."))
 
     app.register_error_handler(DataError, refuse_unstorable)
     app.register_error_handler(OverflowError, refuse_unstorable)

@@ -5,7 +5,9 @@ from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 from flask import Flask, abort, render_template, request
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -38,6 +40,7 @@ from . import config as settings
 from .cli import register as register_cli
 from .core import outbox
 from .core.links import link
+from .core.roles import role_name
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .extensions import htmx as htmx_extension  # not `htmx`: that name is the mentormatch.htmx module
 from .nav import nav_links
@@ -93,7 +96,8 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to open that page."
+    login_manager.login_message = _l("Please log in to open that page.")
+    login_manager.localize_callback = str  # the flash is worded in the page's language, when it is shown
     login_manager.session_protection = "strong"
     csrf.init_app(app)
     mail.init_app(app)
@@ -111,7 +115,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     # {% trans %} blocks collapse their whitespace, as babel.cfg extracts them: one msgid per sentence.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
-    app.jinja_env.globals.update(nav_links=nav_links, public_url=link, languages=settings.LANGUAGES,
+    app.jinja_env.globals.update(nav_links=nav_links, role_name=role_name, public_url=link, languages=settings.LANGUAGES,
                                   current_language=lambda: str(get_locale() or "en"))
     # Why this match / why nobody, rendered from the stored parts in the reader's language.
     app.jinja_env.filters.update(why_pair=why.pair_text, why_unmatched=why.unmatched_text,
@@ -169,19 +173,26 @@ def _register_errors(app: Flask) -> None:
 
     def too_large(e):
         limit = app.config.get("MAX_CONTENT_LENGTH")
-        size = "too large" if not limit else (
-            f"larger than {limit / 2**20:g} MiB" if limit >= 2**20 else f"larger than {limit:,} bytes")
-        return error_page(413, "Upload too large",
-                          f"The file or form you sent is {size}. Split the file into smaller parts and try again.")
+        if not limit:
+            message = _("The file or form you sent is too large. Split the file into smaller parts and try again.")
+        elif limit >= 2**20:
+            message = _("The file or form you sent is larger than %(size)s MiB. Split the file into smaller parts "
+                        "and try again.", size=format_decimal(limit / 2**20))
+        else:
+            message = _("The file or form you sent is larger than %(size)s bytes. Split the file into smaller parts "
+                        "and try again.", size=format_decimal(limit))
+        return error_page(413, _("Upload too large"), message)
 
-    app.register_error_handler(403, lambda e: error_page(403, "Not allowed", "Your account cannot open this page."))
-    app.register_error_handler(404, lambda e: error_page(404, "Not found", "There is nothing here, or it is not yours to see."))
+    app.register_error_handler(403, lambda e: error_page(403, _("Not allowed"), _("Your account cannot open this page.")))
+    app.register_error_handler(404, lambda e: error_page(
+        404, _("Not found"), _("There is nothing here, or it is not yours to see.")))
     app.register_error_handler(413, too_large)
-    app.register_error_handler(429, lambda e: error_page(429, "Too many attempts", "Please wait a minute and try again."))
-    app.register_error_handler(500, lambda e: error_page(500, "Something went wrong", "The error was logged. Please try again."))
-    app.register_error_handler(
-        CSRFError, lambda e: error_page(400, "Form expired", "The form was too old or incomplete. Reload the page and try again.")
-    )
+    app.register_error_handler(429, lambda e: error_page(
+        429, _("Too many attempts"), _("Please wait a minute and try again.")))
+    app.register_error_handler(500, lambda e: error_page(
+        500, _("Something went wrong"), _("The error was logged. Please try again.")))
+    app.register_error_handler(CSRFError, lambda e: error_page(
+        400, _("Form expired"), _("The form was too old or incomplete. Reload the page and try again.")))
 
 
 @event.listens_for(Engine, "connect")

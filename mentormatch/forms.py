@@ -1,5 +1,6 @@
 """Shared form pieces."""
 from flask import flash
+from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -19,20 +20,22 @@ class ValidEmail:
             raise ValidationError(error.message) from None
 
 
-def email_field(label: str = "Email") -> EmailField:
-    return EmailField(label, validators=[DataRequired("Enter your email."), ValidEmail()])
+def email_field(label: str = _l("Email")) -> EmailField:
+    return EmailField(label, validators=[DataRequired(_l("Enter your email.")), ValidEmail()])
 
 
-def name_field(label: str = "Full name") -> StringField:
-    return StringField(label, validators=[DataRequired("Enter your name."), Length(max=120)])
+def name_field(label: str = _l("Full name")) -> StringField:
+    return StringField(label, validators=[DataRequired(_l("Enter your name.")),
+                                          Length(max=120, message=_l("Keep it under %(max)d characters."))])
 
 
-def new_password_field(label: str = "Password") -> PasswordField:
+def new_password_field(label: str = _l("Password")) -> PasswordField:
     # Strength rules live in security.password_problem (run by the service) so CLI and web agree.
     return PasswordField(
         label,
-        validators=[DataRequired("Choose a password."), Length(max=MAX_PASSWORD)],
-        description="At least 8 characters. A long phrase is easiest to remember.",
+        validators=[DataRequired(_l("Choose a password.")),
+                    Length(max=MAX_PASSWORD, message=_l("Keep it under %(max)d characters."))],
+        description=_l("At least 8 characters. A long phrase is easiest to remember."),
     )
 
 

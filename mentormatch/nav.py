@@ -1,14 +1,15 @@
 """Navigation per role: (endpoint, label). Endpoints that do not exist yet are skipped."""
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 NAV = {
-    "coordinator": [("coordinator.home", "Programs"), ("health.index", "Health")],
-    "mentor": [("mentor.home", "Home"), ("pairings.proposals", "Proposals"), ("requests.inbox", "Requests"),
-               ("contact.edit", "How to reach me")],
-    "mentee": [("mentee.home", "Home"), ("requests.mine", "Requests"), ("contact.edit", "How to reach me")],
+    "coordinator": [("coordinator.home", _l("Programs")), ("health.index", _l("Health"))],
+    "mentor": [("mentor.home", _l("Home")), ("pairings.proposals", _l("Proposals")), ("requests.inbox", _l("Requests")),
+               ("contact.edit", _l("How to reach me"))],
+    "mentee": [("mentee.home", _l("Home")), ("requests.mine", _l("Requests")), ("contact.edit", _l("How to reach me"))],
 }
-COMMON = [("auth.change_password", "Password"), ("data_rights.account", "My data")]
+COMMON = [("auth.change_password", _l("Password")), ("data_rights.account", _l("My data"))]
 
 
 def nav_links() -> list[tuple[str, str]]:
@@ -16,3 +17,4 @@ def nav_links() -> list[tuple[str, str]]:
         return []
     links = NAV.get(current_user.role, []) + COMMON
     return [(endpoint, label) for endpoint, label in links if endpoint in current_app.view_functions]
+

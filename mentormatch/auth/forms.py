@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, RadioField
 from wtforms.validators import DataRequired
@@ -9,10 +10,10 @@ class SignupForm(FlaskForm):
     # No name or password here: both are chosen on the mailed link's page (FinishSignupForm).
     email = email_field()
     role = RadioField(
-        "I am joining as",
-        choices=[("mentee", "A mentee: I want guidance"), ("mentor", "A mentor: I want to help")],
+        _l("I am joining as"),
+        choices=[("mentee", _l("A mentee: I want guidance")), ("mentor", _l("A mentor: I want to help"))],
         default="mentee",
-        validators=[DataRequired("Choose mentee or mentor.")],
+        validators=[DataRequired(_l("Choose mentee or mentor."))],
     )
     invite = HiddenField()
 
@@ -24,12 +25,13 @@ class FinishSignupForm(FlaskForm):
 
 class LoginForm(FlaskForm):
     email = email_field()
-    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
-    new_password = new_password_field("New password")
+    current_password = PasswordField(_l("Current password"),
+                                     validators=[DataRequired(_l("Enter your current password."))])
+    new_password = new_password_field(_l("New password"))
 
 
 class CoordinatorInviteAcceptForm(FlaskForm):
@@ -42,14 +44,14 @@ class ResetRequestForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = new_password_field("New password")
+    password = new_password_field(_l("New password"))
 
 
 class SsoFinishForm(FlaskForm):
     """A first sign-in through a provider: the name to show and, without an invite, the role."""
     name = name_field()
     role = RadioField(
-        "I am joining as",
-        choices=[("mentee", "A mentee: I want guidance"), ("mentor", "A mentor: I want to help")],
-        validators=[DataRequired("Choose mentee or mentor.")],
+        _l("I am joining as"),
+        choices=[("mentee", _l("A mentee: I want guidance")), ("mentor", _l("A mentor: I want to help"))],
+        validators=[DataRequired(_l("Choose mentee or mentor."))],
     )

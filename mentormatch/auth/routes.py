@@ -1,4 +1,5 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
@@ -23,8 +24,8 @@ from .sessions import SESSION_TOKEN, end_session, start_session
 
 
 def _link_not_valid(what_now: str):
-    return render_template("error.html", code=404, title="Link not valid",
-                           message=f"This link was used already, has expired, or is incomplete. {what_now}"), 404
+    return render_template("error.html", code=404, title=_("Link not valid"),
+                           message=_("This link was used already, has expired, or is incomplete.") + " " + what_now), 404
 
 
 def _home_for(user) -> str:
@@ -90,7 +91,7 @@ def signup_sent():
 def finish_signup(token: str):
     pending = accounts.pending_sign_up(token)
     if pending is None:
-        return _link_not_valid("Log in, or sign up again for a new link.")
+        return _link_not_valid(_("Log in, or sign up again for a new link."))
     # A POST with the name and password chosen here makes the account: mail scanners open links too,
     # and whoever typed the address into the sign-up form must not know the password.
     form = FinishSignupForm()
@@ -98,7 +99,8 @@ def finish_signup(token: str):
                                                             password=form.password.data)):
         user, program = done.value
         start_session(user)
-        flash(f"Welcome, {user.name}!" + (f" You joined {program.name}." if program else ""), "success")
+        flash(_("Welcome, %(name)s!", name=user.name) + (" " + _("You joined %(program)s.", program=program.name) if program else ""),
+              "success")
         return redirect(_home_for(user), code=303)
     return render_template("auth/signup_finish.html", form=form, pending=pending)
 
@@ -111,7 +113,7 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
-            form.form_errors.append("Email or password is incorrect.")
+            form.form_errors.append(_("Email or password is incorrect."))
         elif sso.providers() and (program := sso_accounts.program_requiring_sso(user)):
             # Checked after the password, so it tells nothing about an account to someone without it;
             # with no provider configured (any more) the setting locks no one out.
@@ -130,7 +132,7 @@ def login():
 def logout():
     provider_logout = session.get(sso.LOGOUT)
     end_session()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     # Signed in through a provider that offers RP-initiated logout: end that session there too.
     return sso.logout_redirect(provider_logout) or redirect(url_for("public.index"), code=303)
 
@@ -140,7 +142,7 @@ def logout():
 def logout_everywhere():
     login_sessions.end_all(current_user)  # CSRFProtect has checked the form's token already
     end_session()
-    flash("You are logged out on every device.", "info")
+    flash(_("You are logged out on every device."), "info")
     return redirect(url_for("public.index"), code=303)
 
 
@@ -150,7 +152,7 @@ def change_password():
     form = ChangePasswordForm()
     if submit(form, lambda: accounts.change_password(current_user, form.current_password.data, form.new_password.data)):
         start_session(current_user._get_current_object())
-        flash("Password changed. Other sessions are signed out.", "success")
+        flash(_("Password changed. Other sessions are signed out."), "success")
         return redirect(_home_for(current_user), code=303)
     return render_template("auth/password.html", form=form)
 
@@ -162,7 +164,7 @@ def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
         accounts.send_password_reset(form.email.data)
-        flash("If an account exists for that email, we sent it a link to set a new password.", "info")
+        flash(_("If an account exists for that email, we sent it a link to set a new password."), "info")
         return redirect(url_for(".login"), code=303)
     return render_template("auth/reset_request.html", form=form)
 
@@ -172,11 +174,11 @@ def request_reset():
 def reset_password(token: str):
     user = accounts.user_for_reset_token(token)
     if user is None:
-        return _link_not_valid("Ask for a new one from the login page.")
+        return _link_not_valid(_("Ask for a new one from the login page."))
     form = ResetPasswordForm()
     if submit(form, lambda: accounts.set_password(user, form.password.data)):
         start_session(user)
-        flash("Your password is set. Welcome!", "success")
+        flash(_("Your password is set. Welcome!"), "success")
         return redirect(_home_for(user), code=303)
     return render_template("auth/reset_password.html", form=form, user=user)
 
@@ -186,13 +188,13 @@ def reset_password(token: str):
 def accept_coordinator_invite(token: str):
     invitation = programs.open_invitation(token)
     if invitation is None:
-        return render_template("error.html", code=404, title="Invitation not found",
-                               message="This invitation was used already or does not exist."), 404
+        return render_template("error.html", code=404, title=_("Invitation not found"),
+                               message=_("This invitation was used already or does not exist.")), 404
     form = CoordinatorInviteAcceptForm()
     if done := submit(form, lambda: accounts.accept_coordinator_invitation(invitation, name=form.name.data, password=form.password.data)):
         user = done.value
         start_session(user)
-        flash("Welcome! Your coordinator account is ready.", "success")
+        flash(_("Welcome! Your coordinator account is ready."), "success")
         return redirect(url_for("coordinator.home"), code=303)
     return render_template("auth/coordinator_invite.html", form=form, invitation=invitation)
 

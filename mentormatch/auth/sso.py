@@ -9,6 +9,7 @@ from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
 from authlib.oidc.core import CodeIDToken
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from joserfc.errors import JoseError
 from requests import RequestException
@@ -65,8 +66,8 @@ def _client(name: str):
 
 
 def _failed(message: str, code: int = 400):
-    return render_template("error.html", code=code, title="Sign-in did not work",
-                           message=message + " Nothing was changed. Try again from the login page."), code
+    return render_template("error.html", code=code, title=_("Sign-in did not work"),
+                           message=message + " " + _("Nothing was changed. Try again from the login page.")), code
 
 
 @bp.route("/sso/<provider>/start")
@@ -81,7 +82,7 @@ def sso_start(provider: str):
         return client.authorize_redirect(links.link("auth.sso_callback", provider=provider))
     except (OAuthError, RequestException, ValueError):
         current_app.logger.exception("OIDC provider %s: discovery failed", provider)
-        return _failed(f"{providers()[provider]['label']} cannot be reached right now.", 502)
+        return _failed(_("%(provider)s cannot be reached right now.", provider=providers()[provider]["label"]), 502)
 
 
 @bp.route("/sso/<provider>/callback")
@@ -90,29 +91,30 @@ def sso_callback(provider: str):
     client = _client(provider)
     label = providers()[provider]["label"]
     if not request.args.get("state") or not (request.args.get("code") or request.args.get("error")):
-        return _failed("The answer from the identity provider is incomplete.")
+        return _failed(_("The answer from the identity provider is incomplete."))
     try:
         token = client.authorize_access_token(claims_cls=ClockedIDToken, leeway=LEEWAY)
     except (OAuthError, JoseError, RequestException, ValueError) as error:
         # Wrong or replayed state, a refused (e.g. replayed) code, a bad signature, wrong iss/aud,
         # an expired token, a wrong nonce: all end here, before anything is read from the token.
         current_app.logger.warning("OIDC sign-in with %s refused: %r", provider, error)
-        return _failed(f"The sign-in with {label} could not be verified.")
+        return _failed(_("The sign-in with %(provider)s could not be verified.", provider=label))
     claims = token.get("userinfo")
     if not claims or not claims.get("sub") or not claims.get("iss"):
-        return _failed(f"{label} did not send a verifiable ID token.")
+        return _failed(_("%(provider)s did not send a verifiable ID token.", provider=label))
     if "email" not in claims:
         # Providers may keep the email out of the ID token (OIDC Core 5.4): ask the UserInfo
         # endpoint with the access token, and take it only for the same subject (Core 5.3.2).
         try:
             extra = client.userinfo(token=token)
         except (OAuthError, RequestException, ValueError):
-            return _failed(f"{label} did not tell us your email address.", 502)
+            return _failed(_("%(provider)s did not tell us your email address.", provider=label), 502)
         if extra.get("sub") != claims["sub"]:
-            return _failed(f"{label} answered for someone else.")
+            return _failed(_("%(provider)s answered for someone else.", provider=label))
         claims = {**extra, **claims, "email": extra.get("email"), "email_verified": extra.get("email_verified")}
     if claims.get("email_verified") is not True or not claims.get("email"):
-        return _failed(f"{label} has not verified your email address, so it cannot sign you in here.", 403)
+        return _failed(_("%(provider)s has not verified your email address, so it cannot sign you in here.", provider=label),
+                       403)
     intent = session.pop(INTENT, None) or {}
     issuer, subject, email = claims["iss"], claims["sub"], claims["email"]
     user = accounts_sso.user_for(issuer, subject)
@@ -123,7 +125,7 @@ def sso_callback(provider: str):
         except ServiceError as error:
             return _failed(str(error), 409)
         user = current_user._get_current_object()
-        flash(f"You can now sign in with {label}.", "success")
+        flash(_("You can now sign in with %(provider)s.", provider=label), "success")
     elif user is None:
         owner = accounts_sso.account_for_email(email)
         if owner is not None:
@@ -150,7 +152,7 @@ def _signed_in(user, provider: str, token: dict) -> None:
 def sso_finish():
     pending = session.get(NEW_ACCOUNT)
     if not pending:
-        return _failed("There is no sign-in waiting to be finished.", 404)
+        return _failed(_("There is no sign-in waiting to be finished."), 404)
     invited = programs.program_for_invite(pending["invite"]) if pending["invite"] else None
     form = SsoFinishForm(name=pending["name"], role=invited[1] if invited else None)
     if done := submit(form, lambda: accounts_sso.create_account(
@@ -158,7 +160,8 @@ def sso_finish():
             subject=pending["subject"], invite=pending["invite"] or None)):
         user, program = done.value
         _signed_in(user, pending["provider"], {"id_token": pending["id_token"]})
-        flash(f"Welcome, {user.name}!" + (f" You joined {program.name}." if program else ""), "success")
+        flash(_("Welcome, %(name)s!", name=user.name) + (" " + _("You joined %(program)s.", program=program.name) if program else ""),
+              "success")
         return redirect(url_for(f"{user.role}.home"), code=303)
     return render_template("auth/sso_finish.html", form=form, pending=pending, invited=invited,
                            provider=providers().get(pending["provider"], {}).get("label", ""))
@@ -169,9 +172,9 @@ def sso_finish():
 def sso_link(token: str):
     found = accounts_sso.pending_link(token)
     if found is None:
-        return render_template("error.html", code=404, title="Link not valid",
-                               message="This link has expired or is incomplete. Sign in with your provider again "
-                                       "for a new one."), 404
+        return render_template("error.html", code=404, title=_("Link not valid"),
+                               message=_("This link has expired or is incomplete. Sign in with your provider again "
+                                         "for a new one.")), 404
     user, data = found
     # A POST confirms: mail scanners open links too, and must not link anything.
     if request.method == "POST":
@@ -180,7 +183,7 @@ def sso_link(token: str):
         except ServiceError as error:
             return _failed(str(error), 409)
         start_session(user)
-        flash(f"Linked. You can now sign in with {data['l']}.", "success")
+        flash(_("Linked. You can now sign in with %(provider)s.", provider=data["l"]), "success")
         return redirect(url_for(f"{user.role}.home"), code=303)
     return render_template("auth/sso_link.html", user=user, provider=data["l"])
 

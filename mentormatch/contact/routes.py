@@ -1,6 +1,7 @@
 """The "How to reach me" page: a person edits their own channels (there is no id in the URL, so
 there is nobody else's row to reach)."""
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import roles
@@ -16,6 +17,6 @@ def edit():
     saved = contact.channels_of(current_user.id)
     form = ContactForm(obj=saved)
     if submit(form, lambda: contact.save_channels(current_user, form.data)):
-        flash("Saved. Your accepted matches see what you chose to show.", "success")
+        flash(_("Saved. Your accepted matches see what you chose to show."), "success")
         return redirect(url_for(".edit"), code=303)
     return render_template("contact/edit.html", form=form, preview=contact.shown_channels(current_user))

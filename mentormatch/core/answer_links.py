@@ -11,6 +11,7 @@ import secrets
 from datetime import UTC
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from ..models import User
@@ -20,7 +21,7 @@ KINDS = ("pairing", "request")
 SALT = "email-action"
 DEFAULT_MAX_AGE = 7 * 24 * 3600
 ACTIONS = ("accept", "decline", "info")
-ACTION_LABELS = {"accept": "Accept", "decline": "Decline", "info": "Ask for more info"}
+ACTION_LABELS = {"accept": _l("Accept"), "decline": _l("Decline"), "info": _l("Ask for more info")}
 
 
 class ClockSigner(TimestampSigner):

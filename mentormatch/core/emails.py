@@ -4,6 +4,7 @@ One rule, so an address accepted anywhere can also log in (a coordinator created
 a reserved test domain once could not). Addresses are compared lower-cased everywhere.
 """
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 
 from .errors import ServiceError
 
@@ -24,8 +25,8 @@ def checked(address: str, field: str = "email") -> str:
         if not address.isascii():
             # The mail path speaks plain SMTP (no SMTPUTF8): it would encode a non-ASCII address into
             # one nobody receives. Refuse it here rather than accept an address that never gets mail.
-            raise ServiceError("We can only send mail to addresses written in plain ASCII letters, digits "
-                               "and dots (no accented letters). Use another address.", field)
+            raise ServiceError(_("We can only send mail to addresses written in plain ASCII letters, digits "
+                                 "and dots (no accented letters). Use another address."), field)
         return validate_email(address, check_deliverability=False, allow_smtputf8=False).normalized.lower()
     except EmailNotValidError:
-        raise ServiceError("Enter a valid email address.", field) from None
+        raise ServiceError(_("Enter a valid email address."), field) from None

@@ -3,6 +3,8 @@ naming the field. Forms, the CSV import and the demo all come through these."""
 import re
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+
 from . import reference
 from .errors import ServiceError
 
@@ -16,25 +18,27 @@ def dedupe(values: list) -> list:
     return list(dict.fromkeys(values))
 
 
-def text(value, field: str, *, most: int, least: int = 0, label: str = "this") -> str:
+def text(value, field: str, *, most: int, least: int = 0, label: str | None = None) -> str:
     value = (value or "").strip()
+    label = label if label is not None else _("this")
     if least and len(value) < least:
-        raise ServiceError(f"Write at least {least} characters for {label}." if value else f"Please fill in {label}.", field)
+        raise ServiceError(_("Write at least %(least)d characters for %(label)s.", least=least, label=label) if value
+                           else _("Please fill in %(label)s.", label=label), field)
     if len(value) > most:
-        raise ServiceError(f"Keep it under {most} characters (now {len(value)}).", field)
+        raise ServiceError(_("Keep it under %(most)d characters (now %(now)d).", most=most, now=len(value)), field)
     return value
 
 
-def choice(value, allowed, field: str, message: str = "Choose one of the options.") -> str:
+def choice(value, allowed, field: str, message: str | None = None) -> str:
     if value not in allowed:
-        raise ServiceError(message, field)
+        raise ServiceError(message or _("Choose one of the options."), field)
     return value
 
 
 def subset(values, allowed, field: str) -> list:
     values = dedupe(list(values or []))
     if any(v not in allowed for v in values):
-        raise ServiceError("Choose from the options shown.", field)
+        raise ServiceError(_("Choose from the options shown."), field)
     return values
 
 
@@ -42,15 +46,15 @@ def whole_number(value, field: str, low: int, high: int, label: str) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ServiceError(f"Enter {label} as a whole number.", field) from None
+        raise ServiceError(_("Enter %(label)s as a whole number.", label=label), field) from None
     if not low <= number <= high:
-        raise ServiceError(f"Enter {label} between {low} and {high}.", field)
+        raise ServiceError(_("Enter %(label)s between %(low)d and %(high)d.", label=label, low=low, high=high), field)
     return number
 
 
 def zone(value, field: str = "timezone") -> str:
     if not reference.is_zone(value):
-        raise ServiceError("Choose a time zone from the list, for example Europe/London.", field)
+        raise ServiceError(_("Choose a time zone from the list, for example Europe/London."), field)
     return value
 
 
@@ -63,11 +67,11 @@ def video_link(value, field: str) -> str:
         return ""
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or re.search(r"\s", value):
-        raise ServiceError("Enter a link that starts with https:// (for example https://meet.example.com/you).", field)
+        raise ServiceError(_("Enter a link that starts with https:// (for example https://meet.example.com/you)."), field)
     if "@" in parts.netloc:
-        raise ServiceError("Enter the meeting's own address, without a name or password before an @.", field)
+        raise ServiceError(_("Enter the meeting's own address, without a name or password before an @."), field)
     if not _HOST.match((parts.hostname or "").lower()):
-        raise ServiceError("Enter a full web address with a site name, like https://zoom.us/j/123.", field)
+        raise ServiceError(_("Enter a full web address with a site name, like https://zoom.us/j/123."), field)
     return value
 
 

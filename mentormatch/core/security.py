@@ -6,6 +6,7 @@ from urllib.parse import urljoin, urlsplit
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import request
+from flask_babel import gettext as _
 
 # argon2-cffi's defaults are RFC 9106's "low memory" profile: Argon2id, 64 MiB, t=3.
 _hasher = PasswordHasher()
@@ -42,15 +43,15 @@ def common_passwords() -> frozenset[str]:
 def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
     """NIST 800-63B style: length and a blocklist, no composition rules."""
     if len(password) < MIN_PASSWORD:
-        return f"Use at least {MIN_PASSWORD} characters."
+        return _("Use at least %(num)d characters.", num=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
-        return f"Use at most {MAX_PASSWORD} characters."
+        return _("Use at most %(num)d characters.", num=MAX_PASSWORD)
     lowered = password.lower()
     if lowered in common_passwords():
-        return "This password is one of the most common ones; choose another."
+        return _("This password is one of the most common ones; choose another.")
     local = email.split("@")[0].lower()
     if local and len(local) >= 4 and lowered == local or name and lowered == name.lower():
-        return "Do not use your name or email as the password."
+        return _("Do not use your name or email as the password.")
     return None
 
 

@@ -2,6 +2,7 @@
 import json
 
 from flask import Response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import coordinated_program, logged_in, program_membership, public, roles
@@ -36,7 +37,7 @@ def my_data_json():
 @logged_in
 def request_delete():
     if attempt(lambda: deletion.request(current_user),
-               "We sent you an email: follow its link to confirm the deletion."):
+               _("We sent you an email: follow its link to confirm the deletion.")):
         return redirect(url_for(".account"), code=303)
     return redirect(url_for(".account"), code=303)
 
@@ -68,7 +69,7 @@ def undo_delete(token: str):
 @bp.route("/account/delete/undo", methods=["POST"])
 @logged_in
 def undo_delete_here():
-    attempt(lambda: deletion.undo(current_user), "Your account will not be deleted.")
+    attempt(lambda: deletion.undo(current_user), _("Your account will not be deleted."))
     return redirect(url_for(".account"), code=303)
 
 
@@ -81,7 +82,7 @@ def remove_member(program_id: int, membership_id: int):
     member = program_membership(program, membership_id)
     if request.method == "POST":
         if attempt(lambda: members.remove(program, member, current_user),
-                   f"{member.user.name} was removed from {program.name}."):
+                   _("%(name)s was removed from %(program)s.", name=member.user.name, program=program.name)):
             return redirect(url_for("coordinator.people_list", program_id=program.id), code=303)
         return redirect(url_for("coordinator.person", program_id=program.id, membership_id=member.id), code=303)
     return render_template("data_rights/remove_member.html", program=program, member=member)
@@ -91,7 +92,7 @@ def remove_member(program_id: int, membership_id: int):
 @roles("coordinator")
 def remove_coordinator(program_id: int, user_id: int):
     program = coordinated_program(program_id)
-    attempt(lambda: programs_end.remove_coordinator(program, user_id, current_user), "Coordinator removed.")
+    attempt(lambda: programs_end.remove_coordinator(program, user_id, current_user), _("Coordinator removed."))
     if user_id == current_user.id:
         return redirect(url_for("coordinator.home"), code=303)
     return redirect(url_for("coordinator.program", program_id=program.id), code=303)
@@ -101,7 +102,7 @@ def remove_coordinator(program_id: int, user_id: int):
 @roles("coordinator")
 def end_program(program_id: int):
     program = coordinated_program(program_id)
-    attempt(lambda: programs_end.end(program, current_user), "The program is marked as ended.")
+    attempt(lambda: programs_end.end(program, current_user), _("The program is marked as ended."))
     return redirect(url_for("coordinator.program", program_id=program.id), code=303)
 
 
@@ -110,7 +111,7 @@ def end_program(program_id: int):
 def audit_log(program_id: int):
     program = coordinated_program(program_id)
     form = AuditFilterForm(request.args)
-    form.actor.choices = [("", "Anyone")] + [(str(i), name) for i, name in audit.actors(program)]
+    form.actor.choices = [("", _("Anyone"))] + [(str(i), name) for i, name in audit.actors(program)]
     valid = form.validate()
     filters = audit.Filters(actor_id=int(form.actor.data) if valid and form.actor.data else None,
                             kind=form.kind.data if valid else "",

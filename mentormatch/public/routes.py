@@ -1,4 +1,5 @@
 from flask import redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import public
@@ -21,14 +22,14 @@ def index():
 def join(token: str):
     invited = programs.program_for_invite(token)
     if invited is None:
-        return render_template("error.html", code=404, title="Invitation not found",
-                               message="This invite link is not valid. Ask your coordinator for a new one."), 404
+        return render_template("error.html", code=404, title=_("Invitation not found"),
+                               message=_("This invite link is not valid. Ask your coordinator for a new one.")), 404
     program, role = invited
     if not current_user.is_authenticated:
         return render_template("public/join.html", program=program, role=role, token=token, form=None)
     form = JoinForm()
     if form.validate_on_submit() and attempt(lambda: programs.join(current_user, program, role),
-                                             f"You joined {program.name}."):
+                                             _("You joined %(program)s.", program=program.name)):
         return redirect(url_for(f"{current_user.role}.home"), code=303)
     return render_template("public/join.html", program=program, role=role, token=token, form=form)
 

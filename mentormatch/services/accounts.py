@@ -3,6 +3,7 @@ import json
 import secrets
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
 from sqlalchemy import func
@@ -29,7 +30,7 @@ def checked_name(name: str) -> str:
     nothing is left: the forms and the CSV import share this rule."""
     name = clean_name(name or "")
     if not name:
-        raise ServiceError("Enter your name.", "name")
+        raise ServiceError(_("Enter your name."), "name")
     return name
 
 
@@ -42,13 +43,13 @@ def unusable_password_hash() -> str:
 
 def create_user(*, email: str, name: str, password: str, role: str, commit: bool = True) -> User:
     if role not in ROLES:
-        raise ServiceError("Choose mentee or mentor.", "role")
+        raise ServiceError(_("Choose mentee or mentor."), "role")
     email = emails.checked(email)
     problem = password_problem(password, email=email, name=name)
     if problem:
         raise ServiceError(problem, "password")
     if find_by_email(email):
-        raise ServiceError("An account with this email already exists. Log in instead.", "email")
+        raise ServiceError(_("An account with this email already exists. Log in instead."), "email")
     user = User(email=email, name=checked_name(name), role=role, password_hash=hash_password(password))
     db.session.add(user)
     if commit:
@@ -84,7 +85,7 @@ def _signup_serializer() -> URLSafeTimedSerializer:
 def request_sign_up(*, email: str, role: str, invite: str | None = None) -> None:
     """Mail the address either a link that finishes the account or a note that it has one."""
     if role not in {"mentee", "mentor"}:
-        raise ServiceError("Choose mentee or mentor.", "role")
+        raise ServiceError(_("Choose mentee or mentor."), "role")
     email = emails.checked(email)
     owner = find_by_email(email)
     joining = programs.program_for_invite(invite) if invite else None
@@ -131,7 +132,7 @@ def finish_sign_up(pending: dict, *, name: str, password: str) -> tuple[User, Pr
         db.session.commit()
     except IntegrityError:  # the same link opened twice at once: one account, the other is refused
         db.session.rollback()
-        raise ServiceError("This link was used already. Log in instead.") from None
+        raise ServiceError(_("This link was used already. Log in instead.")) from None
     return user, program
 
 
@@ -145,7 +146,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 def change_password(user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
-        raise ServiceError("This is not your current password.", "current_password")
+        raise ServiceError(_("This is not your current password."), "current_password")
     problem = password_problem(new, email=user.email, name=user.name)
     if problem:
         raise ServiceError(problem, "new_password")

@@ -8,6 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from ..core import fields
 from ..extensions import db
 from ..models import CHAT_SERVICE_LABELS, CHAT_SERVICES, ContactChannels, MicroRequest, Pairing, User, utcnow
@@ -42,7 +45,7 @@ def clean_phone(value: str) -> str:
         return ""
     digits = re.sub(r"\D", "", value)
     if not _PHONE_CHARS.match(value) or not 6 <= len(digits) <= 15:
-        raise ServiceError("Enter a phone number of 6 to 15 digits, for example +44 20 7946 0958.", "phone")
+        raise ServiceError(_("Enter a phone number of 6 to 15 digits, for example +44 20 7946 0958."), "phone")
     return value
 
 
@@ -50,14 +53,14 @@ def clean_chat(service: str, handle: str) -> tuple[str, str]:
     handle = fields.text(handle, "chat_handle", most=MAX_HANDLE)
     service = service or ""
     if service and service not in CHAT_SERVICES:
-        raise ServiceError("Choose a chat service from the list.", "chat_service")
+        raise ServiceError(_("Choose a chat service from the list."), "chat_service")
     if not handle:
         return "", ""
     if len(handle) < 2 or _HANDLE_BAD.search(handle):
-        raise ServiceError("Enter your handle without spaces, quotes or angle brackets, e.g. @mira or "
-                           "@mira:matrix.org.", "chat_handle")
+        raise ServiceError(_("Enter your handle without spaces, quotes or angle brackets, e.g. @mira or "
+                             "@mira:matrix.org."), "chat_handle")
     if not service:
-        raise ServiceError("Say which chat service this handle is for.", "chat_service")
+        raise ServiceError(_("Say which chat service this handle is for."), "chat_service")
     return service, handle
 
 
@@ -72,11 +75,12 @@ def save_channels(user: User, data: dict) -> ContactChannels:
     service, handle = clean_chat(data.get("chat_service"), data.get("chat_handle"))
     phone = clean_phone(data.get("phone"))
     shows = {name: _flag(data.get(name)) for name in ("show_video", "show_chat", "show_phone")}
-    for flag, value, field, what in (("show_video", video, "video_url", "a video-call link"),
-                                     ("show_chat", handle, "chat_handle", "a chat handle"),
-                                     ("show_phone", phone, "phone", "a phone number")):
+    for flag, value, field, message in (
+            ("show_video", video, "video_url", _l("Add a video-call link, or switch off showing it.")),
+            ("show_chat", handle, "chat_handle", _l("Add a chat handle, or switch off showing it.")),
+            ("show_phone", phone, "phone", _l("Add a phone number, or switch off showing it."))):
         if shows[flag] and not value:
-            raise ServiceError(f"Add {what}, or switch off showing it.", field)
+            raise ServiceError(str(message), field)
     row = channels_of(user.id)
     if row is None:
         row = ContactChannels(user_id=user.id)
@@ -92,16 +96,16 @@ def save_channels(user: User, data: dict) -> ContactChannels:
 
 def shown_channels(user: User) -> list[Channel]:
     """What an accepted match sees of `user`: email first, then each channel they chose to show."""
-    shown = [Channel("email", "Email", user.email, f"mailto:{user.email}")]
+    shown = [Channel("email", _l("Email"), user.email, f"mailto:{user.email}")]
     row = channels_of(user.id)
     if row is None:
         return shown
     if row.show_video and row.video_url:
-        shown.append(Channel("video", "Video call", row.video_url, row.video_url))
+        shown.append(Channel("video", _l("Video call"), row.video_url, row.video_url))
     if row.show_chat and row.chat_handle:
-        shown.append(Channel("chat", CHAT_SERVICE_LABELS.get(row.chat_service, "Chat"), row.chat_handle, ""))
+        shown.append(Channel("chat", CHAT_SERVICE_LABELS.get(row.chat_service, _l("Chat")), row.chat_handle, ""))
     if row.show_phone and row.phone:
-        shown.append(Channel("phone", "Phone", row.phone, "tel:" + re.sub(r"[^0-9+]", "", row.phone)))
+        shown.append(Channel("phone", _l("Phone"), row.phone, "tel:" + re.sub(r"[^0-9+]", "", row.phone)))
     return shown
 
 

@@ -5,9 +5,11 @@ only they, logged in, can accept (membership and profile from the file) or decli
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import insert, update
 
 from ..core import links, outbox
+from ..core.roles import role_name
 from ..extensions import db
 from ..models import GoalForm, Membership, MentorProfile, Program, User, utcnow
 from ..models.imports import ProgramInvitation
@@ -20,13 +22,22 @@ def invite_many(program: Program, people: list[tuple[int, str, str, dict]], acto
     each person (before the caller's commit). A pending invitation is refreshed, keeping its link."""
     if not people:
         return 0
-    pending = db.session.execute(db.select(ProgramInvitation.user_id, ProgramInvitation.id, ProgramInvitation.token)
-                                 .where(ProgramInvitation.program_id == program.id)).all()
-    ids, tokens = {u: i for u, i, _ in pending}, {u: t for u, _, t in pending}
+    # Each person's language (users.locale: their email is in it) and pending invitation here, if any.
+    user_ids = [user_id for user_id, *_ in people]
+    locales, ids, tokens = {}, {}, {}
+    for chunk in [user_ids[i:i + 500] for i in range(0, len(user_ids), 500)]:
+        for user_id, locale, invitation_id, token in db.session.execute(
+                db.select(User.id, User.locale, ProgramInvitation.id, ProgramInvitation.token)
+                .outerjoin(ProgramInvitation, (ProgramInvitation.user_id == User.id)
+                           & (ProgramInvitation.program_id == program.id))
+                .where(User.id.in_(chunk))):
+            locales[user_id] = locale
+            if invitation_id is not None:
+                ids[user_id], tokens[user_id] = invitation_id, token
     actor_id = actor.id if actor else None
     now = utcnow()
     fresh, refreshed = [], []
-    for user_id, _, role, profile in people:
+    for user_id, _email, role, profile in people:
         values = {"role": role, "profile": profile, "invited_by_id": actor_id, "created_at": now}
         if user_id in ids:
             refreshed.append({"id": ids[user_id], **values})
@@ -38,8 +49,9 @@ def invite_many(program: Program, people: list[tuple[int, str, str, dict]], acto
     if refreshed:
         db.session.execute(update(ProgramInvitation), refreshed)
     answer_links = links.links("invitations.answer", "token", [tokens[user_id] for user_id, *_ in people])
-    outbox.send_many([(email, outbox.render("program_invitation", program_name=program.name, role=role, answer_url=link))
-                      for (_, email, role, _), link in zip(people, answer_links)], program_id=program.id)
+    outbox.send_many([(email, outbox.render("program_invitation", locale=locales.get(user_id),
+                                            program_name=program.name, role=role, answer_url=link))
+                      for (user_id, email, role, _profile), link in zip(people, answer_links)], program_id=program.id)
     return len(people)
 
 
@@ -52,8 +64,9 @@ def invitation_for(user: User, token: str) -> ProgramInvitation | None:
 def accept(invitation: ProgramInvitation, user: User) -> Membership:
     """Join the program with the profile from the file; the invitation is used up."""
     if user.role != invitation.role:
-        raise ServiceError(f"This invitation is for a {invitation.role}; your account is a {user.role} account. "
-                           "Ask the coordinators to invite you with the right role.")
+        raise ServiceError(_("This invitation is for a %(invited)s; your account is a %(account)s account. Ask the "
+                             "coordinators to invite you with the right role.", invited=role_name(invitation.role),
+                             account=role_name(user.role)))
     membership = db.session.scalar(db.select(Membership).where(Membership.program_id == invitation.program_id,
                                                                Membership.user_id == user.id))
     if membership is None:

@@ -423,7 +423,7 @@ def call_off(item: Pairing | MicroRequest, actor: User | None) -> list[Meeting]:
         record(item.program_id, kind_of(item), item.id, item.state, MEETING_EVENT, actor,
                "meeting cancelled: the mentorship ended" if in_calendars else "meeting times withdrawn: the mentorship ended")
         if in_calendars:
-            ended = "the request is done" if kind_of(item) == "request" else "the mentorship has ended"
+            ended = kind_of(item)  # "request" or "pairing": the email words it in the recipient's language
             _invite_both(meeting, item, "meeting_cancelled", "CANCEL", ended=ended,
                          cancelled_by=actor.name if actor is not None else "")
         called_off.append(meeting)

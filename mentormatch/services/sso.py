@@ -8,6 +8,7 @@ signed in already, or through a link mailed to the account's address (`request_l
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
@@ -32,14 +33,14 @@ def link(user: User, issuer: str, subject: str) -> None:
     owner = user_for(issuer, subject)
     if owner is not None:
         if owner.id != user.id:
-            raise ServiceError("This sign-in is already linked to another MentorMatch account.")
+            raise ServiceError(_("This sign-in is already linked to another MentorMatch account."))
         return
     db.session.add(LinkedIdentity(issuer=issuer, subject=subject, user_id=user.id))
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise ServiceError("This sign-in is already linked to another MentorMatch account.") from None
+        raise ServiceError(_("This sign-in is already linked to another MentorMatch account.")) from None
 
 
 def account_for_email(email: str) -> User | None:
@@ -76,10 +77,10 @@ def create_account(*, email: str, name: str, role: str, issuer: str, subject: st
     if invited:
         role = invited[1]
     if role not in {"mentee", "mentor"}:
-        raise ServiceError("Choose mentee or mentor.", "role")
+        raise ServiceError(_("Choose mentee or mentor."), "role")
     email = emails.checked(email)
     if find_by_email(email) is not None:
-        raise ServiceError("An account with this email exists already. Log in to it first, then link this sign-in.")
+        raise ServiceError(_("An account with this email exists already. Log in to it first, then link this sign-in."))
     user = User(email=email, name=checked_name(name), role=role, password_hash=unusable_password_hash())
     db.session.add(user)
     try:
@@ -90,7 +91,7 @@ def create_account(*, email: str, name: str, role: str, issuer: str, subject: st
         db.session.commit()
     except IntegrityError:  # the same sign-in finished twice at once: one account
         db.session.rollback()
-        raise ServiceError("This sign-in has an account already. Sign in again.") from None
+        raise ServiceError(_("This sign-in has an account already. Sign in again.")) from None
     return user, invited[0] if invited else None
 
 

@@ -230,15 +230,16 @@ def _mail_if_due(item: Pairing | MicroRequest, row: ThreadRead, now: datetime) -
     db.session.refresh(row)
     other = other_side(item, recipient).user
     outbox.send(recipient.user.email, "thread_messages", program_id=item.program_id, reply_to=other.email,
-                name=recipient.user.name, other=other, messages=pending, about=_about(item),
+                name=recipient.user.name, other=other, messages=pending, **_about(item),
                 thread_url=links.link("threads.show", kind=kind_of(item), item_id=item.id))
     return True
 
 
-def _about(item: Pairing | MicroRequest) -> str:
+def _about(item: Pairing | MicroRequest) -> dict:
+    """What the email says the conversation is about (the template words it in the recipient's language)."""
     if isinstance(item, Pairing):
-        return f"your mentorship in {item.mentee.program.name}"
-    return f"the request “{item.question[:80]}”"
+        return {"about_pairing": item.mentee.program.name}
+    return {"about_request": item.question[:80]}
 
 
 def send_due(now: datetime | None = None) -> list[str]:

@@ -7,12 +7,14 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import lazy_gettext as _l
+
 from ...extensions import db
 from ...models import Event, Membership, Program, Round, RoundEvent, User
 from ..rounds.export import safe_cell
 
-KINDS = {"pairing": "Pairings", "request": "Micro-requests", "mentor": "Mentors", "member": "Members",
-         "round": "Rounds"}
+KINDS = {"pairing": _l("Pairings"), "request": _l("Micro-requests"), "mentor": _l("Mentors"), "member": _l("Members"),
+         "round": _l("Rounds")}
 LIMIT = 500  # rows on the page; the CSV has them all
 
 

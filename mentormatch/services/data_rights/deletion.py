@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ...core import clock, links, outbox
@@ -75,10 +76,10 @@ def staying_coordinators(program_id: int, *, but: int) -> int:
 def request(user: User) -> None:
     """Step 1: mail a confirmation link (nothing changes until it is followed)."""
     if user.deletion_due_at is not None:
-        raise ServiceError("Your account is already set to be deleted; you can undo it below.")
+        raise ServiceError(_("Your account is already set to be deleted; you can undo it below."))
     alone = _sole_coordinator_of(user)
     if alone:
-        raise ServiceError("Appoint another coordinator first for: " + ", ".join(sorted(alone)) + ".")
+        raise ServiceError(_("Appoint another coordinator first for: %(programs)s.", programs=", ".join(sorted(alone))))
     outbox.send(user.email, "account_delete_confirm", person=user, grace_days=GRACE_DAYS,
                 confirm_url=links.link("data_rights.confirm_delete", token=_token(user, "confirm")))
     db.session.commit()
@@ -89,7 +90,7 @@ def confirm(user: User) -> User:
     UPDATE: of two clicks at once one schedules (and mails); the other finds it done."""
     alone = _sole_coordinator_of(user)
     if alone:
-        raise ServiceError("Appoint another coordinator first for: " + ", ".join(sorted(alone)) + ".")
+        raise ServiceError(_("Appoint another coordinator first for: %(programs)s.", programs=", ".join(sorted(alone))))
     due = clock.now() + timedelta(days=GRACE_DAYS)
     won = db.session.execute(db.update(User).where(
         User.id == user.id, User.deletion_due_at.is_(None), User.erased_at.is_(None),
@@ -111,7 +112,7 @@ def undo(user: User) -> User:
         .execution_options(synchronize_session=False)).rowcount
     if not won:
         db.session.rollback()
-        raise ServiceError("Your account is not set to be deleted.")
+        raise ServiceError(_("Your account is not set to be deleted."))
     db.session.refresh(user)
     outbox.send(user.email, "account_delete_undone", person=user)
     db.session.commit()

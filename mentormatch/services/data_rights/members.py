@@ -8,6 +8,8 @@ history points at it) with removed_at set, which every "my membership" lookup sk
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from ...core import clock, links, outbox
 from ...core.events import record
 from ...core.transitions import move
@@ -49,7 +51,7 @@ def end_mentorships(member: Membership, actor: User | None, now) -> None:
 
 def remove(program: Program, member: Membership, actor: User) -> Membership:
     if member.program_id != program.id:
-        raise ServiceError("This person is not in this program.")
+        raise ServiceError(_("This person is not in this program."))
     now = clock.now()
     # Claimed with a conditional UPDATE: two coordinators pressing at once remove (and release) once.
     claimed = db.session.execute(db.update(Membership).where(
@@ -57,7 +59,7 @@ def remove(program: Program, member: Membership, actor: User) -> Membership:
         .execution_options(synchronize_session=False)).rowcount
     if not claimed:
         db.session.rollback()
-        raise ServiceError("This person has already been removed from the program.")
+        raise ServiceError(_("This person has already been removed from the program."))
     db.session.refresh(member)
     if member.user.role == "mentor":
         release(member, "removed", actor)

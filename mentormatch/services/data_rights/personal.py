@@ -40,6 +40,12 @@ FORMER_MEMBER = "A former member"
 REMOVED_TEXT = "(removed)"  # a message body cannot be empty (a CHECK), so this stands in for it
 
 
+def N_(text: str) -> str:
+    """Marks a heading for translation (`make translations` finds it); the export page translates it
+    when it shows it, while the JSON export keeps the English one."""
+    return text
+
+
 @dataclass(frozen=True)
 class Personal:
     model: type
@@ -72,39 +78,39 @@ def _meeting_side(side: str) -> Callable:
 _CONTEXT = {"industry": "", "background": "", "location": "", "groups": [], "languages": [], "topics": []}
 
 PERSONAL: tuple[Personal, ...] = (
-    Personal(ContactChannels, "user_id", by="user", delete=True, label="How to reach me"),
-    Personal(LoginSession, "user_id", by="user", delete=True, label="Logged-in sessions"),
-    Personal(ProgramInvitation, "user_id", by="user", delete=True, label="Invitations to programs"),
-    Personal(ProgramCoordinator, "user_id", by="user", delete=True, label="Programs I coordinate"),
-    Personal(GoalForm, "membership_id", label="Goal forms", blank={
+    Personal(ContactChannels, "user_id", by="user", delete=True, label=N_("How to reach me")),
+    Personal(LoginSession, "user_id", by="user", delete=True, label=N_("Logged-in sessions")),
+    Personal(ProgramInvitation, "user_id", by="user", delete=True, label=N_("Invitations to programs")),
+    Personal(ProgramCoordinator, "user_id", by="user", delete=True, label=N_("Programs I coordinate")),
+    Personal(GoalForm, "membership_id", label=N_("Goal forms"), blank={
         **_CONTEXT, "near_term_goal": "", "long_term_goal": "", "power_question": "", "context_matters": []}),
-    Personal(MentorProfile, "membership_id", label="Mentor profiles", blank={
+    Personal(MentorProfile, "membership_id", label=N_("Mentor profiles"), blank={
         **_CONTEXT, "bio": "", "prefers_topics": [], "prefers_stages": [], "available": False}),
-    Personal(QuestionAnswer, "membership_id", delete=True, label="Answers to the program's questions"),
-    Personal(GoalStep, "membership_id", label="Goal steps", blank={"title": ""}),
-    Personal(Note, "author_membership_id", delete=True, label="Notes I wrote"),
-    Personal(Note, "mentee_membership_id", delete=True, label="Notes about me"),
-    Personal(FollowUp, "mentee_membership_id", label="Follow-ups and thanks", blank={"body": ""}),
-    Personal(Message, "author_membership_id", label="Messages I wrote", blank={"body": REMOVED_TEXT}),
-    Personal(CheckIn, "membership_id", label="Check-ins", blank={"comment": ""}),
-    Personal(ClosingSurvey, "membership_id", label="Closing surveys", blank={"changed": ""}),
-    Personal(MicroRequest, "mentee_membership_id", label="Micro-requests I sent", blank={
+    Personal(QuestionAnswer, "membership_id", delete=True, label=N_("Answers to the program's questions")),
+    Personal(GoalStep, "membership_id", label=N_("Goal steps"), blank={"title": ""}),
+    Personal(Note, "author_membership_id", delete=True, label=N_("Notes I wrote")),
+    Personal(Note, "mentee_membership_id", delete=True, label=N_("Notes about me")),
+    Personal(FollowUp, "mentee_membership_id", label=N_("Follow-ups and thanks"), blank={"body": ""}),
+    Personal(Message, "author_membership_id", label=N_("Messages I wrote"), blank={"body": REMOVED_TEXT}),
+    Personal(CheckIn, "membership_id", label=N_("Check-ins"), blank={"comment": ""}),
+    Personal(ClosingSurvey, "membership_id", label=N_("Closing surveys"), blank={"changed": ""}),
+    Personal(MicroRequest, "mentee_membership_id", label=N_("Micro-requests I sent"), blank={
         "question": REMOVED_TEXT, "context": "", "info_answer": ""}),
-    Personal(MicroRequest, "mentor_membership_id", label="Micro-requests to me", blank={
+    Personal(MicroRequest, "mentor_membership_id", label=N_("Micro-requests to me"), blank={
         "decline_note": "", "info_question": ""}),
-    Personal(Pairing, "mentee_membership_id", label="Pairings as mentee", blank={"info_answer": ""}),
-    Personal(Pairing, "mentor_membership_id", label="Pairings as mentor", blank={
+    Personal(Pairing, "mentee_membership_id", label=N_("Pairings as mentee"), blank={"info_answer": ""}),
+    Personal(Pairing, "mentor_membership_id", label=N_("Pairings as mentor"), blank={
         "decline_note": "", "info_question": ""}),
-    Personal(Meeting, "organizer_membership_id", label="Meetings I organised", blank={"video_link": ""}),
-    Personal(Meeting, owned=_meeting_side("mentee"), label="Meetings as mentee", blank={"mentee_met_note": ""}),
-    Personal(Meeting, owned=_meeting_side("mentor"), label="Meetings as mentor", blank={"mentor_met_note": ""}),
-    Personal(MentorReport, "mentee_membership_id", label="Reports I made", blank={"note": ""}),
+    Personal(Meeting, "organizer_membership_id", label=N_("Meetings I organised"), blank={"video_link": ""}),
+    Personal(Meeting, owned=_meeting_side("mentee"), label=N_("Meetings as mentee"), blank={"mentee_met_note": ""}),
+    Personal(Meeting, owned=_meeting_side("mentor"), label=N_("Meetings as mentor"), blank={"mentor_met_note": ""}),
+    Personal(MentorReport, "mentee_membership_id", label=N_("Reports I made"), blank={"note": ""}),
     # A mentee's report stays confidential: the reported mentor's export does not show it.
-    Personal(MentorReport, "mentor_membership_id", label="Reports about me", blank={"note": ""}, exported=False),
-    Personal(MenteePriority, "membership_id", label="Priority in rounds", blank={"note": ""}),
-    Personal(RunPair, "mentee_membership_id", label="Round proposals as mentee", blank={"mentee_name": FORMER_MEMBER}),
-    Personal(RunPair, "mentor_membership_id", label="Round proposals as mentor", blank={"mentor_name": FORMER_MEMBER}),
-    Personal(RunUnmatched, "mentee_membership_id", label="Left unmatched in a round", blank={
+    Personal(MentorReport, "mentor_membership_id", label=N_("Reports about me"), blank={"note": ""}, exported=False),
+    Personal(MenteePriority, "membership_id", label=N_("Priority in rounds"), blank={"note": ""}),
+    Personal(RunPair, "mentee_membership_id", label=N_("Round proposals as mentee"), blank={"mentee_name": FORMER_MEMBER}),
+    Personal(RunPair, "mentor_membership_id", label=N_("Round proposals as mentor"), blank={"mentor_name": FORMER_MEMBER}),
+    Personal(RunUnmatched, "mentee_membership_id", label=N_("Left unmatched in a round"), blank={
         "mentee_name": FORMER_MEMBER}),
 )
 
