@@ -248,7 +248,7 @@ def check_slots(slots: list[tuple[int, date | None, time | None]], duration, zon
             raise ServiceError(_("Choose a time within the next 90 days."), f"slot{number}_date")
         try:
             moment = to_utc(day, at, zone)
-        except ValueError as error:
+        except ValueError:
             raise ServiceError(_("No such time: that time does not exist in your time zone (the clocks change that night)."),
                                f"slot{number}_time") from None
         if moment <= now:
