@@ -60,7 +60,7 @@ def pick(meeting_id: int):
     form = PickForm()
     if submit(form, lambda: meetings.pick(meeting, current_user, form.slot_id.data)):
         return _done(item, _("Booked. The calendar invitation is on its way to both of you."))
-    return _page(item, error=" ".join(form.slot_id.errors + form.form_errors))
+    return _page(item, error=" ".join(map(str, form.slot_id.errors + form.form_errors)))
 
 
 @bp.route("/<int:meeting_id>/cancel", methods=["POST"])
@@ -72,7 +72,7 @@ def cancel(meeting_id: int):
     if submit(form, lambda: meetings.cancel(meeting, current_user)):
         return _done(item, _("Cancelled.") if meeting.booked_at is None
                      else _("Cancelled: both of you get a cancellation for your calendars."))
-    return _page(item, error=" ".join(form.form_errors))
+    return _page(item, error=" ".join(map(str, form.form_errors)))
 
 
 @bp.route("/<int:meeting_id>/met", methods=["POST"])
@@ -83,7 +83,7 @@ def met(meeting_id: int):
     form = MetForm()
     if submit(form, lambda: meetings.answer_met(meeting, current_user, form.answer.data, form.note.data)):
         return _done(item, _("Thank you for answering."))
-    return _page(item, error=" ".join(form.answer.errors + form.note.errors + form.form_errors))
+    return _page(item, error=" ".join(map(str, form.answer.errors + form.note.errors + form.form_errors)))
 
 
 @bp.route("/<int:meeting_id>/invite.ics")
@@ -123,6 +123,6 @@ def _page(item, **context):
     built = panel.build(item, **context)
     if built is None:  # not (yet) a pair that can meet: the page says why, without a panel
         form = context.get("propose_form")
-        problem = " ".join(form.form_errors) if form is not None else context.get("error", "")
+        problem = " ".join(map(str, form.form_errors)) if form is not None else context.get("error", "")
         return render_template("meetings/show.html", item=item, together={"meetings": None}, problem=problem)
     return page_or_partial("meetings/show.html", "meetings/_panel.html", item=item, together={"meetings": built})

@@ -3,11 +3,12 @@ meetings read in Spanish or Portuguese, by the browser's language or the person'
 the default."""
 from datetime import datetime
 
+from mentormatch.core import clock
 from mentormatch.extensions import db
 from mentormatch.models import MicroRequest, User
 from mentormatch.services import meetings
 from tests.conftest import login, post_form
-from tests.web.test_lifecycle_data import add_goal, add_profile, frozen, mid, send_request  # noqa: F401
+from tests.web.test_lifecycle_data import add_goal, add_pairing, add_profile, frozen, mid, send_request  # noqa: F401
 
 QUESTION = "Which of my 5 pitch slides loses you first, and why?"
 ES = {"Accept-Language": "es-ES,es;q=0.9"}
@@ -109,3 +110,33 @@ def test_meeting_times_name_the_day_and_month_in_the_readers_language(app):
         assert meetings.when_label(start, 30, "Europe/Berlin") == "Thu 26 Mar 2026, 16:00–16:30 CET"
         assert meetings.when_label(start, 30, "Europe/Berlin", "es") == "jue 26 mar 2026, 16:00–16:30 CET"
         assert meetings.when_label(start, 30, "Europe/Berlin", "pt") == "qui. 26 mar. 2026, 16:00–16:30 CET"
+
+
+def test_the_meetings_panel_in_spanish_with_its_errors_and_notices(app, world):
+    from tests.web.test_meetings import NOW, THU, pair_page, propose, the_meeting
+
+    clock.set_now(NOW)
+    try:
+        add_goal(app, mid(world, world.mentee), timezone="Europe/Berlin")
+        add_profile(app, mid(world, world.mentor), timezone="America/New_York")
+        world.pairing_id = add_pairing(app, world.program.id, mid(world, world.mentee), mid(world, world.mentor),
+                                       state="active", answered_at=NOW)
+        _speaks(app, world.mentee, "es")
+        mentee = app.test_client()
+        login(mentee, world.mentee)
+        page = mentee.get(pair_page(world, "mentee")).get_data(as_text=True)
+        assert "Propón hasta tres horarios" in page and "Propose up to three times" not in page
+        sent = propose(mentee, world, "mentee", [(THU, "16:00")], follow_redirects=True).get_data(as_text=True)
+        assert f"Horarios enviados a {world.mentor.name}." in sent
+        assert "jue 26 mar 2026, 16:00–16:30 CET" in sent, "the time in her zone, named in Spanish"
+        meeting = the_meeting(app, world.pairing_id)
+        # A post without a choice: the form's own message, in Spanish, and nothing changes.
+        picked = post_form(mentee, f"/meetings/{meeting.id}/pick", {"slot_id": ""}, page=pair_page(world, "mentee"),
+                           headers={"HX-Request": "true"})
+        assert picked.status_code == 200 and "Elige uno de los horarios propuestos." in picked.get_data(as_text=True)
+        answered = post_form(mentee, f"/meetings/{meeting.id}/met", {"answer": ""}, page=pair_page(world, "mentee"),
+                             headers={"HX-Request": "true"})
+        assert answered.status_code == 200 and "Elige sí, no o cambiada de hora." in answered.get_data(as_text=True)
+        assert the_meeting(app, world.pairing_id).state == "proposed"
+    finally:
+        clock.set_now(None)
