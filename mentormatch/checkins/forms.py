@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length
@@ -6,7 +7,7 @@ from ..services import checkins
 
 
 class CheckInForm(FlaskForm):
-    score = RadioField("How is it going?", coerce=int, choices=list(checkins.SCORE_LABELS.items()),
-                       validators=[InputRequired("Choose a score from 1 to 5.")])
-    comment = TextAreaField("Anything to add? (optional)", validators=[Length(max=checkins.MAX_COMMENT)],
-                            description="Only the program's coordinators read it.")
+    score = RadioField(_l("How is it going?"), coerce=int, choices=list(checkins.SCORE_LABELS.items()),
+                       validators=[InputRequired(_l("Choose a score from 1 to 5."))])
+    comment = TextAreaField(_l("Anything to add? (optional)"), validators=[Length(max=checkins.MAX_COMMENT)],
+                            description=_l("Only the program's coordinators read it."))

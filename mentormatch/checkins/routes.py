@@ -1,5 +1,6 @@
 """Check-ins: both sides answer two questions; coordinators read the results per program."""
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import coordinated_program, own_checkin, roles
@@ -16,7 +17,7 @@ def answer(checkin_id: int):
     form = CheckInForm()
     if checkin.answered_at is None and submit(form, lambda: checkins.answer(checkin, current_user, form.score.data,
                                                                               form.comment.data)):
-        flash("Thank you. Your coordinator reads every check-in.", "success")
+        flash(_("Thank you. Your coordinator reads every check-in."), "success")
         return redirect(url_for("mentor.home" if current_user.role == "mentor" else "mentee.home"), code=303)
     pairing = checkin.pairing
     other = pairing.mentor if checkin.membership_id == pairing.mentee_membership_id else pairing.mentee

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TimeField, URLField
 from wtforms.validators import InputRequired, Length, Optional
@@ -10,24 +11,25 @@ class ProposeForm(FlaskForm):
     """Up to three times in the proposer's own zone; the service checks them (future, within 90
     days, not overlapping) and names the field at fault."""
 
-    duration = SelectField("How long", coerce=int, default=30, validate_choice=False,  # the service names the rule
-                           choices=[(15, "15 minutes"), (30, "30 minutes"), (60, "60 minutes")],
-                           validators=[InputRequired("Choose 15, 30 or 60 minutes.")])
-    slot1_date = DateField("Date", validators=[Optional()])
-    slot1_time = TimeField("Start", validators=[Optional()])
-    slot2_date = DateField("Date", validators=[Optional()])
-    slot2_time = TimeField("Start", validators=[Optional()])
-    slot3_date = DateField("Date", validators=[Optional()])
-    slot3_time = TimeField("Start", validators=[Optional()])
-    video_link = URLField("Video link (optional)", validators=[Optional(), Length(max=fields.MAX_VIDEO_LINK)],
-                          description="A Meet, Zoom or Jitsi link; it goes into the calendar invitation.")
+    duration = SelectField(_l("How long"), coerce=int, default=30, validate_choice=False,  # the service names the rule
+                           choices=[(15, _l("15 minutes")), (30, _l("30 minutes")), (60, _l("60 minutes"))],
+                           validators=[InputRequired(_l("Choose 15, 30 or 60 minutes."))])
+    slot1_date = DateField(_l("Date"), validators=[Optional()])
+    slot1_time = TimeField(_l("Start"), validators=[Optional()])
+    slot2_date = DateField(_l("Date"), validators=[Optional()])
+    slot2_time = TimeField(_l("Start"), validators=[Optional()])
+    slot3_date = DateField(_l("Date"), validators=[Optional()])
+    slot3_time = TimeField(_l("Start"), validators=[Optional()])
+    video_link = URLField(_l("Video link (optional)"), validators=[Optional(), Length(max=fields.MAX_VIDEO_LINK)],
+                          description=_l("A Meet, Zoom or Jitsi link; it goes into the calendar invitation."),
+                          render_kw={"placeholder": "https://"})
 
     def slots(self) -> list:
         return [(n, getattr(self, f"slot{n}_date").data, getattr(self, f"slot{n}_time").data) for n in (1, 2, 3)]
 
 
 class PickForm(FlaskForm):
-    slot_id = HiddenField("Time", validators=[InputRequired("Pick one of the proposed times.")])
+    slot_id = HiddenField(_l("Time"), validators=[InputRequired(_l("Pick one of the proposed times."))])
 
 
 class CancelForm(FlaskForm):
@@ -35,6 +37,6 @@ class CancelForm(FlaskForm):
 
 
 class MetForm(FlaskForm):
-    answer = RadioField("Did you meet?", choices=list(meetings.MET_LABELS.items()),
-                        validators=[InputRequired("Choose yes, no or moved.")])
-    note = StringField("Anything to add? (one line, optional)", validators=[Length(max=meetings.MAX_NOTE)])
+    answer = RadioField(_l("Did you meet?"), choices=list(meetings.MET_LABELS.items()),
+                        validators=[InputRequired(_l("Choose yes, no or moved."))])
+    note = StringField(_l("Anything to add? (one line, optional)"), validators=[Length(max=meetings.MAX_NOTE)])

@@ -3,6 +3,7 @@
 Every action answers htmx with the refreshed panel and a plain form with a redirect to the pair's
 page, so the panel works without JavaScript."""
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import meeting_item, own_meeting, roles, visible_meeting
@@ -33,7 +34,7 @@ def too_many_proposals(_error):
     args = request.view_args or {}
     item = meeting_item(args.get("kind", "pairings"), args.get("item_id", 0))
     form = ProposeForm()
-    form.form_errors.append("You have proposed times often in a short while: wait an hour, then send these again.")
+    form.form_errors.append(_("You have proposed times often in a short while: wait an hour, then send these again."))
     page = _page(item, propose_form=form)
     return page, 200 if is_htmx() else 429
 
@@ -46,8 +47,8 @@ def propose(kind: str, item_id: int):
     form = ProposeForm()
     if submit(form, lambda: meetings.propose(item, current_user, form.slots(), form.duration.data,
                                              form.video_link.data)):
-        return _done(item, f"Times sent to {meetings.panel(item, current_user).other_name}. "
-                           "You will get an email when one is picked.")
+        return _done(item, _("Times sent to %(name)s. You will get an email when one is picked.",
+                             name=meetings.panel(item, current_user).other_name))
     return _page(item, propose_form=form)
 
 
@@ -58,8 +59,8 @@ def pick(meeting_id: int):
     item = meetings.item_of(meeting)
     form = PickForm()
     if submit(form, lambda: meetings.pick(meeting, current_user, form.slot_id.data)):
-        return _done(item, "Booked. The calendar invitation is on its way to both of you.")
-    return _page(item, error=" ".join(form.slot_id.errors + form.form_errors))
+        return _done(item, _("Booked. The calendar invitation is on its way to both of you."))
+    return _page(item, error=" ".join(map(str, form.slot_id.errors + form.form_errors)))
 
 
 @bp.route("/<int:meeting_id>/cancel", methods=["POST"])
@@ -69,8 +70,9 @@ def cancel(meeting_id: int):
     item = meetings.item_of(meeting)
     form = CancelForm()
     if submit(form, lambda: meetings.cancel(meeting, current_user)):
-        return _done(item, "Cancelled." if meeting.booked_at is None else "Cancelled: both of you get a cancellation for your calendars.")
-    return _page(item, error=" ".join(form.form_errors))
+        return _done(item, _("Cancelled.") if meeting.booked_at is None
+                     else _("Cancelled: both of you get a cancellation for your calendars."))
+    return _page(item, error=" ".join(map(str, form.form_errors)))
 
 
 @bp.route("/<int:meeting_id>/met", methods=["POST"])
@@ -80,8 +82,8 @@ def met(meeting_id: int):
     item = meetings.item_of(meeting)
     form = MetForm()
     if submit(form, lambda: meetings.answer_met(meeting, current_user, form.answer.data, form.note.data)):
-        return _done(item, "Thank you for answering.")
-    return _page(item, error=" ".join(form.answer.errors + form.note.errors + form.form_errors))
+        return _done(item, _("Thank you for answering."))
+    return _page(item, error=" ".join(map(str, form.answer.errors + form.note.errors + form.form_errors)))
 
 
 @bp.route("/<int:meeting_id>/invite.ics")
@@ -90,7 +92,7 @@ def invitation(meeting_id: int):
     """"Add to calendar": the same invitation the emails carry (a cancellation once cancelled)."""
     meeting = visible_meeting(meeting_id)
     if meeting.starts_at is None:
-        return _page(meetings.item_of(meeting), error="This meeting has no time yet: pick one first.")
+        return _page(meetings.item_of(meeting), error=_("This meeting has no time yet: pick one first."))
     response = make_response(meetings.ics(meeting))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="mentormatch-meeting-{meeting.id}.ics"'
@@ -121,6 +123,6 @@ def _page(item, **context):
     built = panel.build(item, **context)
     if built is None:  # not (yet) a pair that can meet: the page says why, without a panel
         form = context.get("propose_form")
-        problem = " ".join(form.form_errors) if form is not None else context.get("error", "")
+        problem = " ".join(map(str, form.form_errors)) if form is not None else context.get("error", "")
         return render_template("meetings/show.html", item=item, together={"meetings": None}, problem=problem)
     return page_or_partial("meetings/show.html", "meetings/_panel.html", item=item, together={"meetings": built})

@@ -1,6 +1,7 @@
 """Micro-requests (the small, specific ask), the open-request counter and the event log."""
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -13,11 +14,11 @@ REQUEST_STATES = ("open", "info_requested", "accepted", "done", "declined", "can
 PENDING_REQUEST = ("open", "info_requested")
 REQUEST_KINDS = ("feedback", "intro", "email", "call15", "call30")
 REQUEST_KIND_LABELS = {
-    "feedback": "Feedback on something",
-    "intro": "An introduction",
-    "email": "A quick take by email",
-    "call15": "A 15-minute call",
-    "call30": "A 30-minute call",
+    "feedback": _l("Feedback on something"),
+    "intro": _l("An introduction"),
+    "email": _l("A quick take by email"),
+    "call15": _l("A 15-minute call"),
+    "call30": _l("A 30-minute call"),
 }
 # States that count against a mentor's monthly micro capacity (a decline frees the slot).
 CAPACITY_STATES = ("open", "info_requested", "accepted", "done")
@@ -50,7 +51,7 @@ class MicroRequest(Answerable, db.Model):
 
     @property
     def kind_label(self) -> str:
-        return REQUEST_KIND_LABELS.get(self.kind, self.kind)
+        return str(REQUEST_KIND_LABELS.get(self.kind, self.kind))  # named in the reader's language
 
 
 class OpenRequestCounter(db.Model):

@@ -1,6 +1,8 @@
 """Micro-requests: the mentor directory, sending, editing, withdrawing and following up; the answer
 pages (accept, decline, ask for info, answer it, report) are the shared ones of mentormatch/answers/."""
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import together
@@ -42,9 +44,9 @@ def directory_page(program_id: int):
     program, membership = micro_program(program_id)
     topics, groups = directory.terms_of(program.id)
     form = DirectoryFilter(request.args)
-    form.topic.choices = [("", "Any topic")] + sorted(((str(k), v) for k, v in topics.items()), key=lambda c: c[1].lower())
-    form.group.choices = [("", "Any group")] + sorted(((str(k), v) for k, v in groups.items()), key=lambda c: c[1].lower())
-    form.language.choices = [("", "Any language")] + list(LANGUAGES)
+    form.topic.choices = [("", _("Any topic"))] + sorted(((str(k), v) for k, v in topics.items()), key=lambda c: c[1].lower())
+    form.group.choices = [("", _("Any group"))] + sorted(((str(k), v) for k, v in groups.items()), key=lambda c: c[1].lower())
+    form.language.choices = [("", _("Any language"))] + list(LANGUAGES)
     # The best DIRECTORY_PAGE first: a page of 300 cards is slow to send and to read.
     shown = max(DIRECTORY_PAGE, request.args.get("show", DIRECTORY_PAGE, type=int))
     cards = directory.search(membership, q=(form.q.data or "")[:100], topic=_int_or_none(form.topic.data),
@@ -75,10 +77,10 @@ def new(program_id: int, mentor_id: int):
     if done := submit(form, lambda: micro_requests.send(current_user, program, mentor, {
             "kind": form.kind.data, "question": form.question.data, "context": form.context.data})):
         req = done.value
-        flash(f"Sent to {mentor.user.name}. You will hear back by email.", "success")
+        flash(_("Sent to %(name)s. You will hear back by email.", name=mentor.user.name), "success")
         if hint := goal_forms.vague_ask_hint(req.question):
             # Without JavaScript the hint could not show as they typed: it comes with the confirmation.
-            flash(f"{hint} You can edit the request until {mentor.user.name} answers.", "warning")
+            flash(_("%(hint)s You can edit the request until %(name)s answers.", hint=hint, name=mentor.user.name), "warning")
         return redirect(url_for(".show", request_id=req.id), code=303)
     return render_template("requests/new.html", form=form, program=program, mentor=mentor, hint=_hint(form),
                            open_count=micro_requests.open_count(membership.id), max_open=micro_requests.MAX_OPEN_REQUESTS)
@@ -139,7 +141,7 @@ def save_note(request_id: int):
     if done := submit(form, lambda: notes.save_request_note(req.mentor, req, form.body.data)):
         note = done.value
         if not is_htmx():
-            flash("Notes saved. Only you can read them.", "success")
+            flash(_("Notes saved. Only you can read them."), "success")
             return redirect(url_for(".show", request_id=req.id), code=303)
     if is_htmx():
         return render_template("mentor/_note.html", form=form, note=note, note_url=url_for(".save_note", request_id=req.id),
@@ -154,8 +156,8 @@ def ask_ongoing(request_id: int):
     req = mentee_request(request_id)
     form = OngoingForm()
     if submit(form, lambda: ongoing.ask(req, current_user, form.hope.data)):
-        flash(f"Asked. {req.mentor.user.name} answers it like any proposal; a seat is held for you meanwhile.",
-              "success")
+        flash(_("Asked. %(name)s answers it like any proposal; a seat is held for you meanwhile.",
+                name=req.mentor.user.name), "success")
         return redirect_htmx_aware(url_for(".show", request_id=req.id))
     return page_or_partial("requests/show.html", "requests/_ongoing.html", **_show_context(req, ongoing_form=form))
 
@@ -167,7 +169,7 @@ def edit(request_id: int):
     form = RequestForm(obj=req)
     if submit(form, lambda: micro_requests.edit(req, current_user, {
             "kind": form.kind.data, "question": form.question.data, "context": form.context.data})):
-        flash(f"Saved. {req.mentor.user.name} sees the new version.", "success")
+        flash(_("Saved. %(name)s sees the new version.", name=req.mentor.user.name), "success")
         return redirect(url_for(".show", request_id=req.id), code=303)
     return render_template("requests/edit.html", form=form, req=req, hint=_hint(form))
 
@@ -176,7 +178,8 @@ def edit(request_id: int):
 @roles("mentee")
 def undo_cancel(request_id: int):
     req = mentee_request(request_id)
-    return _act(lambda: micro_requests.undo_cancel(req, current_user), req, "Withdrawal undone: the request is open again.")
+    return _act(lambda: micro_requests.undo_cancel(req, current_user), req,
+                _("Withdrawal undone: the request is open again."))
 
 
 @bp.route("/<int:request_id>/cancel", methods=["GET", "POST"])
@@ -184,18 +187,19 @@ def undo_cancel(request_id: int):
 def cancel(request_id: int):
     req = mentee_request(request_id)
     if request.method == "GET":  # the confirmation, for a browser without JavaScript
-        return render_template("confirm.html", question="Withdraw this request?", quote=req.question,
-                               detail=f"{req.mentor.user.name} will no longer see it. You can undo it for {micro_requests.UNDO_MINUTES} minutes.",
-                               action=url_for(".cancel", request_id=req.id), yes="Yes, withdraw it",
-                               back=url_for(".show", request_id=req.id), no="Keep it")
-    return _act(lambda: micro_requests.cancel(req, current_user), req, "Request withdrawn.")
+        return render_template("confirm.html", question=_("Withdraw this request?"), quote=req.question,
+                               detail=_("%(name)s will no longer see it. You can undo it for %(num)d minutes.",
+                                        name=req.mentor.user.name, num=micro_requests.UNDO_MINUTES),
+                               action=url_for(".cancel", request_id=req.id), yes=_("Yes, withdraw it"),
+                               back=url_for(".show", request_id=req.id), no=_("Keep it"))
+    return _act(lambda: micro_requests.cancel(req, current_user), req, _("Request withdrawn."))
 
 
 @bp.route("/<int:request_id>/done", methods=["POST"])
 @roles("mentee", "mentor")
 def done(request_id: int):
     req = visible_request(request_id)
-    return _act(lambda: micro_requests.mark_done(req, current_user), req, "Marked done.")
+    return _act(lambda: micro_requests.mark_done(req, current_user), req, _("Marked done."))
 
 
 @bp.route("/<int:request_id>/withdraw-others", methods=["POST"])
@@ -203,7 +207,8 @@ def done(request_id: int):
 def withdraw_others(request_id: int):
     req = mentee_request(request_id)
     attempt(lambda: micro_requests.withdraw_others(req, current_user),
-            lambda n: f"Withdrew {n} other request{'s' if n != 1 else ''}. Their mentors will not be asked again.")
+            lambda n: ngettext("Withdrew %(num)d other request. Its mentor will not be asked again.",
+                               "Withdrew %(num)d other requests. Their mentors will not be asked again.", n))
     return redirect_htmx_aware(url_for(".show", request_id=req.id))
 
 
@@ -218,7 +223,7 @@ def followup(request_id: int):
     req = mentee_request(request_id)
     form = FollowUpForm()
     if submit(form, lambda: micro_requests.add_followup(current_user, request=req, kind=form.kind.data, body=form.body.data)):
-        flash(f"Sent to {req.mentor.user.name}. Thank you for closing the loop.", "success")
+        flash(_("Sent to %(name)s. Thank you for closing the loop.", name=req.mentor.user.name), "success")
         return redirect(url_for(".show", request_id=req.id), code=303)
     return render_template("requests/followup.html", form=form, req=req,
                            sent=micro_requests.followups_for(request_id=req.id))
@@ -237,32 +242,35 @@ class RequestAnswers(answer_views.WebKind):
     link_suffix = "'s request"
 
     def accepted(self, req) -> str:
-        return f"Accepted. {req.mentee.user.name} has been told."
+        return _("Accepted. %(name)s has been told.", name=req.mentee.user.name)
 
     def declined(self, req, paused: bool) -> str:
-        return f"Declined. {req.mentee.user.name} can ask someone else."
+        return _("Declined. %(name)s can ask someone else.", name=req.mentee.user.name)
 
     def asked(self, req) -> str:
-        return f"Question sent to {req.mentee.user.name}. The request comes back with their answer."
+        return _("Question sent to %(name)s. The request comes back with their answer.", name=req.mentee.user.name)
 
     def answered(self, req) -> str:
-        return f"Answer sent to {req.mentor.user.name}."
+        return _("Answer sent to %(name)s.", name=req.mentor.user.name)
 
     def prepare_decline(self, form) -> None:
-        form.note.label.text = "A word for the mentee (optional)"
-        form.note.description = "They can ask someone else either way."
+        form.note.label.text = _("A word for the mentee (optional)")
+        form.note.description = _("They can ask someone else either way.")
 
     def page(self, req, name: str) -> dict:
         mentee, back = req.mentee.user.name, url_for("requests.show", request_id=req.id)
         if name == "decline":
-            return {"title": "Decline a request", "heading": f"Decline {mentee}'s request?", "quote": req.question,
-                    "back": back}
+            return {"title": _("Decline a request"), "heading": _("Decline %(name)s's request?", name=mentee),
+                    "quote": req.question, "back": back}
         if name == "ask_info":
-            return {"title": "Ask for more info", "heading": f"A question for {mentee}", "quote": req.question,
-                    "lead": f"Ask one question. The request comes back to you with the answer; no reminders "
-                            f"while {mentee} owes it.", "back": back}
-        return {"title": f"Answer {req.mentor.user.name}", "heading": f"{req.mentor.user.name} asks",
-                "lead": f"About your request “{req.question}”", "back": back, "back_label": "Back to the request"}
+            return {"title": _("Ask for more info"), "heading": _("A question for %(name)s", name=mentee),
+                    "quote": req.question,
+                    "lead": _("Ask one question. The request comes back to you with the answer; no reminders "
+                              "while %(name)s owes it.", name=mentee), "back": back}
+        mentor = req.mentor.user.name
+        return {"title": _("Answer %(name)s", name=mentor), "heading": _("%(name)s asks", name=mentor),
+                "lead": _("About your request “%(question)s”", question=req.question), "back": back,
+                "back_label": _("Back to the request")}
 
     def after_answer(self, req, action: str, message: str, ok: bool = True):
         flash(message, "success" if ok else "error")

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ..core import clock, links, outbox
@@ -17,7 +19,7 @@ from .activity import touch
 
 LOW = 2
 MAX_COMMENT = 1000
-SCORE_LABELS = {1: "1 · Not working", 2: "2 · Struggling", 3: "3 · OK", 4: "4 · Good", 5: "5 · Great"}
+SCORE_LABELS = {1: _l("1 · Not working"), 2: _l("2 · Struggling"), 3: _l("3 · OK"), 4: _l("4 · Good"), 5: _l("5 · Great")}
 
 
 def due_day(active_since: datetime, now: datetime) -> int | None:
@@ -75,22 +77,22 @@ def pending_for(user: User) -> list[CheckIn]:
 
 def answer(checkin: CheckIn, user: User, score, comment: str) -> CheckIn:
     if checkin.membership.user_id != user.id:
-        raise ServiceError("Only the person invited can answer this check-in.")
+        raise ServiceError(_("Only the person invited can answer this check-in."))
     try:
         score = int(score)
     except (TypeError, ValueError):
-        raise ServiceError("Choose a score from 1 to 5.", "score") from None
+        raise ServiceError(_("Choose a score from 1 to 5."), "score") from None
     if not 1 <= score <= 5:
-        raise ServiceError("Choose a score from 1 to 5.", "score")
+        raise ServiceError(_("Choose a score from 1 to 5."), "score")
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
-        raise ServiceError(f"Keep the comment under {MAX_COMMENT} characters.", "comment")
+        raise ServiceError(_("Keep the comment under %(max)d characters.", max=MAX_COMMENT), "comment")
     done = db.session.execute(db.update(CheckIn).where(CheckIn.id == checkin.id, CheckIn.answered_at.is_(None))
                               .values(score=score, comment=comment, answered_at=clock.now())
                               .execution_options(synchronize_session=False))
     if done.rowcount != 1:
         db.session.rollback()
-        raise ServiceError("You already answered this check-in. Thank you!")
+        raise ServiceError(_("You already answered this check-in. Thank you!"))
     touch(checkin.pairing)  # a check-in counts as the pair doing something together
     db.session.commit()
     db.session.refresh(checkin)

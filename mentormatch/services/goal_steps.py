@@ -2,6 +2,8 @@
 current mentors see the progress on the mentee's page."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from ..core import clock
 from ..extensions import db
 from ..models import GoalForm, GoalStep, Membership, User
@@ -38,15 +40,15 @@ def program_of(step: GoalStep) -> int:
 
 def add(membership: Membership, user: User, title: str) -> GoalStep:
     if membership.user_id != user.id or user.role != "mentee":
-        raise ServiceError("Only the mentee can plan their own steps.")
+        raise ServiceError(_("Only the mentee can plan their own steps."))
     title = " ".join((title or "").split())
     if not title:
-        raise ServiceError("Write the step in a few words.", "title")
+        raise ServiceError(_("Write the step in a few words."), "title")
     if len(title) > MAX_TITLE:
-        raise ServiceError(f"Keep a step under {MAX_TITLE} characters; split it in two.", "title")
+        raise ServiceError(_("Keep a step under %(max)d characters; split it in two.", max=MAX_TITLE), "title")
     steps = steps_of(membership.id)
     if len(steps) >= MAX_STEPS:
-        raise ServiceError(f"{MAX_STEPS} steps is plenty: tick some off or remove one first.", "title")
+        raise ServiceError(_("%(num)d steps is plenty: tick some off or remove one first.", num=MAX_STEPS), "title")
     step = GoalStep(membership_id=membership.id, title=title,
                     position=(max(s.position for s in steps) + 1) if steps else 1, created_at=clock.now())
     db.session.add(step)
@@ -56,7 +58,7 @@ def add(membership: Membership, user: User, title: str) -> GoalStep:
 
 def toggle(step: GoalStep, user: User, done: bool) -> GoalStep:
     if db.session.get(Membership, step.membership_id).user_id != user.id:
-        raise ServiceError("Only the mentee can tick off their steps.")
+        raise ServiceError(_("Only the mentee can tick off their steps."))
     step.done_at = clock.now() if done else None
     db.session.commit()
     return step
@@ -64,7 +66,7 @@ def toggle(step: GoalStep, user: User, done: bool) -> GoalStep:
 
 def remove(step: GoalStep, user: User) -> None:
     if db.session.get(Membership, step.membership_id).user_id != user.id:
-        raise ServiceError("Only the mentee can remove their steps.")
+        raise ServiceError(_("Only the mentee can remove their steps."))
     db.session.delete(step)
     db.session.commit()
 

@@ -19,7 +19,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.dates import format_datetime
 from flask import current_app
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from icalendar import Calendar, vCalAddress, vText
 from icalendar import Event as CalendarEvent
 from sqlalchemy import and_, func, or_
@@ -49,7 +53,7 @@ MEETING_ITEM_STATES = {"pairing": ("accepted", "active"), "request": ("accepted"
 HORIZON = timedelta(days=90)
 WORK_START, WORK_END = time(9, 0), time(17, 0)
 MAX_NOTE = 200
-MET_LABELS = {"yes": "Yes, we met", "no": "No, we did not", "moved": "We moved it to another time"}
+MET_LABELS = {"yes": _l("Yes, we met"), "no": _l("No, we did not"), "moved": _l("We moved it to another time")}
 RECENT = timedelta(days=30)
 # The pair's audit trail records each meeting step as an event "meeting" (its note says which step):
 # not the item's own state, so nothing that reads the item's states (accepted, expired...) counts it.
@@ -122,10 +126,12 @@ def short_label(moment: datetime, zone: str) -> str:
     return f"{begin:%a %d %b, %H:%M} {begin.tzname()}"
 
 
-def when_label(moment: datetime, minutes: int, zone: str) -> str:
-    """"Thu 26 Mar 2026, 16:00-16:30 CET" in `zone`."""
+def when_label(moment: datetime, minutes: int, zone: str, locale: str | None = None) -> str:
+    """"Thu 26 Mar 2026, 16:00-16:30 CET" in `zone`, with the day and month named in `locale` (None:
+    the page's language; "jue 26 mar 2026" in Spanish). The times are already in `zone`: no rebase."""
     begin, end = local(moment, zone), local(moment + timedelta(minutes=minutes), zone)
-    return f"{begin:%a %d %b %Y, %H:%M}–{end:%H:%M} {begin.tzname()}"
+    lang = locale or str(get_locale() or "en")
+    return f"{format_datetime(begin, 'EEE d MMM y, HH:mm', locale=lang)}–{end:%H:%M} {begin.tzname()}"
 
 
 # -- what the panel shows ----------------------------------------------------------------------
@@ -174,7 +180,7 @@ def panel(item: Pairing | MicroRequest, user: User) -> Panel:
         if _is_live(meeting, now) and view.live is None:
             view.live = meeting
             continue
-        label = when_label(meeting.starts_at, meeting.duration, my_zone) if meeting.starts_at else "never booked"
+        label = when_label(meeting.starts_at, meeting.duration, my_zone) if meeting.starts_at else _("never booked")
         if side and meeting.state in ("booked", "done") and _answer(meeting, side)[0] is None:
             view.to_answer.append((meeting, label))
         elif meeting.state in ("booked", "done", "cancelled") and meeting.starts_at is not None:
@@ -227,35 +233,37 @@ def check_slots(slots: list[tuple[int, date | None, time | None]], duration, zon
     """(number, local date, local time) in the proposer's zone -> the slots in naive UTC, checked:
     in the future and within 90 days, not overlapping one another, at most three."""
     if duration not in DURATIONS:
-        raise ServiceError("Choose 15, 30 or 60 minutes.", "duration")
+        raise ServiceError(_("Choose 15, 30 or 60 minutes."), "duration")
     now = clock.now()
     chosen: list[tuple[int, datetime]] = []
     for number, day, at in slots:
         if day is None and at is None:
             continue
         if day is None or at is None:
-            raise ServiceError("Give both a date and a time, or leave both empty.", f"slot{number}_time")
+            raise ServiceError(_("Give both a date and a time, or leave both empty."), f"slot{number}_time")
         # Days far outside the window are refused before any zone arithmetic (year 1 or 9999 overflows it).
         if day < now.date() - timedelta(days=2):
-            raise ServiceError("This time has passed: choose a time in the future.", f"slot{number}_time")
+            raise ServiceError(_("This time has passed: choose a time in the future."), f"slot{number}_time")
         if day > (now + HORIZON).date() + timedelta(days=2):
-            raise ServiceError("Choose a time within the next 90 days.", f"slot{number}_date")
+            raise ServiceError(_("Choose a time within the next 90 days."), f"slot{number}_date")
         try:
             moment = to_utc(day, at, zone)
-        except ValueError as error:
-            raise ServiceError(f"No such time: {error}.", f"slot{number}_time") from None
+        except ValueError:
+            raise ServiceError(_("No such time: that time does not exist in your time zone (the clocks change that night)."),
+                               f"slot{number}_time") from None
         if moment <= now:
-            raise ServiceError("This time has passed: choose a time in the future.", f"slot{number}_time")
+            raise ServiceError(_("This time has passed: choose a time in the future."), f"slot{number}_time")
         if moment > now + HORIZON:
-            raise ServiceError("Choose a time within the next 90 days.", f"slot{number}_date")
+            raise ServiceError(_("Choose a time within the next 90 days."), f"slot{number}_date")
         for other_number, other in chosen:
             if abs((moment - other).total_seconds()) < duration * 60:
-                raise ServiceError(f"This overlaps time {other_number}: choose a different time.", f"slot{number}_time")
+                raise ServiceError(_("This overlaps time %(num)d: choose a different time.", num=other_number),
+                                   f"slot{number}_time")
         chosen.append((number, moment))
     if not chosen:
-        raise ServiceError("Propose at least one time.", "slot1_date")
+        raise ServiceError(_("Propose at least one time."), "slot1_date")
     if len(chosen) > MAX_SLOTS:
-        raise ServiceError(f"Propose at most {MAX_SLOTS} times.", "slot1_date")
+        raise ServiceError(_("Propose at most %(num)d times.", num=MAX_SLOTS), "slot1_date")
     return sorted(moment for _, moment in chosen)
 
 
@@ -271,14 +279,14 @@ def propose(item: Pairing | MicroRequest, user: User, slots: list[tuple[int, dat
     which keeps the invitation's UID); otherwise a new meeting."""
     side = side_of(item, user)
     if side is None:
-        raise ServiceError("Only the two people meeting can propose times.")
+        raise ServiceError(_("Only the two people meeting can propose times."))
     if not can_meet(item):
-        raise ServiceError("Meetings can be arranged once the mentor has said yes.")
+        raise ServiceError(_("Meetings can be arranged once the mentor has said yes."))
     me = item.mentee if side == "mentee" else item.mentor
     try:
         duration = int(duration)
     except (TypeError, ValueError):
-        raise ServiceError("Choose 15, 30 or 60 minutes.", "duration") from None
+        raise ServiceError(_("Choose 15, 30 or 60 minutes."), "duration") from None
     moments = check_slots(slots, duration, zone_of(me))
     # Without a link on the form, the proposer's own video-call link (when they show it to matches).
     video_link = fields.video_link(video_link, "video_link") or contact.shown_video_link(user)
@@ -294,7 +302,7 @@ def propose(item: Pairing | MicroRequest, user: User, slots: list[tuple[int, dat
                 db.session.add(meeting)
         except IntegrityError:
             db.session.rollback()
-            raise ServiceError("The other person has just proposed times: reload the page to see them.") from None
+            raise ServiceError(_("The other person has just proposed times: reload the page to see them.")) from None
     else:
         meeting = live
         # Only if nobody booked or re-proposed meanwhile: the row must still be as this page saw it.
@@ -307,7 +315,7 @@ def propose(item: Pairing | MicroRequest, user: User, slots: list[tuple[int, dat
             .execution_options(synchronize_session=False))
         if done.rowcount != 1:
             db.session.rollback()
-            raise ServiceError("This meeting has just changed: reload the page to see it.")
+            raise ServiceError(_("This meeting has just changed: reload the page to see it."))
         db.session.execute(db.delete(MeetingSlot).where(MeetingSlot.meeting_id == meeting.id))
         db.session.flush()
         db.session.expire(meeting)
@@ -322,7 +330,7 @@ def propose(item: Pairing | MicroRequest, user: User, slots: list[tuple[int, dat
     outbox.send(other.user.email, "meeting_proposed", program_id=item.program_id, reply_to=user.email,
                 name=other.user.name,
                 proposer=user.name, reschedule=meeting.booked_at is not None, duration=duration,
-                times=[when_label(m, duration, other_zone) for m in moments],
+                times=[when_label(m, duration, other_zone, outbox.language_of(other.user.email)) for m in moments],
                 url=links.link("meetings.show", meeting_id=meeting.id))
     db.session.commit()
     return meeting
@@ -336,25 +344,25 @@ def pick(meeting: Meeting, user: User, slot_id) -> Meeting:
     item = item_of(meeting)
     side = side_of(item, user)
     if side is None:
-        raise ServiceError("Only the two people meeting can pick a time.")
+        raise ServiceError(_("Only the two people meeting can pick a time."))
     me = item.mentee if side == "mentee" else item.mentor
     if not can_meet(item):
-        raise ServiceError("This mentorship is no longer running: these times can no longer be picked.", "slot_id")
+        raise ServiceError(_("This mentorship is no longer running: these times can no longer be picked."), "slot_id")
     if meeting.state != "proposed":
-        raise ServiceError("This meeting is already booked or was cancelled: reload the page.", "slot_id")
+        raise ServiceError(_("This meeting is already booked or was cancelled: reload the page."), "slot_id")
     if meeting.proposer_membership_id == me.id:
-        raise ServiceError("You proposed these times: the other person picks one.", "slot_id")
+        raise ServiceError(_("You proposed these times: the other person picks one."), "slot_id")
     try:
         slot_id = int(slot_id)
     except (TypeError, ValueError):
-        raise ServiceError("Pick one of the proposed times.", "slot_id") from None
+        raise ServiceError(_("Pick one of the proposed times."), "slot_id") from None
     slot = db.session.scalar(db.select(MeetingSlot).where(MeetingSlot.id == slot_id,
                                                           MeetingSlot.meeting_id == meeting.id))
     if slot is None:
-        raise ServiceError("Pick one of the proposed times.", "slot_id")
+        raise ServiceError(_("Pick one of the proposed times."), "slot_id")
     now = clock.now()
     if slot.starts_at <= now:
-        raise ServiceError("This time has passed: pick another or propose new times.", "slot_id")
+        raise ServiceError(_("This time has passed: pick another or propose new times."), "slot_id")
     rescheduled = meeting.booked_at is not None
     done = db.session.execute(db.update(Meeting).where(
         Meeting.id == meeting.id, Meeting.state == "proposed",
@@ -364,7 +372,7 @@ def pick(meeting: Meeting, user: User, slot_id) -> Meeting:
         .execution_options(synchronize_session=False))
     if done.rowcount != 1:
         db.session.rollback()
-        raise ServiceError("This meeting was booked or changed a moment ago: reload the page.", "slot_id")
+        raise ServiceError(_("This meeting was booked or changed a moment ago: reload the page."), "slot_id")
     db.session.refresh(meeting)
     touch(item)
     record(item.program_id, kind_of(item), item.id, item.state, MEETING_EVENT, user,
@@ -379,10 +387,10 @@ def cancel(meeting: Meeting, user: User) -> Meeting:
     (same UID, higher SEQUENCE, METHOD CANCEL) for both."""
     item = item_of(meeting)
     if side_of(item, user) is None:
-        raise ServiceError("Only the two people meeting can cancel it.")
+        raise ServiceError(_("Only the two people meeting can cancel it."))
     was_booked = meeting.booked_at is not None
     if meeting.state == "booked" and meeting.starts_at <= clock.now():
-        raise ServiceError("This meeting has started: answer \"did you meet?\" instead.")
+        raise ServiceError(_("This meeting has started: answer \"did you meet?\" instead."))
     done = db.session.execute(db.update(Meeting).where(
         Meeting.id == meeting.id, Meeting.state.in_(("proposed", "booked")))
         .values(state="cancelled", cancelled_at=clock.now(),
@@ -390,7 +398,7 @@ def cancel(meeting: Meeting, user: User) -> Meeting:
         .execution_options(synchronize_session=False))
     if done.rowcount != 1:
         db.session.rollback()
-        raise ServiceError("This meeting was already cancelled.")
+        raise ServiceError(_("This meeting was already cancelled."))
     db.session.refresh(meeting)
     record(item.program_id, kind_of(item), item.id, item.state, MEETING_EVENT, user, "meeting cancelled")
     if was_booked:
@@ -439,7 +447,7 @@ def _invite_both(meeting: Meeting, item, template: str, method: str, **extra) ->
         outbox.send(person.user.email, template, program_id=item.program_id, attachments=[invitation],
                     reply_to=other.user.email,
                     name=person.user.name, other_name=other.user.name, duration=meeting.duration,
-                    when=when_label(meeting.starts_at, meeting.duration, zone), zone=zone,
+                    when=when_label(meeting.starts_at, meeting.duration, zone, outbox.language_of(person.user.email)), zone=zone,
                     short=short_label(meeting.starts_at, zone),
                     video_link=meeting.video_link, url=url, **extra)
 
@@ -495,14 +503,14 @@ def answer_met(meeting: Meeting, user: User, answer: str, note: str = "") -> Mee
     item = item_of(meeting)
     side = side_of(item, user)
     if side is None:
-        raise ServiceError("Only the two people meeting can answer.")
+        raise ServiceError(_("Only the two people meeting can answer."))
     if answer not in MET_ANSWERS:
-        raise ServiceError("Choose yes, no or moved.", "answer")
+        raise ServiceError(_("Choose yes, no or moved."), "answer")
     note = " ".join((note or "").split())
     if len(note) > MAX_NOTE:
-        raise ServiceError(f"Keep it to one line under {MAX_NOTE} characters.", "note")
+        raise ServiceError(_("Keep it to one line under %(max)d characters.", max=MAX_NOTE), "note")
     if meeting.state not in ("booked", "done") or meeting.starts_at + timedelta(minutes=meeting.duration) > clock.now():
-        raise ServiceError("You can answer once the meeting time has passed.", "answer")
+        raise ServiceError(_("You can answer once the meeting time has passed."), "answer")
     column, note_column = (Meeting.mentee_met, Meeting.mentee_met_note) if side == "mentee" else \
         (Meeting.mentor_met, Meeting.mentor_met_note)
     done = db.session.execute(db.update(Meeting).where(Meeting.id == meeting.id, column.is_(None))
@@ -510,7 +518,7 @@ def answer_met(meeting: Meeting, user: User, answer: str, note: str = "") -> Mee
                               .execution_options(synchronize_session=False))
     if done.rowcount != 1:
         db.session.rollback()
-        raise ServiceError("You already answered for this meeting. Thank you!", "answer")
+        raise ServiceError(_("You already answered for this meeting. Thank you!"), "answer")
     db.session.execute(db.update(Meeting).where(Meeting.id == meeting.id, Meeting.state == "booked",
                                                 Meeting.mentee_met.is_not(None), Meeting.mentor_met.is_not(None))
                        .values(state="done").execution_options(synchronize_session=False))
@@ -544,7 +552,8 @@ def ask_met_due(now: datetime | None = None) -> list[str]:
                 continue
             outbox.send(person.user.email, "meeting_did_you_meet", program_id=meeting.program_id,
                         name=person.user.name, other_name=other.user.name,
-                        when=when_label(meeting.starts_at, meeting.duration, zone_of(person)), url=url)
+                        when=when_label(meeting.starts_at, meeting.duration, zone_of(person),
+                                        outbox.language_of(person.user.email)), url=url)
         db.session.commit()
         asked.append(f"meeting {meeting.id}")
     return asked

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -54,11 +57,11 @@ MIN_QUESTION = 15
 MAX_CONTEXT = 2000
 FOLLOWUP_STATES = ("accepted", "done")
 UNDO_MINUTES = 10
-ALREADY_OPEN = "You already have an open request with this mentor."
-OTHER_OPEN = "You already have another open request with this mentor."
-MENTOR_FULL = ("This mentor has answered all the requests they can take this month. "
-               "Try someone else, or them again next month.")
-TAKEN_MEANWHILE = "This mentor's requests for the month were taken in the meantime."
+ALREADY_OPEN = _l("You already have an open request with this mentor.")
+OTHER_OPEN = _l("You already have another open request with this mentor.")
+MENTOR_FULL = _l("This mentor has answered all the requests they can take this month. "
+                 "Try someone else, or them again next month.")
+TAKEN_MEANWHILE = _l("This mentor's requests for the month were taken in the meantime.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,25 +135,25 @@ def send(mentee_user: User, program: Program, mentor_membership: Membership, dat
     """A mentee asks one mentor one specific thing. One transaction: the counter and the row."""
     mentee = membership_of(mentee_user, program.id)
     if mentee is None or mentee_user.role != "mentee":
-        raise ServiceError("Only mentees of this program can send requests.")
+        raise ServiceError(_("Only mentees of this program can send requests."))
     if not program.offers_micro:
-        raise ServiceError("This program does not take micro-requests.")
+        raise ServiceError(_("This program does not take micro-requests."))
     if mentor_membership.program_id != program.id or mentor_membership.user.role != "mentor":
-        raise ServiceError("Choose a mentor of this program.")
+        raise ServiceError(_("Choose a mentor of this program."))
     kind, question, context = _clean(data)
     profile = db.session.scalar(db.select(MentorProfile).where(MentorProfile.membership_id == mentor_membership.id))
     if profile is None or not profile.is_available(clock.today()) or not mentor_approved(mentor_membership):
-        raise ServiceError("This mentor is not taking requests right now.")
+        raise ServiceError(_("This mentor is not taking requests right now."))
     already = db.session.scalar(db.select(MicroRequest.id).where(
         MicroRequest.mentee_membership_id == mentee.id, MicroRequest.mentor_membership_id == mentor_membership.id,
         MicroRequest.state.in_(PENDING_REQUEST)))
     if already is not None:
-        raise ServiceError(ALREADY_OPEN)
+        raise ServiceError(str(ALREADY_OPEN))
     if used_this_month(mentor_membership.id) >= profile.capacity_micro:
-        raise ServiceError(MENTOR_FULL)
+        raise ServiceError(str(MENTOR_FULL))
 
-    _take_slot(mentee.id, f"You already have {MAX_OPEN_REQUESTS} open requests. Wait for an answer, or "
-                          "withdraw one, before asking someone else.")
+    _take_slot(mentee.id, _("You already have %(num)d open requests. Wait for an answer, or withdraw one, before "
+                            "asking someone else.", num=MAX_OPEN_REQUESTS))
     _claim_capacity(mentor_membership.id, MENTOR_FULL)
     req = MicroRequest(program_id=program.id, mentee_membership_id=mentee.id,
                        mentor_membership_id=mentor_membership.id, kind=kind, question=question,
@@ -178,7 +181,7 @@ def _take_slot(mentee_membership_id: int, message: str) -> None:
         .execution_options(synchronize_session=False)).rowcount
     if taken != 1:
         db.session.rollback()
-        raise ServiceError(message)
+        raise ServiceError(str(message))
 
 
 def _lock_mentor(mentor_membership_id: int) -> MentorProfile | None:
@@ -198,7 +201,7 @@ def _claim_capacity(mentor_membership_id: int, message: str) -> None:
     profile = _lock_mentor(mentor_membership_id)
     if profile is not None and used_this_month(mentor_membership_id) >= profile.capacity_micro:
         db.session.rollback()
-        raise ServiceError(message)
+        raise ServiceError(str(message))
 
 
 def _flush_pending(message: str) -> None:
@@ -209,7 +212,7 @@ def _flush_pending(message: str) -> None:
     except IntegrityError as error:
         db.session.rollback()
         if _pending_pair_clash(error):
-            raise ServiceError(message) from None
+            raise ServiceError(str(message)) from None
         raise
 
 
@@ -223,16 +226,17 @@ def _clean(data: dict) -> tuple[str, str, str]:
     """The mentee's own fields of a request, checked the same way when sent and when edited."""
     kind = data.get("kind")
     if kind not in REQUEST_KINDS:
-        raise ServiceError("Choose what kind of help you are asking for.", "kind")
+        raise ServiceError(_("Choose what kind of help you are asking for."), "kind")
     question = " ".join((data.get("question") or "").split())
     if len(question) < MIN_QUESTION:
-        raise ServiceError("Ask one specific question (at least 15 characters): what should they look at, "
-                           "decide or explain?", "question")
+        raise ServiceError(_("Ask one specific question (at least %(num)d characters): what should they look at, "
+                             "decide or explain?", num=MIN_QUESTION), "question")
     if len(question) > MAX_QUESTION:
-        raise ServiceError(f"Keep the question under {MAX_QUESTION} characters (now {len(question)}).", "question")
+        raise ServiceError(_("Keep the question under %(max)d characters (now %(now)d).", max=MAX_QUESTION,
+                             now=len(question)), "question")
     context = (data.get("context") or "").strip()
     if len(context) > MAX_CONTEXT:
-        raise ServiceError(f"Keep the context under {MAX_CONTEXT} characters.", "context")
+        raise ServiceError(_("Keep the context under %(max)d characters.", max=MAX_CONTEXT), "context")
     return kind, question, context
 
 
@@ -245,7 +249,7 @@ def edit(req: MicroRequest, mentee_user: User, data: dict) -> MicroRequest:
         .values(kind=kind, question=question, context=context).execution_options(synchronize_session=False))
     if result.rowcount != 1:
         db.session.rollback()
-        raise ServiceError("Only a request still waiting for the mentor can be edited.")
+        raise ServiceError(_("Only a request still waiting for the mentor can be edited."))
     record(req.program_id, "request", req.id, "open", "open", mentee_user, "edited")
     db.session.refresh(req)
     outbox.send(req.mentor.user.email, "request_edited", program_id=req.program_id, item=req, mentee=mentee_user,
@@ -294,16 +298,17 @@ def undo_cancel(req: MicroRequest, mentee_user: User) -> MicroRequest:
     """Back to open, as if never withdrawn: the slot is taken again under the same cap."""
     _must_be_mentee(req, mentee_user)
     if not can_undo_cancel(req, mentee_user):
-        raise ServiceError(f"A withdrawal can be undone within {UNDO_MINUTES} minutes only.")
+        raise ServiceError(_("A withdrawal can be undone within %(num)d minutes only.", num=UNDO_MINUTES))
     other = db.session.scalar(db.select(MicroRequest.id).where(
         MicroRequest.mentee_membership_id == req.mentee_membership_id,
         MicroRequest.mentor_membership_id == req.mentor_membership_id, MicroRequest.state.in_(PENDING_REQUEST)))
     if other is not None:
-        raise ServiceError(OTHER_OPEN)
+        raise ServiceError(str(OTHER_OPEN))
     profile = db.session.scalar(db.select(MentorProfile).where(MentorProfile.membership_id == req.mentor_membership_id))
     if profile is not None and used_this_month(req.mentor_membership_id) >= profile.capacity_micro:
-        raise ServiceError(TAKEN_MEANWHILE)
-    _take_slot(req.mentee_membership_id, f"You already have {MAX_OPEN_REQUESTS} open requests; withdraw one first.")
+        raise ServiceError(str(TAKEN_MEANWHILE))
+    _take_slot(req.mentee_membership_id, _("You already have %(num)d open requests; withdraw one first.",
+                                           num=MAX_OPEN_REQUESTS))
     _claim_capacity(req.mentor_membership_id, TAKEN_MEANWHILE)
     try:
         moved = move(MicroRequest, req, ("cancelled",), "open", ended_at=None)
@@ -311,10 +316,10 @@ def undo_cancel(req: MicroRequest, mentee_user: User) -> MicroRequest:
         db.session.rollback()
         if not _pending_pair_clash(error):
             raise
-        raise ServiceError(OTHER_OPEN) from None
+        raise ServiceError(str(OTHER_OPEN)) from None
     if not moved:
         db.session.rollback()
-        raise ServiceError("This request is no longer withdrawn.")
+        raise ServiceError(_("This request is no longer withdrawn."))
     record(req.program_id, "request", req.id, "cancelled", "open", mentee_user, "withdrawal undone")
     db.session.commit()
     return req
@@ -324,7 +329,7 @@ def withdraw_others(req: MicroRequest, mentee_user: User) -> int:
     """Once one request is accepted, cancel every other open one in one transaction."""
     _must_be_mentee(req, mentee_user)
     if req.state not in FOLLOWUP_STATES:
-        raise ServiceError("You can withdraw the others once this request is accepted.")
+        raise ServiceError(_("You can withdraw the others once this request is accepted."))
     count = 0
     for other in other_open(req):
         leave_pending(other, "cancelled", mentee_user, "withdrawn after another was accepted")
@@ -345,10 +350,10 @@ def close_as_done(req: MicroRequest, user: User, note: str = "") -> None:
     """accepted -> done in the caller's transaction (mark_done; a mentor's quick take in
     services/threads.py, which writes its message in the same transaction)."""
     if user.id not in (req.mentee.user_id, req.mentor.user_id):
-        raise ServiceError("Only the mentee or the mentor can close this request.")
+        raise ServiceError(_("Only the mentee or the mentor can close this request."))
     if not move(MicroRequest, req, ("accepted",), "done", ended_at=clock.now()):
         db.session.rollback()
-        raise ServiceError("Only an accepted request can be marked done.")
+        raise ServiceError(_("Only an accepted request can be marked done."))
     _done(req, user, note)
     _tell_done(req, user)
 
@@ -380,17 +385,17 @@ def add_followup(mentee_user: User, *, request: MicroRequest | None = None, pair
                  kind: str, body: str) -> FollowUp:
     subject = request or pairing
     if subject is None or subject.mentee.user_id != mentee_user.id:
-        raise ServiceError("You can follow up on your own requests and pairings only.")
+        raise ServiceError(_("You can follow up on your own requests and pairings only."))
     allowed = FOLLOWUP_STATES if request is not None else mentorships.FOLLOWUP_STATES
     if subject.state not in allowed:
-        raise ServiceError("You can follow up once the mentor has accepted.")
+        raise ServiceError(_("You can follow up once the mentor has accepted."))
     if kind not in ("followup", "thanks"):
-        raise ServiceError("Choose follow-up or thanks.", "kind")
+        raise ServiceError(_("Choose follow-up or thanks."), "kind")
     body = (body or "").strip()
     if kind == "followup" and len(body) < 10:
-        raise ServiceError("Tell them in a sentence or two what you did with the advice.", "body")
+        raise ServiceError(_("Tell them in a sentence or two what you did with the advice."), "body")
     if len(body) > 2000:
-        raise ServiceError("Keep it under 2000 characters.", "body")
+        raise ServiceError(_("Keep it under 2000 characters."), "body")
     body = body or "Thank you!"
     followup = FollowUp(mentee_membership_id=subject.mentee_membership_id,
                         mentor_membership_id=subject.mentor_membership_id,
@@ -454,11 +459,10 @@ def hours_label(hours: float | None) -> str:
     if hours is None:
         return "–"
     if hours < 1:
-        return "within an hour"
+        return _("within an hour")
     if hours < 24:
-        return f"about {round(hours)} hour{'s' if round(hours) != 1 else ''}"
-    days = round(hours / 24)
-    return f"about {days} day{'s' if days != 1 else ''}"
+        return ngettext("about %(num)d hour", "about %(num)d hours", round(hours))
+    return ngettext("about %(num)d day", "about %(num)d days", round(hours / 24))
 
 
 def mentor_stats(mentor_ids: list[int]) -> dict[int, MentorStats]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ..core import clock, links, outbox
@@ -24,7 +26,7 @@ from .mentor_approval import mentor_approved
 
 MIN_HOPE, MAX_HOPE = 15, 500
 WHY = "worked together on a micro-request"
-NO_SEAT = "{name} has no seat free for ongoing mentorship right now. Ask again later, or ask someone else."
+NO_SEAT = _l("%(name)s has no seat free for ongoing mentorship right now. Ask again later, or ask someone else.")
 
 
 @dataclass
@@ -49,11 +51,11 @@ def offer(req: MicroRequest, user: User) -> Offer | None:
     if asked is not None:
         return Offer(False, pairing=asked)
     if not followed_up(req):
-        return Offer(False, "Tell your mentor what you did with the advice first; then you can ask them "
-                            "for ongoing mentorship.")
+        return Offer(False, _("Tell your mentor what you did with the advice first; then you can ask them "
+                              "for ongoing mentorship."))
     current = _current_pairing(req)
     if current is not None:
-        return Offer(False, f"You already have a pairing with {req.mentor.user.name}.", pairing=current)
+        return Offer(False, _("You already have a pairing with %(name)s.", name=req.mentor.user.name), pairing=current)
     return Offer(True)
 
 
@@ -74,21 +76,21 @@ def _hold_seat(mentor_membership_id: int, name: str) -> None:
                                 .execution_options(populate_existing=True))
     if profile is None or not profile.is_available(clock.today()):
         db.session.rollback()
-        raise ServiceError(f"{name} is not taking new mentees right now.")
+        raise ServiceError(_("%(name)s is not taking new mentees right now.", name=name))
     taken = db.session.scalar(db.select(db.func.count()).select_from(Pairing).where(
         Pairing.mentor_membership_id == mentor_membership_id, Pairing.state.in_(SEAT_STATES))) or 0
     if taken >= profile.capacity_round:
         db.session.rollback()
-        raise ServiceError(NO_SEAT.format(name=name))
+        raise ServiceError(str(NO_SEAT) % {"name": name})
 
 
 def clean_hope(text: str) -> str:
     text = " ".join((text or "").split())
     if len(text) < MIN_HOPE:
-        raise ServiceError(f"Say in a sentence what you would like to work on together (at least {MIN_HOPE} "
-                           "characters).", "hope")
+        raise ServiceError(_("Say in a sentence what you would like to work on together (at least %(num)d "
+                             "characters).", num=MIN_HOPE), "hope")
     if len(text) > MAX_HOPE:
-        raise ServiceError(f"Keep it under {MAX_HOPE} characters (now {len(text)}).", "hope")
+        raise ServiceError(_("Keep it under %(max)d characters (now %(now)d).", max=MAX_HOPE, now=len(text)), "hope")
     return text
 
 
@@ -96,20 +98,20 @@ def ask(req: MicroRequest, mentee_user: User, hope: str) -> Pairing:
     """The mentee asks the mentor of a done, followed-up request for ongoing mentorship: one
     proposal, holding a seat, answered by the mentor like a round proposal. One transaction."""
     if req.mentee.user_id != mentee_user.id:
-        raise ServiceError("You can ask from your own requests only.")
+        raise ServiceError(_("You can ask from your own requests only."))
     hope = clean_hope(hope)
     state = offer(req, mentee_user)
     if state is None:
-        raise ServiceError("You can ask for ongoing mentorship once the request is done.")
+        raise ServiceError(_("You can ask for ongoing mentorship once the request is done."))
     if not state.can_ask:
-        raise ServiceError(state.reason or "You already asked from this request.")
+        raise ServiceError(state.reason or _("You already asked from this request."))
     mentor = req.mentor
     if not mentor_approved(mentor):
-        raise ServiceError(f"{mentor.user.name} is not taking new mentees right now.")
+        raise ServiceError(_("%(name)s is not taking new mentees right now.", name=mentor.user.name))
     _hold_seat(mentor.id, mentor.user.name)
     if _current_pairing(req) is not None:  # made while we waited for the lock
         db.session.rollback()
-        raise ServiceError(f"You already have a pairing with {mentor.user.name}.")
+        raise ServiceError(_("You already have a pairing with %(name)s.", name=mentor.user.name))
     pairing = Pairing(program_id=req.program_id, mentee_membership_id=req.mentee_membership_id,
                       mentor_membership_id=mentor.id, round_id=None, state="proposed", proposed_at=clock.now(),
                       from_request_id=req.id, why={"micro": WHY, "hope": hope},
@@ -119,7 +121,7 @@ def ask(req: MicroRequest, mentee_user: User, hope: str) -> Pairing:
         db.session.flush()
     except IntegrityError:  # the same ask, twice at once: uq_pairings_from_request
         db.session.rollback()
-        raise ServiceError("You already asked from this request.") from None
+        raise ServiceError(_("You already asked from this request.")) from None
     record(req.program_id, "pairing", pairing.id, None, "proposed", mentee_user, "asked after a micro-request")
     mentor_user = mentor.user
     outbox.send(mentor_user.email, "pairing_ongoing_asked", program_id=req.program_id, item=pairing, req=req,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
@@ -39,7 +40,6 @@ WRITABLE = {"pairing": ("accepted", "active"), "request": ("accepted",)}
 # The open page polls every 5 seconds; missing a few polls means the person has left.
 ON_PAGE = timedelta(seconds=30)
 EMAIL_GAP = timedelta(hours=1)
-TOO_LONG = f"Keep a message under {MAX_MESSAGE} characters"
 
 
 # -- which thread, whose ---------------------------------------------------------------------
@@ -163,18 +163,18 @@ def _clean(body: str | None) -> str:
     # Bidi controls could make a link read as something else (".../\u202egpj.exe" shows as "exe.jpg").
     body = (body or "").translate(BIDI_CONTROLS).replace("\r\n", "\n").strip()
     if not body:
-        raise ServiceError("Write a message first.", "body")
+        raise ServiceError(_("Write a message first."), "body")
     if len(body) > MAX_MESSAGE:
-        raise ServiceError(f"{TOO_LONG} (now {len(body)}).", "body")
+        raise ServiceError(_("Keep a message under %(max)d characters (now %(now)d).", max=MAX_MESSAGE, now=len(body)), "body")
     return body
 
 
 def _add(item: Pairing | MicroRequest, user: User, body: str) -> Message:
     me = member_of(item, user)
     if me is None:
-        raise ServiceError("Only the two people of this conversation can write in it.")
+        raise ServiceError(_("Only the two people of this conversation can write in it."))
     if not is_open(item):
-        raise ServiceError("This conversation is closed: it can be read, not added to.")
+        raise ServiceError(_("This conversation is closed: it can be read, not added to."))
     body = _clean(body)
     message = Message(program_id=item.program_id, author_membership_id=me.id, body=body, created_at=clock.now(),
                       **{f"{kind_of(item)}_id": item.id})
@@ -198,7 +198,7 @@ def post(item: Pairing | MicroRequest, user: User, body: str) -> Message:
 def quick_take(req: MicroRequest, user: User, body: str) -> Message:
     """The mentor answers an accepted request in writing and closes it, in one transaction."""
     if not isinstance(req, MicroRequest) or req.mentor.user_id != user.id:
-        raise ServiceError("Only the mentor can answer with a quick take.")
+        raise ServiceError(_("Only the mentor can answer with a quick take."))
     message = _add(req, user, body)
     micro_requests.close_as_done(req, user, "quick take")
     db.session.commit()

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.validators import InputRequired, Length
@@ -6,10 +7,10 @@ from ..services import goal_steps
 
 
 class StepForm(FlaskForm):
-    title = StringField("New step", validators=[InputRequired("Write the step in a few words."),
+    title = StringField(_l("New step"), validators=[InputRequired(_l("Write the step in a few words.")),
                                                 Length(max=goal_steps.MAX_TITLE)],
-                        description="Small and concrete: “Draft the 5 slides”, “Ask Sam for an intro”.")
+                        description=_l("Small and concrete: “Draft the 5 slides”, “Ask Sam for an intro”."))
 
 
 class ToggleForm(FlaskForm):
-    done = RadioField("Done?", choices=[("yes", "Done"), ("no", "Not done")], validators=[InputRequired()])
+    done = RadioField(_l("Done?"), choices=[("yes", _l("Done")), ("no", _l("Not done"))], validators=[InputRequired()])

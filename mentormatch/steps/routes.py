@@ -1,5 +1,6 @@
 """Goal steps: the mentee's plan for the near-term goal, ticked off as they go."""
 from flask import flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import own_membership, own_step, roles
@@ -24,7 +25,7 @@ def index(program_id: int):
     form = StepForm()
     if submit(form, lambda: goal_steps.add(membership, current_user, form.title.data)):
         if not is_htmx():
-            flash("Step added.", "success")
+            flash(_("Step added."), "success")
             return redirect(url_for(".index", program_id=program_id), code=303)
         form = StepForm(formdata=None)
     return _page(membership, form)

@@ -4,6 +4,7 @@ coordinator reads once a report was filed), posting, the poll and the mentor's q
 Every view loads the item through access.thread_item: one of the two people, or a coordinator of
 the program with a report about the item (read-only); anyone else gets 404."""
 from flask import current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import roles, thread_item
@@ -42,7 +43,7 @@ def too_fast(_error):
     args = request.view_args or {}
     item = thread_item(args.get("kind", "request"), args["item_id"], writing=True)
     form = MessageForm()
-    form.body.errors = ["You are sending messages quickly: wait a minute, then send this one again."]
+    form.body.errors = [_("You are sending messages quickly: wait a minute, then send this one again.")]
     return _thread_response(item, form, 200 if is_htmx() else 429)
 
 

@@ -63,7 +63,7 @@ def _pending(app, **where) -> int:
 def test_parallel_sends_from_one_mentee_to_one_mentor_open_one_request(app, make_user, world, frozen):
     _, mentor = add_mentor(app, make_user, world, "Pat Popular", capacity_micro=20)
     outcomes = race(app, 6, _send(app, world.mentee.id, world.program.id, mentor))
-    assert sorted(outcomes) == sorted([micro_requests.ALREADY_OPEN] * 5 + ["sent"])
+    assert sorted(outcomes) == sorted([str(micro_requests.ALREADY_OPEN)] * 5 + ["sent"])
     assert _pending(app, mentee_membership_id=mid(world, world.mentee), mentor_membership_id=mentor) == 1
     assert open_count(app, mid(world, world.mentee)) == 1  # the refused ones gave their slot back
 
@@ -94,7 +94,7 @@ def test_parallel_sends_cannot_exceed_a_mentors_monthly_capacity(app, make_user,
         return _send(app, mentees[i].id, world.program.id, mentor)(i, barrier)
 
     outcomes = race(app, len(mentees), action)
-    assert sorted(outcomes) == sorted(["sent"] * 2 + [micro_requests.MENTOR_FULL] * 4)
+    assert sorted(outcomes) == sorted(["sent"] * 2 + [str(micro_requests.MENTOR_FULL)] * 4)
     assert _pending(app, mentor_membership_id=mentor) == 2
     with app.app_context():
         assert db.session.scalar(db.select(db.func.sum(OpenRequestCounter.open_requests))) == 2

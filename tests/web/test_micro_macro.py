@@ -171,7 +171,7 @@ def test_two_mentees_asking_at_once_for_the_last_seat_get_one_seat(app, make_use
         return "asked"
 
     outcomes = race(app, len(mentees), action)
-    assert sorted(outcomes) == sorted(["asked"] + [ongoing.NO_SEAT.format(name="Milo Mentor")] * 3)
+    assert sorted(outcomes) == sorted(["asked"] + [str(ongoing.NO_SEAT) % {"name": "Milo Mentor"}] * 3)
     with app.app_context():
         assert seats_taken(mid(world, world.mentor)) == 1
         assert db.session.scalar(db.select(db.func.count()).select_from(Pairing)) == 1
