@@ -17,6 +17,7 @@ from ...core import clock
 from ...extensions import db
 from ...models import Event, Invitation, Membership, OutboxMessage, Pairing, Program, ProgramCoordinator, User
 from ...models.imports import ProgramInvitation
+from .. import workbook_jobs
 from ..accounts import unusable_password_hash
 from . import erase
 from .personal import FORMER_MEMBER
@@ -71,6 +72,7 @@ def run(dry_run: bool = False) -> Report:
             continue
         erase.erase_memberships(member_ids)
         detach_members(program)
+        workbook_jobs.drop_for_programs([program.id])
         for model in (OutboxMessage, Invitation, ProgramInvitation):
             db.session.execute(db.delete(model).where(model.program_id == program.id)
                                .execution_options(synchronize_session=False))
