@@ -23,9 +23,10 @@ from .models import (
     Term,
     User,
 )
+from .models.exports import WorkbookExport
 from .models.imports import ImportJob, ProgramInvitation
 from .models.rounds import Round, RoundConstraint, RunPair, SolveRun
-from .services import checkins, goal_steps, health, invitations, lifecycle, meetings, questions, threads
+from .services import checkins, goal_steps, health, invitations, lifecycle, meetings, questions, threads, workbook_jobs
 from .services.people import import_jobs, mentorships, vocabulary
 
 
@@ -109,6 +110,11 @@ def program_term(program: Program, term_id: int) -> Term:
 def program_import_job(program: Program, job_id: int) -> ImportJob:
     """An import job of a program the caller coordinates, else 404."""
     return import_jobs.job_of(program, job_id) or abort(404)
+
+
+def program_workbook(program: Program, job_id: int) -> WorkbookExport:
+    """An unexpired workbook of a program the caller coordinates, else 404."""
+    return workbook_jobs.job_of(program, job_id) or abort(404)
 
 
 def own_program_invitation(token: str) -> ProgramInvitation:

@@ -81,6 +81,10 @@ def from_env() -> dict:
         "RQ_QUEUE": os.environ.get("RQ_QUEUE", "mentormatch"),
         # CSV imports of more rows than this run as a background job (same runner as solves).
         "IMPORT_INLINE_ROWS": _number("IMPORT_INLINE_ROWS", 500),
+        # The program workbook: prepared by a background job (any size), kept this many hours; a
+        # program of at most WORKBOOK_INLINE_PEOPLE members may also download it directly.
+        "WORKBOOK_KEEP_HOURS": _number("WORKBOOK_KEEP_HOURS", 24),
+        "WORKBOOK_INLINE_PEOPLE": _number("WORKBOOK_INLINE_PEOPLE", 500),
         # Reminders: after REMINDER_DAYS without an answer, at most REMINDER_MAX reminders, then
         # expiry; MENTOR_EXPIRY_LIMIT expiries mark a mentor unavailable.
         "REMINDER_DAYS": _number("REMINDER_DAYS", 3),

@@ -1,12 +1,12 @@
 """Program health for coordinators: figures, silent mentors, and what to do about them."""
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..access import coordinated_program, program_membership, program_mentor_profile, roles
+from ..access import coordinated_program, program_membership, program_mentor_profile, program_workbook, roles
 from ..core import outbox
 from ..forms import attempt
-from ..htmx import redirect_htmx_aware
-from ..services import checkins, exports, health, meetings, mentor_approval, reports, threads
+from ..htmx import is_htmx, page_or_partial, redirect_htmx_aware
+from ..services import checkins, exports, health, meetings, mentor_approval, reports, threads, workbook_jobs
 from ..services.programs import programs_of_coordinator
 from . import bp
 
@@ -30,7 +30,8 @@ def report(program_id: int):
     program = coordinated_program(program_id)
     figures = reports.program_report(program)
     return render_template("health/report.html", program=program, r=figures, charts=reports.charts(figures),
-                           endings=figures.endings, export_kinds=list(exports.KINDS))
+                           endings=figures.endings, export_kinds=list(exports.KINDS),
+                           workbook=workbook_jobs.latest(program))
 
 
 @bp.route("/programs/<int:program_id>/export/<kind>.csv")
@@ -45,9 +46,42 @@ def export_csv(program_id: int, kind: str):
 @bp.route("/programs/<int:program_id>/export.xlsx")
 @roles("coordinator")
 def export_workbook(program_id: int):
+    """The direct download, for small programs only: a large one would hold the request for tens of
+    seconds, so it is sent to "Prepare workbook" (the background job) instead."""
     program = coordinated_program(program_id)
-    return _download(exports.export_workbook(program),
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"program-{program.id}.xlsx")
+    if exports.member_count(program) > current_app.config["WORKBOOK_INLINE_PEOPLE"]:
+        flash("This program is large: prepare the workbook and download it when it is ready.", "info")
+        return redirect(url_for(".report", program_id=program.id) + "#workbook-job", code=303)
+    return _download(exports.export_workbook(program), workbook_jobs.CONTENT_TYPE, f"program-{program.id}.xlsx")
+
+
+@bp.route("/programs/<int:program_id>/workbook", methods=["POST"])
+@roles("coordinator")
+def prepare_workbook(program_id: int):
+    program = coordinated_program(program_id)
+    job = workbook_jobs.start(program, current_user)
+    if is_htmx():  # the report page's section replaces itself, and polls from there
+        return page_or_partial("health/workbook.html", "health/_workbook_job.html", program=program, job=job)
+    return redirect(url_for(".workbook", program_id=program.id, job_id=job.id), code=303)
+
+
+@bp.route("/programs/<int:program_id>/workbook/<int:job_id>")
+@roles("coordinator")
+def workbook(program_id: int, job_id: int):
+    program = coordinated_program(program_id)
+    job = program_workbook(program, job_id)
+    workbook_jobs.check_stale(job)  # a poll is what notices a killed worker
+    return page_or_partial("health/workbook.html", "health/_workbook_job.html", program=program, job=job)
+
+
+@bp.route("/programs/<int:program_id>/workbook/<int:job_id>/download")
+@roles("coordinator")
+def download_workbook(program_id: int, job_id: int):
+    program = coordinated_program(program_id)
+    body = workbook_jobs.content(program_workbook(program, job_id))
+    if body is None:  # not ready (or failed): the job page says which
+        abort(404)
+    return _download(body, workbook_jobs.CONTENT_TYPE, f"program-{program.id}.xlsx")
 
 
 def _download(body, content_type: str, filename: str) -> Response:

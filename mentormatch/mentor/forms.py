@@ -34,5 +34,11 @@ class ProfileForm(ContextForm):
         self.prefers_topics.choices = [(t.id, t.name) for t in vocabulary.terms(program_id, "topic")]
 
 
+# A note about a mentee is that mentee's personal data: under the GDPR right of access it is in
+# their data export (services/data_rights/personal.py, "Notes about me"). Say so where it is written.
+NOTES_HINT = _l("Not shown to the coordinator or on your mentee's pages, but the mentee sees these notes "
+                "if they request their data.")
+
+
 class NoteForm(FlaskForm):
-    body = TextAreaField(_l("Private notes"), description=_l("Only you can read these. Not your mentee, not the coordinator."))
+    body = TextAreaField(_l("Private notes"), description=NOTES_HINT)

@@ -88,7 +88,7 @@ def save_note(program_id: int, mentee_id: int):
     if done := submit(form, lambda: notes.save_note(membership, pairing, form.body.data)):
         note = done.value
         if not is_htmx():
-            flash(_("Notes saved. Only you can read them."), "success")
+            flash(_("Notes saved. Your mentee sees them only if they request their data."), "success")
             return redirect(url_for(".mentee", program_id=program_id, mentee_id=mentee_id), code=303)
     if is_htmx():
         return page_or_partial("mentor/_note.html", "mentor/_note.html", form=form, note=note, pairing=pairing,

@@ -3,6 +3,7 @@ from .answer_links import UsedEmailToken
 from .base import BIDI_CONTROLS, Base, clean_name, utcnow
 from .checkins import CHECKIN_DAYS, CheckIn
 from .contact import CHAT_SERVICE_LABELS, CHAT_SERVICES, ContactChannels
+from .exports import WORKBOOK_STATUSES, WorkbookExport
 from .fairness import ContinueWish, MenteePriority
 from .goal_steps import GoalStep
 from .imports import ImportJob, ProgramInvitation
@@ -42,7 +43,7 @@ from .user import ROLES, LinkedIdentity, LoginSession, User
 
 __all__ = [
     "Base", "BIDI_CONTROLS", "clean_name", "utcnow", "User", "LoginSession", "LinkedIdentity", "ROLES", "Program", "ProgramCoordinator", "Membership", "Invitation",
-    "ImportJob", "ProgramInvitation",
+    "ImportJob", "ProgramInvitation", "WorkbookExport", "WORKBOOK_STATUSES",
     "Term", "GoalForm", "MentorProfile", "PREFERENCES", "WANTS", "CONTEXT_KINDS", "ROLE_LEVELS",
     "ContactChannels", "CHAT_SERVICES", "CHAT_SERVICE_LABELS",
     "Pairing", "PAIRING_STATES", "SEAT_STATES", "DECLINE_REASONS", "Round", "ROUND_STATES",

@@ -141,7 +141,7 @@ def save_note(request_id: int):
     if done := submit(form, lambda: notes.save_request_note(req.mentor, req, form.body.data)):
         note = done.value
         if not is_htmx():
-            flash(_("Notes saved. Only you can read them."), "success")
+            flash(_("Notes saved. Your mentee sees them only if they request their data."), "success")
             return redirect(url_for(".show", request_id=req.id), code=303)
     if is_htmx():
         return render_template("mentor/_note.html", form=form, note=note, note_url=url_for(".save_note", request_id=req.id),

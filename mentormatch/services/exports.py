@@ -173,6 +173,11 @@ KINDS: dict[str, Callable[[Program, _Lookup], Table]] = {
 }
 
 
+def member_count(program: Program) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(Membership)
+                             .where(Membership.program_id == program.id)) or 0
+
+
 def table(program: Program, kind: str, look: _Lookup | None = None) -> Table:
     return KINDS[kind](program, look or _Lookup(program))
 
@@ -206,13 +211,16 @@ def _xlsx_cell(value):
     return XLSX_ILLEGAL.sub("", safe_cell(value))
 
 
-def export_workbook(program: Program) -> bytes:
+def export_workbook(program: Program, progress: Callable[[int, str], None] | None = None) -> bytes:
     """One sheet per kind, in the order of KINDS, a bold frozen header row on each. Write-only mode
-    streams the rows: a 5,000-person program is some 200,000 cells."""
+    streams the rows: a 5,000-person program is some 200,000 cells. `progress(sheets_done, title)`
+    is told before each sheet (the background job's heartbeat and progress bar)."""
     look = _Lookup(program)
     book = Workbook(write_only=True)
-    for kind in KINDS:
+    for done, kind in enumerate(KINDS):
         t = table(program, kind, look)
+        if progress:
+            progress(done, t.title)
         sheet = book.create_sheet(t.title)
         sheet.freeze_panes = "A2"
         header = []

@@ -21,7 +21,7 @@ from ..core import clock, links, outbox
 from ..core.events import record
 from ..extensions import db
 from ..models import ENDABLE_STATES, Event, FollowUp, Membership, MentorProfile, MicroRequest, Pairing, Program, User
-from . import answers, lifecycle, threads
+from . import answers, lifecycle, threads, workbook_jobs
 from .checkins import send_due
 from .data_rights import deletion, retention
 from .meetings import ask_met_due
@@ -126,6 +126,7 @@ def run() -> Report:
     # Data rights (services/data_rights/): accounts past their grace period, ended programs past retention.
     report.accounts_erased = deletion.erase_due().erased
     report.programs_anonymised = [name for name, _, _ in retention.run().programs]
+    workbook_jobs.sweep()  # prepared workbooks past WORKBOOK_KEEP_HOURS: the files hold people's data
     return report
 
 

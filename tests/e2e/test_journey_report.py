@@ -1,6 +1,6 @@
 """The program report in a real browser (issue 17 part 2): the coordinator opens it from the program
 page, reads the charts and their tables at desktop and phone width, prints it to PDF, and downloads
-the workbook, which openpyxl opens."""
+the workbook (prepared in the background, the page polling until it is ready), which openpyxl opens."""
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -34,13 +34,16 @@ def test_the_coordinator_reads_prints_and_downloads_the_report(page, live_server
     page.set_viewport_size({"width": 1280, "height": 900})
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
-    expect(page.locator("#download-workbook")).to_be_hidden()
+    expect(page.locator("#workbook-job")).to_be_hidden()
     expect(page.locator("#rounds-table")).to_be_visible()
     pdf = page.pdf(format="A4", print_background=True)
     assert pdf.startswith(b"%PDF-") and pdf.count(b"%%EOF") == 1 and len(pdf) > 5000
     assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") >= 1
     page.emulate_media(media="screen")
 
+    # The workbook is prepared in the background: the section polls until the link is there.
+    page.locator("#prepare-workbook").click()
+    expect(page.locator("#download-workbook")).to_be_visible(timeout=30_000)
     with page.expect_download() as download:
         page.locator("#download-workbook").click()
     assert download.value.suggested_filename == f"program-{world.program.id}.xlsx"

@@ -131,3 +131,10 @@ def test_a_note_is_refused_to_other_mentors_mentees_and_after_a_decline(app, goa
     assert "You can keep notes on the mentees whose requests" in html
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Note)) == 0
+
+
+def test_the_request_note_form_tells_the_mentor_the_mentee_sees_notes_in_their_data_export(app, goal_world):
+    w = goal_world
+    request_id = send_request(app, w.mentee, w.program.id, mid(w, w.mentor))
+    html = _html(app, w.mentor, f"/requests/{request_id}")
+    assert 'id="note-form"' in html and "the mentee sees these notes if they request their data" in html

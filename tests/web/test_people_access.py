@@ -149,3 +149,22 @@ def test_mentee_goal_text_is_escaped_on_the_mentor_page(app, client, world, term
     for url in (mentee_page(world), "/mentor/"):
         html = client.get(url).get_data(as_text=True)
         assert "<script>alert(2)" not in html and "&lt;script&gt;alert(2)" in html
+
+
+def test_the_note_form_tells_the_mentor_the_mentee_sees_notes_in_their_data_export(app, client, mentee_with_goals):
+    """A note about a mentee is their personal data (GDPR right of access): it is in their export,
+    and the form says so where the note is written, on the page and in the htmx partial."""
+    world = mentee_with_goals
+    make_pairing(app, world, world.mentor, world.mentee)
+    login(client, world.mentor)
+    hint = "the mentee sees these notes if they request their data"
+    html = client.get(mentee_page(world)).get_data(as_text=True)
+    assert hint in html and "Only you can read" not in html
+    token = csrf_from(html)
+    partial = client.post(mentee_page(world) + "/note", data={"csrf_token": token, "body": "NOTE-FOR-EXPORT"},
+                          headers=HX).get_data(as_text=True)
+    assert hint in partial
+    client.post("/auth/logout", data={"csrf_token": csrf_from(client.get("/mentor/").get_data(as_text=True))})
+    login(client, world.mentee)
+    assert "NOTE-FOR-EXPORT" in client.get("/account/data.json").get_data(as_text=True)
+    assert "NOTE-FOR-EXPORT" in client.get("/account/data").get_data(as_text=True)

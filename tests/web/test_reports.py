@@ -254,6 +254,7 @@ def _statements(app, client, url) -> int:
     return len(seen)
 
 
+@pytest.mark.parametrize("app", [{"WORKBOOK_INLINE_PEOPLE": 100_000}], indirect=True)  # the direct download
 def test_report_and_workbook_statements_do_not_grow_with_the_program(app, client, world, frozen):
     """A 500-person program costs the same statements as a small one: no query per person."""
     build(app, world)

@@ -11,6 +11,7 @@ from sqlalchemy import or_
 from ...core import clock
 from ...extensions import db
 from ...models import Event, Invitation, LoginSession, Membership, OutboxMessage, Pairing, User
+from .. import workbook_jobs
 from ..accounts import unusable_password_hash
 from .personal import FORMER_MEMBER, REMOVED_TEXT, Personal, by_membership, by_user
 
@@ -42,6 +43,9 @@ def erase_user(user: User) -> int:
     itself kept as "A former member" (the other side's history points at it) with no way in."""
     membership_ids = list(db.session.scalars(db.select(Membership.id).where(Membership.user_id == user.id)))
     touched = erase_memberships(membership_ids)
+    # Prepared workbooks of their programs hold their name: gone too (a coordinator prepares another).
+    touched += workbook_jobs.drop_for_programs(list(db.session.scalars(
+        db.select(Membership.program_id).where(Membership.user_id == user.id))))
     touched += sum(_apply(entry, [user.id]) for entry in by_user())
     old_email, old_name = user.email, user.name
     # Mail to them goes with them (the outbox is a log too), and so does mail to others that names

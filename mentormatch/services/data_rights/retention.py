@@ -1,7 +1,10 @@
 """Retention: RETENTION_DAYS (config; unset or empty: off) after a program ended, its personal data
 is anonymised by the scheduled run: every membership's rows of the declared list (personal.py)
-erased, the program's mail log and invitations dropped. Accounts themselves stay (a person may be
-in other programs); the figures (states, counts, scores, dates) stay for reports.
+erased, the program's mail log and invitations dropped, and each membership handed from its
+account to a stand-in account of its own named "A former member" (no email, no way in), so that
+no page of the program (people, rounds, pairings, reports, exports, the audit log) can show who
+it was. The person's account and their other programs stay as they are; the figures (states,
+counts, scores, dates, who was paired with whom as stand-ins) stay for reports.
 `flask retention --dry-run` prints what would happen, changing nothing."""
 from __future__ import annotations
 
@@ -12,9 +15,12 @@ from flask import current_app
 
 from ...core import clock
 from ...extensions import db
-from ...models import Invitation, Membership, OutboxMessage, Program
+from ...models import Event, Invitation, Membership, OutboxMessage, Pairing, Program, ProgramCoordinator, User
 from ...models.imports import ProgramInvitation
+from .. import workbook_jobs
+from ..accounts import unusable_password_hash
 from . import erase
+from .personal import FORMER_MEMBER
 
 
 def retention_days() -> int | None:
@@ -65,9 +71,39 @@ def run(dry_run: bool = False) -> Report:
         if dry_run:
             continue
         erase.erase_memberships(member_ids)
+        detach_members(program)
+        workbook_jobs.drop_for_programs([program.id])
         for model in (OutboxMessage, Invitation, ProgramInvitation):
             db.session.execute(db.delete(model).where(model.program_id == program.id)
                                .execution_options(synchronize_session=False))
         program.anonymised_at = clock.now()
         db.session.commit()
     return report
+
+
+def detach_members(program: Program) -> int:
+    """Hand each membership of the program to a stand-in account, and the program's own traces of
+    the person (who did what in its audit trail, who ended a pairing) with it. Pages name people
+    through their account, so this is what makes every page of the program say "A former member"
+    without touching the account's name, which its other programs still show. Coordinators stay:
+    they are the ones who may still open the program. Returns the memberships detached."""
+    coordinators = set(db.session.scalars(db.select(ProgramCoordinator.user_id)
+                                          .where(ProgramCoordinator.program_id == program.id)))
+    memberships = [m for m in db.session.scalars(db.select(Membership).where(Membership.program_id == program.id)
+                                                 .order_by(Membership.id)) if m.user_id not in coordinators]
+    now = clock.now()
+    for membership in memberships:
+        person = db.session.get(User, membership.user_id)
+        if person.erased_at is not None and person.name == FORMER_MEMBER:
+            continue  # already nobody
+        stand_in = User(role=person.role, name=FORMER_MEMBER, email=f"former-{program.id}-{membership.id}@erased.invalid",
+                        password_hash=unusable_password_hash(), erased_at=now)
+        db.session.add(stand_in)
+        db.session.flush()
+        for column, where in ((Event.actor_user_id, Event.program_id == program.id),
+                              (Pairing.ended_by_user_id, Pairing.program_id == program.id)):
+            db.session.execute(db.update(column.class_).where(where, column == person.id)
+                               .values({column.key: stand_in.id}).execution_options(synchronize_session=False))
+        membership.user_id = stand_in.id
+    db.session.flush()
+    return len(memberships)

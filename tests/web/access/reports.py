@@ -9,4 +9,12 @@ CASES = {
     "health.report": Case(url=lambda w: f"/coordinator/programs/{w.program.id}/report", **COORDINATOR),
     "health.export_csv": Case(url=lambda w: f"/coordinator/programs/{w.program.id}/export/people.csv", **COORDINATOR),
     "health.export_workbook": Case(url=lambda w: f"/coordinator/programs/{w.program.id}/export.xlsx", **COORDINATOR),
+    # The workbook prepared in the background: tests/web/test_workbook_jobs.py opens a real job as
+    # its coordinators, another program's coordinator and every role; here id 0 proves 403 and 404.
+    "health.prepare_workbook": Case(url=lambda w: f"/coordinator/programs/{w.program.id}/workbook", method="POST",
+                                    **COORDINATOR),
+    "health.workbook": Case(url=lambda w: f"/coordinator/programs/{w.program.id}/workbook/0",
+                            roles=("coordinator",), stranger=lambda w: w.other_coordinator),
+    "health.download_workbook": Case(url=lambda w: f"/coordinator/programs/{w.program.id}/workbook/0/download",
+                                     roles=("coordinator",), stranger=lambda w: w.other_coordinator),
 }

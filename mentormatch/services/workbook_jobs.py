@@ -1,0 +1,173 @@
+"""The program workbook prepared in the background (issue 17 part 2), on the same job runner as
+solves and imports (core.jobs): "Prepare workbook" records a queued WorkbookExport and returns;
+the job writes the .xlsx (exports.export_workbook), sheet by sheet with its progress on the row,
+and stores the file on the row, where any web worker can hand it to the program's coordinators
+until it expires (WORKBOOK_KEEP_HOURS).
+
+A worker killed mid-job leaves a row whose heartbeat stops: the next poll fails it (check_stale)
+and the coordinator prepares another. A worker that comes back after that writes nothing (the
+"done" write is conditional on the row still running).
+"""
+from __future__ import annotations
+
+import time
+import traceback
+from datetime import timedelta
+
+from flask import Flask, current_app
+from sqlalchemy import update
+
+from ..core import clock, jobs
+from ..extensions import db
+from ..models import Program, User, WorkbookExport, utcnow
+from . import exports
+
+# A sheet of a 5,000-person program takes seconds; a job silent this long has lost its worker.
+STALE_S = 300
+QUEUED_STALE_S = 15 * 60
+KEEP_HOURS = 24
+QUEUE_DOWN = "The job queue is unreachable, so the workbook could not be prepared. Try again in a few minutes."
+STOPPED = "The worker stopped responding before the workbook was ready. Prepare it again."
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def keep_hours() -> int:
+    return int(current_app.config.get("WORKBOOK_KEEP_HOURS") or KEEP_HOURS)
+
+
+def start(program: Program, actor: User | None) -> WorkbookExport:
+    """Record a queued workbook and hand it to the runner; returns at once. One at a time per
+    program: while one is queued or running, asking again returns that one."""
+    sweep()
+    running = db.session.scalar(db.select(WorkbookExport).where(
+        WorkbookExport.program_id == program.id, WorkbookExport.status.in_(("queued", "running")))
+        .order_by(WorkbookExport.id.desc()))
+    if running is not None and not check_stale(running):
+        return running
+    job = WorkbookExport(program_id=program.id, created_by_id=actor.id if actor else None,
+                         progress={"done": 0, "of": len(exports.KINDS), "sheet": ""})
+    db.session.add(job)
+    db.session.commit()
+    job_id = job.id
+    try:
+        rq_id = jobs.dispatch(execute, job_id, f"workbook-{job_id}")
+    except jobs.QueueUnavailable:
+        current_app.logger.exception("workbook job %s could not be queued", job_id)
+        _finish(job_id, "failed", error=QUEUE_DOWN)
+        rq_id = ""
+    if rq_id:
+        db.session.execute(update(WorkbookExport).where(WorkbookExport.id == job_id).values(job_id=rq_id))
+        db.session.commit()
+    db.session.refresh(job)
+    return job
+
+
+def job_of(program: Program, job_id: int) -> WorkbookExport | None:
+    """A workbook of this program that has not expired (an expired one is gone: 404)."""
+    job = db.session.scalar(db.select(WorkbookExport).where(WorkbookExport.id == job_id,
+                                                            WorkbookExport.program_id == program.id))
+    if job is not None and job.expires_at is not None and job.expires_at <= clock.now():
+        return None
+    return job
+
+
+def latest(program: Program) -> WorkbookExport | None:
+    """The newest unexpired workbook of the program, for the report page."""
+    return db.session.scalar(db.select(WorkbookExport).where(
+        WorkbookExport.program_id == program.id,
+        (WorkbookExport.expires_at.is_(None)) | (WorkbookExport.expires_at > clock.now()))
+        .order_by(WorkbookExport.id.desc()))
+
+
+def content(job: WorkbookExport) -> bytes | None:
+    return job.content if job.status == "done" else None
+
+
+def _write(job_id: int, **values) -> None:
+    # Own short transaction, so that a poll sees the progress while the job works.
+    with db.engine.begin() as conn:
+        conn.execute(update(WorkbookExport).where(WorkbookExport.id == job_id, WorkbookExport.status == "running")
+                     .values(heartbeat_at=utcnow(), **values))
+
+
+def execute(job_id: int, app: Flask) -> str:
+    """Write one queued workbook and record the outcome. Returns the final status."""
+    with app.app_context():
+        if not jobs.claim(WorkbookExport, job_id, "writing"):
+            return "skipped"
+        try:
+            return _execute(job_id)
+        except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job
+            db.session.rollback()
+            app.logger.error("workbook job %s failed:\n%s", job_id, traceback.format_exc())
+            return _finish(job_id, "failed", error=f"The workbook could not be written ({type(exc).__name__}).")
+        finally:
+            db.session.remove()
+
+
+def _execute(job_id: int) -> str:
+    started = time.perf_counter()
+    job = db.session.get(WorkbookExport, job_id)
+    program = job.program_id
+    of = len(exports.KINDS)
+
+    def progress(done: int, sheet: str) -> None:
+        db.session.commit()  # end the read so far (nothing is written by it) before the beat
+        _write(job_id, progress={"done": done, "of": of, "sheet": sheet,
+                                 "elapsed_s": round(time.perf_counter() - started, 1)})
+
+    body = exports.export_workbook(db.session.get(Program, program), progress)
+    db.session.commit()  # end the reads before the one write (SQLite lets one writer in)
+    # Only a job still running becomes done: one the stale check failed meanwhile stays failed.
+    with db.engine.begin() as conn:
+        settled = conn.execute(
+            update(WorkbookExport).where(WorkbookExport.id == job_id, WorkbookExport.status == "running")
+            .values(status="done", phase="done", content=body, size=len(body), finished_at=utcnow(),
+                    heartbeat_at=utcnow(), expires_at=clock.now() + timedelta(hours=keep_hours()),
+                    progress={"done": of, "of": of, "sheet": "", "elapsed_s": round(time.perf_counter() - started, 2)}))
+    return "done" if settled.rowcount == 1 else "failed"
+
+
+def _finish(job_id: int, status: str, **values) -> str:
+    with db.engine.begin() as conn:
+        conn.execute(update(WorkbookExport).where(WorkbookExport.id == job_id).values(
+            status=status, phase=status, finished_at=utcnow(), heartbeat_at=utcnow(), **values))
+    return status
+
+
+def check_stale(job: WorkbookExport) -> bool:
+    """Fail a job whose worker went silent (killed). Returns True if it did."""
+    if not job.active:
+        return False
+    limit = STALE_S if job.status == "running" else QUEUED_STALE_S
+    if utcnow() - job.heartbeat_at <= timedelta(seconds=limit):
+        return False
+    failed = db.session.execute(
+        update(WorkbookExport).where(WorkbookExport.id == job.id, WorkbookExport.status == job.status,
+                                     WorkbookExport.heartbeat_at == job.heartbeat_at)
+        .values(status="failed", phase="failed", finished_at=utcnow(), error=STOPPED)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    db.session.refresh(job)
+    return failed.rowcount == 1
+
+
+def sweep() -> int:
+    """Delete expired workbooks (the files hold people's data) and failed jobs older than a day.
+    Run by every "Prepare workbook" and by the scheduled run (reminders.run)."""
+    now = clock.now()
+    gone = db.session.execute(db.delete(WorkbookExport).where(
+        (WorkbookExport.expires_at <= now)
+        | ((WorkbookExport.status == "failed") & (WorkbookExport.created_at <= now - timedelta(hours=keep_hours()))))
+        .execution_options(synchronize_session=False)).rowcount or 0
+    db.session.commit()
+    return gone
+
+
+def drop_for_programs(program_ids: list[int]) -> int:
+    """The workbooks of these programs, deleted (no commit: the caller's erasure or retention
+    transaction holds it): a file made before an erasure must not keep the person in it."""
+    if not program_ids:
+        return 0
+    return db.session.execute(db.delete(WorkbookExport).where(WorkbookExport.program_id.in_(program_ids))
+                              .execution_options(synchronize_session=False)).rowcount or 0
