@@ -84,7 +84,9 @@ def unmarked(path: Path, env: Environment) -> list[str]:
             problems.append(f"{path.relative_to(ROOT)}: unmarked attribute text {m.group(0)!r}")
     stripped = NOT_TEXT.sub(lambda m: "\n" * m.group(0).count("\n"), source)
     in_trans = in_tag = False
-    tokens = list(env.lex(stripped))
+    # Jinja's lexer yields the whitespace inside a tag as tokens of its own: leave them out, so that
+    # "{% trans %}" is seen as a block_begin followed by the name "trans".
+    tokens = [t for t in env.lex(stripped) if t[1] != "whitespace"]
     for k, (line, kind, value) in enumerate(tokens):
         if kind == "name" and k and tokens[k - 1][1] == "block_begin":
             in_trans = {"trans": True, "pluralize": in_trans, "endtrans": False}.get(value, in_trans)
