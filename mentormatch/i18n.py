@@ -4,7 +4,7 @@ The person's own setting (users.locale) wins; a visitor who picked a language ke
 else the browser's Accept-Language; else English. Emails pick the recipient's language in
 core/outbox.py, never the sender's.
 """
-from flask import Blueprint, make_response, redirect, request, url_for
+from flask import Blueprint, has_request_context, make_response, redirect, request, url_for
 from flask_login import current_user
 
 from .access import public
@@ -15,7 +15,9 @@ COOKIE = "lang"
 bp = Blueprint("i18n", __name__)
 
 
-def select_locale() -> str:
+def select_locale() -> str | None:
+    if not has_request_context():  # a job, the CLI, a service called in a test: the default (English)
+        return None
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
     if request.cookies.get(COOKIE) in LANGUAGES:

@@ -19,6 +19,7 @@ import time
 import traceback
 
 from flask import Flask, current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
 
@@ -71,7 +72,7 @@ def start_run(round_: Round, actor: User) -> SolveRun:
                                .values(state="solving").execution_options(synchronize_session=False))
     if moved.rowcount != 1:
         db.session.rollback()
-        raise ServiceError("This round is already running or no longer editable.")
+        raise ServiceError(_("This round is already running or no longer editable."))
     run = SolveRun(round_id=round_.id, status="queued", phase="queued", weights=dict(round_.weights or {}),
                    rules=dict(round_.rules or {}), created_by_id=actor.id if actor else None, heartbeat_at=utcnow())
     db.session.add(run)
@@ -119,7 +120,7 @@ def settle_round_after_run(round_id: int, run_id: int) -> None:
 
 def request_cancel(run: SolveRun, actor: User) -> None:
     if not run.active:
-        raise ServiceError("This run has already finished.")
+        raise ServiceError(_("This run has already finished."))
     # A queued run is cancelled outright; a running one stops at the solver's next check.
     done = db.session.execute(update(SolveRun).where(SolveRun.id == run.id, SolveRun.status == "queued")
                               .values(status="cancelled", phase="cancelled", cancel_requested=True, finished_at=utcnow())
