@@ -22,6 +22,7 @@ from ..services.people import import_csv, import_jobs
 from ..services.rounds import events, fairness, publish, review, runs
 from ..services.rounds import export as round_export
 from ..services.rounds import objectives as round_objectives
+from ..services.rounds import results as round_results
 from ..services.rounds import settings as round_settings
 from ..services.rounds.instance import pool_mentee_ids
 from . import bp
@@ -88,9 +89,11 @@ def show(program_id: int, round_id: int):
     page = review.pairs_page(run) if run else None
     # The first UNMATCHED_PAGE people left without a mentor; "show more" asks for the next ones.
     shown = min(max(UNMATCHED_PAGE, request.args.get("unmatched", 0, type=int)), 100_000)
+    unmatched = review.unmatched_of(run, shown) if run else []
     return render_template(
         "rounds/show.html", program=program, round=round_, latest=latest, run=run, page=page,
-        unmatched=review.unmatched_of(run, shown) if run else [], unmatched_more=shown + UNMATCHED_PAGE,
+        unmatched=unmatched, helps={u.id: round_results.help_in_language(u.help) for u in unmatched},
+        unmatched_more=shown + UNMATCHED_PAGE,
         runs=runs.runs_of(round_), empty=review.why_empty(run),
         constraints=round_settings.constraints_of(round_), events=events.events_of(round_), constraint_form=ConstraintForm(),
         freed=publish.freed_mentees(round_) if round_.state == "approved" else [],

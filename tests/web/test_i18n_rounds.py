@@ -31,11 +31,15 @@ def page(client, url: str, lang: str) -> str:
 @INLINE
 @pytest.mark.parametrize("lang, words, english", [
     ("es", ["Rondas de emparejamiento", "Puntuación de cada pareja", "Equidad entre rondas", "Aprobar y publicar",
-            "Parejas fijadas y prohibidas", "Mejor puntuación primero", "propuesta"],
-     ["Match rounds", "Score of each pair", "Fairness across rounds", "Approve and publish", "Best score first"]),
+            "Parejas fijadas y prohibidas", "Mejor puntuación primero", "propuesta",
+            "Un mentor con cupo libre que hable portugués."],
+     ["Match rounds", "Score of each pair", "Fairness across rounds", "Approve and publish", "Best score first",
+      "who speaks"]),
     ("pt", ["Rodadas de pareamento", "Pontuação de cada par", "Equidade entre rodadas", "Aprovar e publicar",
-            "Pares fixados e proibidos", "Maior pontuação primeiro", "proposta"],
-     ["Match rounds", "Score of each pair", "Fairness across rounds", "Approve and publish", "Best score first"]),
+            "Pares fixados e proibidos", "Maior pontuação primeiro", "proposta",
+            "Um mentor com vaga livre que fale português."],
+     ["Match rounds", "Score of each pair", "Fairness across rounds", "Approve and publish", "Best score first",
+      "who speaks"]),
 ])
 def test_the_round_pages_follow_the_browsers_language(app, client, world, lang, words, english):
     small_world(app, world.program.id)
@@ -135,3 +139,25 @@ def test_the_report_page_reads_in_spanish(app, client, world):
     html = page(client, f"/coordinator/programs/{world.program.id}/report", "es")
     assert "Informe del programa" in html and "Ronda por ronda" in html and "¿Lo recomendarían?" in html
     assert "Program report" not in html and "Would they recommend it?" not in html
+
+
+HELP_CASES = [([("capacity_full", 3)], []), ([("team_cap", 2)], []), ([("group_balance", 1)], []),
+              ([("not_chosen", 1)], []), ([("no_shared_language", 2)], ["pt"]),
+              ([("no_shared_language", 2)], ["pt", "es", "fr"]), ([("below_min_score", 2)], []),
+              ([("below_min_overlap", 1)], []), ([("mentor_unavailable", 1)], []), ([("forbidden", 1)], []), ([], [])]
+
+
+@pytest.mark.parametrize("reasons, languages", HELP_CASES)
+def test_every_stored_help_reads_back_the_same_in_english_and_translated_in_spanish(app, reasons, languages):
+    """help_for stores English in the worker; the page reads each kind back in the reader's language."""
+    from mentormatch.services.rounds.results import help_for, help_in_language
+
+    with app.app_context():
+        stored = help_for(reasons, languages)
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert help_in_language(stored) == stored
+    with app.test_request_context(headers={"Accept-Language": "es"}):
+        spanish = help_in_language(stored)
+    assert spanish != stored and spanish.endswith("."), spanish
+    if languages == ["pt", "es", "fr"]:
+        assert spanish == "Un mentor con cupo libre que hable portugués, español o francés."

@@ -2,7 +2,11 @@
 help them, in words a coordinator can act on), the summary figures, the charts and the blocking pairs."""
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
+
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 
 from ...core import reference
 from ...extensions import db
@@ -26,7 +30,8 @@ def help_for(reasons: list[tuple[str, int]], languages: list[str]) -> str:
     # The rule that removed the most mentors is the one worth acting on.
     main = max(codes, key=lambda c: codes[c]) if codes else None
     if main == "no_shared_language" and languages:
-        names = " or ".join(reference.language_name(c) for c in languages)
+        named = [reference.language_name(c) for c in languages]
+        names = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
         return f"A mentor with a free seat who speaks {names}."
     if main == "below_min_score":
         return f"Lower the minimum score ({codes[main]} mentors fall below it), or a mentor closer to their topics and stage."
@@ -37,6 +42,51 @@ def help_for(reasons: list[tuple[str, int]], languages: list[str]) -> str:
     if main == "forbidden":
         return "Remove a forbidden pair."
     return "More mentors in the program."
+
+
+# help_for runs in the worker and stores English; a page reads it back in its reader's language. Each
+# pattern matches one English help exactly (rows of earlier runs included); anything else is shown as stored.
+_HELP_READ_BACK = [
+    (re.compile(r"One more free seat among their (\d+) candidate mentors \(ask one to take another mentee\)\."),
+     lambda m: ngettext("One more free seat among their %(num)d candidate mentor (ask them to take another mentee).",
+                        "One more free seat among their %(num)d candidate mentors (ask one to take another mentee).",
+                        int(m[1]))),
+    (re.compile(r"Raise the per-team limit, or one more mentor outside their team\."),
+     lambda m: _("Raise the per-team limit, or one more mentor outside their team.")),
+    (re.compile(r"Relax group balance, or add seats so every group can be served\."),
+     lambda m: _("Relax group balance, or add seats so every group can be served.")),
+    (re.compile(r"Run again without a time limit\."), lambda m: _("Run again without a time limit.")),
+    (re.compile(r"A mentor with a free seat who speaks (.+)\."),
+     lambda m: _("A mentor with a free seat who speaks %(languages)s.", languages=_language_list(m[1]))),
+    (re.compile(r"Lower the minimum score \((\d+) mentors fall below it\), or a mentor closer to their topics and stage\."),
+     lambda m: ngettext("Lower the minimum score (%(num)d mentor falls below it), or a mentor closer to their topics "
+                        "and stage.",
+                        "Lower the minimum score (%(num)d mentors fall below it), or a mentor closer to their topics "
+                        "and stage.", int(m[1]))),
+    (re.compile(r"A mentor in a nearer time zone\."), lambda m: _("A mentor in a nearer time zone.")),
+    (re.compile(r"Mentors back from being away, or more seats\."), lambda m: _("Mentors back from being away, or more seats.")),
+    (re.compile(r"Remove a forbidden pair\."), lambda m: _("Remove a forbidden pair.")),
+    (re.compile(r"More mentors in the program\."), lambda m: _("More mentors in the program.")),
+    (re.compile(r"Swap in another candidate, or run again\."), lambda m: _("Swap in another candidate, or run again.")),
+]
+_CODE_OF_LANGUAGE = {name: code for code, name in reference.LANGUAGE_NAMES.items()}
+
+
+def _language_list(english: str) -> str:
+    """"Portuguese or Spanish" in the reader's language ("portugués o español")."""
+    names = get_locale().languages
+    shown = [names.get(_CODE_OF_LANGUAGE.get(n, ""), n) for n in re.split(r", | or ", english)]
+    return shown[0] if len(shown) == 1 else _("%(some)s or %(last)s", some=", ".join(shown[:-1]), last=shown[-1])
+
+
+def help_in_language(stored: str) -> str:
+    """What would help an unmatched mentee, as stored in English, in the language of the page."""
+    if get_locale() is None or get_locale().language == "en":
+        return stored
+    for pattern, say in _HELP_READ_BACK:
+        if m := pattern.fullmatch(stored or ""):
+            return say(m)
+    return stored
 
 
 def summarize_charts(run_id: int, data: RoundData | None = None) -> dict:
