@@ -92,6 +92,7 @@ def show(program_id: int, round_id: int):
     unmatched = review.unmatched_of(run, shown) if run else []
     return render_template(
         "rounds/show.html", program=program, round=round_, latest=latest, run=run, page=page,
+        run_error=runs.error_in_language(latest.error) if latest is not None else "",
         unmatched=unmatched, helps={u.id: round_results.help_in_language(u.help) for u in unmatched},
         unmatched_more=shown + UNMATCHED_PAGE,
         runs=runs.runs_of(round_), empty=review.why_empty(run),
@@ -163,7 +164,7 @@ def progress(program_id: int, round_id: int, run_id: int):
     run = round_run(round_, run_id)
     runs.check_stale(run)  # a poll is what notices a dead worker
     return page_or_partial("rounds/progress.html", "rounds/_progress.html", program=round_.program, round=round_,
-                           latest=run)
+                           latest=run, run_error=runs.error_in_language(run.error))
 
 
 @bp.route(ROUND + "/runs/<int:run_id>/cancel", methods=["POST"])

@@ -161,3 +161,17 @@ def test_every_stored_help_reads_back_the_same_in_english_and_translated_in_span
     assert spanish != stored and spanish.endswith("."), spanish
     if languages == ["pt", "es", "fr"]:
         assert spanish == "Un mentor con cupo libre que hable portugués, español o francés."
+
+
+def test_a_failed_runs_stored_english_error_reads_back_in_portuguese(app):
+    from mentormatch.services.rounds import runs
+
+    stale = "The worker stopped responding (no heartbeat for 75 s). Start the run again."
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert runs.error_in_language(runs.QUEUE_DOWN) == runs.QUEUE_DOWN  # the msgid is the stored text
+        assert runs.error_in_language(stale) == stale
+    with app.test_request_context(headers={"Accept-Language": "pt"}):
+        assert runs.error_in_language(stale) == ("O processo de trabalho parou de responder (sem sinal de vida por "
+                                                 "75 s). Inicie a execução de novo.")
+        assert runs.error_in_language(runs.QUEUE_DOWN).startswith("Não foi possível colocar a execução na fila")
+        assert runs.error_in_language("KeyError: 'x'") == "KeyError: 'x'"
