@@ -1,5 +1,7 @@
 """Program health for coordinators: figures, silent mentors, and what to do about them."""
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..access import coordinated_program, program_membership, program_mentor_profile, program_workbook, roles
@@ -95,7 +97,7 @@ def approve_mentor(program_id: int, mentor_id: int):
     program = coordinated_program(program_id)
     membership = program_membership(program, mentor_id)
     attempt(lambda: mentor_approval.approve_mentor(program, membership, current_user),
-            f"{membership.user.name} is approved: they now appear in the directory and in rounds.")
+            _("%(name)s is approved: they now appear in the directory and in rounds.", name=membership.user.name))
     return redirect_htmx_aware(url_for(".program", program_id=program.id) + "#approvals")
 
 
@@ -104,7 +106,7 @@ def approve_mentor(program_id: int, mentor_id: int):
 def resolve_report(program_id: int, report_id: int):
     program = coordinated_program(program_id)
     report = health.report_in(program, report_id) or abort(404)
-    attempt(lambda: health.resolve_report(report, current_user), "Report marked resolved.")
+    attempt(lambda: health.resolve_report(report, current_user), _("Report marked resolved."))
     return redirect_htmx_aware(url_for(".program", program_id=program.id) + "#reports")
 
 
@@ -114,7 +116,8 @@ def nudge(program_id: int, mentor_id: int):
     program = coordinated_program(program_id)
     profile = program_mentor_profile(program, mentor_id)
     attempt(lambda: health.nudge(program, profile, current_user),
-            lambda n: f"Nudged {profile.membership.user.name} about {n} waiting item{'s' if n != 1 else ''}.")
+            lambda n: ngettext("Nudged %(name)s about %(num)d waiting item.", "Nudged %(name)s about %(num)d waiting items.",
+                              n, name=profile.membership.user.name))
     return redirect_htmx_aware(url_for(".program", program_id=program.id))
 
 
@@ -124,7 +127,7 @@ def mark_unavailable(program_id: int, mentor_id: int):
     program = coordinated_program(program_id)
     profile = program_mentor_profile(program, mentor_id)
     attempt(lambda: health.mark_unavailable(program, profile, current_user),
-            f"{profile.membership.user.name} is marked unavailable and will get no new requests.")
+            _("%(name)s is marked unavailable and will get no new requests.", name=profile.membership.user.name))
     return redirect_htmx_aware(url_for(".program", program_id=program.id))
 
 
@@ -145,7 +148,8 @@ def retry_mail(program_id: int, message_id: int | None = None):
     count = outbox.retry_failed(program.id, message_id)
     if message_id is not None and count == 0:
         abort(404)
-    flash(f"{count} email{'s' if count != 1 else ''} will be sent again now." if count else "Nothing to retry.",
+    flash(ngettext("%(num)d email will be sent again now.", "%(num)d emails will be sent again now.", count)
+          if count else _("Nothing to retry."),
           "success" if count else "info")
     return redirect_htmx_aware(url_for(".mail", program_id=program.id))
 

@@ -1,4 +1,5 @@
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import coordinated_program, own_membership, program_question, roles
@@ -15,7 +16,7 @@ def index(program_id: int):
     program = coordinated_program(program_id)
     form = QuestionForm()
     if submit(form, lambda: questions.define(program, form.values())):
-        flash("Question added.", "success")
+        flash(_("Question added."), "success")
         return redirect(url_for(".index", program_id=program.id), code=303)
     return render_template("questions/index.html", program=program, form=form,
                            items=questions.questions_of(program.id), labels=questions)
@@ -31,7 +32,7 @@ def edit(program_id: int, question_id: int):
         "choices": "\n".join(question.choices), "required": question.required, "position": question.position,
         "criterion": question.criterion or "", "weight": question.weight})
     if submit(form, lambda: questions.define(program, form.values(), question)):
-        flash("Question saved. Answers given before keep the wording they were given with.", "success")
+        flash(_("Question saved. Answers given before keep the wording they were given with."), "success")
         return redirect(url_for(".index", program_id=program.id), code=303)
     return render_template("questions/edit.html", program=program, form=form, question=question)
 
@@ -41,7 +42,7 @@ def edit(program_id: int, question_id: int):
 def delete(program_id: int, question_id: int):
     program = coordinated_program(program_id)
     question = program_question(program, question_id)
-    attempt(lambda: questions.delete(question), "Question deleted. The answers already given stay readable.")
+    attempt(lambda: questions.delete(question), _("Question deleted. The answers already given stay readable."))
     return redirect(url_for(".index", program_id=program.id), code=303)
 
 
@@ -56,7 +57,7 @@ def answer(program_id: int):
         problems = questions.answer_problems(items, posted) if form.validate_on_submit() else {"": ""}
         if not problems:
             questions.save_answers(membership, posted)
-            flash("Your answers are saved.", "success")
+            flash(_("Your answers are saved."), "success")
             return redirect(url_for(".answer", program_id=program_id), code=303)
         db.session.rollback()
         for name, message in problems.items():

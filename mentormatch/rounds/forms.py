@@ -1,6 +1,7 @@
 """The round forms: settings, locks and forbidden pairs, swaps, objective, priority; the CSV import form."""
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -20,66 +21,77 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ..forms import ValidEmail
 from ..services.rounds.settings import DEFAULT_RULES, DEFAULT_WEIGHTS, TEAM_ATTRIBUTES, WEIGHT_HELP
 
+TEAM_LABELS = {"industry": _l("Industry"), "location": _l("Location"), "background": _l("Background")}
 
-def _weight(label: str, key: str):
+
+def _weight(label, key: str):
     return IntegerRangeField(label, default=DEFAULT_WEIGHTS[key], validators=[InputRequired(), NumberRange(0, 100)],
-                             description=f"{WEIGHT_HELP[key]} Default {DEFAULT_WEIGHTS[key]}.")
+                             description=_l("%(help)s Default %(default)s.", help=WEIGHT_HELP[key],
+                                            default=DEFAULT_WEIGHTS[key]))
 
 
 class RoundForm(FlaskForm):
-    name = StringField("Round name", validators=[DataRequired("Give the round a name."), Length(max=120)])
+    name = StringField(_l("Round name"), validators=[DataRequired(_l("Give the round a name.")), Length(max=120)])
     # Pool
-    unmatched_only = BooleanField("Only mentees not matched yet",
-                                  description="Leave out mentees who already have a live or completed pairing.")
-    tag_ids = SelectMultipleField("Only mentees with these topics or groups", coerce=int, validators=[Optional()],
-                                  description="Leave empty for everyone.")
-    joined_after = DateField("Cohort: joined on or after", validators=[Optional()])
-    joined_before = DateField("Cohort: joined before", validators=[Optional()])
+    unmatched_only = BooleanField(_l("Only mentees not matched yet"),
+                                  description=_l("Leave out mentees who already have a live or completed pairing."))
+    tag_ids = SelectMultipleField(_l("Only mentees with these topics or groups"), coerce=int, validators=[Optional()],
+                                  description=_l("Leave empty for everyone."))
+    joined_after = DateField(_l("Cohort: joined on or after"), validators=[Optional()])
+    joined_before = DateField(_l("Cohort: joined before"), validators=[Optional()])
     # Weights
-    topics = _weight("Topics", "topics")
-    context = _weight("Shared context", "context")
-    stage = _weight("Career stage", "stage")
-    tz = _weight("Time zone", "tz")
-    mentor_pref = IntegerRangeField("Mentor's preferences", default=DEFAULT_WEIGHTS["mentor_pref"],
+    topics = _weight(_l("Topics"), "topics")
+    context = _weight(_l("Shared context"), "context")
+    stage = _weight(_l("Career stage"), "stage")
+    tz = _weight(_l("Time zone"), "tz")
+    mentor_pref = IntegerRangeField(_l("Mentor's preferences"), default=DEFAULT_WEIGHTS["mentor_pref"],
                                     validators=[Optional(), NumberRange(0, 100)],
-                                    description=f"{WEIGHT_HELP['mentor_pref']} Default {DEFAULT_WEIGHTS['mentor_pref']}.")
+                                    description=_l("%(help)s Default %(default)s.", help=WEIGHT_HELP["mentor_pref"],
+                                                   default=DEFAULT_WEIGHTS["mentor_pref"]))
     # Rules
-    min_score = IntegerField("Minimum score", validators=[Optional(), NumberRange(0, 100, "Between 0 and 100.")],
-                             description="Pairs below it are never proposed. Empty: no minimum.")
-    min_overlap = IntegerField("Minimum overlap of working hours", validators=[Optional(), NumberRange(0, 8, "Between 0 and 8.")],
-                               description="Hours both working days (9:00–17:00 local) share; pairs with less are never "
-                                           "proposed. Empty: no minimum (the time zone weight still favours overlap).")
-    mentors_per_mentee = IntegerField("Mentors per mentee", default=DEFAULT_RULES["mentors_per_mentee"],
-                                      validators=[InputRequired("Enter a number."), NumberRange(1, 5, "Between 1 and 5.")])
-    max_same_team = IntegerField("Most mentees from one team per mentor",
-                                 validators=[Optional(), NumberRange(1, 20, "Between 1 and 20.")],
-                                 description="Empty: no limit.")
-    team_by = SelectField("A team is people with the same", choices=[(t, t.title()) for t in TEAM_ATTRIBUTES],
+    min_score = IntegerField(_l("Minimum score"), validators=[Optional(), NumberRange(0, 100, _l("Between 0 and 100."))],
+                             description=_l("Pairs below it are never proposed. Empty: no minimum."))
+    min_overlap = IntegerField(_l("Minimum overlap of working hours"),
+                               validators=[Optional(), NumberRange(0, 8, _l("Between 0 and 8."))],
+                               description=_l("Hours both working days (9:00–17:00 local) share; pairs with less are "
+                                              "never proposed. Empty: no minimum (the time zone weight still favours "
+                                              "overlap)."))
+    mentors_per_mentee = IntegerField(_l("Mentors per mentee"), default=DEFAULT_RULES["mentors_per_mentee"],
+                                      validators=[InputRequired(_l("Enter a number.")),
+                                                  NumberRange(1, 5, _l("Between 1 and 5."))])
+    max_same_team = IntegerField(_l("Most mentees from one team per mentor"),
+                                 validators=[Optional(), NumberRange(1, 20, _l("Between 1 and 20."))],
+                                 description=_l("Empty: no limit."))
+    team_by = SelectField(_l("A team is people with the same"), choices=[(t, TEAM_LABELS[t]) for t in TEAM_ATTRIBUTES],
                           default="industry")
-    group_balance = BooleanField("Balance affinity groups",
-                                 description="Each group's match rate stays close to the overall rate.")
-    balance_slack = IntegerField("Allowed difference (percent)", default=DEFAULT_RULES["balance_slack"],
-                                 validators=[InputRequired("Enter a number."), NumberRange(0, 50, "Between 0 and 50.")])
+    group_balance = BooleanField(_l("Balance affinity groups"),
+                                 description=_l("Each group's match rate stays close to the overall rate."))
+    balance_slack = IntegerField(_l("Allowed difference (percent)"), default=DEFAULT_RULES["balance_slack"],
+                                 validators=[InputRequired(_l("Enter a number.")),
+                                             NumberRange(0, 50, _l("Between 0 and 50."))])
     # Objective, fairness across rounds, continuity
-    objective = RadioField("What matters most", default="coverage", choices=[
-        ("coverage", "Most people matched: then the best total score"),
-        ("quality", "Best pairs only: the highest total score; weak pairs are left out, so people may stay unmatched")])
-    carry_bonus = IntegerField("Score bonus for mentees carried over from the last round",
+    objective = RadioField(_l("What matters most"), default="coverage", choices=[
+        ("coverage", _l("Most people matched: then the best total score")),
+        ("quality", _l("Best pairs only: the highest total score; weak pairs are left out, so people may stay "
+                       "unmatched"))])
+    carry_bonus = IntegerField(_l("Score bonus for mentees carried over from the last round"),
                                default=DEFAULT_RULES["carry_bonus"],
-                               validators=[Optional(), NumberRange(0, 50, "Between 0 and 50.")],
-                               description="Added to every pair of a mentee left without a mentor last time. 0: none.")
-    carry_must_match = BooleanField("Carried-over mentees must be matched if any candidate has a seat")
-    continuity_bonus = IntegerField("Score bonus for keeping last round's pair", default=DEFAULT_RULES["continuity_bonus"],
-                                    validators=[Optional(), NumberRange(0, 50, "Between 0 and 50.")],
-                                    description="Only when both the mentor and the mentee said “continue”.")
-    history_bonus = IntegerField("Score bonus for a pair who worked together on a micro-request",
+                               validators=[Optional(), NumberRange(0, 50, _l("Between 0 and 50."))],
+                               description=_l("Added to every pair of a mentee left without a mentor last time. "
+                                              "0: none."))
+    carry_must_match = BooleanField(_l("Carried-over mentees must be matched if any candidate has a seat"))
+    continuity_bonus = IntegerField(_l("Score bonus for keeping last round's pair"),
+                                    default=DEFAULT_RULES["continuity_bonus"],
+                                    validators=[Optional(), NumberRange(0, 50, _l("Between 0 and 50."))],
+                                    description=_l("Only when both the mentor and the mentee said “continue”."))
+    history_bonus = IntegerField(_l("Score bonus for a pair who worked together on a micro-request"),
                                  default=DEFAULT_RULES["history_bonus"],
-                                 validators=[Optional(), NumberRange(0, 50, "Between 0 and 50.")],
-                                 description="When the request was done, followed up and thanked. 0: none.")
+                                 validators=[Optional(), NumberRange(0, 50, _l("Between 0 and 50."))],
+                                 description=_l("When the request was done, followed up and thanked. 0: none."))
     max_continued_per_mentor = IntegerField(
-        "Most continued pairs per mentor", default=DEFAULT_RULES["max_continued_per_mentor"],
-        validators=[Optional(), NumberRange(1, 20, "Between 1 and 20.")],
-        description="So a few popular mentors do not fill up with last round's mentees every time. Empty: no cap.")
+        _l("Most continued pairs per mentor"), default=DEFAULT_RULES["max_continued_per_mentor"],
+        validators=[Optional(), NumberRange(1, 20, _l("Between 1 and 20."))],
+        description=_l("So a few popular mentors do not fill up with last round's mentees every time. Empty: no cap."))
 
     def settings(self) -> dict:
         return {
@@ -123,35 +135,39 @@ def _or_default(value, key: str):
 
 
 class ConstraintForm(FlaskForm):
-    mentee_email = EmailField("Mentee's email", validators=[DataRequired("Enter the mentee's email."), ValidEmail()])
-    mentor_email = EmailField("Mentor's email", validators=[DataRequired("Enter the mentor's email."), ValidEmail()])
-    kind = RadioField("Rule", choices=[("lock", "Lock: always pair them"), ("forbid", "Forbid: never pair them")],
-                      default="lock", validators=[InputRequired("Choose lock or forbid.")])
+    mentee_email = EmailField(_l("Mentee's email"), validators=[DataRequired(_l("Enter the mentee's email.")),
+                                                                 ValidEmail()])
+    mentor_email = EmailField(_l("Mentor's email"), validators=[DataRequired(_l("Enter the mentor's email.")),
+                                                                 ValidEmail()])
+    kind = RadioField(_l("Rule"), choices=[("lock", _l("Lock: always pair them")),
+                                           ("forbid", _l("Forbid: never pair them"))],
+                      default="lock", validators=[InputRequired(_l("Choose lock or forbid."))])
 
 
 class SwapForm(FlaskForm):
-    mentor_id = IntegerField("New mentor", validators=[InputRequired("Choose a mentor.")])
+    mentor_id = IntegerField(_l("New mentor"), validators=[InputRequired(_l("Choose a mentor."))])
 
 
 class ImportForm(FlaskForm):
-    file = FileField("CSV file", description="One person per row; the first row names the columns.")
+    file = FileField(_l("CSV file"), description=_l("One person per row; the first row names the columns."))
     csv_text = TextAreaField("CSV", validators=[Optional(), Length(max=5 * 1024 * 1024)])
 
 
 class ObjectiveForm(FlaskForm):
-    objective = RadioField("Run this round for", choices=[("coverage", "Most people matched"),
-                                                          ("quality", "Best pairs only")],
-                           validators=[InputRequired("Choose one.")])
+    objective = RadioField(_l("Run this round for"), choices=[("coverage", _l("Most people matched")),
+                                                              ("quality", _l("Best pairs only"))],
+                           validators=[InputRequired(_l("Choose one."))])
 
 
 class PriorityForm(FlaskForm):
     """A coordinator's fairness setting for one mentee; the mentee comes from the URL."""
 
-    bonus = IntegerField("Score bonus", default=0,
-                         validators=[InputRequired("Enter a number."), NumberRange(-50, 50, "Between -50 and 50.")],
-                         description="Added to each of their pairs. Negative gives lower priority.")
-    must_match = BooleanField("Must be matched if any candidate has a seat")
-    note = StringField("Why (for coordinators)", validators=[Length(max=300)])
+    bonus = IntegerField(_l("Score bonus"), default=0,
+                         validators=[InputRequired(_l("Enter a number.")),
+                                     NumberRange(-50, 50, _l("Between -50 and 50."))],
+                         description=_l("Added to each of their pairs. Negative gives lower priority."))
+    must_match = BooleanField(_l("Must be matched if any candidate has a seat"))
+    note = StringField(_l("Why (for coordinators)"), validators=[Length(max=300)])
 
 
 class CompleteAllForm(FlaskForm):

@@ -1,5 +1,7 @@
 """Routes for match rounds and CSV import. Thin: check access, validate, call a service, render."""
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..access import (
@@ -20,6 +22,7 @@ from ..services.people import import_csv, import_jobs
 from ..services.rounds import events, fairness, publish, review, runs
 from ..services.rounds import export as round_export
 from ..services.rounds import objectives as round_objectives
+from ..services.rounds import results as round_results
 from ..services.rounds import settings as round_settings
 from ..services.rounds.instance import pool_mentee_ids
 from . import bp
@@ -35,7 +38,7 @@ def _to_round(round_, anchor: str = ""):
 
 def _round_form(program, round_=None) -> RoundForm:
     form = RoundForm()
-    form.tag_ids.choices = [(t.id, f"{t.name} ({'group' if t.kind == 'group' else 'topic'})")
+    form.tag_ids.choices = [(t.id, _("%(name)s (group)", name=t.name) if t.kind == "group" else _("%(name)s (topic)", name=t.name))
                             for t in round_settings.pool_terms(program)]
     if round_ is not None and request.method == "GET":
         form.fill(round_)
@@ -56,7 +59,7 @@ def new(program_id: int):
     form = _round_form(program)
     if done := submit(form, lambda: round_settings.create_round(program, current_user, **form.settings())):
         round_ = done.value
-        flash(f"Round “{round_.name}” created. Add locks or forbidden pairs, then run it.", "success")
+        flash(_("Round “%(name)s” created. Add locks or forbidden pairs, then run it.", name=round_.name), "success")
         return _to_round(round_)
     return render_template("rounds/form.html", program=program, form=form, round=None)
 
@@ -67,7 +70,7 @@ def settings(program_id: int, round_id: int):
     program, round_ = coordinated_round(program_id, round_id)
     form = _round_form(program, round_)
     if submit(form, lambda: round_settings.update_settings(round_, current_user, **form.settings())):
-        flash("Settings saved. Run the round again to see their effect.", "success")
+        flash(_("Settings saved. Run the round again to see their effect."), "success")
         return _to_round(round_)
     return render_template("rounds/form.html", program=program, form=form, round=round_)
 
@@ -86,9 +89,12 @@ def show(program_id: int, round_id: int):
     page = review.pairs_page(run) if run else None
     # The first UNMATCHED_PAGE people left without a mentor; "show more" asks for the next ones.
     shown = min(max(UNMATCHED_PAGE, request.args.get("unmatched", 0, type=int)), 100_000)
+    unmatched = review.unmatched_of(run, shown) if run else []
     return render_template(
         "rounds/show.html", program=program, round=round_, latest=latest, run=run, page=page,
-        unmatched=review.unmatched_of(run, shown) if run else [], unmatched_more=shown + UNMATCHED_PAGE,
+        run_error=runs.error_in_language(latest.error) if latest is not None else "",
+        unmatched=unmatched, helps={u.id: round_results.help_in_language(u.help) for u in unmatched},
+        unmatched_more=shown + UNMATCHED_PAGE,
         runs=runs.runs_of(round_), empty=review.why_empty(run),
         constraints=round_settings.constraints_of(round_), events=events.events_of(round_), constraint_form=ConstraintForm(),
         freed=publish.freed_mentees(round_) if round_.state == "approved" else [],
@@ -112,14 +118,14 @@ def objectives(program_id: int, round_id: int):
 @bp.route(ROUND + "/objective", methods=["POST"])
 @roles("coordinator")
 def set_objective(program_id: int, round_id: int):
-    _, round_ = coordinated_round(program_id, round_id)
+    _program, round_ = coordinated_round(program_id, round_id)
     form = ObjectiveForm()
     if form.validate_on_submit():
         attempt(lambda: round_objectives.set_objective(round_, current_user, form.objective.data),
-                f"Objective set: {round_objectives.OBJECTIVE_LABELS[form.objective.data].lower()}. "
-                "Run the round to use it.")
+                _("Objective set: %(objective)s. Run the round to use it.",
+                  objective=str(round_objectives.OBJECTIVE_LABELS[form.objective.data]).lower()))
     else:
-        flash("Choose “most people matched” or “best pairs only”.", "error")
+        flash(_("Choose “most people matched” or “best pairs only”."), "error")
     return _to_round(round_, "#objective")
 
 
@@ -133,7 +139,7 @@ def set_priority(program_id: int, round_id: int, mentee_id: int):
     form = PriorityForm(obj=current) if current is not None else PriorityForm()
     if submit(form, lambda: fairness.set_priority(program, mentee, current_user, bonus=form.bonus.data,
                                                   must_match=form.must_match.data, note=form.note.data)):
-        flash(f"Priority saved for {mentee.user.name}.", "success")
+        flash(_("Priority saved for %(name)s.", name=mentee.user.name), "success")
         return _to_round(round_, "#fairness")
     return render_template("rounds/priority.html", program=program, round=round_, mentee=mentee, form=form,
                            signals=fairness.signals(program).get(mentee.id, []),
@@ -143,7 +149,7 @@ def set_priority(program_id: int, round_id: int, mentee_id: int):
 @bp.route(ROUND + "/run", methods=["POST"])
 @roles("coordinator")
 def run(program_id: int, round_id: int):
-    _, round_ = coordinated_round(program_id, round_id)
+    _program, round_ = coordinated_round(program_id, round_id)
     try:
         runs.start_run(round_, current_user)
     except ServiceError as error:
@@ -154,21 +160,21 @@ def run(program_id: int, round_id: int):
 @bp.route(ROUND + "/runs/<int:run_id>/progress")
 @roles("coordinator")
 def progress(program_id: int, round_id: int, run_id: int):
-    _, round_ = coordinated_round(program_id, round_id)
+    _program, round_ = coordinated_round(program_id, round_id)
     run = round_run(round_, run_id)
     runs.check_stale(run)  # a poll is what notices a dead worker
     return page_or_partial("rounds/progress.html", "rounds/_progress.html", program=round_.program, round=round_,
-                           latest=run)
+                           latest=run, run_error=runs.error_in_language(run.error))
 
 
 @bp.route(ROUND + "/runs/<int:run_id>/cancel", methods=["POST"])
 @roles("coordinator")
 def cancel(program_id: int, round_id: int, run_id: int):
-    _, round_ = coordinated_round(program_id, round_id)
+    _program, round_ = coordinated_round(program_id, round_id)
     run = round_run(round_, run_id)
     try:
         runs.request_cancel(run, current_user)
-        flash("Cancelling the run.", "success")
+        flash(_("Cancelling the run."), "success")
     except ServiceError as error:
         flash(error.message, "error")
     return _to_round(round_)
@@ -190,11 +196,11 @@ def pairs(program_id: int, round_id: int):
 @bp.route(ROUND + "/constraints", methods=["POST"])
 @roles("coordinator")
 def add_constraint(program_id: int, round_id: int):
-    _, round_ = coordinated_round(program_id, round_id)
+    _program, round_ = coordinated_round(program_id, round_id)
     form = ConstraintForm()
     if submit(form, lambda: round_settings.add_constraint_by_email(round_, current_user, mentee_email=form.mentee_email.data,
                                                         mentor_email=form.mentor_email.data, kind=form.kind.data)):
-        flash("Rule added. It holds in every re-run.", "success")
+        flash(_("Rule added. It holds in every re-run."), "success")
         return _to_round(round_, "#rules")
     return render_template("rounds/constraint_form.html", program=round_.program, round=round_, form=form), 422
 
@@ -202,7 +208,7 @@ def add_constraint(program_id: int, round_id: int):
 @bp.route(ROUND + "/constraints/<int:constraint_id>/delete", methods=["POST"])
 @roles("coordinator")
 def remove_constraint(program_id: int, round_id: int, constraint_id: int):
-    _, round_ = coordinated_round(program_id, round_id)
+    _program, round_ = coordinated_round(program_id, round_id)
     try:
         round_settings.remove_constraint(round_, current_user, round_constraint(round_, constraint_id))
     except ServiceError as error:
@@ -218,10 +224,10 @@ def _pair(round_, pair_id: int):
 @bp.route(ROUND + "/pairs/<int:pair_id>/<any(lock, forbid):action>", methods=["POST"])
 @roles("coordinator")
 def pair_action(program_id: int, round_id: int, pair_id: int, action: str):
-    _, round_ = coordinated_round(program_id, round_id)
+    _program, round_ = coordinated_round(program_id, round_id)
     pair = _pair(round_, pair_id)
     attempt(lambda: review.lock_or_forbid_pair(round_, current_user, pair, action),
-            "Pair locked." if action == "lock" else "Pair forbidden and taken out of this proposal.")
+            _("Pair locked.") if action == "lock" else _("Pair forbidden and taken out of this proposal."))
     return _to_round(round_, "#review")
 
 
@@ -232,7 +238,8 @@ def swap(program_id: int, round_id: int, pair_id: int):
     pair = _pair(round_, pair_id)
     form = SwapForm()
     if submit(form, lambda: review.swap(round_, current_user, pair, form.mentor_id.data)):
-        flash(f"{pair.mentee_name} now has {pair.mentor_name}; the pair is locked for re-runs.", "success")
+        flash(_("%(mentee)s now has %(mentor)s; the pair is locked for re-runs.", mentee=pair.mentee_name, mentor=pair.mentor_name),
+              "success")
         return _to_round(round_, "#review")
     options = review.swap_options(round_, pair)
     return page_or_partial("rounds/swap.html", "rounds/_swap.html", program=program, round=round_, pair=pair,
@@ -254,10 +261,11 @@ def compare(program_id: int, round_id: int):
 @bp.route(ROUND + "/approve", methods=["POST"])
 @roles("coordinator")
 def approve(program_id: int, round_id: int):
-    _, round_ = coordinated_round(program_id, round_id)
+    _program, round_ = coordinated_round(program_id, round_id)
     try:
         count = publish.approve_round(round_, current_user)
-        flash(f"Approved: {count} proposals sent to mentors and mentees.", "success")
+        flash(ngettext("Approved: %(num)d proposal sent to mentors and mentees.",
+                       "Approved: %(num)d proposals sent to mentors and mentees.", count), "success")
     except ServiceError as error:
         flash(error.message, "error")
     return _to_round(round_)
@@ -266,10 +274,10 @@ def approve(program_id: int, round_id: int):
 @bp.route(ROUND + "/close", methods=["POST"])
 @roles("coordinator")
 def close(program_id: int, round_id: int):
-    _, round_ = coordinated_round(program_id, round_id)
+    _program, round_ = coordinated_round(program_id, round_id)
     try:
         publish.close_round(round_, current_user)
-        flash("Round closed.", "success")
+        flash(_("Round closed."), "success")
     except ServiceError as error:
         flash(error.message, "error")
     return _to_round(round_)
@@ -283,8 +291,10 @@ def complete_all(program_id: int, round_id: int):
     program, round_ = coordinated_round(program_id, round_id)
     form = CompleteAllForm()
     if done := submit(form, lambda: lifecycle.complete_round(round_, current_user)):
-        flash(f"{done.value} pairing{'s' if done.value != 1 else ''} completed and the round is closed. "
-              "Everyone has been told and asked for their closing survey.", "success")
+        flash(ngettext("%(num)d pairing completed and the round is closed. "
+                       "Everyone has been told and asked for their closing survey.",
+                       "%(num)d pairings completed and the round is closed. "
+                       "Everyone has been told and asked for their closing survey.", done.value), "success")
         return _to_round(round_, "#running")
     return render_template("rounds/complete_all.html", program=program, round=round_, form=form,
                            running=lifecycle.endable_pairings(round_))
@@ -293,19 +303,20 @@ def complete_all(program_id: int, round_id: int):
 @bp.route(ROUND + "/repair", methods=["POST"])
 @roles("coordinator")
 def repair(program_id: int, round_id: int):
-    _, round_ = coordinated_round(program_id, round_id)
+    _program, round_ = coordinated_round(program_id, round_id)
     attempt(lambda: publish.repair_round(round_, current_user),
-            lambda run: f"Repaired: {run.pair_count} new proposals; {run.unmatched_count} mentees still without a mentor.")
+            lambda run: _("Repaired: %(pairs)s new proposals; %(left)s mentees still without a mentor.",
+                          pairs=run.pair_count, left=run.unmatched_count))
     return _to_round(round_)
 
 
 @bp.route(ROUND + "/export.csv")
 @roles("coordinator")
 def export(program_id: int, round_id: int):
-    _, round_ = coordinated_round(program_id, round_id)
+    _program, round_ = coordinated_round(program_id, round_id)
     run = runs.proposal_run(round_)
     if run is None:
-        flash("There are no pairs to export yet.", "error")
+        flash(_("There are no pairs to export yet."), "error")
         return _to_round(round_)
     filename = f"round-{round_.id}-pairs.csv"
     return Response(round_export.export_csv(run), mimetype="text/csv",
@@ -325,7 +336,7 @@ def import_people(program_id: int):
         text = upload.read().decode("utf-8-sig", "replace") if upload else (form.csv_text.data or "")
         try:
             if not text.strip():
-                raise ServiceError("Choose a CSV file to upload.", "file")
+                raise ServiceError(_("Choose a CSV file to upload."), "file")
             preview = import_csv.preview(program, text)
             form.csv_text.data = text
             if request.form.get("confirm") == "1" and preview.ok:
@@ -337,8 +348,9 @@ def import_people(program_id: int):
                 flash(import_summary(counts), "success")
                 return redirect(url_for("coordinator.program", program_id=program.id), code=303)
             if request.form.get("confirm") == "1":
-                raise ServiceError(f"{preview.error_count} row(s) have errors; fix them and upload again. "
-                                   "Nothing was imported.", "file")
+                raise ServiceError(ngettext("%(num)d row has errors; fix it and upload again. Nothing was imported.",
+                                            "%(num)d rows have errors; fix them and upload again. Nothing was imported.",
+                                            preview.error_count), "file")
         except ServiceError as error:
             db.session.rollback()
             apply_service_error(form, error)
@@ -347,9 +359,9 @@ def import_people(program_id: int):
 
 def import_summary(counts: dict) -> str:
     # Same words whether an address had an account elsewhere or not: that is not ours to tell.
-    return (f"Imported {counts['rows']} rows: {counts['updated']} people already in the program were updated, "
-            f"{counts['emailed']} others were emailed (a new address gets an account and joins now; "
-            "someone who already has an account joins when they accept).")
+    return _("Imported %(rows)s rows: %(updated)s people already in the program were updated, %(emailed)s others "
+             "were emailed (a new address gets an account and joins now; someone who already has an account joins "
+             "when they accept).", rows=counts["rows"], updated=counts["updated"], emailed=counts["emailed"])
 
 
 @bp.route("/programs/<int:program_id>/imports/<int:job_id>")

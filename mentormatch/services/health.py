@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from statistics import median
 
+from flask_babel import format_date
+from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
 
@@ -178,7 +180,7 @@ def open_histogram(program: Program) -> dict[int, int]:
         .outerjoin(OpenRequestCounter, OpenRequestCounter.membership_id == Membership.id)
         .where(Membership.program_id == program.id, Membership.current(), User.role == "mentee")).all()
     hist = {n: 0 for n in range(6)}
-    for _, n in mentees:
+    for _mid, n in mentees:
         hist[n] = hist.get(n, 0) + 1
     return hist
 
@@ -218,7 +220,7 @@ def chart(weeks: list[Week], width: int = 640, height: int = 200) -> dict:
         for j, (series, value) in enumerate((("sent", w.sent), ("answered", w.answered), ("expired", w.expired))):
             h = plot_h * value / top
             bars.append({"x": round(x0 + j * bar, 1), "y": round(pad_t + plot_h - h, 1), "w": round(bar - 1, 1),
-                         "h": round(h, 1), "series": series, "value": value, "week": w.start.strftime("%d %b")})
+                         "h": round(h, 1), "series": series, "value": value, "week": format_date(w.start, "d MMM")})
         labels.append({"x": round(x0 + 1.5 * bar, 1), "text": w.start.strftime("%d %b")})
     ticks = [{"y": round(pad_t + plot_h - plot_h * v / top, 1), "value": v} for v in sorted({0, top // 2, top})]
     return {"width": width, "height": height, "bars": bars, "labels": labels, "ticks": ticks, "pad_l": pad_l,
@@ -240,7 +242,7 @@ def nudge(program: Program, profile: MentorProfile, coordinator: User) -> int:
     waiting += db.session.scalar(db.select(func.count()).select_from(Pairing).where(
         Pairing.mentor_membership_id == profile.membership_id, Pairing.state == "proposed")) or 0
     if not waiting:
-        raise ServiceError(f"{mentor.name} has nothing waiting for an answer.")
+        raise ServiceError(_("%(name)s has nothing waiting for an answer.", name=mentor.name))
     record(program.id, "mentor", profile.membership_id, None, "nudged", coordinator, f"{waiting} waiting")
     outbox.send(mentor.email, "mentor_nudge", program_id=program.id, name=mentor.name, waiting=waiting,
                 coordinator_name=coordinator.name, program_name=program.name, home_url=links.link("mentor.home"))
@@ -253,7 +255,7 @@ def mark_unavailable(program: Program, profile: MentorProfile, coordinator: User
     and the mentor is told, with the link to switch back on, all in one transaction. Returns how
     many requests and proposals were released (for the route's message)."""
     if not profile.available:
-        raise ServiceError(f"{profile.membership.user.name} is already unavailable.")
+        raise ServiceError(_("%(name)s is already unavailable.", name=profile.membership.user.name))
     membership = profile.membership
     released = answers.release(membership, "coordinator", coordinator)
     outbox.send(membership.user.email, "mentor_made_unavailable", program_id=program.id, mentor=membership.user,
@@ -278,18 +280,18 @@ def report_mentor(mentee_user: User, note: str, *, request: MicroRequest | None 
     the coordinator's health page until resolved. One open report per item."""
     subject = request or pairing
     if subject is None or subject.mentee.user_id != mentee_user.id:
-        raise ServiceError("You can report the mentor of your own requests and pairings only.")
+        raise ServiceError(_("You can report the mentor of your own requests and pairings only."))
     allowed = REPORTABLE_REQUEST if request is not None else REPORTABLE_PAIRING
     if subject.state not in allowed:
-        raise ServiceError("This is not waiting on the mentor any more.")
+        raise ServiceError(_("This is not waiting on the mentor any more."))
     note = (note or "").strip()
     if len(note) < 10:
-        raise ServiceError("Say in a sentence what happened (at least 10 characters).", "note")
+        raise ServiceError(_("Say in a sentence what happened (at least 10 characters)."), "note")
     if len(note) > MAX_REPORT:
-        raise ServiceError(f"Keep it under {MAX_REPORT} characters.", "note")
+        raise ServiceError(_("Keep it under %(num)s characters.", num=MAX_REPORT), "note")
     column = MentorReport.request_id if request is not None else MentorReport.pairing_id
     if db.session.scalar(db.select(MentorReport.id).where(column == subject.id, MentorReport.resolved_at.is_(None))):
-        raise ServiceError("You already reported this; your coordinator has it.")
+        raise ServiceError(_("You already reported this; your coordinator has it."))
     report = MentorReport(program_id=subject.program_id, mentee_membership_id=subject.mentee_membership_id,
                           mentor_membership_id=subject.mentor_membership_id,
                           request_id=request.id if request is not None else None,
@@ -317,7 +319,7 @@ def resolve_report(report, coordinator: User) -> None:
                               .execution_options(synchronize_session=False))
     if done.rowcount != 1:
         db.session.rollback()
-        raise ServiceError("This report was already resolved.")
+        raise ServiceError(_("This report was already resolved."))
     db.session.commit()
 
 

@@ -3,6 +3,8 @@ them, a one-choice question asked of both sides can steer the match (services/ro
 passes it to the core as a criterion), and the exports read the answers by label."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ..core import clock, fields
@@ -22,10 +24,11 @@ from ..models import (
 )
 from ..models.base import clean_name
 
-KIND_LABELS = {"text": "Short text", "one": "One choice", "many": "Several choices", "scale": "Scale 1–5"}
-AUDIENCE_LABELS = {"mentees": "Mentee goal form", "mentors": "Mentor profile", "both": "Both"}
-CRITERION_LABELS = {"same": "Same answer scores", "different": "Different answer scores",
-                    "must_match": "Must match (hard rule)"}
+KIND_LABELS = {"text": _l("Short text"), "one": _l("One choice"), "many": _l("Several choices"),
+               "scale": _l("Scale 1–5")}
+AUDIENCE_LABELS = {"mentees": _l("Mentee goal form"), "mentors": _l("Mentor profile"), "both": _l("Both")}
+CRITERION_LABELS = {"same": _l("Same answer scores"), "different": _l("Different answer scores"),
+                    "must_match": _l("Must match (hard rule)")}
 MAX_TEXT_ANSWER = 300
 MAX_CHOICE = 80
 SCALE = range(1, 6)
@@ -67,21 +70,22 @@ def _checked(data: dict) -> dict:
     if kind in ("one", "many"):
         choices = parse_choices(data.get("choices") or "")
         if len(choices) < 2:
-            fields.fail("List at least two choices, one per line.", "choices")
+            fields.fail(_("List at least two choices, one per line."), "choices")
         if len(choices) > MAX_CHOICES:
-            fields.fail(f"At most {MAX_CHOICES} choices (now {len(choices)}).", "choices")
+            fields.fail(_("At most %(most)s choices (now %(now)s).", most=MAX_CHOICES, now=len(choices)), "choices")
         seen: set[str] = set()
         for c in choices:
             if len(c) > MAX_CHOICE:
-                fields.fail(f"Keep each choice under {MAX_CHOICE} characters (“{c[:20]}…”).", "choices")
+                fields.fail(_("Keep each choice under %(num)s characters (“%(choice)s…”).", num=MAX_CHOICE, choice=c[:20]),
+                            "choices")
             if c.casefold() in seen:
-                fields.fail(f"“{c}” is listed twice: each choice once.", "choices")
+                fields.fail(_("“%(choice)s” is listed twice: each choice once.", choice=c), "choices")
             seen.add(c.casefold())
     criterion = data.get("criterion") or None
     if criterion is not None:
         fields.choice(criterion, CRITERIA, "criterion")
         if kind != "one" or audience != "both":
-            fields.fail("Only a one-choice question asked of both mentees and mentors can steer the match.",
+            fields.fail(_("Only a one-choice question asked of both mentees and mentors can steer the match."),
                         "criterion")
     weight = fields.whole_number(data.get("weight") if data.get("weight") not in (None, "") else 10,
                                  "weight", 0, 100, "the weight")
@@ -99,7 +103,7 @@ def define(program: Program, data: dict, question: Question | None = None) -> Qu
             Question.program_id == program.id, Question.slot.is_not(None))))
         free = [n for n in range(1, MAX_QUESTIONS + 1) if n not in taken]
         if not free:
-            raise ServiceError(f"A program has at most {MAX_QUESTIONS} questions: delete one first.", "label")
+            raise ServiceError(_("A program has at most %(num)s questions: delete one first.", num=MAX_QUESTIONS), "label")
         question = Question(program_id=program.id, slot=free[0])
         db.session.add(question)
     for key, value in values.items():
@@ -108,7 +112,7 @@ def define(program: Program, data: dict, question: Question | None = None) -> Qu
         db.session.commit()
     except IntegrityError:  # another coordinator took the same slot a moment ago
         db.session.rollback()
-        raise ServiceError("Another coordinator added a question at the same moment: please try again.",
+        raise ServiceError(_("Another coordinator added a question at the same moment: please try again."),
                            "label") from None
     return question
 
@@ -142,15 +146,15 @@ def check_answer(question: Question, posted: list[str]) -> list:
     elif question.kind == "scale":
         value = [fields.whole_number(posted[0], name, 1, 5, "a number")] if posted else []
         if len(posted) > 1:
-            fields.fail("Choose one number.", name)
+            fields.fail(_("Choose one number."), name)
     elif question.kind == "one":
         if len(posted) > 1:
-            fields.fail("Choose one of the options.", name)
+            fields.fail(_("Choose one of the options."), name)
         value = [fields.choice(posted[0], question.choices, name)] if posted else []
     else:
         value = fields.subset(posted, question.choices, name)
     if question.required and not value:
-        fields.fail("Please answer this question.", name)
+        fields.fail(_("Please answer this question."), name)
     return value
 
 

@@ -32,7 +32,7 @@ def test_coordinator_previews_a_csv_then_imports_everyone_in_it(page, live_serve
     page.get_by_role("button", name="Preview").click()
     expect(page.locator("#preview")).to_contain_text("with errors")
     expect(page.get_by_role("alert")).to_contain_text("Nothing has been imported")
-    expect(page.get_by_role("button", name="Import 1 people")).to_have_count(0)
+    expect(page.get_by_role("button", name="Import 1 person")).to_have_count(0)
 
     page.get_by_label("CSV file").set_input_files(files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": GOOD_CSV}])
     page.get_by_role("button", name="Preview").click()

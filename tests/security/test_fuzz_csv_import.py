@@ -132,7 +132,7 @@ def test_a_nul_byte_in_any_cell_is_a_row_error(app, client, world, column):
         before = counts()
     html = upload(client, world.program.id, text).get_data(as_text=True)
     assert "1 with errors" in html and "This row contains a NUL character; remove it." in html
-    assert "Import 1 people" not in html
+    assert "Import 1 person" not in html
     # Confirming re-posts the file's text as a form field: the app-wide NUL guard refuses it first.
     confirmed = upload(client, world.program.id, text, confirm=True)
     assert confirmed.status_code == 400 and "NUL character" in confirmed.get_data(as_text=True)

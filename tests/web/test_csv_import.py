@@ -125,7 +125,7 @@ def test_the_preview_of_an_account_elsewhere_is_identical_to_a_new_address(app, 
     existing = _preview_html(client, world.program.id, world.other_mentee.email, role)
     new = _preview_html(client, world.program.id, "nobody.yet@example.org", role)
     assert existing == new
-    assert "Oren Outsider" not in existing and "Import 1 people" in existing
+    assert "Oren Outsider" not in existing and "Import 1 person" in existing
 
 
 def test_an_account_in_another_program_is_invited_not_enrolled(app, client, world):

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from ...core import clock
 from ...extensions import db
 from ...models import (
@@ -78,12 +81,12 @@ def priority_of(membership_id: int) -> MenteePriority | None:
 def set_priority(program: Program, mentee: Membership, coordinator: User, *, bonus: int, must_match: bool,
                  note: str) -> MenteePriority:
     if mentee.program_id != program.id or mentee.user.role != "mentee":
-        raise ServiceError("Only a mentee of this program can be given a priority.")
+        raise ServiceError(_("Only a mentee of this program can be given a priority."))
     if bonus is None or not -MAX_BONUS <= int(bonus) <= MAX_BONUS:
-        raise ServiceError(f"Between -{MAX_BONUS} and {MAX_BONUS} points.", "bonus")
+        raise ServiceError(_("Between -%(max)s and %(max)s points.", max=MAX_BONUS), "bonus")
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
-        raise ServiceError(f"Keep the note under {MAX_NOTE} characters.", "note")
+        raise ServiceError(_("Keep the note under %(num)s characters.", num=MAX_NOTE), "note")
     row = db.session.get(MenteePriority, mentee.id)
     if row is None:
         row = MenteePriority(membership_id=mentee.id)
@@ -103,13 +106,18 @@ def signals(program: Program) -> dict[int, list[str]]:
                 db.select(model.mentee_membership_id, db.func.count()).where(
                     model.program_id == program.id, model.state == "info_requested", model.info_asked_at < late)
                 .group_by(model.mentee_membership_id)):
-            out.setdefault(mid, []).append(f"left a mentor's question unanswered for a week ({n} {what})")
+            out.setdefault(mid, []).append(
+                ngettext("left a mentor's question unanswered for a week (%(num)d proposal)",
+                         "left a mentor's question unanswered for a week (%(num)d proposals)", n) if what == "proposal"
+                else ngettext("left a mentor's question unanswered for a week (%(num)d request)",
+                              "left a mentor's question unanswered for a week (%(num)d requests)", n))
     low = db.session.execute(
         db.select(Pairing.mentee_membership_id, db.func.count()).join(CheckIn, CheckIn.pairing_id == Pairing.id)
         .where(Pairing.program_id == program.id, CheckIn.membership_id == Pairing.mentor_membership_id,
                CheckIn.score <= 2).group_by(Pairing.mentee_membership_id))
     for mid, n in low:
-        out.setdefault(mid, []).append(f"their mentor rated the pairing 2 or lower ({n} check-in{'s' if n != 1 else ''})")
+        out.setdefault(mid, []).append(ngettext("their mentor rated the pairing 2 or lower (%(num)d check-in)",
+                                                "their mentor rated the pairing 2 or lower (%(num)d check-ins)", n))
     return out
 
 
@@ -138,9 +146,9 @@ def set_wish(pairing: Pairing, user: User, wants: bool) -> ContinueWish:
     """One side of a round pairing says whether to keep the pair next round."""
     side = next((m for m in (pairing.mentee, pairing.mentor) if m is not None and m.user_id == user.id), None)
     if side is None:
-        raise ServiceError("Only the mentor or the mentee of this pairing can say that.")
+        raise ServiceError(_("Only the mentor or the mentee of this pairing can say that."))
     if not can_wish(pairing):
-        raise ServiceError("Only a current or finished round pairing can be continued.")
+        raise ServiceError(_("Only a current or finished round pairing can be continued."))
     wish = db.session.scalar(db.select(ContinueWish).where(ContinueWish.pairing_id == pairing.id,
                                                            ContinueWish.membership_id == side.id))
     if wish is None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from ...extensions import db
 from ...matching import solve
 from ...matching.model import OBJECTIVES
@@ -14,7 +17,7 @@ from . import events
 from .instance import build_round_data
 from .settings import require_editable
 
-OBJECTIVE_LABELS = {"coverage": "Most people matched", "quality": "Best pairs only"}
+OBJECTIVE_LABELS = {"coverage": _l("Most people matched"), "quality": _l("Best pairs only")}
 
 
 def objective_preview(round_: Round) -> dict[str, dict]:
@@ -38,7 +41,7 @@ def objective_preview(round_: Round) -> dict[str, dict]:
 
 def set_objective(round_: Round, actor: User, objective: str) -> None:
     if objective not in OBJECTIVES:
-        raise ServiceError("Choose “most people matched” or “best pairs only”.", "objective")
+        raise ServiceError(_("Choose “most people matched” or “best pairs only”."), "objective")
     require_editable(round_)
     round_.rules = {**(round_.rules or {}), "objective": objective}
     events.record(round_, actor, "objective", objective=objective)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from flask_babel import gettext as _
 from sqlalchemy import update
 
 from ... import matching
@@ -24,10 +25,10 @@ def approve_round(round_: Round, actor: User) -> int:
     """Publish the proposal once: pairings proposed, round frozen, people told. Returns pairs published."""
     run = proposal_run(round_)
     if run is None:
-        raise ServiceError("Run the round before approving it.")
+        raise ServiceError(_("Run the round before approving it."))
     empty = why_empty(run)
     if empty:
-        raise ServiceError("Nothing to approve. " + empty[0])
+        raise ServiceError(_("Nothing to approve. %(reason)s", reason=empty[0]))
     lock_run(run.id)  # a swap in flight finishes first, and publishes with the pairs
     # The conditional UPDATE is the lock: of two concurrent approvals, one moves the row.
     moved = db.session.execute(
@@ -36,7 +37,7 @@ def approve_round(round_: Round, actor: User) -> int:
         .execution_options(synchronize_session=False))
     if moved.rowcount != 1:
         db.session.rollback()
-        raise ServiceError("This round was already approved (or is not ready to approve).")
+        raise ServiceError(_("This round was already approved (or is not ready to approve)."))
     rows = _propose_run_pairs(round_, run)
     events.record(round_, actor, "approve", run=run.id, pairs=len(rows))
     db.session.refresh(round_)
@@ -98,7 +99,7 @@ def close_round(round_: Round, actor: User) -> None:
                                .values(state="closed").execution_options(synchronize_session=False))
     if moved.rowcount != 1:
         db.session.rollback()
-        raise ServiceError("Only an approved round can be closed.")
+        raise ServiceError(_("Only an approved round can be closed."))
     events.record(round_, actor, "close")
     db.session.commit()
     db.session.refresh(round_)
@@ -121,10 +122,10 @@ def repair_round(round_: Round, actor: User) -> SolveRun:
     declined pairs are forbidden, so nobody is offered the same mentor twice.
     """
     if round_.state != "approved":
-        raise ServiceError("Only an approved round can be repaired.")
+        raise ServiceError(_("Only an approved round can be repaired."))
     freed = freed_mentees(round_)
     if not freed:
-        raise ServiceError("No declined proposals are waiting for a new mentor.")
+        raise ServiceError(_("No declined proposals are waiting for a new mentor."))
     run = SolveRun(round_id=round_.id, kind="repair", status="running", phase="loading", started_at=utcnow(),
                    weights=dict(round_.weights or {}), rules=dict(round_.rules or {}), created_by_id=actor.id)
     db.session.add(run)

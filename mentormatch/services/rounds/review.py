@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, or_
 
 from ...extensions import db
@@ -69,19 +71,20 @@ def why_empty(run: SolveRun | None) -> list[str]:
         return []
     reasons = []
     if not run.mentee_count:
-        reasons.append("No mentee is in this round: nobody has completed a goal form asking for a mentor yet. "
-                       "Share the mentee link from the program page, or widen the round's pool in its settings.")
+        reasons.append(_("No mentee is in this round: nobody has completed a goal form asking for a mentor yet. "
+                         "Share the mentee link from the program page, or widen the round's pool in its settings."))
     no_seats = dict((run.charts or {}).get("seats", [])).get("no seats", 0)
     if not run.mentor_count:
-        reasons.append("No mentor is in this round: no mentor has filled in a profile (or been approved) yet. "
-                       "Share the mentor link from the program page.")
+        reasons.append(_("No mentor is in this round: no mentor has filled in a profile (or been approved) yet. "
+                         "Share the mentor link from the program page."))
     elif no_seats >= run.mentor_count:
-        many = run.mentor_count != 1
-        reasons.append(f"No mentor has a seat: {run.mentor_count} mentor{'s' if many else ''} "
-                       f"offer{'' if many else 's'} no seats this round. Ask mentors to set "
-                       "“Mentees per round” on their profile, or wait for those who are away.")
+        reasons.append(ngettext("No mentor has a seat: %(num)d mentor offers no seats this round. Ask mentors to set "
+                                "“Mentees per round” on their profile, or wait for those who are away.",
+                                "No mentor has a seat: %(num)d mentors offer no seats this round. Ask mentors to set "
+                                "“Mentees per round” on their profile, or wait for those who are away.",
+                                run.mentor_count))
     if not reasons:
-        reasons.append("Nobody could be paired: the list below says why each mentee has no mentor.")
+        reasons.append(_("Nobody could be paired: the list below says why each mentee has no mentor."))
     return reasons
 
 
@@ -153,9 +156,9 @@ def swap(round_: Round, actor: User, pair: RunPair, new_mentor_id: int) -> RunPa
     db.session.refresh(pair)
     option = next((o for o in swap_options(round_, pair) if o["mentor_id"] == new_mentor_id), None)
     if option is None:
-        raise ServiceError("This mentor is not a candidate for this mentee.", "mentor_id")
+        raise ServiceError(_("This mentor is not a candidate for this mentee."), "mentor_id")
     if not option["allowed"]:
-        raise ServiceError(f"{option['name']} has no free seat in this proposal.", "mentor_id")
+        raise ServiceError(_("%(name)s has no free seat in this proposal.", name=option["name"]), "mentor_id")
     old = pair.mentor_membership_id
     old_lock = db.session.scalar(db.select(RoundConstraint).where(
         RoundConstraint.round_id == round_.id, RoundConstraint.mentee_membership_id == pair.mentee_membership_id,

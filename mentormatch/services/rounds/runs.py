@@ -14,11 +14,13 @@ Start a worker for the RQ path:   rq worker --url "$REDIS_URL" mentormatch mento
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import traceback
 
 from flask import Flask, current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
 
@@ -36,6 +38,29 @@ from .results import store_result
 QUEUED_STALE_S = 15 * 60
 QUEUE_DOWN = ("The run could not be queued: the job queue (Redis) is unreachable. Nothing was changed; "
               "try again in a few minutes, or ask whoever runs the site to check the queue.")
+# A failed run's error is stored in English (the worker has no reader); a page reads it back in its own
+# language. Each pattern matches one English error exactly; anything else (a crash's text) is shown as stored.
+_ERRORS_READ_BACK = [
+    (re.escape(QUEUE_DOWN), lambda m: _("The run could not be queued: the job queue (Redis) is unreachable. Nothing was "
+                                        "changed; try again in a few minutes, or ask whoever runs the site to check the "
+                                        "queue.")),
+    (r"The worker stopped responding \(no heartbeat for (\d+) s\)\. Start the run again\.",
+     lambda m: _("The worker stopped responding (no heartbeat for %(seconds)s s). Start the run again.", seconds=m[1])),
+    (r"The rules cannot all hold at once\.", lambda m: _("The rules cannot all hold at once.")),
+    (r"no assignment satisfies the rules \(group balance with the locked pairs\)",
+     lambda m: _("No assignment satisfies the rules (group balance with the locked pairs).")),
+    (r"no assignment satisfying the rules was found", lambda m: _("No assignment satisfying the rules was found.")),
+]
+
+
+def error_in_language(stored: str | None) -> str:
+    """A failed run's stored error in the language of the page."""
+    for pattern, say in _ERRORS_READ_BACK:
+        if m := re.fullmatch(pattern, stored or ""):
+            return say(m)
+    return stored or ""
+
+
 HEARTBEAT_S = 2.0
 PROGRESS_EVERY_S = 0.5
 
@@ -71,7 +96,7 @@ def start_run(round_: Round, actor: User) -> SolveRun:
                                .values(state="solving").execution_options(synchronize_session=False))
     if moved.rowcount != 1:
         db.session.rollback()
-        raise ServiceError("This round is already running or no longer editable.")
+        raise ServiceError(_("This round is already running or no longer editable."))
     run = SolveRun(round_id=round_.id, status="queued", phase="queued", weights=dict(round_.weights or {}),
                    rules=dict(round_.rules or {}), created_by_id=actor.id if actor else None, heartbeat_at=utcnow())
     db.session.add(run)
@@ -87,7 +112,7 @@ def start_run(round_: Round, actor: User) -> SolveRun:
     except jobs.QueueUnavailable:
         current_app.logger.exception("run %s could not be queued", run.id)
         _fail_unqueued(run)
-        raise ServiceError(QUEUE_DOWN) from None
+        raise ServiceError(error_in_language(QUEUE_DOWN)) from None
     return run
 
 
@@ -119,7 +144,7 @@ def settle_round_after_run(round_id: int, run_id: int) -> None:
 
 def request_cancel(run: SolveRun, actor: User) -> None:
     if not run.active:
-        raise ServiceError("This run has already finished.")
+        raise ServiceError(_("This run has already finished."))
     # A queued run is cancelled outright; a running one stops at the solver's next check.
     done = db.session.execute(update(SolveRun).where(SolveRun.id == run.id, SolveRun.status == "queued")
                               .values(status="cancelled", phase="cancelled", cancel_requested=True, finished_at=utcnow())

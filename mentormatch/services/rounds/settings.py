@@ -3,6 +3,9 @@ is stored), and the coordinator's locks and forbidden pairs. Also the one rule f
 can still change (require_editable)."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func
 
 from ...extensions import db
@@ -13,12 +16,12 @@ from . import events
 
 DEFAULT_WEIGHTS = {"topics": 40, "context": 20, "stage": 25, "tz": 15, "mentor_pref": 0}
 WEIGHT_HELP = {
-    "topics": "How much the mentor's expertise covers the topics the mentee listed (the first one counts most).",
-    "context": "Sharing the context the mentee said matters to them: industry, affinity group.",
-    "stage": "Career stage as the mentee asked: a peer, a few years ahead, or someone senior.",
-    "tz": "Overlap of working hours, so that meeting is easy.",
-    "mentor_pref": "How well the mentee fits what the mentor said they prefer (topics they like to mentor, career "
-                   "stages); a mentor who stated no preference is content with anyone. 0: mentors' preferences do not count.",
+    "topics": _l("How much the mentor's expertise covers the topics the mentee listed (the first one counts most)."),
+    "context": _l("Sharing the context the mentee said matters to them: industry, affinity group."),
+    "stage": _l("Career stage as the mentee asked: a peer, a few years ahead, or someone senior."),
+    "tz": _l("Overlap of working hours, so that meeting is easy."),
+    "mentor_pref": _l("How well the mentee fits what the mentor said they prefer (topics they like to mentor, career "
+                   "stages); a mentor who stated no preference is content with anyone. 0: mentors' preferences do not count."),
 }
 DEFAULT_RULES = {"min_score": None, "min_overlap": None, "mentors_per_mentee": 1, "max_same_team": None, "team_by": "industry",
                  "group_balance": False, "balance_slack": 5,
@@ -28,6 +31,9 @@ DEFAULT_RULES = {"min_score": None, "min_overlap": None, "mentors_per_mentee": 1
                  # Micro -> macro: a pair who worked well together on a micro-request (services/ongoing.py).
                  "history_bonus": 10}
 TEAM_ATTRIBUTES = ("industry", "location", "background")
+# A round's state is stored as a code; people read these.
+STATE_NAMES = {"draft": _l("draft"), "solving": _l("solving"), "proposed": _l("proposed"), "approved": _l("approved"),
+               "closed": _l("closed")}
 
 
 def rounds_of(program: Program) -> list[Round]:
@@ -49,33 +55,33 @@ def clean_settings(*, weights: dict, rules: dict, pool: dict) -> tuple[dict, dic
     """Only known keys, in range: forms are allowlists and so is what we store."""
     w = {k: int(weights.get(k, DEFAULT_WEIGHTS[k])) for k in DEFAULT_WEIGHTS}
     if any(v < 0 or v > 100 for v in w.values()):
-        raise ServiceError("Each weight is between 0 and 100.", "topics")
+        raise ServiceError(_("Each weight is between 0 and 100."), "topics")
     if sum(w.values()) == 0:
-        raise ServiceError("At least one weight must be above 0, or every pair would score the same.", "topics")
+        raise ServiceError(_("At least one weight must be above 0, or every pair would score the same."), "topics")
     r = dict(DEFAULT_RULES)
     for key in DEFAULT_RULES:
         if key in rules:
             r[key] = rules[key]
     if r["min_score"] is not None and not 0 <= int(r["min_score"]) <= 100:
-        raise ServiceError("The minimum score is between 0 and 100.", "min_score")
+        raise ServiceError(_("The minimum score is between 0 and 100."), "min_score")
     if r["min_overlap"] is not None and not 0 <= int(r["min_overlap"]) <= 8:
-        raise ServiceError("The minimum overlap is between 0 and 8 hours.", "min_overlap")
+        raise ServiceError(_("The minimum overlap is between 0 and 8 hours."), "min_overlap")
     if not 1 <= int(r["mentors_per_mentee"]) <= 5:
-        raise ServiceError("A mentee gets between 1 and 5 mentors.", "mentors_per_mentee")
+        raise ServiceError(_("A mentee gets between 1 and 5 mentors."), "mentors_per_mentee")
     if r["max_same_team"] is not None and not 1 <= int(r["max_same_team"]) <= 20:
-        raise ServiceError("Between 1 and 20, or leave it empty for no limit.", "max_same_team")
+        raise ServiceError(_("Between 1 and 20, or leave it empty for no limit."), "max_same_team")
     if not 0 <= int(r["balance_slack"]) <= 50:
-        raise ServiceError("The allowed difference is between 0 and 50 points.", "balance_slack")
+        raise ServiceError(_("The allowed difference is between 0 and 50 points."), "balance_slack")
     if r["objective"] not in ("coverage", "quality"):
-        raise ServiceError("Choose “most people matched” or “best pairs only”.", "objective")
+        raise ServiceError(_("Choose “most people matched” or “best pairs only”."), "objective")
     if not 0 <= int(r["continuity_bonus"] or 0) <= 50:
-        raise ServiceError("The continuity bonus is between 0 and 50 points.", "continuity_bonus")
+        raise ServiceError(_("The continuity bonus is between 0 and 50 points."), "continuity_bonus")
     if r["max_continued_per_mentor"] is not None and not 1 <= int(r["max_continued_per_mentor"]) <= 20:
-        raise ServiceError("Between 1 and 20, or leave it empty for no cap.", "max_continued_per_mentor")
+        raise ServiceError(_("Between 1 and 20, or leave it empty for no cap."), "max_continued_per_mentor")
     if not 0 <= int(r["carry_bonus"] or 0) <= 50:
-        raise ServiceError("The carry-over bonus is between 0 and 50 points.", "carry_bonus")
+        raise ServiceError(_("The carry-over bonus is between 0 and 50 points."), "carry_bonus")
     if not 0 <= int(r["history_bonus"] or 0) <= 50:
-        raise ServiceError("The micro-request bonus is between 0 and 50 points.", "history_bonus")
+        raise ServiceError(_("The micro-request bonus is between 0 and 50 points."), "history_bonus")
     r["carry_must_match"] = bool(r["carry_must_match"])
     p = {"unmatched_only": bool(pool.get("unmatched_only")),
          "tag_ids": sorted({int(t) for t in pool.get("tag_ids") or []}),
@@ -86,7 +92,7 @@ def clean_settings(*, weights: dict, rules: dict, pool: dict) -> tuple[dict, dic
 def create_round(program: Program, actor: User, *, name: str, weights: dict, rules: dict, pool: dict) -> Round:
     name = (name or "").strip()
     if not name:
-        raise ServiceError("Give the round a name.", "name")
+        raise ServiceError(_("Give the round a name."), "name")
     w, r, p = clean_settings(weights=weights, rules=rules, pool=pool)
     round_ = Round(program_id=program.id, name=name, weights=w, rules=r, pool=p, created_by_id=actor.id)
     db.session.add(round_)
@@ -100,7 +106,7 @@ def update_settings(round_: Round, actor: User, *, name: str, weights: dict, rul
     require_editable(round_)
     name = (name or "").strip()
     if not name:
-        raise ServiceError("Give the round a name.", "name")
+        raise ServiceError(_("Give the round a name."), "name")
     w, r, p = clean_settings(weights=weights, rules=rules, pool=pool)
     changed = {k: v for k, v in (("weights", w), ("rules", r), ("pool", p)) if getattr(round_, k) != v}
     round_.name, round_.weights, round_.rules, round_.pool = name, w, r, p
@@ -110,9 +116,10 @@ def update_settings(round_: Round, actor: User, *, name: str, weights: dict, rul
 
 def require_editable(round_: Round) -> None:
     if round_.state == "solving":
-        raise ServiceError("A run is in progress; wait for it or cancel it first.")
+        raise ServiceError(_("A run is in progress; wait for it or cancel it first."))
     if not round_.editable:
-        raise ServiceError(f"This round is {round_.state}; it can no longer be changed.")
+        raise ServiceError(_("This round is %(state)s; it can no longer be changed.",
+                             state=STATE_NAMES.get(round_.state, round_.state)))
 
 
 # ---------------------------------------------------------------- locks and forbidden pairs
@@ -121,7 +128,8 @@ def _member_by_email(program: Program, email: str, role: str, field: str) -> Mem
     m = db.session.scalar(db.select(Membership).join(User).where(
         Membership.program_id == program.id, func.lower(User.email) == (email or "").strip().lower(), User.role == role))
     if m is None:
-        raise ServiceError(f"No {role} with this email in this program.", field)
+        raise ServiceError((_("No mentee with this email in this program.") if role == "mentee"
+                           else _("No mentor with this email in this program.")), field)
     return m
 
 
@@ -136,7 +144,7 @@ def add_constraint(round_: Round, actor: User, mentee_id: int, mentor_id: int, k
                    commit: bool = True) -> RoundConstraint:
     require_editable(round_)
     if kind not in ("lock", "forbid"):
-        raise ServiceError("Choose lock or forbid.", "kind")
+        raise ServiceError(_("Choose lock or forbid."), "kind")
     existing = db.session.scalar(db.select(RoundConstraint).where(
         RoundConstraint.round_id == round_.id, RoundConstraint.mentee_membership_id == mentee_id,
         RoundConstraint.mentor_membership_id == mentor_id))
@@ -159,11 +167,13 @@ def _check_lock_fits(round_: Round, mentee_id: int, mentor_id: int, ignore=None)
     locks = [c for c in constraints_of(round_) if c.kind == "lock" and c is not ignore]
     per_mentee = int((round_.rules or {}).get("mentors_per_mentee") or 1)
     if sum(c.mentee_membership_id == mentee_id for c in locks) >= per_mentee:
-        raise ServiceError(f"This mentee already has {per_mentee} locked mentor(s), the most this round allows.")
+        raise ServiceError(ngettext("This mentee already has %(num)d locked mentor, the most this round allows.",
+                                    "This mentee already has %(num)d locked mentors, the most this round allows.", per_mentee))
     profile = db.session.scalar(db.select(MentorProfile).where(MentorProfile.membership_id == mentor_id))
     capacity = profile.capacity_round if profile else 0
     if sum(c.mentor_membership_id == mentor_id for c in locks) >= capacity:
-        raise ServiceError(f"This mentor's {capacity} seat(s) are all locked already.")
+        raise ServiceError(ngettext("This mentor's %(num)d seat is locked already.",
+                                    "This mentor's %(num)d seats are all locked already.", capacity))
 
 
 def remove_constraint(round_: Round, actor: User, constraint: RoundConstraint) -> None:
