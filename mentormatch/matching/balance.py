@@ -150,25 +150,40 @@ def solve_side_rules(pb, fs: FlowSolution, *, time_limit: float | None, report) 
         if proven():
             return _finish(best, bound, solver, stats, objective, "")
         # 3. Repair over the arcs the priced flows used plus the pairs whose reduced cost is
-        #    smallest (the near-optimal ones at the best multipliers), pairs fixed at the bound.
+        #    smallest (the near-optimal ones at the best multipliers), pairs fixed at the bound:
+        #    an integer program (HiGHS, LP-based, one thread, a node limit).
         rc = lagrange.reduced_costs(pb, G, bound["pairs"], lvl) if lvl is not None else None
-        if not report.stopped():
-            hint = best[0] if best[0] is not None else fs.chosen
+        from . import mip  # HiGHS's model builder (and pandas) load only when needed
+        if not report.stopped() and lvl is not None:
             near = union | pb.locked
             if rc is not None and near.sum() < REPAIR_ARCS:
                 loss = rc[0]
-                cut = np.partition(loss, REPAIR_ARCS - 1)[REPAIR_ARCS - 1] \
-                    if len(loss) > REPAIR_ARCS else loss.max(initial=0)
-                near |= loss < cut
-            from .cpsat import solve_cpsat  # CP-SAT (and pandas) load only when needed
-            out = solve_cpsat(pb, G, fs, hint, union, bound, objective, report,
-                              det_limit=REPAIR_SHARE * det_budget, keep=near,
-                              fixed_pairs=bound["pairs"], stage="repair")
+                if len(loss) > REPAIR_ARCS:
+                    near |= loss < np.partition(loss, REPAIR_ARCS - 1)[REPAIR_ARCS - 1]
+                else:
+                    near[:] = True
+            solver = "min-cost-flow+lagrangian+mip"
+            if near.all():  # the repair model is the whole round: its answer is the proof
+                return _close_by_mip(pb, G, near, bound, offer, best, solver, stats,
+                                     objective, report)
+            out = mip.solve_fixed_pairs(pb, G, near, bound["pairs"], stage="repair")
             stats.update(out.stats)
             offer(out.chosen)
-            solver = "min-cost-flow+lagrangian+cp-sat"
+            report("repair", objective=best[1], bound=bound)
             if proven():
                 return _finish(best, bound, solver, stats, objective, "")
+            # 4. Reduced-cost fixing against the repaired incumbent: every pair whose flip
+            #    would cost more than the gap keeps its priced-flow value in every better
+            #    assignment, so a model over the others holds them all and its proof is global.
+            #    A round small enough gets every pair instead.
+            keep = None
+            if rc is not None and best[1] is not None and best[1]["pairs"] == bound["pairs"]:
+                keep = _reduced_cost_keep(pb, bound, rc, lvl, best, stats)
+            if keep is None and pb.cand.n <= FULL_MODEL_MAX:
+                keep = np.ones(pb.cand.n, dtype=bool)
+            if keep is not None and not report.stopped():
+                return _close_by_mip(pb, G, keep, bound, offer, best, solver, stats, objective,
+                                     report)
     if report.stopped():
         return _finish(best, bound, solver, stats, objective, "stopped on request")
 
@@ -201,6 +216,32 @@ def solve_side_rules(pb, fs: FlowSolution, *, time_limit: float | None, report) 
                            message="no assignment satisfies the rules (group balance with the "
                            "locked pairs)", stats=stats)
     return _finish(best, bound, solver, stats, objective, out.message)
+
+
+def _close_by_mip(pb, G: Groups, keep, bound, offer, best, solver, stats, objective, report):
+    """Close the gap with HiGHS over `keep`, which holds every assignment better than the
+    incumbent (reduced-cost fixing, or every candidate): what it proves is global.  While the
+    pairs level is open, each count from the bound down is tried with the pairs fixed (the
+    tight form of the balance rows): "infeasible" proves that count out."""
+    from . import mip
+    low = best[1]["pairs"] if best[1] is not None else int(pb.flow.locked.sum())
+    for pairs in range(bound["pairs"], low - 1, -1):
+        if report.stopped():
+            break
+        out = mip.solve_fixed_pairs(pb, G, keep, pairs, stage="close")
+        stats.update(out.stats)
+        offer(out.chosen)
+        report("close", pairs=pairs, objective=best[1], bound=bound)
+        if out.infeasible:
+            if pairs > low:
+                bound = {"pairs": pairs - 1, "score": _score_cap(pb, pairs - 1)}
+            continue
+        if out.upper is not None:
+            cap = max(out.upper, best[1]["score"] if best[1] and best[1]["pairs"] == pairs
+                      else -1)
+            bound = {"pairs": pairs, "score": min(bound["score"], cap)}
+        break  # a proof, or the node limit: either way this level is as far as it goes
+    return _finish(best, bound, solver, stats, objective, "")
 
 
 def _lagrangian(pb, G: Groups, fs: FlowSolution, bound, offer, best, union, report, stats):
