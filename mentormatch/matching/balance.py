@@ -9,15 +9,18 @@ to CP-SAT:
 2. A Lagrangian relaxation of the dozen balance rows over the min-cost flow (lagrange.py)
    bounds the pairs, then the score at that many pairs, with exact certificates; every priced
    flow that is balanced is a solution.
-3. Repair: CP-SAT over the arcs the priced flows used (a few thousand), with the pairs fixed
-   and the balance rows as small integer rows, warm-started from the best solution; the
-   Lagrangian bound caps its objective, so it stops as soon as it meets the bound.
-4. Only if a gap remains: CP-SAT over every candidate (or, for big rounds, a reduced set),
-   warm-started, with a deterministic limit.
+3. Repair: an integer program (mip.py, HiGHS) over the arcs the priced flows used plus the
+   40,000 with the smallest reduced cost, with the pairs fixed and the balance rows as small
+   integer rows.  Its LP is nearly integral, so it usually meets the Lagrangian bound at the
+   root node: a global proof.
+4. Only if a gap remains: reduced-cost fixing against the repaired incumbent (or, for a small
+   round, every candidate) gives a model that holds every better assignment; HiGHS over it
+   proves globally.  The general cases (several mentors per mentee, quality, must-match) go
+   to CP-SAT with the flow's bound, warm-started, with a deterministic limit.
 
 `optimal` is reported only when the solution meets a proven bound; otherwise the gap.  Every
-limit is deterministic (flow counts, CP-SAT's deterministic time), so a loaded machine gives
-the same answer, only later.
+limit is deterministic (flow counts, HiGHS's node count with one thread, CP-SAT's
+deterministic time), so a loaded machine gives the same answer, only later.
 """
 from __future__ import annotations
 
@@ -36,10 +39,10 @@ from .scoring import norm
 # `time_limit` seconds are turned into CP-SAT deterministic time (0.2-0.6 units per wall
 # second on this 2-core machine); no wall-clock limit ever decides the answer.
 DET_PER_SECOND = 0.4
-FULL_MODEL_MAX = 150_000  # candidate pairs up to which CP-SAT gets them all (and can prove)
-FIXED_MODEL_MAX = 150_000  # pairs left after reduced-cost fixing up to which CP-SAT gets them
-REPAIR_SHARE = 0.1
-REPAIR_ARCS = 40_000  # pairs in the repair model: the priced flows' plus the nearest to optimal  # of the deterministic budget, for the repair over the priced flows' arcs
+FULL_MODEL_MAX = 150_000  # candidate pairs up to which the close (HiGHS or CP-SAT) gets them all
+FIXED_MODEL_MAX = 150_000  # pairs left after reduced-cost fixing up to which HiGHS gets them
+REPAIR_SHARE = 0.1  # of the deterministic budget, kept back from CP-SAT's close
+REPAIR_ARCS = 40_000  # pairs in the repair model: the priced flows' plus the nearest to optimal
 DEFAULT_TIME_LIMIT = 60.0
 
 
