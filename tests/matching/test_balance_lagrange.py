@@ -147,3 +147,17 @@ def test_the_repair_integer_program_over_every_pair_equals_the_brute_force_optim
         more = mip.solve_fixed_pairs(pb, G, np.ones(pb.cand.n, dtype=bool), pairs + 1,
                                      stage="test")
         assert more.chosen is None and more.infeasible
+
+
+def test_a_round_whose_pairs_bound_cannot_be_reached_is_proven_by_stepping_down():
+    # M, seed 3, slack 0.1: the Lagrangian bounds the pairs at 772, but no balanced assignment
+    # has 772.  HiGHS over every candidate proves 772 infeasible, then finds the best at 771.
+    # (Before, CP-SAT ended at its deterministic limit: "feasible", 60,712 of 60,939.)
+    doc = generate("M", seed=3, balance=True)
+    doc["rules"]["group_balance"]["slack"] = 0.1
+    res = solve(read_instance(doc))
+    assert res.stats["balance_pairs_bound"] == 772
+    assert res.status == "optimal" and res.gap == 0.0
+    assert res.objective == {"pairs": 771, "score": 60939} == res.bound
+    assert res.solver == "min-cost-flow+lagrangian+mip"
+    assert check_feasible(doc, res) == []
