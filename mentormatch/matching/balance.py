@@ -9,15 +9,18 @@ to CP-SAT:
 2. A Lagrangian relaxation of the dozen balance rows over the min-cost flow (lagrange.py)
    bounds the pairs, then the score at that many pairs, with exact certificates; every priced
    flow that is balanced is a solution.
-3. Repair: CP-SAT over the arcs the priced flows used (a few thousand), with the pairs fixed
-   and the balance rows as small integer rows, warm-started from the best solution; the
-   Lagrangian bound caps its objective, so it stops as soon as it meets the bound.
-4. Only if a gap remains: CP-SAT over every candidate (or, for big rounds, a reduced set),
-   warm-started, with a deterministic limit.
+3. Repair: an integer program (mip.py, HiGHS) over the arcs the priced flows used plus the
+   40,000 with the smallest reduced cost, with the pairs fixed and the balance rows as small
+   integer rows.  Its LP is nearly integral, so it usually meets the Lagrangian bound at the
+   root node: a global proof.
+4. Only if a gap remains: reduced-cost fixing against the repaired incumbent (or, for a small
+   round, every candidate) gives a model that holds every better assignment; HiGHS over it
+   proves globally.  The general cases (several mentors per mentee, quality, must-match) go
+   to CP-SAT with the flow's bound, warm-started, with a deterministic limit.
 
 `optimal` is reported only when the solution meets a proven bound; otherwise the gap.  Every
-limit is deterministic (flow counts, CP-SAT's deterministic time), so a loaded machine gives
-the same answer, only later.
+limit is deterministic (flow counts, HiGHS's node count with one thread, CP-SAT's
+deterministic time), so a loaded machine gives the same answer, only later.
 """
 from __future__ import annotations
 
@@ -36,10 +39,10 @@ from .scoring import norm
 # `time_limit` seconds are turned into CP-SAT deterministic time (0.2-0.6 units per wall
 # second on this 2-core machine); no wall-clock limit ever decides the answer.
 DET_PER_SECOND = 0.4
-FULL_MODEL_MAX = 150_000  # candidate pairs up to which CP-SAT gets them all (and can prove)
-FIXED_MODEL_MAX = 150_000  # pairs left after reduced-cost fixing up to which CP-SAT gets them
-REPAIR_SHARE = 0.1
-REPAIR_ARCS = 40_000  # pairs in the repair model: the priced flows' plus the nearest to optimal  # of the deterministic budget, for the repair over the priced flows' arcs
+FULL_MODEL_MAX = 150_000  # candidate pairs up to which the close (HiGHS or CP-SAT) gets them all
+FIXED_MODEL_MAX = 150_000  # pairs left after reduced-cost fixing up to which HiGHS gets them
+REPAIR_SHARE = 0.1  # of the deterministic budget, kept back from CP-SAT's close
+REPAIR_ARCS = 40_000  # pairs in the repair model: the priced flows' plus the nearest to optimal
 DEFAULT_TIME_LIMIT = 60.0
 
 
@@ -150,25 +153,40 @@ def solve_side_rules(pb, fs: FlowSolution, *, time_limit: float | None, report) 
         if proven():
             return _finish(best, bound, solver, stats, objective, "")
         # 3. Repair over the arcs the priced flows used plus the pairs whose reduced cost is
-        #    smallest (the near-optimal ones at the best multipliers), pairs fixed at the bound.
+        #    smallest (the near-optimal ones at the best multipliers), pairs fixed at the bound:
+        #    an integer program (HiGHS, LP-based, one thread, a node limit).
         rc = lagrange.reduced_costs(pb, G, bound["pairs"], lvl) if lvl is not None else None
-        if not report.stopped():
-            hint = best[0] if best[0] is not None else fs.chosen
+        from . import mip  # HiGHS's model builder (and pandas) load only when needed
+        if not report.stopped() and lvl is not None:
             near = union | pb.locked
             if rc is not None and near.sum() < REPAIR_ARCS:
                 loss = rc[0]
-                cut = np.partition(loss, REPAIR_ARCS - 1)[REPAIR_ARCS - 1] \
-                    if len(loss) > REPAIR_ARCS else loss.max(initial=0)
-                near |= loss < cut
-            from .cpsat import solve_cpsat  # CP-SAT (and pandas) load only when needed
-            out = solve_cpsat(pb, G, fs, hint, union, bound, objective, report,
-                              det_limit=REPAIR_SHARE * det_budget, keep=near,
-                              fixed_pairs=bound["pairs"], stage="repair")
+                if len(loss) > REPAIR_ARCS:
+                    near |= loss < np.partition(loss, REPAIR_ARCS - 1)[REPAIR_ARCS - 1]
+                else:
+                    near[:] = True
+            solver = "min-cost-flow+lagrangian+mip"
+            if near.all():  # the repair model is the whole round: its answer is the proof
+                return _close_by_mip(pb, G, near, bound, offer, best, solver, stats,
+                                     objective, report)
+            out = mip.solve_fixed_pairs(pb, G, near, bound["pairs"], stage="repair")
             stats.update(out.stats)
             offer(out.chosen)
-            solver = "min-cost-flow+lagrangian+cp-sat"
+            report("repair", objective=best[1], bound=bound)
             if proven():
                 return _finish(best, bound, solver, stats, objective, "")
+            # 4. Reduced-cost fixing against the repaired incumbent: every pair whose flip
+            #    would cost more than the gap keeps its priced-flow value in every better
+            #    assignment, so a model over the others holds them all and its proof is global.
+            #    A round small enough gets every pair instead.
+            keep = None
+            if rc is not None and best[1] is not None and best[1]["pairs"] == bound["pairs"]:
+                keep = _reduced_cost_keep(pb, bound, rc, lvl, best, stats)
+            if keep is None and pb.cand.n <= FULL_MODEL_MAX:
+                keep = np.ones(pb.cand.n, dtype=bool)
+            if keep is not None and not report.stopped():
+                return _close_by_mip(pb, G, keep, bound, offer, best, solver, stats, objective,
+                                     report)
     if report.stopped():
         return _finish(best, bound, solver, stats, objective, "stopped on request")
 
@@ -201,6 +219,32 @@ def solve_side_rules(pb, fs: FlowSolution, *, time_limit: float | None, report) 
                            message="no assignment satisfies the rules (group balance with the "
                            "locked pairs)", stats=stats)
     return _finish(best, bound, solver, stats, objective, out.message)
+
+
+def _close_by_mip(pb, G: Groups, keep, bound, offer, best, solver, stats, objective, report):
+    """Close the gap with HiGHS over `keep`, which holds every assignment better than the
+    incumbent (reduced-cost fixing, or every candidate): what it proves is global.  While the
+    pairs level is open, each count from the bound down is tried with the pairs fixed (the
+    tight form of the balance rows): "infeasible" proves that count out."""
+    from . import mip
+    low = best[1]["pairs"] if best[1] is not None else int(pb.flow.locked.sum())
+    for pairs in range(bound["pairs"], low - 1, -1):
+        if report.stopped():
+            break
+        out = mip.solve_fixed_pairs(pb, G, keep, pairs, stage="close")
+        stats.update(out.stats)
+        offer(out.chosen)
+        report("close", pairs=pairs, objective=best[1], bound=bound)
+        if out.infeasible:
+            if pairs > low:
+                bound = {"pairs": pairs - 1, "score": _score_cap(pb, pairs - 1)}
+            continue
+        if out.upper is not None:
+            cap = max(out.upper, best[1]["score"] if best[1] and best[1]["pairs"] == pairs
+                      else -1)
+            bound = {"pairs": pairs, "score": min(bound["score"], cap)}
+        break  # a proof, or the node limit: either way this level is as far as it goes
+    return _finish(best, bound, solver, stats, objective, "")
 
 
 def _lagrangian(pb, G: Groups, fs: FlowSolution, bound, offer, best, union, report, stats):

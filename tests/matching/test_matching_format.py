@@ -189,3 +189,20 @@ def test_read_result_rejects_bad_reasons_and_status():
         read_result(d)
     assert any(e.startswith("status:") for e in info.value.errors)
     assert any(e.startswith("unmatched[0].reasons[0]") for e in info.value.errors)
+
+
+def test_load_instance_finds_deep_nesting_behind_plain_numbers_and_long_digits_in_a_string(
+        tmp_path):
+    # The depth walk skips lists of plain values in one C call; a list that mixes numbers
+    # with a deeply nested one is still walked.  A long digit run inside a string only
+    # switches the reader to its per-number check, and the file still reads.
+    doc = example()
+    text = json.dumps(doc)[:-1] + ', "x": [1, 2, ' + "[" * 70 + "]" * 70 + "]}"
+    path = tmp_path / "deep.json"
+    path.write_text(text)
+    with pytest.raises(InstanceError) as e:
+        load_instance(path)
+    assert "nested deeper" in e.value.errors[0]
+    doc["mentees"][0]["id"] = "1" * 40
+    path.write_text(json.dumps(doc))
+    assert load_instance(path).mentees[0].id == "1" * 40
