@@ -179,6 +179,10 @@ def solve_cluster(T: Table, inst: PeerInstance, members: list[int], fit: np.ndar
     prm.num_workers = 1
     prm.random_seed = 0
     prm.max_deterministic_time = det
+    # The cluster models are small and the greedy hint is complete; presolve spent most of a
+    # short limit (on 12 clusters of the 2,000-person benchmark: 0.06 deterministic s without
+    # presolve placed more fit than 1.0 s with it, in a tenth of the CPU time).
+    prm.cp_model_presolve = False
     status = solver.solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return hint, None, None, solver.status_name(status)
