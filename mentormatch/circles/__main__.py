@@ -11,9 +11,9 @@ import argparse
 import json
 import sys
 
-from mentormatch.matching import InstanceError
 from mentormatch.matching.circles import solve_circles
 from mentormatch.matching.crowd import load_peer_instance, peer_result_to_dict
+from mentormatch.matching.filecli import BAD_INPUT, read_input, write_output
 from mentormatch.matching.peers import solve_pairs
 
 
@@ -23,28 +23,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--input", required=True, help="people JSON file")
     ap.add_argument("--output", required=True, help="result JSON file ('-' for standard output)")
     args = ap.parse_args(argv)
-    try:
-        inst = load_peer_instance(args.input)
-    except OSError as e:
-        print(f"error: cannot read {args.input}: {e.strerror}", file=sys.stderr)
-        return 2
-    except InstanceError as e:
-        print(f"error: {args.input} is not a valid peers file ({len(e.errors)} problems):",
-              file=sys.stderr)
-        for line in e.errors:
-            print(f"  {line}", file=sys.stderr)
-        return 2
+    inst = read_input(load_peer_instance, args.input, "peers file")
+    if inst is None:
+        return BAD_INPUT
     res = solve_circles(inst) if inst.task == "circles" else solve_pairs(inst)
     text = json.dumps(peer_result_to_dict(res), indent=1)
-    if args.output == "-":
-        sys.stdout.write(text + "\n")
-    else:
-        try:
-            with open(args.output, "w", encoding="utf-8") as f:
-                f.write(text + "\n")
-        except OSError as e:
-            print(f"error: cannot write {args.output}: {e.strerror}", file=sys.stderr)
-            return 2
+    if not write_output(text, args.output):
+        return BAD_INPUT
     made = f"{len(res.circles)} circles" if res.task == "circles" else f"{len(res.pairs)} pairs"
     print(f"{res.status}: {made}, objective {res.objective}, bound {res.bound}, gap {res.gap:.2%}, "
           f"{len(res.left_out)} left out ({res.stats.get('wall_s', 0):.2f} s)", file=sys.stderr)

@@ -11,7 +11,8 @@ import argparse
 import json
 import sys
 
-from .formats import InstanceError, load_instance, result_to_dict
+from .filecli import BAD_INPUT, read_input, write_output
+from .formats import load_instance, result_to_dict
 from .solver import solve
 
 
@@ -41,17 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.time_limit is not None and args.time_limit <= 0:
         ap.error("--time-limit must be a positive number of seconds")
 
-    try:
-        instance = load_instance(args.input)
-    except OSError as e:
-        print(f"error: cannot read {args.input}: {e.strerror}", file=sys.stderr)
-        return 2
-    except InstanceError as e:
-        print(f"error: {args.input} is not a valid instance ({len(e.errors)} problems):",
-              file=sys.stderr)
-        for line in e.errors:
-            print(f"  {line}", file=sys.stderr)
-        return 2
+    instance = read_input(load_instance, args.input, "instance")
+    if instance is None:
+        return BAD_INPUT
 
     def progress(info: dict) -> None:
         print(json.dumps(info, separators=(",", ":")), file=sys.stderr, flush=True)
@@ -59,15 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     result = solve(instance, time_limit=args.time_limit,
                    progress=progress if args.progress else None)
     text = result_text(result_to_dict(result))
-    if args.output == "-":
-        sys.stdout.write(text + "\n")
-    else:
-        try:
-            with open(args.output, "w", encoding="utf-8") as f:
-                f.write(text + "\n")
-        except OSError as e:
-            print(f"error: cannot write {args.output}: {e.strerror}", file=sys.stderr)
-            return 2
+    if not write_output(text, args.output):
+        return BAD_INPUT
     o = result.objective
     print(f"{result.status}: {o['pairs']} pairs, score {o['score']}, gap {result.gap:.4%}, "
           f"{len(result.unmatched)} unmatched ({result.solver}, "

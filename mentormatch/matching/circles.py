@@ -80,9 +80,15 @@ def clusters_of(T: Table, inst: PeerInstance, group: list[int]) -> list[list[int
     """Cut a working-time group into clusters of about cluster_size, similar people together."""
     r = inst.rules
 
+    speakers = Counter(norm(x) for i in group for x in T.people[i].languages)
+
     def key(i: int):
+        # Rarest language first: someone who speaks only Portuguese needs the group's
+        # Portuguese speakers in their cluster, whatever their context.
         p = T.people[i]
-        return (sorted(norm(c) for c in p.context), [norm(t) for t in p.wants[:2]], p.years, i)
+        rare = min(((speakers[norm(x)], norm(x)) for x in p.languages), default=(len(group), ""))
+        return (rare, sorted(norm(c) for c in p.context), [norm(t) for t in p.wants[:2]],
+                p.years, i)
     fac = [i for i in group if r.facilitator and T.people[i].facilitator]
     rest = sorted((i for i in group if i not in set(fac)), key=key)
     k = max(1, round(len(group) / r.cluster_size))
@@ -94,7 +100,7 @@ def clusters_of(T: Table, inst: PeerInstance, group: list[int]) -> list[list[int
 
 def compatible(T: Table, inst: PeerInstance, members: list[int]) -> np.ndarray:
     rows = np.array(members, dtype=np.int64)
-    ok = speaks_with(T, rows)[:, rows]
+    ok = speaks_with(T, rows, rows)
     pos = {p: k for k, p in enumerate(members)}
     for a, b in T.forbidden:
         if a in pos and b in pos:
@@ -173,6 +179,10 @@ def solve_cluster(T: Table, inst: PeerInstance, members: list[int], fit: np.ndar
     prm.num_workers = 1
     prm.random_seed = 0
     prm.max_deterministic_time = det
+    # The cluster models are small and the greedy hint is complete; presolve spent most of a
+    # short limit (on 12 clusters of the 2,000-person benchmark: 0.06 deterministic s without
+    # presolve placed more fit than 1.0 s with it, in a tenth of the CPU time).
+    prm.cp_model_presolve = False
     status = solver.solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return hint, None, None, solver.status_name(status)
@@ -189,28 +199,52 @@ def circle_value(fit_of, members: list[int]) -> tuple[int, int]:
 
 
 def global_bound(T: Table, inst: PeerInstance) -> tuple[int, int]:
-    """(placeable people, an upper bound on the objective) over all of them, not per cluster."""
+    """(placeable people, an upper bound on the objective), certified over all people, not per
+    cluster.  The objective splits over people: BIG plus half their pair terms each.  All
+    members of a circle work at some common quarter hour q, pairwise share min_overlap hours
+    and a language, and a circle has exactly one facilitator where asked; so person i is worth
+    at most, over the quarters q they work, BIG + half the best sum of their s strongest pair
+    terms (negative ones included, s in circle_min-1..circle_max-1) among those compatible
+    people who also work at q; and 0 where no q has circle_min - 1 of them."""
     r = inst.rules
     n = len(T.people)
-    placeable, pair_part = 0, 0.0
+    fac = np.array([r.facilitator and p.facilitator for p in T.people])
+    gain = np.zeros((n, n), dtype=np.float64)
+    ok = np.zeros((n, n), dtype=bool)
     for lo in range(0, n, 512):
         rows = np.arange(lo, min(n, lo + 512))
         fit, hours = fit_block(T, inst.weights, rows)
-        ok = (hours >= r.min_overlap) & speaks_with(T, rows)
-        ok[np.arange(len(rows)), rows] = False
-        for a, b in T.forbidden:
-            for u, v in ((a, b), (b, a)):
-                if lo <= u < lo + len(rows):
-                    ok[u - lo, v] = False
-        gain = np.where(ok, np.rint(fit) - BASE, 0).clip(0)
-        gain.sort(axis=1)
-        can = ok.sum(1) >= r.circle_min - 1
-        if r.facilitator:  # a circle has exactly one facilitator: others need one to join
-            fac = np.array([p.facilitator for p in T.people])
-            can &= (ok & fac[None, :]).any(1) | fac[rows]
-        placeable += int(can.sum())
-        pair_part += float(gain[can, -(r.circle_max - 1):].sum()) / 2
-    return placeable, BIG * placeable + int(math.floor(pair_part))
+        gain[rows] = np.rint(fit) - BASE
+        ok[rows] = (hours >= r.min_overlap) & speaks_with(T, rows)
+    ok[np.arange(n), np.arange(n)] = False
+    for a, b in T.forbidden:
+        ok[a, b] = ok[b, a] = False
+    if r.facilitator:  # a facilitator's circle-mates are not facilitators
+        ok[np.ix_(fac, fac)] = False
+    lo_k, hi_k = r.circle_min - 1, r.circle_max - 1
+    best = np.full(n, -np.inf)
+    seen: set[bytes] = set()
+    for q in range(SLOTS):
+        at = np.flatnonzero(T.slots[:, q] > 0)
+        key = at.tobytes()
+        if len(at) < r.circle_min or key in seen:
+            continue
+        seen.add(key)
+        ok_q = ok[np.ix_(at, at)]
+        g = np.where(ok_q, gain[np.ix_(at, at)], -np.inf)
+        k = min(hi_k, len(at) - 1)
+        top = -np.sort(-g, axis=1)[:, :k]
+        sums = np.cumsum(np.where(np.isfinite(top), top, 0), axis=1)
+        count = ok_q.sum(1)
+        s_idx = np.arange(1, k + 1)
+        usable = (s_idx[None, :] >= lo_k) & (s_idx[None, :] <= count[:, None])
+        value = np.where(usable, sums, -np.inf).max(1, initial=-np.inf)
+        if r.facilitator:  # someone who is not a facilitator needs one beside them
+            value[~fac[at] & ~(ok_q & fac[at][None, :]).any(1)] = -np.inf
+        best[at] = np.maximum(best[at], value)
+    can = np.isfinite(best)
+    total = float(np.maximum(0.0, BIG + best[can] / 2).sum())
+    return int(can.sum()), int(math.floor(total + 1e-6))
 
 
 def circle_sentence(T: Table, members: list[int], facilitator: int | None, w: Words = ENGLISH) -> str:
@@ -250,6 +284,47 @@ def circle_sentence(T: Table, members: list[int], facilitator: int | None, w: Wo
     return "; ".join(parts)
 
 
+def join_left_out(T: Table, inst: PeerInstance, circles: list[list[int]],
+                  left: list[int]) -> None:
+    """Clusters cut working-time groups apart, so someone left out of their cluster may fit a
+    circle of another one: in id order, each joins the open circle (fewer than circle_max,
+    enough common working time, a shared language, no rule against it, not a second
+    facilitator) where they add the most.  Placing someone is worth BIG, more than any pair
+    terms can take away, so every join raises the objective.  Changes `circles` in place."""
+    r = inst.rules
+    if not left or not circles:
+        return
+    need = r.min_overlap * 4
+    cols = np.array(sorted({p for c in circles for p in c} | set(left)), dtype=np.int64)
+    at = {int(p): k for k, p in enumerate(cols)}
+    rows = np.array(left, dtype=np.int64)
+    gain = np.rint(fit_block(T, inst.weights, rows, cols)[0]) - BASE
+    talk = speaks_with(T, rows, cols)
+    common = [_common(T, c) for c in circles]
+    has_fac = [r.facilitator and any(T.people[p].facilitator for p in c) for c in circles]
+    for a, p in enumerate(left):
+        best, home = None, None
+        for k, c in enumerate(circles):
+            if len(c) >= r.circle_max or (has_fac[k] and T.people[p].facilitator):
+                continue
+            if (common[k] & T.masks[p]).bit_count() < need:
+                continue
+            idx = [at[q] for q in c]
+            if not talk[a, idx].all() or any((min(p, q), max(p, q)) in T.forbidden for q in c):
+                continue
+            value = float(gain[a, idx].sum())
+            if best is None or value > best:
+                best, home = value, k
+        if home is not None:
+            circles[home].append(p)
+            common[home] &= T.masks[p]
+
+
+def circle_fit(T: Table, inst: PeerInstance, members: list[int]) -> np.ndarray:
+    rows = np.array(members, dtype=np.int64)
+    return np.rint(fit_block(T, inst.weights, rows, rows)[0]).astype(np.int64)
+
+
 def solve_circles(inst: PeerInstance, w: Words = ENGLISH) -> PeerResult:
     """The circles, with their sentences and the reasons of people left out in `w`'s words."""
     t0 = time.perf_counter()
@@ -259,16 +334,12 @@ def solve_circles(inst: PeerInstance, w: Words = ENGLISH) -> PeerResult:
     groups, no_window = working_groups(T, inst)
     clusters = [c for group in groups for c in clusters_of(T, inst, group)]
     det = max(r.effort / max(len(clusters), 1), 0.05)
-    fit_cache: dict[int, dict[int, int]] = {}
-    circles: list[tuple[list[int], int | None]] = []
+    circles: list[list[int]] = []
     greedy: list[list[int]] = []
     sub_bound, statuses = 0, Counter()
     left: dict[int, str] = {}
     for members in clusters:
-        rows = np.array(members, dtype=np.int64)
-        fit = np.rint(fit_block(T, inst.weights, rows)[0][:, rows]).astype(np.int64)
-        for a, p in enumerate(members):
-            fit_cache[p] = {q: int(fit[a, b]) for b, q in enumerate(members)}
+        fit = circle_fit(T, inst, members)
         ok = compatible(T, inst, members)
         hint = greedy_circles(T, inst, members, fit, ok)
         greedy += [[members[k] for k in c] for c in hint]
@@ -277,10 +348,8 @@ def solve_circles(inst: PeerInstance, w: Words = ENGLISH) -> PeerResult:
         sub_bound += bnd if bnd is not None else 0
         placed = set()
         for c in local:
-            ids = [members[k] for k in c]
-            fac = next((i for i in ids if r.facilitator and T.people[i].facilitator), None)
-            circles.append((ids, fac))
-            placed |= set(ids)
+            circles.append(sorted(members[k] for k in c))
+            placed |= set(circles[-1])
         window = common_window(_common(T, members), w)
         for p in members:
             if p in placed:
@@ -302,26 +371,42 @@ def solve_circles(inst: PeerInstance, w: Words = ENGLISH) -> PeerResult:
         left[p] = w.gettext(N_("Not placed: fewer than %(num)d people share %(hours)s h of working time with "
                                "them.")) % {"num": r.circle_min, "hours": f"{r.min_overlap:g}"}
 
-    def fit_of(p: int, q: int) -> int:
-        return fit_cache[p][q]
+    for group in groups:  # cluster borders split people who could meet: circles of the rest
+        rest = [p for p in group if p in left]
+        if len(rest) >= r.circle_min:
+            for c in greedy_circles(T, inst, rest, circle_fit(T, inst, rest),
+                                    compatible(T, inst, rest)):
+                circles.append(sorted(rest[k] for k in c))
+                for p in circles[-1]:
+                    left.pop(p)
+    join_left_out(T, inst, circles, sorted(left))
+    for c in circles:
+        for p in c:
+            left.pop(p, None)
+
+    def value_of(members: list[int]) -> tuple[int, int]:
+        fit = circle_fit(T, inst, members)
+        pos = {p: k for k, p in enumerate(members)}
+        return circle_value(lambda p, q: int(fit[pos[p], pos[q]]), members)
     out, objective, placed_n = [], 0, 0
-    for ids, fac in sorted(circles, key=lambda c: c[0]):
-        value, compat = circle_value(fit_of, ids)
+    for ids in sorted(sorted(c) for c in circles):
+        fac = next((i for i in ids if r.facilitator and T.people[i].facilitator), None)
+        value, compat = value_of(ids)
         objective += value
         placed_n += len(ids)
         out.append(Circle([T.people[i].id for i in ids],
                           T.people[fac].id if fac is not None else None, compat, value,
                           circle_sentence(T, ids, fac, w)))
-    greedy_obj = sum(circle_value(fit_of, c)[0] for c in greedy)
+    greedy_values = [value_of(c) for c in greedy]
     placeable, bound = global_bound(T, inst)
     bound = max(bound, objective)
     gap = 0.0 if bound <= 0 else round((bound - objective) / bound, 6)
     stats = {"people": n, "placed": placed_n, "placeable_bound": placeable,
              "working_time_groups": len(groups), "clusters": len(clusters),
              "cluster_statuses": dict(statuses), "cluster_bound": sub_bound,
-             "greedy_objective": greedy_obj, "greedy_placed": sum(len(c) for c in greedy),
-             "greedy_worst_compatibility": min(
-                 (circle_value(fit_of, c)[1] for c in greedy), default=None),
+             "greedy_objective": sum(v for v, _ in greedy_values),
+             "greedy_placed": sum(len(c) for c in greedy),
+             "greedy_worst_compatibility": min((c for _, c in greedy_values), default=None),
              "worst_compatibility": min((c.compatibility for c in out), default=None),
              "wall_s": round(time.perf_counter() - t0, 3)}
     lo = [LeftOut(T.people[p].id, left[p]) for p in sorted(left)]
@@ -358,7 +443,7 @@ def check_circles(inst: PeerInstance, res: PeerResult) -> list[str]:
         if not ok[np.triu_indices(len(idx), 1)].all():
             problems.append(f"circle {k}: members without a shared language or ruled out")
         rows = np.array(idx, dtype=np.int64)
-        fit = np.rint(fit_block(T, inst.weights, rows)[0][:, rows]).astype(np.int64)
+        fit = np.rint(fit_block(T, inst.weights, rows, rows)[0]).astype(np.int64)
         pos = {p: k for k, p in enumerate(idx)}
         value, _ = circle_value(lambda p, q, f=fit, at=pos: int(f[at[p], at[q]]), idx)
         total += value

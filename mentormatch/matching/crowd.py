@@ -10,7 +10,6 @@ and every bad field is named ("people[3].tz: must be a number in [-12, 14]").
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from . import checks as ck
 from .explain import ENGLISH, N_, Words
 from .formats import MAX_DEPTH, InstanceError
 from .model import Weights
@@ -27,7 +27,6 @@ FORMAT = "mentormatch-peers"
 RESULT_FORMAT = "mentormatch-peers-result"
 VERSION = 1
 TASKS = ("pairs", "circles")
-MAX_ERRORS = 200
 SLOTS = 96  # quarter hours of a UTC day: half- and quarter-hour zones (India, Nepal) fit exactly
 MAX_PEOPLE = 100_000
 
@@ -105,74 +104,38 @@ class PeerResult:
 # ---------------------------------------------------------------- reading and writing
 
 
-class _Check:
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-
-    def add(self, path: str, msg: str) -> None:
-        if len(self.errors) < MAX_ERRORS:
-            self.errors.append(f"{path}: {msg}")
-
-    def number(self, d: dict, key: str, path: str, lo: float, hi: float, default: Any = ...,
-               integer: bool = False, allow_none: bool = False) -> Any:
-        if key not in d or (allow_none and d[key] is None):
-            if default is ...:
-                self.add(f"{path}.{key}", "is required")
-            return None if default is ... else default
-        v = d[key]
-        ok = isinstance(v, int) if integer else isinstance(v, (int, float)) and math.isfinite(v)
-        if isinstance(v, bool) or not ok or not lo <= v <= hi:
-            kind = "an integer" if integer else "a number"
-            self.add(f"{path}.{key}", f"must be {kind} in [{lo:g}, {hi:g}]"
-                     + (" or null" if allow_none else ""))
-            return None
-        return v
-
-    def words(self, d: dict, key: str, path: str) -> list[str]:
-        v = d.get(key, [])
-        if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
-            self.add(f"{path}.{key}", "must be a list of non-empty strings")
-            return []
-        seen: dict[str, str] = {}
-        for x in v:
-            seen.setdefault(norm(x), x.strip())
-        return list(seen.values())
-
-    def boolean(self, d: dict, key: str, path: str, default: bool) -> bool:
-        v = d.get(key, default)
-        if not isinstance(v, bool):
-            self.add(f"{path}.{key}", "must be true or false")
-            return default
-        return v
+def _words(c: ck.Errors, d: dict, key: str, path: str) -> list[str]:
+    """Distinct by their normalized form ("SQL" and "sql " are one topic), first spelling kept."""
+    seen: dict[str, str] = {}
+    for x in ck.str_list(c, d, key, path, default=[], per_item=False) or []:
+        seen.setdefault(norm(x), x.strip())
+    return list(seen.values())
 
 
-def _read_person(c: _Check, d: Any, path: str) -> Person | None:
+def _read_person(c: ck.Errors, d: Any, path: str) -> Person | None:
     if not isinstance(d, dict):
         c.add(path, "must be an object")
         return None
-    pid = d.get("id")
-    if not isinstance(pid, str) or not pid.strip():
-        c.add(f"{path}.id", "must be a non-empty string")
-    tz = c.number(d, "tz", path, -12, 14)
-    years = c.number(d, "years", path, 0, 100)
+    pid = ck.string(c, d, "id", path)
+    tz = ck.number(c, d, "tz", path, -12, 14)
+    years = ck.number(c, d, "years", path, 0, 100)
     hours = d.get("hours", [9, 17])
     if not (isinstance(hours, list) and len(hours) == 2 and all(
-            isinstance(h, (int, float)) and not isinstance(h, bool) and math.isfinite(h)
-            and 0 <= h <= 24 for h in hours) and hours[0] != hours[1]):
+            ck.is_number(h) and 0 <= h <= 24 for h in hours) and hours[0] != hours[1]):
         c.add(f"{path}.hours", "must be [start, end]: two different local hours in [0, 24]")
         hours = [9, 17]
     p = Person(id=pid if isinstance(pid, str) else "", tz=tz if tz is not None else 0,
-               years=years if years is not None else 0, wants=c.words(d, "wants", path),
-               offers=c.words(d, "offers", path), context=c.words(d, "context", path),
-               languages=c.words(d, "languages", path),
+               years=years if years is not None else 0, wants=_words(c, d, "wants", path),
+               offers=_words(c, d, "offers", path), context=_words(c, d, "context", path),
+               languages=_words(c, d, "languages", path),
                hours=(float(hours[0]), float(hours[1])),
-               facilitator=c.boolean(d, "facilitator", path, False))
+               facilitator=ck.boolean(c, d, "facilitator", path, False) is True)
     return p
 
 
 def read_peer_instance(data: Any) -> PeerInstance:
     """Validate a whole "mentormatch-peers" document; raise InstanceError naming every bad field."""
-    c = _Check()
+    c = ck.Errors()
     if not isinstance(data, dict):
         raise InstanceError(["(document): must be a JSON object"])
     if data.get("format") != FORMAT:
@@ -188,7 +151,7 @@ def read_peer_instance(data: Any) -> PeerInstance:
         c.add("weights", "must be an object")
     else:
         for key in ("topics", "context", "stage", "tz"):
-            v = c.number(w, key, "weights", 0, 1000, default=getattr(weights, key))
+            v = ck.number(c, w, key, "weights", 0, 1000, default=getattr(weights, key))
             if v is not None:
                 setattr(weights, key, v)
     r = data.get("rules", {})
@@ -200,11 +163,13 @@ def read_peer_instance(data: Any) -> PeerInstance:
             "circle_min": (2, 50, True), "circle_max": (2, 50, True),
             "cluster_size": (4, 200, True), "effort": (0.1, 10_000, False)}
     for key, (lo, hi, integer) in spec.items():
-        v = c.number(r, key, "rules", lo, hi, default=getattr(rules, key), integer=integer)
+        read = ck.integer if integer else ck.number
+        v = read(c, r, key, "rules", lo, default=getattr(rules, key), hi=hi)
         if v is not None:
             setattr(rules, key, v)
-    rules.min_score = c.number(r, "min_score", "rules", 0, 1000, default=None, allow_none=True)
-    rules.facilitator = c.boolean(r, "facilitator", "rules", False)
+    rules.min_score = ck.number(c, r, "min_score", "rules", 0, 1000, default=None,
+                                allow_none=True)
+    rules.facilitator = ck.boolean(c, r, "facilitator", "rules", False) is True
     if rules.circle_min > rules.circle_max:
         c.add("rules.circle_min", f"must not exceed rules.circle_max ({rules.circle_max})")
     if rules.cluster_size < rules.circle_max:
@@ -243,8 +208,8 @@ def read_peer_instance(data: Any) -> PeerInstance:
         if a == b and a in known:
             c.add(f"forbidden[{i}]", "a person cannot be ruled out with themselves")
         forbidden.append((a, b))
-    if c.errors:
-        raise InstanceError(c.errors)
+    if c.items:
+        raise InstanceError(c.final())
     return PeerInstance(task=task, people=people, weights=weights, rules=rules,
                         forbidden=forbidden)
 
@@ -372,18 +337,22 @@ def table(inst: PeerInstance) -> Table:
     return Table(people, index, want, offer, ctx, lang, masks, slots, forbidden)
 
 
-def fit_block(T: Table, w: Weights, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Fit (0..100, float) of people `rows` with everyone, and the working-time overlap in
-    hours.  Topics: the mean of how much of each one's wants the other offers (give and take);
-    context: shared / all context of the two; stage: 1 at equal years, 0 at 5 years apart."""
-    topics = (T.want[rows] @ T.offer.T + (T.offer[rows] @ T.want.T)) / 2
-    inter = T.ctx[rows] @ T.ctx.T
+def fit_block(T: Table, w: Weights, rows: np.ndarray,
+              cols: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Fit (0..100, float) of people `rows` with people `cols` (everyone by default), and the
+    working-time overlap in hours.  Topics: the mean of how much of each one's wants the other
+    offers (give and take); context: shared / all context of the two; stage: 1 at equal years,
+    0 at 5 years apart.  A circle's solver asks for its own members only (rows x rows), which
+    is what keeps 2,000 people cheap."""
+    c = slice(None) if cols is None else cols
+    topics = (T.want[rows] @ T.offer[c].T + (T.offer[rows] @ T.want[c].T)) / 2
+    inter = T.ctx[rows] @ T.ctx[c].T
     sizes = T.ctx.sum(1)
-    union = sizes[rows][:, None] + sizes[None, :] - inter
+    union = sizes[rows][:, None] + sizes[c][None, :] - inter
     context = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
     years = np.array([p.years for p in T.people], dtype=np.float32)
-    stage = np.clip(1 - np.abs(years[rows][:, None] - years[None, :]) / 5, 0, 1)
-    hours = (T.slots[rows] @ T.slots.T) / 4
+    stage = np.clip(1 - np.abs(years[rows][:, None] - years[c][None, :]) / 5, 0, 1)
+    hours = (T.slots[rows] @ T.slots[c].T) / 4
     tz = np.minimum(hours, 8) / 8
     total = w.topics + w.context + w.stage + w.tz
     fit = (w.topics * topics + w.context * context + w.stage * stage + w.tz * tz) / \
@@ -391,11 +360,12 @@ def fit_block(T: Table, w: Weights, rows: np.ndarray) -> tuple[np.ndarray, np.nd
     return fit, hours
 
 
-def speaks_with(T: Table, rows: np.ndarray) -> np.ndarray:
+def speaks_with(T: Table, rows: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
     """True where two people share a language, or either listed none."""
-    shared = (T.lang[rows] @ T.lang.T) > 0
+    c = slice(None) if cols is None else cols
+    shared = (T.lang[rows] @ T.lang[c].T) > 0
     none = T.lang.sum(1) == 0
-    return shared | none[rows][:, None] | none[None, :]
+    return shared | none[rows][:, None] | none[c][None, :]
 
 
 def pair_fit(T: Table, w: Weights, i: int, j: int) -> int:

@@ -9,7 +9,6 @@ half-valid instance is never solved.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections import Counter
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from . import checks as ck
 from .model import (
     BALANCE_KEYS,
     CONTEXT_KEYS,
@@ -44,7 +44,6 @@ VERSIONS = (1, 2)
 RESULT_VERSION = 1
 MAX_CRITERIA = 20           # a program has at most 20 questions
 MAX_ANSWER = 200            # characters in one answer
-MAX_ERRORS = 200
 MAX_SCORE_ABS = 10**6
 # Every number has a documented range (docs/matching.md), so that no value overflows the int64 /
 # float32 arrays of the solver: 10**30 seats is an input mistake, not a big round.
@@ -72,126 +71,7 @@ class ResultError(ValueError):
         super().__init__("invalid result:\n" + "\n".join(self.errors[:20]))
 
 
-class _Errors:
-    def __init__(self) -> None:
-        self.items: list[str] = []
-        self.dropped = 0
-
-    def add(self, path: str, message: str) -> None:
-        if len(self.items) < MAX_ERRORS:
-            self.items.append(f"{path}: {message}")
-        else:
-            self.dropped += 1
-
-    def final(self) -> list[str]:
-        if self.dropped:
-            return self.items + [f"...: and {self.dropped} more errors"]
-        return self.items
-
-
-def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _bound(x: float) -> str:
-    return str(x) if isinstance(x, int) else f"{x:g}"
-
-
-def _number(err: _Errors, obj: dict, key: str, path: str, lo: float | None = None,
-            hi: float | None = None, default: Any = ..., allow_none: bool = False) -> Any:
-    if key not in obj or (allow_none and obj[key] is None):
-        if default is ...:
-            err.add(f"{path}.{key}", "is required")
-            return None
-        return default
-    v = obj[key]
-    if not _is_number(v) or (lo is not None and v < lo) or (hi is not None and v > hi):
-        if lo is not None and hi is not None:
-            err.add(f"{path}.{key}", f"must be a number in [{_bound(lo)}, {_bound(hi)}]")
-        elif lo is not None:
-            err.add(f"{path}.{key}", f"must be a number >= {_bound(lo)}")
-        else:
-            err.add(f"{path}.{key}", "must be a number")
-        return None
-    return v
-
-
-def _integer(err: _Errors, obj: dict, key: str, path: str, lo: int | None = None,
-             default: Any = ..., allow_none: bool = False, hi: int | None = None) -> Any:
-    if key not in obj or (allow_none and obj[key] is None):
-        if default is ...:
-            err.add(f"{path}.{key}", "is required")
-            return None
-        return default
-    v = obj[key]
-    if not _is_int(v) or (lo is not None and v < lo) or (hi is not None and v > hi):
-        rng = (f" in [{lo}, {hi}]" if hi is not None else f" >= {lo}") if lo is not None else ""
-        err.add(f"{path}.{key}", f"must be an integer{rng}" + (" or null" if allow_none else ""))
-        return None
-    return v
-
-
-def _string(err: _Errors, obj: dict, key: str, path: str, default: Any = ...,
-            allow_none: bool = False, choices: tuple[str, ...] | None = None) -> Any:
-    if key not in obj or (allow_none and obj[key] is None):
-        if default is ...:
-            err.add(f"{path}.{key}", "is required")
-            return None
-        return default
-    v = obj[key]
-    if not isinstance(v, str) or not v.strip():
-        err.add(f"{path}.{key}", "must be a non-empty string" + (" or null" if allow_none else ""))
-        return None
-    if choices is not None and v not in choices:
-        err.add(f"{path}.{key}", "must be one of " + ", ".join(f'"{c}"' for c in choices))
-        return None
-    return v
-
-
-def _str_list(err: _Errors, obj: dict, key: str, path: str, default: Any = ...,
-              choices: tuple[str, ...] | None = None) -> Any:
-    if key not in obj:
-        if default is ...:
-            err.add(f"{path}.{key}", "is required")
-            return None
-        return list(default)
-    v = obj[key]
-    if not isinstance(v, list):
-        err.add(f"{path}.{key}", "must be a list of strings")
-        return None
-    if choices is None and len(set(v) if all(type(x) is str and x.strip() for x in v) else ()) \
-            == len(v):
-        return list(v)  # the usual case, checked in C-speed passes: distinct non-empty strings
-    out: list[str] = []
-    seen: set[str] = set()
-    ok = True
-    for i, item in enumerate(v):
-        if not isinstance(item, str) or not item.strip():
-            err.add(f"{path}.{key}[{i}]", "must be a non-empty string")
-            ok = False
-        elif choices is not None and item not in choices:
-            err.add(f"{path}.{key}[{i}]", "must be one of " + ", ".join(f'"{c}"' for c in choices))
-            ok = False
-        elif item not in seen:  # repeated entries carry no extra meaning; keep the first
-            seen.add(item)
-            out.append(item)
-    return out if ok else None
-
-
-def _bool(err: _Errors, obj: dict, key: str, path: str, default: bool) -> Any:
-    if key not in obj:
-        return default
-    if not isinstance(obj[key], bool):
-        err.add(f"{path}.{key}", "must be true or false")
-        return None
-    return obj[key]
-
-
-def _answers(err: _Errors, d: dict, path: str, keys: set[str] | None) -> Any:
+def _answers(err: ck.Errors, d: dict, path: str, keys: set[str] | None) -> Any:
     """{criterion key: answer}; `keys` is None in a version 1 file, which has no answers."""
     if "answers" not in d:
         return {}
@@ -214,7 +94,7 @@ def _answers(err: _Errors, d: dict, path: str, keys: set[str] | None) -> Any:
     return dict(v) if ok else None
 
 
-def _read_criteria(err: _Errors, v: Any, version: Any) -> tuple[list[Criterion], set[str] | None]:
+def _read_criteria(err: ck.Errors, v: Any, version: Any) -> tuple[list[Criterion], set[str] | None]:
     if v is None:
         return [], (set() if version == 2 else None)
     if version != 2:
@@ -234,10 +114,10 @@ def _read_criteria(err: _Errors, v: Any, version: Any) -> tuple[list[Criterion],
             err.add(path, "must be an object")
             continue
         n0 = len(err.items) + err.dropped
-        key = _string(err, c, "key", path)
-        label = _string(err, c, "label", path, default=key)
-        kind = _string(err, c, "kind", path, choices=CRITERION_KINDS)
-        weight = _number(err, c, "weight", path, 0, 1000, default=10)
+        key = ck.string(err, c, "key", path)
+        label = ck.string(err, c, "label", path, default=key)
+        kind = ck.string(err, c, "kind", path, choices=CRITERION_KINDS)
+        weight = ck.number(err, c, "weight", path, 0, 1000, default=10)
         if key is not None and key in keys:
             err.add(f"{path}.key", f"\"{key}\" is already used by another criterion")
         if key is not None:
@@ -247,53 +127,53 @@ def _read_criteria(err: _Errors, v: Any, version: Any) -> tuple[list[Criterion],
     return out, keys
 
 
-def _read_mentee(err: _Errors, d: Any, path: str, keys: set[str] | None) -> Mentee | None:
+def _read_mentee(err: ck.Errors, d: Any, path: str, keys: set[str] | None) -> Mentee | None:
     if not isinstance(d, dict):
         err.add(path, "must be an object")
         return None
     n0 = len(err.items) + err.dropped
     m = Mentee(
-        id=_string(err, d, "id", path),
-        languages=_str_list(err, d, "languages", path),
-        tz=_number(err, d, "tz", path, -12, 14),
-        years=_number(err, d, "years", path, 0, MAX_YEARS),
-        preference=_string(err, d, "preference", path, choices=PREFERENCES),
-        topics=_str_list(err, d, "topics", path, default=[]),
-        industry=_string(err, d, "industry", path, default=None, allow_none=True),
-        tags=_str_list(err, d, "tags", path, default=[]),
-        context_matters=_str_list(err, d, "context_matters", path, default=[],
+        id=ck.string(err, d, "id", path),
+        languages=ck.str_list(err, d, "languages", path),
+        tz=ck.number(err, d, "tz", path, -12, 14),
+        years=ck.number(err, d, "years", path, 0, MAX_YEARS),
+        preference=ck.string(err, d, "preference", path, choices=PREFERENCES),
+        topics=ck.str_list(err, d, "topics", path, default=[]),
+        industry=ck.string(err, d, "industry", path, default=None, allow_none=True),
+        tags=ck.str_list(err, d, "tags", path, default=[]),
+        context_matters=ck.str_list(err, d, "context_matters", path, default=[],
                                   choices=CONTEXT_KEYS),
-        team=_string(err, d, "team", path, default=None, allow_none=True),
+        team=ck.string(err, d, "team", path, default=None, allow_none=True),
         # Negative: lower priority (a mentee who let requests expire or missed meetings).
-        priority=_integer(err, d, "priority", path, -MAX_SCORE_ABS, default=0, hi=MAX_SCORE_ABS),
-        must_match=_bool(err, d, "must_match", path, False),
+        priority=ck.integer(err, d, "priority", path, -MAX_SCORE_ABS, default=0, hi=MAX_SCORE_ABS),
+        must_match=ck.boolean(err, d, "must_match", path, False),
         answers=_answers(err, d, path, keys),
     )
     return m if len(err.items) + err.dropped == n0 else None
 
 
-def _read_mentor(err: _Errors, d: Any, path: str, keys: set[str] | None) -> Mentor | None:
+def _read_mentor(err: ck.Errors, d: Any, path: str, keys: set[str] | None) -> Mentor | None:
     if not isinstance(d, dict):
         err.add(path, "must be an object")
         return None
     n0 = len(err.items) + err.dropped
     m = Mentor(
-        id=_string(err, d, "id", path),
-        languages=_str_list(err, d, "languages", path),
-        tz=_number(err, d, "tz", path, -12, 14),
-        years=_number(err, d, "years", path, 0, MAX_YEARS),
-        capacity=_integer(err, d, "capacity", path, 0, hi=MAX_COUNT),
-        topics=_str_list(err, d, "topics", path, default=[]),
-        industry=_string(err, d, "industry", path, default=None, allow_none=True),
-        tags=_str_list(err, d, "tags", path, default=[]),
-        prefers_topics=_str_list(err, d, "prefers_topics", path, default=[]),
-        prefers_stages=_str_list(err, d, "prefers_stages", path, default=[], choices=PREFERENCES),
+        id=ck.string(err, d, "id", path),
+        languages=ck.str_list(err, d, "languages", path),
+        tz=ck.number(err, d, "tz", path, -12, 14),
+        years=ck.number(err, d, "years", path, 0, MAX_YEARS),
+        capacity=ck.integer(err, d, "capacity", path, 0, hi=MAX_COUNT),
+        topics=ck.str_list(err, d, "topics", path, default=[]),
+        industry=ck.string(err, d, "industry", path, default=None, allow_none=True),
+        tags=ck.str_list(err, d, "tags", path, default=[]),
+        prefers_topics=ck.str_list(err, d, "prefers_topics", path, default=[]),
+        prefers_stages=ck.str_list(err, d, "prefers_stages", path, default=[], choices=PREFERENCES),
         answers=_answers(err, d, path, keys),
     )
     return m if len(err.items) + err.dropped == n0 else None
 
 
-def _read_weights(err: _Errors, d: Any) -> Weights:
+def _read_weights(err: ck.Errors, d: Any) -> Weights:
     w = Weights()
     if d is None:
         return w
@@ -301,24 +181,24 @@ def _read_weights(err: _Errors, d: Any) -> Weights:
         err.add("weights", "must be an object")
         return w
     for key in ("topics", "context", "stage", "tz", "mentor_pref"):
-        v = _number(err, d, key, "weights", 0, 1000, default=getattr(w, key))
+        v = ck.number(err, d, key, "weights", 0, 1000, default=getattr(w, key))
         if v is not None:
             setattr(w, key, v)
     return w
 
 
-def _read_rules(err: _Errors, d: Any) -> Rules:
+def _read_rules(err: ck.Errors, d: Any) -> Rules:
     r = Rules()
     if d is None:
         return r
     if not isinstance(d, dict):
         err.add("rules", "must be an object")
         return r
-    r.min_score = _number(err, d, "min_score", "rules", -MAX_MIN_SCORE, MAX_MIN_SCORE, default=None,
+    r.min_score = ck.number(err, d, "min_score", "rules", -MAX_MIN_SCORE, MAX_MIN_SCORE, default=None,
                           allow_none=True)
-    r.mentors_per_mentee = _integer(err, d, "mentors_per_mentee", "rules", 1, default=1,
+    r.mentors_per_mentee = ck.integer(err, d, "mentors_per_mentee", "rules", 1, default=1,
                                     hi=MAX_COUNT) or 1
-    r.max_same_team = _integer(err, d, "max_same_team", "rules", 1, default=None,
+    r.max_same_team = ck.integer(err, d, "max_same_team", "rules", 1, default=None,
                                allow_none=True, hi=MAX_COUNT)
     gb = d.get("group_balance")
     if gb is not None:
@@ -326,23 +206,23 @@ def _read_rules(err: _Errors, d: Any) -> Rules:
             err.add("rules.group_balance", "must be an object like {\"by\": \"tags\", "
                     "\"slack\": 0.05} or null")
         else:
-            by = _string(err, gb, "by", "rules.group_balance", choices=BALANCE_KEYS)
-            slack = _number(err, gb, "slack", "rules.group_balance", 0, 1, default=0.05)
+            by = ck.string(err, gb, "by", "rules.group_balance", choices=BALANCE_KEYS)
+            slack = ck.number(err, gb, "slack", "rules.group_balance", 0, 1, default=0.05)
             if by is not None and slack is not None:
                 r.group_balance = GroupBalance(by=by, slack=slack)
-    r.min_tz_overlap = _number(err, d, "min_tz_overlap", "rules", 0, 8, default=None,
+    r.min_tz_overlap = ck.number(err, d, "min_tz_overlap", "rules", 0, 8, default=None,
                                allow_none=True)
-    r.continuity_bonus = _integer(err, d, "continuity_bonus", "rules", 0, default=0,
+    r.continuity_bonus = ck.integer(err, d, "continuity_bonus", "rules", 0, default=0,
                                   hi=MAX_SCORE_ABS) or 0
-    r.max_continued_per_mentor = _integer(err, d, "max_continued_per_mentor", "rules", 0,
+    r.max_continued_per_mentor = ck.integer(err, d, "max_continued_per_mentor", "rules", 0,
                                           default=None, allow_none=True, hi=MAX_COUNT)
-    r.history_bonus = _integer(err, d, "history_bonus", "rules", 0, default=0, hi=MAX_SCORE_ABS) or 0
-    r.objective = _string(err, d, "objective", "rules", default="coverage",
+    r.history_bonus = ck.integer(err, d, "history_bonus", "rules", 0, default=0, hi=MAX_SCORE_ABS) or 0
+    r.objective = ck.string(err, d, "objective", "rules", default="coverage",
                           choices=OBJECTIVES) or "coverage"
     return r
 
 
-def _read_pairs(err: _Errors, d: Any, key: str, mentee_ids: dict[str, int],
+def _read_pairs(err: ck.Errors, d: Any, key: str, mentee_ids: dict[str, int],
                 mentor_ids: dict[str, int]) -> list[tuple[str, str]]:
     if d is None:
         return []
@@ -356,8 +236,8 @@ def _read_pairs(err: _Errors, d: Any, key: str, mentee_ids: dict[str, int],
         if not isinstance(p, dict):
             err.add(path, "must be an object {\"mentee\": id, \"mentor\": id}")
             continue
-        e = _string(err, p, "mentee", path)
-        m = _string(err, p, "mentor", path)
+        e = ck.string(err, p, "mentee", path)
+        m = ck.string(err, p, "mentor", path)
         bad = False
         if e is not None and e not in mentee_ids:
             err.add(f"{path}.mentee", f"unknown mentee id \"{e}\"")
@@ -375,7 +255,7 @@ def _read_pairs(err: _Errors, d: Any, key: str, mentee_ids: dict[str, int],
     return out
 
 
-def _read_edges(err: _Errors, d: Any, n_mentees: int, n_mentors: int) -> Edges | None:
+def _read_edges(err: ck.Errors, d: Any, n_mentees: int, n_mentors: int) -> Edges | None:
     if d is None:
         return None
     if not isinstance(d, dict):
@@ -395,7 +275,7 @@ def _read_edges(err: _Errors, d: Any, n_mentees: int, n_mentors: int) -> Edges |
             a = np.zeros(0, dtype=object)
         if len(v) > 0 and (a.ndim != 1 or a.dtype.kind not in "iu"):
             for i, x in enumerate(v):
-                if not _is_int(x):
+                if not ck.is_int(x):
                     err.add(f"edges.{key}[{i}]", "must be an integer")
                     break
             else:
@@ -440,13 +320,13 @@ def _read_edges(err: _Errors, d: Any, n_mentees: int, n_mentors: int) -> Edges |
 
 def read_instance(data: Any) -> Instance:
     """Validate a decoded JSON instance and build an Instance, or raise InstanceError."""
-    err = _Errors()
+    err = ck.Errors()
     if not isinstance(data, dict):
         raise InstanceError(["(root): must be a JSON object"])
     if data.get("format") != INSTANCE_FORMAT:
         err.add("format", f"must be \"{INSTANCE_FORMAT}\"")
     version = data.get("version")
-    if not _is_int(version) or version not in VERSIONS:
+    if not ck.is_int(version) or version not in VERSIONS:
         err.add("version", "must be 1 or 2 (the versions this reader knows)")
     criteria, keys = _read_criteria(err, data.get("criteria"), version)
     weights = _read_weights(err, data.get("weights"))
@@ -679,7 +559,7 @@ def result_to_dict(res: Result) -> dict:
 
 
 def _parse_reason(s: Any) -> tuple[str, int] | None:
-    if isinstance(s, (list, tuple)) and len(s) == 2 and isinstance(s[0], str) and _is_int(s[1]):
+    if isinstance(s, (list, tuple)) and len(s) == 2 and isinstance(s[0], str) and ck.is_int(s[1]):
         return (s[0], s[1])
     if isinstance(s, str) and ":" in s:
         code, _, count = s.rpartition(":")
@@ -701,15 +581,15 @@ def read_result(data: Any) -> Result:
         errs.append("status: must be one of " + ", ".join(STATUSES))
     for key in ("objective", "bound"):
         v = data.get(key)
-        if not isinstance(v, dict) or not all(_is_int(x) for x in v.values()):
+        if not isinstance(v, dict) or not all(ck.is_int(x) for x in v.values()):
             errs.append(f"{key}: must be an object of integers like {{\"pairs\": 3, \"score\": 180}}")
     gap = data.get("gap")
-    if gap is not None and not _is_number(gap):
+    if gap is not None and not ck.is_number(gap):
         errs.append("gap: must be a number or null")
     assignment: list[Pair] = []
     for i, a in enumerate(data.get("assignment") or []):
         if not (isinstance(a, dict) and isinstance(a.get("mentee"), str)
-                and isinstance(a.get("mentor"), str) and _is_int(a.get("score"))):
+                and isinstance(a.get("mentor"), str) and ck.is_int(a.get("score"))):
             errs.append(f"assignment[{i}]: must have string mentee, mentor and integer score")
             continue
         assignment.append(Pair(a["mentee"], a["mentor"], a["score"], dict(a.get("why") or {}),
@@ -732,7 +612,7 @@ def read_result(data: Any) -> Result:
     for i, b in enumerate(data.get("blocking") or []):
         if not (isinstance(b, dict) and isinstance(b.get("mentee"), str)
                 and isinstance(b.get("mentor"), str)
-                and all(_is_int(b.get(k)) for k in ("score", "mentee_gain", "mentor_gain"))):
+                and all(ck.is_int(b.get(k)) for k in ("score", "mentee_gain", "mentor_gain"))):
             errs.append(f"blocking[{i}]: must have string mentee, mentor and integer score, "
                         "mentee_gain, mentor_gain")
             continue
