@@ -62,6 +62,7 @@ lint: setup
 	$(BIN)/ruff check --no-cache . || status=1; \
 	$(BIN)/lint-imports --no-cache --no-logo || status=1; \
 	$(BIN)/python .ci/private_names.py || status=1; \
+	$(BIN)/python .ci/catalogs.py || status=1; \
 	exit $$status
 
 # After changing the dependencies in pyproject.toml: pins what is new and keeps the other pins;

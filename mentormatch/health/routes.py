@@ -52,7 +52,7 @@ def export_workbook(program_id: int):
     seconds, so it is sent to "Prepare workbook" (the background job) instead."""
     program = coordinated_program(program_id)
     if exports.member_count(program) > current_app.config["WORKBOOK_INLINE_PEOPLE"]:
-        flash("This program is large: prepare the workbook and download it when it is ready.", "info")
+        flash(_("This program is large: prepare the workbook and download it when it is ready."), "info")
         return redirect(url_for(".report", program_id=program.id) + "#workbook-job", code=303)
     return _download(exports.export_workbook(program), workbook_jobs.CONTENT_TYPE, f"program-{program.id}.xlsx")
 

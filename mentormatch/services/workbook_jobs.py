@@ -19,6 +19,7 @@ from sqlalchemy import update
 
 from ..core import clock, jobs
 from ..extensions import db
+from ..matching.explain import N_
 from ..models import Program, User, WorkbookExport, utcnow
 from . import exports
 
@@ -26,8 +27,8 @@ from . import exports
 STALE_S = 300
 QUEUED_STALE_S = 15 * 60
 KEEP_HOURS = 24
-QUEUE_DOWN = "The job queue is unreachable, so the workbook could not be prepared. Try again in a few minutes."
-STOPPED = "The worker stopped responding before the workbook was ready. Prepare it again."
+QUEUE_DOWN = N_("The job queue is unreachable, so the workbook could not be prepared. Try again in a few minutes.")
+STOPPED = N_("The worker stopped responding before the workbook was ready. Prepare it again.")
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
