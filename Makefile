@@ -55,7 +55,8 @@ test: setup
 	@$(BIN)/python -m pytest -m alone $(PYTEST_ARGS); s=$$?; [ $$s -eq 0 ] || [ $$s -eq 5 ] || exit $$s
 
 # Every check runs, and any failing fails it: ruff's rules and the import-linter contracts ([tool.ruff] and
-# [tool.importlinter] in pyproject.toml), and no module using another's private name (.ci/private_names.py).
+# [tool.importlinter] in pyproject.toml), no module using another's private name (.ci/private_names.py), and
+# the translation catalogs whole: every marked string translated, no unmarked template text (.ci/catalogs.py).
 # `$(BIN)/ruff check --fix .` fixes what ruff can.
 lint: setup
 	@status=0; \

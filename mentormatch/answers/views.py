@@ -29,11 +29,14 @@ class WebKind:
 
     name: str  # the service kind (services/answers/kinds.py): "pairing"
     param: str  # the URL parameter: "pairing_id"
-    link_suffix: str = ""  # after the mentee's name on the one-click answer page: "'s request"
     mentor_item: Callable  # access getters: the item of the current mentor / mentee, else 404
     mentee_item: Callable
     info_rule: str = "/<int:{param}>/info"  # where the mentee answers the question
     info_endpoint: str = "info"
+
+    def link_heading(self, label: str, item) -> str:
+        """The one-click answer page's heading: what the link does, and to whom."""
+        return _("%(label)s: %(name)s", label=label, name=item.mentee.user.name)
 
     def accepted(self, item) -> str: ...
     def declined(self, item, paused: bool) -> str: ...
@@ -145,5 +148,5 @@ def email_action(token: str):
         else:
             return render_template("answers/link_done.html", link=link)
     return render_template("answers/link_confirm.html", link=link, form=form, token=token,
-                           link_suffix=WEB_KINDS[link.kind].link_suffix,
+                           heading=WEB_KINDS[link.kind].link_heading(link.label, link.item),
                            about=goal_forms.goal_summary(link.item.mentee))

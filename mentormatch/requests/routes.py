@@ -239,7 +239,9 @@ class RequestAnswers(answer_views.WebKind):
     mentee_item = staticmethod(mentee_request)
     info_rule = "/<int:{param}>/answer"
     info_endpoint = "answer_info"
-    link_suffix = "'s request"
+
+    def link_heading(self, label: str, req) -> str:
+        return _("%(label)s: %(name)s's request", label=label, name=req.mentee.user.name)
 
     def accepted(self, req) -> str:
         return _("Accepted. %(name)s has been told.", name=req.mentee.user.name)
