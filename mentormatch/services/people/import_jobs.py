@@ -16,6 +16,7 @@ from sqlalchemy import update
 
 from ...core import jobs
 from ...extensions import db
+from ...matching.explain import N_
 from ...models import Program, User, utcnow
 from ...models.imports import ImportJob
 from .. import ServiceError
@@ -25,8 +26,10 @@ from . import import_csv
 # bench/import_bench.py); a job silent this long has lost its worker.
 STALE_S = 300
 QUEUED_STALE_S = 15 * 60
-QUEUE_DOWN = ("The job queue is unreachable, so the import could not start. Nothing was imported; "
-              "try again in a few minutes.")
+# Stored in English on the job; the job page shows them in its reader's language (marked here for that).
+QUEUE_DOWN = N_("The job queue is unreachable, so the import could not start. Nothing was imported; "
+                "try again in a few minutes.")
+STOPPED = N_("The worker stopped responding; nothing was imported. Upload the file again.")
 MAX_ROW_ERRORS = 500  # listed on the job page; the message says how many there were
 
 
@@ -124,7 +127,7 @@ def check_stale(job: ImportJob) -> bool:
         update(ImportJob).where(ImportJob.id == job.id, ImportJob.status == job.status,
                                 ImportJob.heartbeat_at == job.heartbeat_at)
         .values(status="failed", phase="failed", finished_at=utcnow(), rows=[],
-                error="The worker stopped responding; nothing was imported. Upload the file again.")
+                error=STOPPED)
         .execution_options(synchronize_session=False))
     db.session.commit()
     db.session.refresh(job)
