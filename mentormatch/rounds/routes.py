@@ -22,7 +22,6 @@ from ..services.people import import_csv, import_jobs
 from ..services.rounds import events, fairness, publish, review, runs
 from ..services.rounds import export as round_export
 from ..services.rounds import objectives as round_objectives
-from ..services.rounds import results as round_results
 from ..services.rounds import settings as round_settings
 from ..services.rounds.instance import pool_mentee_ids
 from . import bp
@@ -93,7 +92,7 @@ def show(program_id: int, round_id: int):
     return render_template(
         "rounds/show.html", program=program, round=round_, latest=latest, run=run, page=page,
         run_error=runs.error_in_language(latest.error) if latest is not None else "",
-        unmatched=unmatched, helps={u.id: round_results.help_in_language(u.help) for u in unmatched},
+        unmatched=unmatched,
         unmatched_more=shown + UNMATCHED_PAGE,
         runs=runs.runs_of(round_), empty=review.why_empty(run),
         constraints=round_settings.constraints_of(round_), events=events.events_of(round_), constraint_form=ConstraintForm(),

@@ -57,7 +57,7 @@ def test_a_persons_own_setting_words_the_data_rights_page_and_the_menu(app, clie
     html = client.get("/account/", headers={"Accept-Language": "pt"}).get_data(as_text=True)
     assert "Mis datos" in html and "Eliminar mi cuenta" in html and "Cómo contactarme" in html
     assert "Delete my account" not in html and "How to reach me" not in html
-    assert '<small class="role-badge role-mentee">mentee</small>' in html
+    assert '<small class="role-badge role-mentee">mentoreado</small>' in html
 
 
 def test_error_pages_are_translated(client):

@@ -32,7 +32,7 @@ def page(client, url: str, lang: str) -> str:
 @pytest.mark.parametrize("lang, words, english", [
     ("es", ["Rondas de emparejamiento", "Puntuación de cada pareja", "Equidad entre rondas", "Aprobar y publicar",
             "Parejas fijadas y prohibidas", "Mejor puntuación primero", "propuesta",
-            "Un mentor con cupo libre que hable portugués."],
+            "Un mentor con una plaza libre que hable portugués."],
      ["Match rounds", "Score of each pair", "Fairness across rounds", "Approve and publish", "Best score first",
       "who speaks"]),
     ("pt", ["Rodadas de pareamento", "Pontuação de cada par", "Equidade entre rodadas", "Aprovar e publicar",
