@@ -357,6 +357,11 @@ def test_a_job_whose_worker_died_is_failed_by_the_next_poll(app, client, world):
     html = client.get(f"/coordinator/programs/{world.program.id}/imports/{job_id}").get_data(as_text=True)
     assert "The worker stopped responding; nothing was imported." in html and "hx-trigger" not in html
     assert import_jobs.execute(job_id, app) == "skipped"
+    # The error is stored in English; a coordinator reading Portuguese reads it in Portuguese.
+    html = client.get(f"/coordinator/programs/{world.program.id}/imports/{job_id}",
+                      headers={"Accept-Language": "pt"}).get_data(as_text=True)
+    assert "O processo de trabalho parou de responder; nada foi importado." in html
+    assert "The worker stopped responding" not in html
 
 
 def test_another_coordinator_cannot_see_an_import_job(app, client, world):
