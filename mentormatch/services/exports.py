@@ -7,6 +7,7 @@ a spreadsheet must never run a cell someone typed.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -217,20 +218,27 @@ def export_workbook(program: Program, progress: Callable[[int, str], None] | Non
     is told before each sheet (the background job's heartbeat and progress bar)."""
     look = _Lookup(program)
     book = Workbook(write_only=True)
-    for done, kind in enumerate(KINDS):
-        t = table(program, kind, look)
-        if progress:
-            progress(done, t.title)
-        sheet = book.create_sheet(t.title)
-        sheet.freeze_panes = "A2"
-        header = []
-        for name in t.header:
-            cell = WriteOnlyCell(sheet, value=_xlsx_cell(name))
-            cell.font = Font(bold=True)
-            header.append(cell)
-        sheet.append(header)
-        for row in t.rows:
-            sheet.append([_xlsx_cell(v) for v in row])
+    try:
+        for done, kind in enumerate(KINDS):
+            t = table(program, kind, look)
+            if progress:
+                progress(done, t.title)
+            sheet = book.create_sheet(t.title)
+            sheet.freeze_panes = "A2"
+            header = []
+            for name in t.header:
+                cell = WriteOnlyCell(sheet, value=_xlsx_cell(name))
+                cell.font = Font(bold=True)
+                header.append(cell)
+            sheet.append(header)
+            for row in t.rows:
+                sheet.append([_xlsx_cell(v) for v in row])
+    except BaseException:
+        # A write-only sheet streams through an open generator: left half-written, it fails later, when the
+        # garbage collector closes it, far from here. Finish the abandoned book into nothing instead.
+        with contextlib.suppress(Exception):
+            book.save(io.BytesIO())
+        raise
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -217,3 +217,27 @@ def test_a_large_programs_direct_download_sends_the_coordinator_to_prepare_it(ap
     response = client.get(f"{_base(world)}/export.xlsx")
     assert response.status_code == 303 and response.headers["Location"].endswith("/report#workbook-job")
     assert "prepare the workbook" in client.get(f"{_base(world)}/report").get_data(as_text=True)
+
+
+def test_a_workbook_stopped_midway_leaves_nothing_to_fail_at_garbage_collection(app, world):
+    """A job stopped between sheets (its worker was failed, say) abandons a write-only book; its open
+    sheet generator must be finished then, not raise later inside whatever runs next."""
+    import gc
+
+    from mentormatch.models import Program
+    from mentormatch.services import exports
+
+    def stop_after_the_first_sheet(done: int, title: str) -> None:
+        if done == 1:
+            raise RuntimeError("stopped")
+
+    seen = []
+    hook, sys.unraisablehook = sys.unraisablehook, seen.append
+    try:
+        with app.app_context():
+            with pytest.raises(RuntimeError):
+                exports.export_workbook(db.session.get(Program, world.program.id), stop_after_the_first_sheet)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    assert not seen, [str(u.exc_value) for u in seen]
