@@ -234,9 +234,8 @@ def test_a_workbook_stopped_midway_leaves_nothing_to_fail_at_garbage_collection(
     seen = []
     hook, sys.unraisablehook = sys.unraisablehook, seen.append
     try:
-        with app.app_context():
-            with pytest.raises(RuntimeError):
-                exports.export_workbook(db.session.get(Program, world.program.id), stop_after_the_first_sheet)
+        with app.app_context(), pytest.raises(RuntimeError):
+            exports.export_workbook(db.session.get(Program, world.program.id), stop_after_the_first_sheet)
         gc.collect()
     finally:
         sys.unraisablehook = hook
