@@ -2,6 +2,7 @@
 from .answer_links import UsedEmailToken
 from .base import BIDI_CONTROLS, Base, clean_name, utcnow
 from .checkins import CHECKIN_DAYS, CheckIn
+from .circles import CIRCLE_KINDS, Circle, CircleMember
 from .contact import CHAT_SERVICE_LABELS, CHAT_SERVICES, ContactChannels
 from .exports import WORKBOOK_STATUSES, WorkbookExport
 from .fairness import ContinueWish, MenteePriority
@@ -36,7 +37,18 @@ from .requests import (
                        MicroRequest,
                        OpenRequestCounter,
 )
-from .rounds import ROUND_STATES, Round, RoundConstraint, RoundEvent, RunPair, RunUnmatched, SolveRun
+from .rounds import (
+                     ROUND_KINDS,
+                     ROUND_STATES,
+                     Round,
+                     RoundConstraint,
+                     RoundEvent,
+                     RunGroup,
+                     RunGroupMember,
+                     RunPair,
+                     RunUnmatched,
+                     SolveRun,
+)
 from .surveys import SURVEY_ROLES, ClosingSurvey
 from .threads import MAX_MESSAGE, Message, ThreadRead
 from .user import ROLES, LinkedIdentity, LoginSession, User
@@ -46,6 +58,7 @@ __all__ = [
     "ImportJob", "ProgramInvitation", "WorkbookExport", "WORKBOOK_STATUSES",
     "Term", "GoalForm", "MentorProfile", "PREFERENCES", "WANTS", "CONTEXT_KINDS", "ROLE_LEVELS",
     "ContactChannels", "CHAT_SERVICES", "CHAT_SERVICE_LABELS",
+    "Circle", "CircleMember", "CIRCLE_KINDS", "ROUND_KINDS", "RunGroup", "RunGroupMember",
     "Pairing", "PAIRING_STATES", "SEAT_STATES", "DECLINE_REASONS", "Round", "ROUND_STATES",
     "Meeting", "MeetingSlot", "MEETING_STATES", "DURATIONS", "MET_ANSWERS", "MAX_SLOTS",
     "ENDED_STATES", "ENDABLE_STATES", "ClosingSurvey", "SURVEY_ROLES",

@@ -63,6 +63,8 @@ class GoalForm(_Context, db.Model):
     preference: Mapped[str] = mapped_column(String(8), default="ahead")
     power_question: Mapped[str] = mapped_column(Text, default="")
     wants: Mapped[str] = mapped_column(String(8), default="both")
+    # "What I can help with": Term ids, strongest first; peers are matched on give-and-take.
+    strengths: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     submitted_at: Mapped[datetime | None]
 
     membership: Mapped["Membership"] = relationship()  # noqa: F821

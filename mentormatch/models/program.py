@@ -87,6 +87,12 @@ class Membership(db.Model):
     program: Mapped[Program] = relationship(back_populates="memberships")
     user: Mapped["User"] = relationship()  # noqa: F821
 
+    @property
+    def role(self) -> str:
+        """The side this membership takes in its program ('mentee' or 'mentor'). Read it here,
+        never from the account: the role moves onto the membership (issue 15)."""
+        return self.user.role
+
     @classmethod
     def current(cls):
         """Not removed from the program: the condition every "my membership" lookup adds."""

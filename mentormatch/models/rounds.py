@@ -13,6 +13,7 @@ from ..extensions import db
 from .base import utcnow
 
 ROUND_STATES = ("draft", "solving", "proposed", "approved", "closed")
+ROUND_KINDS = ("mentor", "peer", "circle")
 RUN_STATUSES = ("queued", "running", "done", "failed", "cancelled")
 ACTIVE_RUN_STATUSES = ("queued", "running")
 CONSTRAINT_KINDS = ("lock", "forbid")
@@ -22,12 +23,15 @@ class Round(db.Model):
     __tablename__ = "rounds"
     __table_args__ = (
         CheckConstraint("state IN ('draft', 'solving', 'proposed', 'approved', 'closed')", name="state"),
+        CheckConstraint("kind IN ('mentor', 'peer', 'circle')", name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     state: Mapped[str] = mapped_column(String(16), default="draft")
+    # What the round forms: mentor-mentee pairings, peer pairs or peer circles (ROUND_KINDS).
+    kind: Mapped[str] = mapped_column(String(8), default="mentor", server_default="mentor")
     weights: Mapped[dict] = mapped_column(JSON, default=dict)
     rules: Mapped[dict] = mapped_column(JSON, default=dict)
     pool: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -126,6 +130,38 @@ class RunPair(db.Model):
     sentence_parts: Mapped[list | None] = mapped_column(JSON)
     locked: Mapped[bool] = mapped_column(default=False)
     swapped: Mapped[bool] = mapped_column(default=False)
+
+
+class RunGroup(db.Model):
+    """A peer pair (two members) or a peer circle (circle_min..circle_max members) proposed by a run
+    of a peer or circle round: what RunPair is to a mentor round."""
+
+    __tablename__ = "run_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("solve_runs.id", ondelete="CASCADE"), index=True)
+    score: Mapped[int] = mapped_column(default=0)
+    # The sentence as parts (matching/explain), rendered in the reader's language.
+    sentence_parts: Mapped[list | None] = mapped_column(JSON)
+    sentence: Mapped[str] = mapped_column(Text, default="")
+    locked: Mapped[bool] = mapped_column(default=False)
+
+    members: Mapped[list["RunGroupMember"]] = relationship(
+        back_populates="group", cascade="all, delete-orphan", order_by="RunGroupMember.id"
+    )
+
+
+class RunGroupMember(db.Model):
+    __tablename__ = "run_group_members"
+    __table_args__ = (UniqueConstraint("group_id", "membership_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("run_groups.id", ondelete="CASCADE"), index=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    facilitator: Mapped[bool] = mapped_column(default=False)
+
+    group: Mapped[RunGroup] = relationship(back_populates="members")
 
 
 class RunUnmatched(db.Model):
