@@ -420,22 +420,42 @@ def _parse_int(text: str) -> Any:
     return _TooLong() if len(text.lstrip("-")) > MAX_DIGITS else int(text)
 
 
-_NESTED = (dict, list)
-_LONG_NUMBER = re.compile(rf"\d{{{MAX_DIGITS + 1}}}")
+LONG_NUMBER = re.compile(rf"[0-9]{{{MAX_DIGITS + 1}}}")
+_BLOCK = 16  # a run of more than MAX_DIGITS (>= 2 * _BLOCK - 1) digits fills an aligned block
 
 
-def _depth_at_most(value: Any, limit: int) -> bool:
-    stack = [(value, 1)]
-    while stack:
-        v, depth = stack.pop()
-        if depth > limit:
-            return False
-        items = v.values() if isinstance(v, dict) else v if isinstance(v, list) else ()
-        # set(map(type, ...)) runs in C: the 1.5 M numbers of an edges array cost no Python
-        # loop, and only containers go on the stack.
-        if items and not set(map(type, items)).isdisjoint(_NESTED):
-            stack.extend((x, depth + 1) for x in items if isinstance(x, _NESTED))
-    return True
+def json_bytes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+
+
+def may_hold_long_number(b: np.ndarray) -> bool:
+    """Whether the text has a run of more than MAX_DIGITS digits.  A regex scan of a 20 MB file
+    cost more than parsing it; numpy finds the aligned blocks of digits such a run must fill,
+    and only a file with one is scanned exactly."""
+    digit = b - 48 < 10   # uint8 wraps: only b'0'..b'9' fall below 10
+    n = len(digit) // _BLOCK * _BLOCK
+    return bool(digit[:n].reshape(-1, _BLOCK).all(axis=1).any())
+
+
+def json_depth(b: np.ndarray) -> int:
+    """The nesting depth of a text json has already parsed: brackets outside strings, counted
+    in numpy (walking the parsed values cost a Python step per object)."""
+    quotes = np.flatnonzero(b == 34)
+    escaped = quotes[(quotes > 0) & (b[quotes - 1] == 92)]
+    if escaped.size:  # a quote after an odd run of backslashes is inside its string
+        keep = []
+        for q in escaped.tolist():
+            run = 0
+            while b[q - 1 - run] == 92:
+                run += 1
+            keep.append(run % 2 == 0)
+        quotes = np.setdiff1d(quotes, escaped[~np.array(keep, dtype=bool)], assume_unique=True)
+    brackets = np.flatnonzero((b == 91) | (b == 123) | (b == 93) | (b == 125))
+    brackets = brackets[np.searchsorted(quotes, brackets) % 2 == 0]  # not inside a string
+    if not brackets.size:
+        return 0
+    step = np.where((b[brackets] == 91) | (b[brackets] == 123), 1, -1)
+    return int(np.cumsum(step).max())
 
 
 def load_instance(path: str | Path) -> Instance:
@@ -443,17 +463,18 @@ def load_instance(path: str | Path) -> Instance:
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
+        b = json_bytes(text)
         # The per-number hook costs a Python call per number (4.5 M in a file of 1.5 M
         # edges); only a file with a run of more than MAX_DIGITS digits anywhere needs it.
-        data = json.loads(text, parse_int=_parse_int) if _LONG_NUMBER.search(text) \
-            else json.loads(text)
+        long_numbers = may_hold_long_number(b) and LONG_NUMBER.search(text)
+        data = json.loads(text, parse_int=_parse_int) if long_numbers else json.loads(text)
     except json.JSONDecodeError as e:
         raise InstanceError([f"(file): not valid JSON: {e}"]) from None
     except UnicodeDecodeError as e:
         raise InstanceError([f"(file): not UTF-8 text: {e}"]) from None
     except RecursionError:
         raise InstanceError([f"(file): JSON nested deeper than {MAX_DEPTH} levels"]) from None
-    if not _depth_at_most(data, MAX_DEPTH):
+    if json_depth(b) > MAX_DEPTH:
         raise InstanceError([f"(file): JSON nested deeper than {MAX_DEPTH} levels"])
     return read_instance(data)
 

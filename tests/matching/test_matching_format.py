@@ -11,6 +11,7 @@ from mm_reference import instances
 from mentormatch.matching import (
     InstanceError,
     ResultError,
+    formats,
     instance_to_dict,
     load_instance,
     read_instance,
@@ -206,3 +207,33 @@ def test_load_instance_finds_deep_nesting_behind_plain_numbers_and_long_digits_i
     doc["mentees"][0]["id"] = "1" * 40
     path.write_text(json.dumps(doc))
     assert load_instance(path).mentees[0].id == "1" * 40
+
+
+def _depth(v) -> int:
+    if isinstance(v, dict):
+        return 1 + max(map(_depth, v.values()), default=0)
+    if isinstance(v, list):
+        return 1 + max(map(_depth, v), default=0)
+    return 0
+
+
+_tricky = st.text(alphabet='[]{}"\\\\ a1é', max_size=8)
+_json = st.recursive(st.none() | st.integers() | _tricky,
+                     lambda kids: st.lists(kids, max_size=3) | st.dictionaries(_tricky, kids, max_size=3),
+                     max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json, st.booleans())
+def test_the_byte_scan_finds_the_depth_json_parsed_whatever_the_strings_hold(value, ascii_only):
+    # Brackets, quotes and backslashes inside strings must not count; the scan reads the text.
+    text = json.dumps(value, ensure_ascii=ascii_only)
+    assert formats.json_depth(formats.json_bytes(text)) == _depth(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=10 ** 40) | st.text(alphabet="0123456789x", max_size=40)))
+def test_the_block_check_never_misses_a_long_digit_run(items):
+    text = json.dumps(items)
+    if formats.LONG_NUMBER.search(text):
+        assert formats.may_hold_long_number(formats.json_bytes(text))
