@@ -124,7 +124,7 @@ def ask(req: MicroRequest, mentee_user: User, hope: str) -> Pairing:
         raise ServiceError(_("You already asked from this request.")) from None
     record(req.program_id, "pairing", pairing.id, None, "proposed", mentee_user, "asked after a micro-request")
     mentor_user = mentor.user
-    outbox.send(mentor_user.email, "pairing_ongoing_asked", program_id=req.program_id, item=pairing, req=req,
+    outbox.send(mentor_user, "pairing_ongoing_asked", program_id=req.program_id, item=pairing, req=req,
                 mentee=mentee_user, mentor=mentor_user, hope=hope, show_url=links.link("requests.show", request_id=req.id),
                 **PAIRING.mail_context(pairing), **link_context(mentor_user, PAIRING, pairing))
     db.session.commit()
