@@ -25,6 +25,9 @@ class ImportJob(JobColumns, db.Model):
     row_count: Mapped[int] = mapped_column(default=0)
     result: Mapped[dict] = mapped_column(JSON, default=dict)       # the counts when done
     row_errors: Mapped[list] = mapped_column(JSON, default=list)   # [line, message] when the file went bad
+    # The error as parts [[code, {values}]] (import_jobs.error_text renders them in the reader's
+    # language); None: the English `error` is all there is (read back when it matches).
+    error_parts: Mapped[list | None] = mapped_column(JSON)
 
     program: Mapped[Program] = relationship()
 

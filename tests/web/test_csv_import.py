@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from redis import Redis
-from sqlalchemy import event
+from sqlalchemy import event, update
 
 from mentormatch.core import links
 from mentormatch.core.security import verify_password
@@ -338,8 +338,25 @@ def test_a_job_whose_rows_went_bad_since_the_preview_imports_nothing_and_lists_t
     assert import_jobs.execute(job_id, app) == "failed"
     assert count(app, User) == users and count(app, GoalForm) == 0
     html = client.get(f"/coordinator/programs/{world.program.id}/imports/{job_id}").get_data(as_text=True)
-    assert "1 row(s) have errors. Nothing was imported." in html
+    assert "1 row has errors. Nothing was imported." in html
     assert "<td>22</td><td>This person is in the program as a mentor.</td>" in html
+    with app.app_context():
+        job = db.session.get(ImportJob, job_id)
+        assert (job.error_parts, job.error) == ([["row_errors", {"num": 1}]], "1 row has errors. Nothing was imported.")
+    # Stored as parts, read in the reader's language; the rows' problems too.
+    html = client.get(f"/coordinator/programs/{world.program.id}/imports/{job_id}",
+                      headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "1 fila tiene errores. No se importó nada." in html
+    assert "<td>22</td><td>Esta persona está en el programa como mentor.</td>" in html
+    assert "row has errors" not in html and "This person is in the program" not in html
+    # A job stored before the parts were kept reads back from its English.
+    with app.app_context():
+        db.session.execute(update(ImportJob).where(ImportJob.id == job_id).values(
+            error="3 row(s) have errors. Nothing was imported.", error_parts=None))
+        db.session.commit()
+    html = client.get(f"/coordinator/programs/{world.program.id}/imports/{job_id}",
+                      headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "3 filas tienen errores. No se importó nada." in html and "row(s)" not in html
 
 
 @pytest.mark.parametrize("app", [{"IMPORT_INLINE_ROWS": 10, "SOLVE_RUNNER": "none"}], indirect=True)

@@ -7,13 +7,15 @@ so that the coordinator's page can poll it.
 """
 from __future__ import annotations
 
+import re
 import time
 
 from flask import Flask
+from flask_babel import get_translations
 
 from ...core import jobs
 from ...extensions import db
-from ...matching.explain import N_
+from ...matching.explain import N_, NP_
 from ...models import Program, User
 from ...models.imports import ImportJob
 from .. import ServiceError
@@ -28,6 +30,11 @@ QUEUE_DOWN = N_("The job queue is unreachable, so the import could not start. No
                 "try again in a few minutes.")
 STOPPED = N_("The worker stopped responding; nothing was imported. Upload the file again.")
 MAX_ROW_ERRORS = 500  # listed on the job page; the message says how many there were
+# Rows the database no longer allows: stored as parts [[ROW_ERRORS, {"num": n}]] with the English
+# beside them; a job stored before parts were kept read back from its English.
+ROW_ERRORS = "row_errors"
+ROW_ERRORS_SAY = NP_("%(num)d row has errors. Nothing was imported.", "%(num)d rows have errors. Nothing was imported.")
+_ROW_ERRORS_BEFORE = re.compile(r"(\d+) row\(s\) have errors\. Nothing was imported\.")
 # Ending, an import drops the rows it kept (the people in the file are not kept twice).
 JOBS = jobs.Lifecycle(ImportJob, "import", queue_down=QUEUE_DOWN, stopped=STOPPED, cleared={"rows": []},
                       stale_s=STALE_S, queued_stale_s=QUEUED_STALE_S)
@@ -58,7 +65,8 @@ def _execute(job_id: int) -> str:
     actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
     errors = import_csv.conflicts(program, rows)
     if errors:
-        return JOBS.finish(job_id, "failed", error=f"{len(errors)} row(s) have errors. Nothing was imported.",
+        parts = [[ROW_ERRORS, {"num": len(errors)}]]
+        return JOBS.finish(job_id, "failed", error=_say(parts), error_parts=parts,
                            row_errors=[list(e) for e in errors[:MAX_ROW_ERRORS]])
     db.session.commit()  # end the read: SQLite allows one writer, and the phase is written next
     # From here the import's transaction writes; no more progress until the end (seconds).
@@ -83,3 +91,28 @@ def _execute(job_id: int) -> str:
 def check_stale(job: ImportJob) -> bool:
     """Fail a job whose worker went silent (died). Returns True if it did."""
     return JOBS.check_stale(job)
+
+
+def _say(parts: list, ngettext=None) -> str:
+    """What the parts say: in English, or through `ngettext` (a catalog's)."""
+    code, values = parts[0]
+    if code != ROW_ERRORS:
+        raise ValueError(code)
+    one, many = ROW_ERRORS_SAY
+    text = ngettext(one, many, values["num"]) if ngettext else (one if values["num"] == 1 else many)
+    return text % values
+
+
+def error_text(job: ImportJob) -> str:
+    """A failed job's error in the reader's language: from its parts, or its English read back
+    when it is one this module stored, else through the catalog as stored (a crash's text as is)."""
+    t = get_translations()
+    parts = job.error_parts
+    if parts is None and (before := _ROW_ERRORS_BEFORE.fullmatch(job.error or "")):
+        parts = [[ROW_ERRORS, {"num": int(before[1])}]]
+    if parts:
+        try:
+            return _say(parts, t.ngettext)
+        except (KeyError, TypeError, ValueError, IndexError):  # parts of a later version: its English stands
+            pass
+    return t.gettext(job.error) if job.error else ""
