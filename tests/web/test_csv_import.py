@@ -1,11 +1,7 @@
 """CSV import: preview with per-row errors in words, then all or nothing."""
 import io
-import os
 import re
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from redis import Redis
@@ -18,7 +14,7 @@ from mentormatch.models import GoalForm, ImportJob, Membership, MentorProfile, P
 from mentormatch.services import accounts
 from mentormatch.services.people import import_csv, import_jobs
 from tests.conftest import csrf_from, login, post_form
-from tests.web.test_rq_worker import REDIS_URL, ROOT
+from tests.web.test_rq_worker import REDIS_URL, rq_burst
 
 GOOD = ("Name,Email,Role,Topics,Years,Languages,Time zone,Capacity\n"
         "Rita Reis,rita@example.org,mentor,python; sql,9,pt;en,Europe/Lisbon,2\n"
@@ -418,11 +414,7 @@ def test_on_the_rq_runner_an_rq_worker_process_applies_the_import(app, client, w
     assert r.status_code == 303
     assert "Waiting for a worker" in client.get(r.headers["Location"]).get_data(as_text=True)
     assert Redis.from_url(REDIS_URL).llen(f"rq:queue:{RQ_QUEUE}") == 1
-    env = {**os.environ, "DATABASE_URL": database_url, "MENTORMATCH_ENV": "test", "MAIL_BACKEND": "locmem",
-           "PYTHONPATH": str(ROOT)}
-    rq = Path(sys.executable).with_name("rq")
-    done = subprocess.run([str(rq), "worker", "--burst", "--url", REDIS_URL, RQ_QUEUE], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = rq_burst(database_url, RQ_QUEUE)
     assert done.returncode == 0, done.stderr[-2000:]
     html = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "Imported 26 rows" in html and "26 others were emailed" in html, done.stderr[-2000:]
