@@ -445,6 +445,29 @@ def test_a_job_failed_as_stale_imports_nothing_when_its_worker_comes_back(app, w
         assert db.session.get(ImportJob, job_id).status == "failed"
 
 
+@pytest.mark.parametrize("app", [{"IMPORT_INLINE_ROWS": 10, "SOLVE_RUNNER": "none"}], indirect=True)
+def test_a_job_failed_as_stale_while_checking_keeps_its_failed_phase(app, world, monkeypatch):
+    """A worker's progress beat is fenced on the job still running (core.jobs.Lifecycle.beat): one
+    failed by a poll while it re-checked the rows does not come back as "writing"."""
+    with app.test_request_context():
+        program = db.session.get(Program, world.program.id)
+        job_id = import_jobs.start(program, import_csv.preview(program, people_csv(20)), None).id
+    conflicts = import_csv.conflicts
+
+    def stale_while_checking(*args):
+        with db.engine.begin() as conn:
+            conn.execute(db.update(ImportJob).where(ImportJob.id == job_id).values(status="failed", phase="failed"))
+        return conflicts(*args)
+
+    monkeypatch.setattr(import_csv, "conflicts", stale_while_checking)
+    users = count(app, User)
+    assert import_jobs.execute(job_id, app) == "failed"
+    assert count(app, User) == users
+    with app.app_context():
+        job = db.session.get(ImportJob, job_id)
+        assert (job.status, job.phase) == ("failed", "failed")
+
+
 @pytest.mark.parametrize("app", [{"IMPORT_INLINE_ROWS": 10, "REDIS_URL": "redis://127.0.0.1:1/0"}], indirect=True)
 def test_with_the_queue_unreachable_a_large_import_fails_at_once_and_says_so(app, client, world):
     login(client, world.coordinator)
