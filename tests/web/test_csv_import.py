@@ -423,46 +423,26 @@ def test_on_the_rq_runner_an_rq_worker_process_applies_the_import(app, client, w
 
 
 @pytest.mark.parametrize("app", [{"IMPORT_INLINE_ROWS": 10, "SOLVE_RUNNER": "none"}], indirect=True)
-def test_a_job_failed_as_stale_imports_nothing_when_its_worker_comes_back(app, world, monkeypatch):
-    """The page said "nothing was imported": a worker that resumes after that must not import."""
+@pytest.mark.parametrize("step", ["conflicts", "write"])
+def test_a_job_failed_as_stale_imports_nothing_when_its_worker_comes_back(app, world, monkeypatch, step):
+    """The page said "nothing was imported": a worker that resumes after that must not import, nor
+    write its progress over the failure (core.jobs.Lifecycle fences both on the job still running)."""
     with app.test_request_context():
         program = db.session.get(Program, world.program.id)
         job_id = import_jobs.start(program, import_csv.preview(program, people_csv(20)), None).id
-    write = import_csv.write
+    work = getattr(import_csv, step)
 
-    def stale_while_writing(*args):
-        # While the worker writes, a poll finds no heartbeat and fails the job (its own connection;
-        # done first because SQLite lets one writer in at a time).
+    def stale_meanwhile(*args):
+        # While the worker re-checks the rows, or writes them, a poll finds no heartbeat and fails
+        # the job (its own connection; done first because SQLite lets one writer in at a time).
         with db.engine.begin() as conn:
-            conn.execute(db.update(ImportJob).where(ImportJob.id == job_id).values(status="failed"))
-        return write(*args)
+            conn.execute(db.update(ImportJob).where(ImportJob.id == job_id).values(status="failed", phase="failed"))
+        return work(*args)
 
-    monkeypatch.setattr(import_csv, "write", stale_while_writing)
+    monkeypatch.setattr(import_csv, step, stale_meanwhile)
     users = count(app, User)
     assert import_jobs.execute(job_id, app) == "failed"
     assert count(app, User) == users and len(_member_ids(app, world.program.id)) == 2
-    with app.app_context():
-        assert db.session.get(ImportJob, job_id).status == "failed"
-
-
-@pytest.mark.parametrize("app", [{"IMPORT_INLINE_ROWS": 10, "SOLVE_RUNNER": "none"}], indirect=True)
-def test_a_job_failed_as_stale_while_checking_keeps_its_failed_phase(app, world, monkeypatch):
-    """A worker's progress beat is fenced on the job still running (core.jobs.Lifecycle.beat): one
-    failed by a poll while it re-checked the rows does not come back as "writing"."""
-    with app.test_request_context():
-        program = db.session.get(Program, world.program.id)
-        job_id = import_jobs.start(program, import_csv.preview(program, people_csv(20)), None).id
-    conflicts = import_csv.conflicts
-
-    def stale_while_checking(*args):
-        with db.engine.begin() as conn:
-            conn.execute(db.update(ImportJob).where(ImportJob.id == job_id).values(status="failed", phase="failed"))
-        return conflicts(*args)
-
-    monkeypatch.setattr(import_csv, "conflicts", stale_while_checking)
-    users = count(app, User)
-    assert import_jobs.execute(job_id, app) == "failed"
-    assert count(app, User) == users
     with app.app_context():
         job = db.session.get(ImportJob, job_id)
         assert (job.status, job.phase) == ("failed", "failed")
