@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 
 from flask import Flask, current_app
 from sqlalchemy import update
@@ -76,3 +77,93 @@ def claim(model, job_id: int, phase: str) -> bool:
         .execution_options(synchronize_session=False))
     db.session.commit()
     return claimed.rowcount == 1
+
+
+class Lifecycle:
+    """The life of one kind of job row (a models.jobs.JobColumns model): start, run, beat, settle,
+    finish, and the stale check a poll makes. Shared by imports and prepared workbooks.
+
+    Every write from the worker after the claim is fenced on the row still running, so a worker
+    that comes back after a poll failed its job (killed, paused) writes nothing; only `finish`
+    (queue down, a crash, a refused job) writes whatever the status. `cleared` are the values a
+    job that ends drops (an import's rows), `queue_down` and `stopped` the errors it stores then."""
+
+    def __init__(self, model, name: str, *, queue_down: str, stopped: str, cleared: dict | None = None,
+                 stale_s: int = 300, queued_stale_s: int = 15 * 60):
+        self.model, self.name = model, name
+        self.queue_down, self.stopped, self.cleared = queue_down, stopped, dict(cleared or {})
+        self.stale_s, self.queued_stale_s = stale_s, queued_stale_s
+
+    def start(self, job, execute: Callable[[int, Flask], object]):
+        """Commit the new queued `job` and hand it to the runner; returns it at once (failed with
+        `queue_down` when the queue cannot take it)."""
+        db.session.add(job)
+        db.session.flush()
+        job_id = job.id  # read before the commit expires it: reading it after would load the row back
+        db.session.commit()
+        try:
+            rq_id = dispatch(execute, job_id, f"{self.name}-{job_id}")
+        except QueueUnavailable:
+            current_app.logger.exception("%s job %s could not be queued", self.name, job_id)
+            self.finish(job_id, "failed", error=self.queue_down)
+            rq_id = ""
+        if rq_id:
+            db.session.execute(update(self.model).where(self.model.id == job_id).values(job_id=rq_id))
+            db.session.commit()
+        db.session.refresh(job)
+        return job
+
+    def run(self, job_id: int, app: Flask, phase: str, work: Callable[[int], str],
+            crashed: Callable[[Exception], str]) -> str:
+        """The worker's side: claim the job (else "skipped"), do `work(job_id)` and return its final
+        status; a crash is recorded on the job as `crashed(exc)` (English: the worker has no reader)."""
+        with app.app_context():
+            if not claim(self.model, job_id, phase):
+                return "skipped"
+            try:
+                return work(job_id)
+            except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job
+                db.session.rollback()
+                app.logger.exception("%s job %s failed", self.name, job_id)
+                return self.finish(job_id, "failed", error=crashed(exc))
+            finally:
+                db.session.remove()
+
+    def _running(self, job_id: int):
+        return update(self.model).where(self.model.id == job_id, self.model.status == "running")
+
+    def beat(self, job_id: int, **values) -> None:
+        """Progress and the heartbeat in a short transaction of their own, so a poll sees them
+        while the job works (and the job's own session keeps its writes until its commit)."""
+        with db.engine.begin() as conn:
+            conn.execute(self._running(job_id).values(heartbeat_at=utcnow(), **values))
+
+    def done(self, job_id: int, **values):
+        """The statement that makes a still-running job done: execute it in the transaction that
+        holds the job's work; rowcount 0 means the stale check failed it meanwhile."""
+        now = utcnow()
+        return self._running(job_id).values(status="done", phase="done", finished_at=now, heartbeat_at=now,
+                                            **{**self.cleared, **values})
+
+    def finish(self, job_id: int, status: str, **values) -> str:
+        now = utcnow()
+        with db.engine.begin() as conn:
+            conn.execute(update(self.model).where(self.model.id == job_id).values(
+                status=status, phase=status, finished_at=now, heartbeat_at=now, **{**self.cleared, **values}))
+        return status
+
+    def check_stale(self, job) -> bool:
+        """Fail a job whose worker went silent (killed). Returns True if it did."""
+        if not job.active:
+            return False
+        limit = self.stale_s if job.status == "running" else self.queued_stale_s
+        if utcnow() - job.heartbeat_at <= timedelta(seconds=limit):
+            return False
+        model = self.model
+        failed = db.session.execute(
+            update(model).where(model.id == job.id, model.status == job.status, model.heartbeat_at == job.heartbeat_at)
+            .values(status="failed", phase="failed", finished_at=utcnow(), error=self.stopped, **self.cleared)
+            .execution_options(synchronize_session=False))
+        db.session.commit()
+        db.session.refresh(job)
+        return failed.rowcount == 1

@@ -64,9 +64,14 @@ def render(template: str, *, locale: str | None = None, **context) -> Mail:
         return _render(template, f"email/{template}.html" in _own_html(), context)
 
 
-def language_of(address: str) -> str | None:
-    """The language the account at `address` reads in; None when it has none (then the current one)."""
-    return db.session.scalar(select(User.locale).where(User.email == address))
+def language_of(to: str | User) -> str | None:
+    """The language the account at `to` (an address, or the account's row) reads in; None when it
+    has none (then the current one). A row the caller already has is read, not looked up again."""
+    if isinstance(to, User):
+        if to.locale is not None:
+            return to.locale
+        to = to.email  # not flushed yet (its default comes on insert), or no language: ask the database
+    return db.session.scalar(select(User.locale).where(User.email == to))
 
 
 def _render(template: str, has_html: bool, context: dict) -> Mail:
@@ -121,13 +126,15 @@ class Attachment:
         return {"filename": self.filename, "content_type": self.content_type, "content": self.content}
 
 
-def send(to: str, template: str, *, program_id: int | None = None, reply_to: str | None = None,
+def send(to: str | User, template: str, *, program_id: int | None = None, reply_to: str | None = None,
          attachments: list[Attachment] | None = None, **context) -> Mail:
     """Queue the email `template` (see render) to one person in the current transaction: call it
     before the commit, which writes the mail together with the change that caused it. In the
-    recipient's language."""
-    return queue(to, render(template, locale=language_of(to), **context), program_id=program_id, reply_to=reply_to,
-                 attachments=attachments)
+    recipient's language: pass their User row when you have it (its locale is read from it, one
+    query less an email); an address alone is looked up."""
+    address = to.email if isinstance(to, User) else to
+    return queue(address, render(template, locale=language_of(to), **context), program_id=program_id,
+                 reply_to=reply_to, attachments=attachments)
 
 
 def queue(to: str, mail_: Mail, *, program_id: int | None = None, reply_to: str | None = None,

@@ -38,13 +38,20 @@ def bound_text(x: float) -> str:
     return str(x) if isinstance(x, int) else f"{x:g}"
 
 
+def absent(err: Errors, obj: dict, key: str, path: str, default: Any, allow_none: bool = False) -> bool:
+    """True when `key` is missing, or null where null is allowed: the caller returns its default
+    then, or None when it has none (`...`), after the field is named here as required."""
+    if key in obj and not (allow_none and obj[key] is None):
+        return False
+    if default is ...:
+        err.add(f"{path}.{key}", "is required")
+    return True
+
+
 def number(err: Errors, obj: dict, key: str, path: str, lo: float | None = None,
             hi: float | None = None, default: Any = ..., allow_none: bool = False) -> Any:
-    if key not in obj or (allow_none and obj[key] is None):
-        if default is ...:
-            err.add(f"{path}.{key}", "is required")
-            return None
-        return default
+    if absent(err, obj, key, path, default, allow_none):
+        return None if default is ... else default
     v = obj[key]
     if not is_number(v) or (lo is not None and v < lo) or (hi is not None and v > hi):
         if lo is not None and hi is not None:
@@ -58,11 +65,8 @@ def number(err: Errors, obj: dict, key: str, path: str, lo: float | None = None,
 
 def integer(err: Errors, obj: dict, key: str, path: str, lo: int | None = None,
              default: Any = ..., allow_none: bool = False, hi: int | None = None) -> Any:
-    if key not in obj or (allow_none and obj[key] is None):
-        if default is ...:
-            err.add(f"{path}.{key}", "is required")
-            return None
-        return default
+    if absent(err, obj, key, path, default, allow_none):
+        return None if default is ... else default
     v = obj[key]
     if not is_int(v) or (lo is not None and v < lo) or (hi is not None and v > hi):
         rng = (f" in [{lo}, {hi}]" if hi is not None else f" >= {lo}") if lo is not None else ""
@@ -73,11 +77,8 @@ def integer(err: Errors, obj: dict, key: str, path: str, lo: int | None = None,
 
 def string(err: Errors, obj: dict, key: str, path: str, default: Any = ...,
             allow_none: bool = False, choices: tuple[str, ...] | None = None) -> Any:
-    if key not in obj or (allow_none and obj[key] is None):
-        if default is ...:
-            err.add(f"{path}.{key}", "is required")
-            return None
-        return default
+    if absent(err, obj, key, path, default, allow_none):
+        return None if default is ... else default
     v = obj[key]
     if not isinstance(v, str) or not v.strip():
         err.add(f"{path}.{key}", "must be a non-empty string" + (" or null" if allow_none else ""))
@@ -92,11 +93,8 @@ def str_list(err: Errors, obj: dict, key: str, path: str, default: Any = ...,
              choices: tuple[str, ...] | None = None, per_item: bool = True) -> Any:
     """A list of distinct non-empty strings (repeats dropped).  `per_item` names each bad
     entry ("topics[1]"); without it the list as a whole is named, as the peers format does."""
-    if key not in obj:
-        if default is ...:
-            err.add(f"{path}.{key}", "is required")
-            return None
-        return list(default)
+    if absent(err, obj, key, path, default):
+        return None if default is ... else list(default)
     v = obj[key]
     if not per_item and not (isinstance(v, list) and all(
             isinstance(x, str) and x.strip() for x in v)):

@@ -55,35 +55,37 @@ def propose(kind: str, item_id: int):
 @bp.route("/<int:meeting_id>/pick", methods=["POST"])
 @roles("mentee", "mentor")
 def pick(meeting_id: int):
-    meeting = own_meeting(meeting_id)
-    item = meetings.item_of(meeting)
-    form = PickForm()
-    if submit(form, lambda: meetings.pick(meeting, current_user, form.slot_id.data)):
-        return _done(item, _("Booked. The calendar invitation is on its way to both of you."))
-    return _page(item, error=" ".join(map(str, form.slot_id.errors + form.form_errors)))
+    return _answer(meeting_id, PickForm, lambda meeting, form: meetings.pick(meeting, current_user, form.slot_id.data),
+                   lambda meeting: _("Booked. The calendar invitation is on its way to both of you."), "slot_id")
 
 
 @bp.route("/<int:meeting_id>/cancel", methods=["POST"])
 @roles("mentee", "mentor")
 def cancel(meeting_id: int):
-    meeting = own_meeting(meeting_id)
-    item = meetings.item_of(meeting)
-    form = CancelForm()
-    if submit(form, lambda: meetings.cancel(meeting, current_user)):
-        return _done(item, _("Cancelled.") if meeting.booked_at is None
-                     else _("Cancelled: both of you get a cancellation for your calendars."))
-    return _page(item, error=" ".join(map(str, form.form_errors)))
+    return _answer(meeting_id, CancelForm, lambda meeting, form: meetings.cancel(meeting, current_user),
+                   lambda meeting: _("Cancelled.") if meeting.booked_at is None
+                   else _("Cancelled: both of you get a cancellation for your calendars."))
 
 
 @bp.route("/<int:meeting_id>/met", methods=["POST"])
 @roles("mentee", "mentor")
 def met(meeting_id: int):
+    return _answer(meeting_id, MetForm,
+                   lambda meeting, form: meetings.answer_met(meeting, current_user, form.answer.data, form.note.data),
+                   lambda meeting: _("Thank you for answering."), "answer", "note")
+
+
+def _answer(meeting_id: int, form_class, act, notice, *fields: str):
+    """Pick, cancel, met: one of the pair acts on their own meeting. `act(meeting, form)` runs
+    through forms.submit; done, `notice(meeting)` says so (read after the act); refused, the
+    panel again with the errors of `fields` and the form's."""
     meeting = own_meeting(meeting_id)
     item = meetings.item_of(meeting)
-    form = MetForm()
-    if submit(form, lambda: meetings.answer_met(meeting, current_user, form.answer.data, form.note.data)):
-        return _done(item, _("Thank you for answering."))
-    return _page(item, error=" ".join(map(str, form.answer.errors + form.note.errors + form.form_errors)))
+    form = form_class()
+    if submit(form, lambda: act(meeting, form)):
+        return _done(item, notice(meeting))
+    errors = [error for name in fields for error in form[name].errors] + form.form_errors
+    return _page(item, error=" ".join(map(str, errors)))
 
 
 @bp.route("/<int:meeting_id>/invite.ics")

@@ -2,46 +2,34 @@
 people who already have an account (they join only by accepting, never by a coordinator's file)."""
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import utcnow
+from .jobs import JOB_STATUSES, JobColumns
 from .program import Program, new_token
 
-IMPORT_STATUSES = ("queued", "running", "done", "failed")
+IMPORT_STATUSES = JOB_STATUSES
 
 
-class ImportJob(db.Model):
-    """One confirmed import applied by the job runner: queued -> running -> done | failed."""
+class ImportJob(JobColumns, db.Model):
+    """One confirmed import applied by the job runner: queued -> running -> done | failed.
+    Its progress: elapsed_s."""
 
     __tablename__ = "import_jobs"
-    __table_args__ = (CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    status: Mapped[str] = mapped_column(String(12), default="queued")
-    phase: Mapped[str] = mapped_column(String(24), default="queued")
-    progress: Mapped[dict] = mapped_column(JSON, default=dict)     # elapsed_s
     # The rows as the confirmed preview checked them, until the job ends; emptied then, so that
     # the people in the file are not kept twice.
     rows: Mapped[list] = mapped_column(JSON, default=list)
     row_count: Mapped[int] = mapped_column(default=0)
     result: Mapped[dict] = mapped_column(JSON, default=dict)       # the counts when done
     row_errors: Mapped[list] = mapped_column(JSON, default=list)   # [line, message] when the file went bad
-    error: Mapped[str] = mapped_column(Text, default="")
-    job_id: Mapped[str] = mapped_column(String(64), default="")
-    heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    started_at: Mapped[datetime | None]
-    finished_at: Mapped[datetime | None]
+    # The error as parts [[code, {values}]] (import_jobs.error_text renders them in the reader's
+    # language); None: the English `error` is all there is (read back when it matches).
+    error_parts: Mapped[list | None] = mapped_column(JSON)
 
     program: Mapped[Program] = relationship()
-
-    @property
-    def active(self) -> bool:
-        return self.status in ("queued", "running")
 
 
 class ProgramInvitation(db.Model):

@@ -370,4 +370,5 @@ def import_job(program_id: int, job_id: int):
     job = program_import_job(program, job_id)
     import_jobs.check_stale(job)  # a poll is what notices a dead worker
     return page_or_partial("rounds/import_job.html", "rounds/_import_job.html", program=program, job=job,
-                           summary=import_summary(job.result) if job.status == "done" else "")
+                           summary=import_summary(job.result) if job.status == "done" else "",
+                           error=import_jobs.error_text(job) if job.status == "failed" else "")

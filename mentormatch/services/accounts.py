@@ -95,7 +95,7 @@ def request_sign_up(*, email: str, role: str, invite: str | None = None) -> None
         outbox.send(email, "signup_finish", program_name=program_name,
                     finish_url=links.link("auth.finish_signup", token=token))
     else:
-        outbox.send(owner.email, "signup_account_exists", name=owner.name, program_name=program_name,
+        outbox.send(owner, "signup_account_exists", name=owner.name, program_name=program_name,
                     login_url=links.link("auth.login"),
                     join_url=links.link("public.join", token=invite) if joining else None,
                     reset_url=password_reset_url(owner))
@@ -207,7 +207,7 @@ def send_password_reset(email: str) -> None:
     """Mail a reset link if the account exists; say nothing either way (no account probing)."""
     user = find_by_email(email)
     if user is not None:
-        outbox.send(user.email, "password_reset", name=user.name, reset_url=password_reset_url(user))
+        outbox.send(user, "password_reset", name=user.name, reset_url=password_reset_url(user))
         db.session.commit()
 
 

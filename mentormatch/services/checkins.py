@@ -55,7 +55,7 @@ def send_due(now: datetime | None = None) -> list[str]:
                 continue
             other = pairing.mentor if member.id == pairing.mentee_membership_id else pairing.mentee
             user = member.user
-            outbox.send(user.email, "checkin_invitation", program_id=pairing.program_id, name=user.name,
+            outbox.send(user, "checkin_invitation", program_id=pairing.program_id, name=user.name,
                         other_name=other.user.name, day=day,
                         answer_url=links.link("checkins.answer", checkin_id=row.id))
             db.session.commit()

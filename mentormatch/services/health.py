@@ -244,7 +244,7 @@ def nudge(program: Program, profile: MentorProfile, coordinator: User) -> int:
     if not waiting:
         raise ServiceError(_("%(name)s has nothing waiting for an answer.", name=mentor.name))
     record(program.id, "mentor", profile.membership_id, None, "nudged", coordinator, f"{waiting} waiting")
-    outbox.send(mentor.email, "mentor_nudge", program_id=program.id, name=mentor.name, waiting=waiting,
+    outbox.send(mentor, "mentor_nudge", program_id=program.id, name=mentor.name, waiting=waiting,
                 coordinator_name=coordinator.name, program_name=program.name, home_url=links.link("mentor.home"))
     db.session.commit()
     return waiting
@@ -258,7 +258,7 @@ def mark_unavailable(program: Program, profile: MentorProfile, coordinator: User
         raise ServiceError(_("%(name)s is already unavailable.", name=profile.membership.user.name))
     membership = profile.membership
     released = answers.release(membership, "coordinator", coordinator)
-    outbox.send(membership.user.email, "mentor_made_unavailable", program_id=program.id, mentor=membership.user,
+    outbox.send(membership.user, "mentor_made_unavailable", program_id=program.id, mentor=membership.user,
                 coordinator=coordinator, program=program, released=len(released),
                 profile_url=links.link("mentor.profile", program_id=program.id), reply_to=coordinator.email)
     set_availability(profile, False, coordinator, "marked unavailable by a coordinator")  # commits all of it

@@ -184,7 +184,7 @@ def nudge_inactive(pairing: Pairing) -> bool:
     weeks = pairing.mentee.program.inactive_weeks
     for side, other in (("mentee", "mentor"), ("mentor", "mentee")):
         person, them = _person(pairing, side), _person(pairing, other)
-        outbox.send(person.email, "pairing_inactive_nudge", program_id=pairing.program_id, person=person,
+        outbox.send(person, "pairing_inactive_nudge", program_id=pairing.program_id, person=person,
                     other=them, program=pairing.mentee.program, weeks=weeks, link=_page_link(pairing, side))
     db.session.commit()
     return True
@@ -237,7 +237,7 @@ def _tell(pairing: Pairing, roles: list[str], kind: str, ender: User | None) -> 
     for role in roles:
         person, other = _person(pairing, role), _person(pairing, "mentor" if role == "mentee" else "mentee")
         template = "pairing_inactive_closed" if kind == "inactive" else "pairing_ended"
-        outbox.send(person.email, template, program_id=pairing.program_id, person=person, other=other,
+        outbox.send(person, template, program_id=pairing.program_id, person=person, other=other,
                     role=role, kind=kind, ender=ender, by_coordinator=ender is not None and ender.role == "coordinator",
                     program=pairing.mentee.program,
                     survey_url=links.link("pairings.ending", pairing_id=pairing.id))

@@ -327,10 +327,10 @@ def propose(item: Pairing | MicroRequest, user: User, slots: list[tuple[int, dat
     note = "new meeting times proposed" if meeting.booked_at is None else "new times proposed for the meeting"
     record(item.program_id, kind_of(item), item.id, item.state, MEETING_EVENT, user, note)
     other_zone = zone_of(other)
-    outbox.send(other.user.email, "meeting_proposed", program_id=item.program_id, reply_to=user.email,
+    outbox.send(other.user, "meeting_proposed", program_id=item.program_id, reply_to=user.email,
                 name=other.user.name,
                 proposer=user.name, reschedule=meeting.booked_at is not None, duration=duration,
-                times=[when_label(m, duration, other_zone, outbox.language_of(other.user.email)) for m in moments],
+                times=[when_label(m, duration, other_zone, outbox.language_of(other.user)) for m in moments],
                 url=links.link("meetings.show", meeting_id=meeting.id))
     db.session.commit()
     return meeting
@@ -444,10 +444,10 @@ def _invite_both(meeting: Meeting, item, template: str, method: str, **extra) ->
     people = ((item.mentee, item.mentor), (item.mentor, item.mentee))
     for person, other in people:
         zone = zone_of(person)
-        outbox.send(person.user.email, template, program_id=item.program_id, attachments=[invitation],
+        outbox.send(person.user, template, program_id=item.program_id, attachments=[invitation],
                     reply_to=other.user.email,
                     name=person.user.name, other_name=other.user.name, duration=meeting.duration,
-                    when=when_label(meeting.starts_at, meeting.duration, zone, outbox.language_of(person.user.email)), zone=zone,
+                    when=when_label(meeting.starts_at, meeting.duration, zone, outbox.language_of(person.user)), zone=zone,
                     short=short_label(meeting.starts_at, zone),
                     video_link=meeting.video_link, url=url, **extra)
 
@@ -550,10 +550,10 @@ def ask_met_due(now: datetime | None = None) -> list[str]:
         for person, other, side in ((item.mentee, item.mentor, "mentee"), (item.mentor, item.mentee, "mentor")):
             if _answer(meeting, side)[0] is not None:
                 continue
-            outbox.send(person.user.email, "meeting_did_you_meet", program_id=meeting.program_id,
+            outbox.send(person.user, "meeting_did_you_meet", program_id=meeting.program_id,
                         name=person.user.name, other_name=other.user.name,
                         when=when_label(meeting.starts_at, meeting.duration, zone_of(person),
-                                        outbox.language_of(person.user.email)), url=url)
+                                        outbox.language_of(person.user)), url=url)
         db.session.commit()
         asked.append(f"meeting {meeting.id}")
     return asked

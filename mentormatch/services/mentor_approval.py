@@ -43,6 +43,6 @@ def approve_mentor(program: Program, membership: Membership, coordinator: User) 
         raise ServiceError(f"{membership.user.name} is already approved.")
     record(program.id, "mentor", membership.id, None, "approved", coordinator)
     user = membership.user
-    outbox.send(user.email, "mentor_approved", program_id=program.id, name=user.name, program_name=program.name,
+    outbox.send(user, "mentor_approved", program_id=program.id, name=user.name, program_name=program.name,
                 coordinator_name=coordinator.name, home_url=links.link("mentor.home"))
     db.session.commit()

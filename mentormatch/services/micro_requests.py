@@ -162,7 +162,7 @@ def send(mentee_user: User, program: Program, mentor_membership: Membership, dat
     _flush_pending(ALREADY_OPEN)
     record(program.id, "request", req.id, None, "open", mentee_user)
     mentor = mentor_membership.user
-    outbox.send(mentor.email, "request_sent", program_id=req.program_id, item=req, mentee=mentee_user,
+    outbox.send(mentor, "request_sent", program_id=req.program_id, item=req, mentee=mentee_user,
                 mentor=mentor, **REQUEST.mail_context(req), **link_context(mentor, REQUEST, req))
     db.session.commit()
     return req
@@ -252,7 +252,7 @@ def edit(req: MicroRequest, mentee_user: User, data: dict) -> MicroRequest:
         raise ServiceError(_("Only a request still waiting for the mentor can be edited."))
     record(req.program_id, "request", req.id, "open", "open", mentee_user, "edited")
     db.session.refresh(req)
-    outbox.send(req.mentor.user.email, "request_edited", program_id=req.program_id, item=req, mentee=mentee_user,
+    outbox.send(req.mentor.user, "request_edited", program_id=req.program_id, item=req, mentee=mentee_user,
                 mentor=req.mentor.user, **REQUEST.mail_context(req))
     db.session.commit()
     return req
@@ -279,7 +279,7 @@ def cancel(req: MicroRequest, mentee_user: User) -> MicroRequest:
 def _tell_withdrawn(req: MicroRequest, mentee_user: User, after_accept: bool = False) -> None:
     """The mentor is told a request they had is gone, so they do not look for it (before the commit)."""
     mentor = req.mentor.user
-    outbox.send(mentor.email, "request_withdrawn", program_id=req.program_id, item=req, mentee=mentee_user,
+    outbox.send(mentor, "request_withdrawn", program_id=req.program_id, item=req, mentee=mentee_user,
                 mentor=mentor, after_accept=after_accept, inbox_url=links.link("requests.inbox"))
 
 
@@ -370,10 +370,10 @@ def _tell_done(req: MicroRequest, by: User) -> None:
     the mentee is asked what they did with the advice, the mentor sees the request."""
     mentee, mentor = req.mentee.user, req.mentor.user
     if by.id == mentor.id:
-        outbox.send(mentee.email, "request_done", program_id=req.program_id, item=req, mentee=mentee, mentor=mentor,
+        outbox.send(mentee, "request_done", program_id=req.program_id, item=req, mentee=mentee, mentor=mentor,
                     by_mentor=True, next_url=links.link("requests.followup", request_id=req.id))
     else:
-        outbox.send(mentor.email, "request_done", program_id=req.program_id, item=req, mentee=mentee, mentor=mentor,
+        outbox.send(mentor, "request_done", program_id=req.program_id, item=req, mentee=mentee, mentor=mentor,
                     by_mentor=False, next_url=links.link("requests.show", request_id=req.id))
 
 
@@ -407,7 +407,7 @@ def add_followup(mentee_user: User, *, request: MicroRequest | None = None, pair
     if (request is not None and kind == "followup"
             and move(MicroRequest, request, ("accepted",), "done", ended_at=clock.now())):
         _done(request, mentee_user, "follow-up")
-    outbox.send(subject.mentor.user.email, "followup_sent", program_id=subject.program_id, mentee=mentee_user,
+    outbox.send(subject.mentor.user, "followup_sent", program_id=subject.program_id, mentee=mentee_user,
                 mentor=subject.mentor.user, kind=kind, body=body, reply_to=contact.reply_to(subject, mentee_user))
     db.session.commit()
     return followup

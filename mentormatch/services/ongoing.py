@@ -19,7 +19,7 @@ from ..core import clock, links, outbox
 from ..core.events import record
 from ..extensions import db
 from ..models import SEAT_STATES, FollowUp, MentorProfile, MicroRequest, Pairing, User
-from . import ServiceError
+from . import ServiceError, why
 from .answers.flow import link_context
 from .answers.pairing import PAIRING
 from .mentor_approval import mentor_approved
@@ -112,10 +112,11 @@ def ask(req: MicroRequest, mentee_user: User, hope: str) -> Pairing:
     if _current_pairing(req) is not None:  # made while we waited for the lock
         db.session.rollback()
         raise ServiceError(_("You already have a pairing with %(name)s.", name=mentor.user.name))
+    parts = why.micro_parts(req.question, mentee_user.name, hope)
     pairing = Pairing(program_id=req.program_id, mentee_membership_id=req.mentee_membership_id,
                       mentor_membership_id=mentor.id, round_id=None, state="proposed", proposed_at=clock.now(),
                       from_request_id=req.id, why={"micro": WHY, "hope": hope},
-                      sentence=f"You {WHY} (“{req.question}”). {mentee_user.name} hopes to work on: {hope}")
+                      sentence=why.micro_sentence(parts), sentence_parts=parts)
     db.session.add(pairing)
     try:
         db.session.flush()
@@ -124,7 +125,7 @@ def ask(req: MicroRequest, mentee_user: User, hope: str) -> Pairing:
         raise ServiceError(_("You already asked from this request.")) from None
     record(req.program_id, "pairing", pairing.id, None, "proposed", mentee_user, "asked after a micro-request")
     mentor_user = mentor.user
-    outbox.send(mentor_user.email, "pairing_ongoing_asked", program_id=req.program_id, item=pairing, req=req,
+    outbox.send(mentor_user, "pairing_ongoing_asked", program_id=req.program_id, item=pairing, req=req,
                 mentee=mentee_user, mentor=mentor_user, hope=hope, show_url=links.link("requests.show", request_id=req.id),
                 **PAIRING.mail_context(pairing), **link_context(mentor_user, PAIRING, pairing))
     db.session.commit()

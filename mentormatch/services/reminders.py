@@ -181,7 +181,7 @@ def _maybe_mark_unavailable(mentor_id: int) -> bool:
         return False
     membership = db.session.get(Membership, mentor_id)
     mentor = membership.user
-    outbox.send(mentor.email, "mentor_paused_for_expiries", program_id=membership.program_id, mentor=mentor,
+    outbox.send(mentor, "mentor_paused_for_expiries", program_id=membership.program_id, mentor=mentor,
                 expired=n, home_url=links.link("mentor.home"))
     answers.release(membership, "expiries", None)  # what still waits on them goes back to the mentees
     set_availability(profile, False, None, f"{n} requests or proposals expired without an answer")  # commits both
@@ -214,7 +214,7 @@ def _ask_followups(now, days: timedelta) -> list[str]:
             mentee, mentor = row.mentee.user, row.mentor.user
             link = (links.link('requests.followup', request_id=row.id) if kind == 'request'
                     else links.link('mentee.pairing', pairing_id=row.id))
-            outbox.send(mentee.email, "followup_asked", program_id=row.program_id, mentee=mentee, mentor=mentor,
+            outbox.send(mentee, "followup_asked", program_id=row.program_id, mentee=mentee, mentor=mentor,
                         link=link)
             asked.append(f"{kind} {row.id}")
         db.session.commit()

@@ -54,7 +54,7 @@ def _serializer() -> URLSafeTimedSerializer:
 def request_link(user: User, *, provider_label: str, issuer: str, subject: str) -> None:
     """Mail the account's own address a link that, opened and confirmed, links the provider account."""
     token = _serializer().dumps({"u": user.id, "i": issuer, "s": subject, "l": provider_label})
-    outbox.send(user.email, "sso_link", name=user.name, provider=provider_label,
+    outbox.send(user, "sso_link", name=user.name, provider=provider_label,
                 link_url=links.link("auth.sso_link", token=token))
     db.session.commit()
 

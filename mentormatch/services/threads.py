@@ -229,7 +229,7 @@ def _mail_if_due(item: Pairing | MicroRequest, row: ThreadRead, now: datetime) -
         return False
     db.session.refresh(row)
     other = other_side(item, recipient).user
-    outbox.send(recipient.user.email, "thread_messages", program_id=item.program_id, reply_to=other.email,
+    outbox.send(recipient.user, "thread_messages", program_id=item.program_id, reply_to=other.email,
                 name=recipient.user.name, other=other, messages=pending, **_about(item),
                 thread_url=links.link("threads.show", kind=kind_of(item), item_id=item.id))
     return True

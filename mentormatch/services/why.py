@@ -38,13 +38,37 @@ def pair_text(row) -> str:
     sentence = _field(row, "sentence") or ""
     parts = _field(row, "sentence_parts")
     if parts is None:
-        parts = explain.read_pair_sentence(sentence)
+        micro = _MICRO.fullmatch(sentence)
+        parts = [[MICRO_CODE, micro.groupdict()]] if micro else explain.read_pair_sentence(sentence)
     if not parts:
         return sentence
+    if parts[0][0] == MICRO_CODE:
+        try:
+            return get_translations().gettext(MICRO) % parts[0][1]
+        except (KeyError, TypeError, ValueError):
+            return sentence
     try:
         return explain.render_pair(parts, words())
     except (KeyError, TypeError, ValueError, IndexError):  # parts of a later version: its English stands
         return sentence
+
+
+# An ask for ongoing mentorship after a micro-request (services/ongoing): its pairing's "why" is
+# this sentence, stored as one part [MICRO_CODE, {question, name, hope}]; asks stored before the
+# part was kept read back from their English.
+MICRO_CODE = "micro_request"
+MICRO = N_("You worked together on a micro-request (“%(question)s”). %(name)s hopes to work on: %(hope)s")
+_MICRO = re.compile(r"You worked together on a micro-request \(“(?P<question>.*)”\)\. (?P<name>[^\n]+?) "
+                    r"hopes to work on: (?P<hope>.*)", re.DOTALL)
+
+
+def micro_parts(question: str, name: str, hope: str) -> list:
+    return [[MICRO_CODE, {"question": question, "name": name, "hope": hope}]]
+
+
+def micro_sentence(parts: list) -> str:
+    """The English a micro ask's parts say (stored beside them, for exports and the CLI)."""
+    return MICRO % parts[0][1]
 
 
 # A pair the coordinator forbade on the review page leaves its mentee with these words.

@@ -11,16 +11,14 @@ and the coordinator prepares another. A worker that comes back after that writes
 from __future__ import annotations
 
 import time
-import traceback
 from datetime import timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import update
 
 from ..core import clock, jobs
 from ..extensions import db
 from ..matching.explain import N_
-from ..models import Program, User, WorkbookExport, utcnow
+from ..models import Program, User, WorkbookExport
 from . import exports
 
 # A sheet of a 5,000-person program takes seconds; a job silent this long has lost its worker.
@@ -30,6 +28,8 @@ KEEP_HOURS = 24
 QUEUE_DOWN = N_("The job queue is unreachable, so the workbook could not be prepared. Try again in a few minutes.")
 STOPPED = N_("The worker stopped responding before the workbook was ready. Prepare it again.")
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+JOBS = jobs.Lifecycle(WorkbookExport, "workbook", queue_down=QUEUE_DOWN, stopped=STOPPED,
+                      stale_s=STALE_S, queued_stale_s=QUEUED_STALE_S)
 
 
 def keep_hours() -> int:
@@ -45,22 +45,8 @@ def start(program: Program, actor: User | None) -> WorkbookExport:
         .order_by(WorkbookExport.id.desc()))
     if running is not None and not check_stale(running):
         return running
-    job = WorkbookExport(program_id=program.id, created_by_id=actor.id if actor else None,
-                         progress={"done": 0, "of": len(exports.KINDS), "sheet": ""})
-    db.session.add(job)
-    db.session.commit()
-    job_id = job.id
-    try:
-        rq_id = jobs.dispatch(execute, job_id, f"workbook-{job_id}")
-    except jobs.QueueUnavailable:
-        current_app.logger.exception("workbook job %s could not be queued", job_id)
-        _finish(job_id, "failed", error=QUEUE_DOWN)
-        rq_id = ""
-    if rq_id:
-        db.session.execute(update(WorkbookExport).where(WorkbookExport.id == job_id).values(job_id=rq_id))
-        db.session.commit()
-    db.session.refresh(job)
-    return job
+    return JOBS.start(WorkbookExport(program_id=program.id, created_by_id=actor.id if actor else None,
+                                     progress={"done": 0, "of": len(exports.KINDS), "sheet": ""}), execute)
 
 
 def job_of(program: Program, job_id: int) -> WorkbookExport | None:
@@ -84,26 +70,10 @@ def content(job: WorkbookExport) -> bytes | None:
     return job.content if job.status == "done" else None
 
 
-def _write(job_id: int, **values) -> None:
-    # Own short transaction, so that a poll sees the progress while the job works.
-    with db.engine.begin() as conn:
-        conn.execute(update(WorkbookExport).where(WorkbookExport.id == job_id, WorkbookExport.status == "running")
-                     .values(heartbeat_at=utcnow(), **values))
-
-
 def execute(job_id: int, app: Flask) -> str:
     """Write one queued workbook and record the outcome. Returns the final status."""
-    with app.app_context():
-        if not jobs.claim(WorkbookExport, job_id, "writing"):
-            return "skipped"
-        try:
-            return _execute(job_id)
-        except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job
-            db.session.rollback()
-            app.logger.error("workbook job %s failed:\n%s", job_id, traceback.format_exc())
-            return _finish(job_id, "failed", error=f"The workbook could not be written ({type(exc).__name__}).")
-        finally:
-            db.session.remove()
+    return JOBS.run(job_id, app, "writing", _execute,
+                    lambda exc: f"The workbook could not be written ({type(exc).__name__}).")
 
 
 def _execute(job_id: int) -> str:
@@ -114,43 +84,22 @@ def _execute(job_id: int) -> str:
 
     def progress(done: int, sheet: str) -> None:
         db.session.commit()  # end the read so far (nothing is written by it) before the beat
-        _write(job_id, progress={"done": done, "of": of, "sheet": sheet,
+        JOBS.beat(job_id, progress={"done": done, "of": of, "sheet": sheet,
                                  "elapsed_s": round(time.perf_counter() - started, 1)})
 
     body = exports.export_workbook(db.session.get(Program, program), progress)
     db.session.commit()  # end the reads before the one write (SQLite lets one writer in)
     # Only a job still running becomes done: one the stale check failed meanwhile stays failed.
     with db.engine.begin() as conn:
-        settled = conn.execute(
-            update(WorkbookExport).where(WorkbookExport.id == job_id, WorkbookExport.status == "running")
-            .values(status="done", phase="done", content=body, size=len(body), finished_at=utcnow(),
-                    heartbeat_at=utcnow(), expires_at=clock.now() + timedelta(hours=keep_hours()),
-                    progress={"done": of, "of": of, "sheet": "", "elapsed_s": round(time.perf_counter() - started, 2)}))
+        settled = conn.execute(JOBS.done(
+            job_id, content=body, size=len(body), expires_at=clock.now() + timedelta(hours=keep_hours()),
+            progress={"done": of, "of": of, "sheet": "", "elapsed_s": round(time.perf_counter() - started, 2)}))
     return "done" if settled.rowcount == 1 else "failed"
-
-
-def _finish(job_id: int, status: str, **values) -> str:
-    with db.engine.begin() as conn:
-        conn.execute(update(WorkbookExport).where(WorkbookExport.id == job_id).values(
-            status=status, phase=status, finished_at=utcnow(), heartbeat_at=utcnow(), **values))
-    return status
 
 
 def check_stale(job: WorkbookExport) -> bool:
     """Fail a job whose worker went silent (killed). Returns True if it did."""
-    if not job.active:
-        return False
-    limit = STALE_S if job.status == "running" else QUEUED_STALE_S
-    if utcnow() - job.heartbeat_at <= timedelta(seconds=limit):
-        return False
-    failed = db.session.execute(
-        update(WorkbookExport).where(WorkbookExport.id == job.id, WorkbookExport.status == job.status,
-                                     WorkbookExport.heartbeat_at == job.heartbeat_at)
-        .values(status="failed", phase="failed", finished_at=utcnow(), error=STOPPED)
-        .execution_options(synchronize_session=False))
-    db.session.commit()
-    db.session.refresh(job)
-    return failed.rowcount == 1
+    return JOBS.check_stale(job)
 
 
 def sweep() -> int:

@@ -1,15 +1,11 @@
 """CSV import: preview with per-row errors in words, then all or nothing."""
 import io
-import os
 import re
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from redis import Redis
-from sqlalchemy import event
+from sqlalchemy import event, update
 
 from mentormatch.core import links
 from mentormatch.core.security import verify_password
@@ -18,7 +14,7 @@ from mentormatch.models import GoalForm, ImportJob, Membership, MentorProfile, P
 from mentormatch.services import accounts
 from mentormatch.services.people import import_csv, import_jobs
 from tests.conftest import csrf_from, login, post_form
-from tests.web.test_rq_worker import REDIS_URL, ROOT
+from tests.web.test_rq_worker import REDIS_URL, rq_burst
 
 GOOD = ("Name,Email,Role,Topics,Years,Languages,Time zone,Capacity\n"
         "Rita Reis,rita@example.org,mentor,python; sql,9,pt;en,Europe/Lisbon,2\n"
@@ -338,8 +334,25 @@ def test_a_job_whose_rows_went_bad_since_the_preview_imports_nothing_and_lists_t
     assert import_jobs.execute(job_id, app) == "failed"
     assert count(app, User) == users and count(app, GoalForm) == 0
     html = client.get(f"/coordinator/programs/{world.program.id}/imports/{job_id}").get_data(as_text=True)
-    assert "1 row(s) have errors. Nothing was imported." in html
+    assert "1 row has errors. Nothing was imported." in html
     assert "<td>22</td><td>This person is in the program as a mentor.</td>" in html
+    with app.app_context():
+        job = db.session.get(ImportJob, job_id)
+        assert (job.error_parts, job.error) == ([["row_errors", {"num": 1}]], "1 row has errors. Nothing was imported.")
+    # Stored as parts, read in the reader's language; the rows' problems too.
+    html = client.get(f"/coordinator/programs/{world.program.id}/imports/{job_id}",
+                      headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "1 fila tiene errores. No se importó nada." in html
+    assert "<td>22</td><td>Esta persona está en el programa como mentor.</td>" in html
+    assert "row has errors" not in html and "This person is in the program" not in html
+    # A job stored before the parts were kept reads back from its English.
+    with app.app_context():
+        db.session.execute(update(ImportJob).where(ImportJob.id == job_id).values(
+            error="3 row(s) have errors. Nothing was imported.", error_parts=None))
+        db.session.commit()
+    html = client.get(f"/coordinator/programs/{world.program.id}/imports/{job_id}",
+                      headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "3 filas tienen errores. No se importó nada." in html and "row(s)" not in html
 
 
 @pytest.mark.parametrize("app", [{"IMPORT_INLINE_ROWS": 10, "SOLVE_RUNNER": "none"}], indirect=True)
@@ -401,11 +414,7 @@ def test_on_the_rq_runner_an_rq_worker_process_applies_the_import(app, client, w
     assert r.status_code == 303
     assert "Waiting for a worker" in client.get(r.headers["Location"]).get_data(as_text=True)
     assert Redis.from_url(REDIS_URL).llen(f"rq:queue:{RQ_QUEUE}") == 1
-    env = {**os.environ, "DATABASE_URL": database_url, "MENTORMATCH_ENV": "test", "MAIL_BACKEND": "locmem",
-           "PYTHONPATH": str(ROOT)}
-    rq = Path(sys.executable).with_name("rq")
-    done = subprocess.run([str(rq), "worker", "--burst", "--url", REDIS_URL, RQ_QUEUE], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = rq_burst(database_url, RQ_QUEUE)
     assert done.returncode == 0, done.stderr[-2000:]
     html = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "Imported 26 rows" in html and "26 others were emailed" in html, done.stderr[-2000:]
@@ -414,26 +423,29 @@ def test_on_the_rq_runner_an_rq_worker_process_applies_the_import(app, client, w
 
 
 @pytest.mark.parametrize("app", [{"IMPORT_INLINE_ROWS": 10, "SOLVE_RUNNER": "none"}], indirect=True)
-def test_a_job_failed_as_stale_imports_nothing_when_its_worker_comes_back(app, world, monkeypatch):
-    """The page said "nothing was imported": a worker that resumes after that must not import."""
+@pytest.mark.parametrize("step", ["conflicts", "write"])
+def test_a_job_failed_as_stale_imports_nothing_when_its_worker_comes_back(app, world, monkeypatch, step):
+    """The page said "nothing was imported": a worker that resumes after that must not import, nor
+    write its progress over the failure (core.jobs.Lifecycle fences both on the job still running)."""
     with app.test_request_context():
         program = db.session.get(Program, world.program.id)
         job_id = import_jobs.start(program, import_csv.preview(program, people_csv(20)), None).id
-    write = import_csv.write
+    work = getattr(import_csv, step)
 
-    def stale_while_writing(*args):
-        # While the worker writes, a poll finds no heartbeat and fails the job (its own connection;
-        # done first because SQLite lets one writer in at a time).
+    def stale_meanwhile(*args):
+        # While the worker re-checks the rows, or writes them, a poll finds no heartbeat and fails
+        # the job (its own connection; done first because SQLite lets one writer in at a time).
         with db.engine.begin() as conn:
-            conn.execute(db.update(ImportJob).where(ImportJob.id == job_id).values(status="failed"))
-        return write(*args)
+            conn.execute(db.update(ImportJob).where(ImportJob.id == job_id).values(status="failed", phase="failed"))
+        return work(*args)
 
-    monkeypatch.setattr(import_csv, "write", stale_while_writing)
+    monkeypatch.setattr(import_csv, step, stale_meanwhile)
     users = count(app, User)
     assert import_jobs.execute(job_id, app) == "failed"
     assert count(app, User) == users and len(_member_ids(app, world.program.id)) == 2
     with app.app_context():
-        assert db.session.get(ImportJob, job_id).status == "failed"
+        job = db.session.get(ImportJob, job_id)
+        assert (job.status, job.phase) == ("failed", "failed")
 
 
 @pytest.mark.parametrize("app", [{"IMPORT_INLINE_ROWS": 10, "REDIS_URL": "redis://127.0.0.1:1/0"}], indirect=True)

@@ -1,7 +1,9 @@
 """Languages (issue 18) in the accounts area: sign-in pages, errors, flashes, the data-rights pages and
 the emails, which are written in the recipient's language whoever causes them."""
 import pytest
+from sqlalchemy import event
 
+from mentormatch.core import outbox
 from mentormatch.extensions import db
 from mentormatch.models import OutboxMessage, Program, User
 from mentormatch.services import invitations
@@ -106,3 +108,27 @@ def test_invitations_sent_in_bulk_are_each_in_their_recipients_language(app, wor
     assert "convida você a participar como mentor" in bodies[world.other_mentor.email]
     assert subjects[world.other_mentee.email] == "Join Main program on MentorMatch?"
     assert "invite you to join it as a mentee" in bodies[world.other_mentee.email]
+
+
+def test_mail_to_a_persons_row_takes_their_language_from_it_without_looking_them_up(app, world):
+    """outbox.send given the User row reads its locale (no SELECT a mail); given the address alone
+    it looks the language up: the same email either way."""
+    set_locale(app, world.mentee, "es")
+    with app.test_request_context(headers={"Accept-Language": "pt"}), app.app_context():
+        user = db.session.get(User, world.mentee.id)
+        assert user.locale == "es"
+        statements = []
+
+        def seen(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            by_row = outbox.send(user, "password_reset", name=user.name, reset_url="https://mm.example/r")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", seen)
+        assert by_row.subject == "Elige tu contraseña de MentorMatch"
+        assert [s for s in statements if "users" in s.lower()] == []
+        by_address = outbox.send(world.mentee.email, "password_reset", name=user.name, reset_url="https://mm.example/r")
+        assert by_address == by_row
+        db.session.rollback()

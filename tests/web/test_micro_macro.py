@@ -273,3 +273,25 @@ def test_the_matching_core_reads_writes_and_scores_history_pairs():
     bad = {**data, "history": [{"mentee": "e1", "mentor": "m9"}]}
     with pytest.raises(matching.InstanceError, match="unknown mentor id"):
         matching.read_instance(bad)
+
+
+def test_the_asks_why_is_stored_as_parts_and_read_in_the_mentors_language(app, client, world, frozen):
+    add_profile(app, mid(world, world.mentor), capacity_round=1)
+    rid = _done(app, world)
+    login(client, world.mentee)
+    post_form(client, f"/requests/{rid}/ongoing", {"hope": HOPE}, page=f"/requests/{rid}")
+    pairing = _asked(app, rid)
+    question = "Which of my 5 slides loses you first?"
+    assert pairing.sentence_parts == [["micro_request", {"question": question, "name": "Mira Mentee", "hope": HOPE}]]
+    assert pairing.sentence == f"You worked together on a micro-request (“{question}”). Mira Mentee hopes to work on: {HOPE}"
+    mentor = app.test_client()
+    login(mentor, world.mentor)
+    spanish = f"Trabajaron juntos en un micropedido («{question}»). Mira Mentee espera trabajar en: {HOPE}"
+    html = mentor.get("/pairings/", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert spanish in html and "worked together" not in html
+    # An ask stored before the parts were kept reads back from its English sentence.
+    with app.app_context():
+        db.session.get(Pairing, pairing.id).sentence_parts = None
+        db.session.commit()
+    html = mentor.get("/pairings/", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert spanish in html and "worked together" not in html

@@ -17,6 +17,16 @@ QUEUE = f"mentormatch-test-{uuid.uuid4().hex[:8]}"
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def rq_burst(database_url: str, queue: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    """A real `rq worker` process that runs what is on `queue` and exits (its stderr kept). It gets
+    the database through its environment (for SQLite, the same file), as a production worker would."""
+    env = {**os.environ, "DATABASE_URL": database_url, "MENTORMATCH_ENV": "test", "MAIL_BACKEND": "locmem",
+           "PYTHONPATH": str(ROOT)}
+    rq = Path(sys.executable).with_name("rq")
+    return subprocess.run([str(rq), "worker", "--burst", "--url", REDIS_URL, queue], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
 def redis_up() -> bool:
     try:
         return Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
@@ -38,13 +48,7 @@ def test_a_run_queued_in_redis_is_solved_by_an_rq_worker_process(app, client, wo
     assert run_row(app, run_id).status == "queued"
     assert Redis.from_url(REDIS_URL).llen(f"rq:queue:{QUEUE}") == 1
 
-    # The worker is another process: it gets the database through its environment (for SQLite,
-    # the same file), exactly as a production worker would.
-    env = {**os.environ, "DATABASE_URL": database_url, "MENTORMATCH_ENV": "test", "MAIL_BACKEND": "locmem",
-           "PYTHONPATH": str(ROOT)}
-    rq = Path(sys.executable).with_name("rq")
-    done = subprocess.run([str(rq), "worker", "--burst", "--url", REDIS_URL, QUEUE], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = rq_burst(database_url, QUEUE, timeout=120)  # another process, as in production
     assert done.returncode == 0, done.stderr[-2000:]
     row = run_row(app, run_id)
     assert row.status == "done", (row.error, done.stderr[-2000:])

@@ -3,12 +3,9 @@ job on the shared runner and returns at once; the section polls (htmx) or the pa
 (no JavaScript) until a download link appears; the file is the program's coordinators' alone,
 expires, survives nothing of an erased person, and a killed worker's job is failed, not stuck."""
 import io
-import os
-import subprocess
 import sys
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -21,7 +18,7 @@ from mentormatch.services.data_rights import erase
 from tests.conftest import csrf_from, login
 from tests.web.test_lifecycle_data import frozen  # noqa: F401
 from tests.web.test_reports import EVIL, build
-from tests.web.test_rq_worker import REDIS_URL, ROOT
+from tests.web.test_rq_worker import REDIS_URL, rq_burst
 
 HX = {"HX-Request": "true"}
 NONE = pytest.mark.parametrize("app", [{"SOLVE_RUNNER": "none"}], indirect=True)  # the test runs the job
@@ -104,11 +101,7 @@ def test_on_the_rq_runner_an_rq_worker_process_writes_the_workbook(app, client, 
     job_page = _prepare(client, world).headers["Location"]
     assert Redis.from_url(REDIS_URL).llen(f"rq:queue:{RQ_QUEUE}") == 1
     assert "Waiting for a worker" in client.get(job_page).get_data(as_text=True)
-    env = {**os.environ, "DATABASE_URL": database_url, "MENTORMATCH_ENV": "test", "MAIL_BACKEND": "locmem",
-           "PYTHONPATH": str(ROOT)}
-    rq = Path(sys.executable).with_name("rq")
-    done = subprocess.run([str(rq), "worker", "--burst", "--url", REDIS_URL, RQ_QUEUE], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = rq_burst(database_url, RQ_QUEUE)
     assert done.returncode == 0, done.stderr[-2000:]
     assert 'id="download-workbook"' in client.get(job_page).get_data(as_text=True), done.stderr[-2000:]
     _check_book(client.get(f"{job_page}/download").data, world)

@@ -41,7 +41,7 @@ def _mail(kind: Kind, item, mail: str, to: User, **context) -> None:
     sender = contact.other_person(item, to.id)
     reply_to = contact.reply_to(item, sender) if sender is not None else None
     channels = contact.shown_channels(sender) if reply_to else []
-    outbox.send(to.email, kind.template(mail), program_id=item.program_id, reply_to=reply_to, item=item,
+    outbox.send(to, kind.template(mail), program_id=item.program_id, reply_to=reply_to, item=item,
                 mentee=item.mentee.user, mentor=item.mentor.user, channels=channels,
                 **kind.mail_context(item), **context)
 

@@ -71,7 +71,7 @@ def release(mentor: Membership, why: str, actor: User | None) -> list:
             record(item.program_id, kind.name, item.id, before, "declined", actor,
                    f"released: {RELEASED_LABEL}")
             mentee = item.mentee.user
-            outbox.send(mentee.email, "released", program_id=item.program_id, mentee=mentee, mentor=mentor.user,
+            outbox.send(mentee, "released", program_id=item.program_id, mentee=mentee, mentor=mentor.user,
                         item=item, noun=kind.noun, from_round=isinstance(item, Pairing) and item.round_id is not None,
                         in_directory=item.mentee.program.offers_micro, similar_url=similar_url(item))
             released.append(item)

@@ -80,7 +80,7 @@ def request(user: User) -> None:
     alone = _sole_coordinator_of(user)
     if alone:
         raise ServiceError(_("Appoint another coordinator first for: %(programs)s.", programs=", ".join(sorted(alone))))
-    outbox.send(user.email, "account_delete_confirm", person=user, grace_days=GRACE_DAYS,
+    outbox.send(user, "account_delete_confirm", person=user, grace_days=GRACE_DAYS,
                 confirm_url=links.link("data_rights.confirm_delete", token=_token(user, "confirm")))
     db.session.commit()
 
@@ -98,7 +98,7 @@ def confirm(user: User) -> User:
         .execution_options(synchronize_session=False)).rowcount
     db.session.refresh(user)
     if won:
-        outbox.send(user.email, "account_delete_scheduled", person=user, due=user.deletion_due_at,
+        outbox.send(user, "account_delete_scheduled", person=user, due=user.deletion_due_at,
                     undo_url=links.link("data_rights.undo_delete", token=_token(user, "undo")))
     db.session.commit()
     return user
@@ -114,7 +114,7 @@ def undo(user: User) -> User:
         db.session.rollback()
         raise ServiceError(_("Your account is not set to be deleted."))
     db.session.refresh(user)
-    outbox.send(user.email, "account_delete_undone", person=user)
+    outbox.send(user, "account_delete_undone", person=user)
     db.session.commit()
     return user
 

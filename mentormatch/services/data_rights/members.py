@@ -45,7 +45,7 @@ def end_mentorships(member: Membership, actor: User | None, now) -> None:
         record(pairing.program_id, "pairing", pairing.id, before, "ended_early", actor, LEFT_REASON)
         meetings.call_off(pairing, actor)
         other = pairing.mentor if pairing.mentee_membership_id == member.id else pairing.mentee
-        outbox.send(other.user.email, "member_left", program_id=pairing.program_id, person=other.user,
+        outbox.send(other.user, "member_left", program_id=pairing.program_id, person=other.user,
                     program=other.program, home_url=links.link("public.index"))
 
 

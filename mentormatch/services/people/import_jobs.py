@@ -7,17 +7,16 @@ so that the coordinator's page can poll it.
 """
 from __future__ import annotations
 
+import re
 import time
-import traceback
-from datetime import timedelta
 
-from flask import Flask, current_app
-from sqlalchemy import update
+from flask import Flask
+from flask_babel import get_translations
 
 from ...core import jobs
 from ...extensions import db
-from ...matching.explain import N_
-from ...models import Program, User, utcnow
+from ...matching.explain import N_, NP_
+from ...models import Program, User
 from ...models.imports import ImportJob
 from .. import ServiceError
 from . import import_csv
@@ -31,27 +30,21 @@ QUEUE_DOWN = N_("The job queue is unreachable, so the import could not start. No
                 "try again in a few minutes.")
 STOPPED = N_("The worker stopped responding; nothing was imported. Upload the file again.")
 MAX_ROW_ERRORS = 500  # listed on the job page; the message says how many there were
+# Rows the database no longer allows: stored as parts [[ROW_ERRORS, {"num": n}]] with the English
+# beside them; a job stored before parts were kept read back from its English.
+ROW_ERRORS = "row_errors"
+ROW_ERRORS_SAY = NP_("%(num)d row has errors. Nothing was imported.", "%(num)d rows have errors. Nothing was imported.")
+_ROW_ERRORS_BEFORE = re.compile(r"(\d+) row\(s\) have errors\. Nothing was imported\.")
+# Ending, an import drops the rows it kept (the people in the file are not kept twice).
+JOBS = jobs.Lifecycle(ImportJob, "import", queue_down=QUEUE_DOWN, stopped=STOPPED, cleared={"rows": []},
+                      stale_s=STALE_S, queued_stale_s=QUEUED_STALE_S)
 
 
 def start(program: Program, preview: import_csv.Preview, actor: User | None) -> ImportJob:
     """Record a queued import of a good preview's rows and hand it to the runner; returns at once."""
     rows = import_csv.checked_rows(preview)
-    job = ImportJob(program_id=program.id, created_by_id=actor.id if actor else None, rows=rows, row_count=len(rows))
-    db.session.add(job)
-    db.session.flush()
-    job_id = job.id  # read before the commit expires it: reading it after would load the rows back
-    db.session.commit()
-    try:
-        rq_id = jobs.dispatch(execute, job_id, f"import-{job_id}")
-    except jobs.QueueUnavailable:
-        current_app.logger.exception("import job %s could not be queued", job_id)
-        _finish(job_id, "failed", error=QUEUE_DOWN)
-        rq_id = ""
-    if rq_id:
-        db.session.execute(update(ImportJob).where(ImportJob.id == job_id).values(job_id=rq_id))
-        db.session.commit()
-    db.session.refresh(job)
-    return job
+    return JOBS.start(ImportJob(program_id=program.id, created_by_id=actor.id if actor else None, rows=rows,
+                                row_count=len(rows)), execute)
 
 
 def job_of(program: Program, job_id: int) -> ImportJob | None:
@@ -59,25 +52,10 @@ def job_of(program: Program, job_id: int) -> ImportJob | None:
 
 
 
-def _write(job_id: int, **values) -> None:
-    # Own short transaction: the import's session holds its writes until the single commit.
-    with db.engine.begin() as conn:
-        conn.execute(update(ImportJob).where(ImportJob.id == job_id).values(heartbeat_at=utcnow(), **values))
-
-
 def execute(job_id: int, app: Flask) -> str:
     """Apply one queued import to its end and record the outcome. Returns the final status."""
-    with app.app_context():
-        if not jobs.claim(ImportJob, job_id, "checking"):
-            return "skipped"
-        try:
-            return _execute(job_id)
-        except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job
-            db.session.rollback()
-            app.logger.error("import job %s failed:\n%s", job_id, traceback.format_exc())
-            return _finish(job_id, "failed", error=f"The import failed ({type(exc).__name__}). Nothing was imported.")
-        finally:
-            db.session.remove()
+    return JOBS.run(job_id, app, "checking", _execute,
+                    lambda exc: f"The import failed ({type(exc).__name__}). Nothing was imported.")
 
 
 def _execute(job_id: int) -> str:
@@ -87,22 +65,21 @@ def _execute(job_id: int) -> str:
     actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
     errors = import_csv.conflicts(program, rows)
     if errors:
-        return _finish(job_id, "failed", error=f"{len(errors)} row(s) have errors. Nothing was imported.",
-                       row_errors=[list(e) for e in errors[:MAX_ROW_ERRORS]])
+        parts = [[ROW_ERRORS, {"num": len(errors)}]]
+        return JOBS.finish(job_id, "failed", error=_say(parts), error_parts=parts,
+                           row_errors=[list(e) for e in errors[:MAX_ROW_ERRORS]])
     db.session.commit()  # end the read: SQLite allows one writer, and the phase is written next
     # From here the import's transaction writes; no more progress until the end (seconds).
-    _write(job_id, phase="writing", progress={"elapsed_s": round(time.perf_counter() - started, 1)})
+    JOBS.beat(job_id, phase="writing", progress={"elapsed_s": round(time.perf_counter() - started, 1)})
     try:
         counts = import_csv.write(program, rows, actor)
     except ServiceError as error:
         db.session.rollback()
-        return _finish(job_id, "failed", error=error.message)
+        return JOBS.finish(job_id, "failed", error=error.message)
     # "done" commits with the people, and only if the job is still running: a job the stale
     # check failed meanwhile (the page said nothing was imported) imports nothing.
     settled = db.session.execute(
-        update(ImportJob).where(ImportJob.id == job_id, ImportJob.status == "running")
-        .values(status="done", phase="done", finished_at=utcnow(), heartbeat_at=utcnow(), rows=[],
-                result={**counts, "elapsed_s": round(time.perf_counter() - started, 2)})
+        JOBS.done(job_id, result={**counts, "elapsed_s": round(time.perf_counter() - started, 2)})
         .execution_options(synchronize_session=False))
     if settled.rowcount != 1:
         db.session.rollback()
@@ -111,24 +88,31 @@ def _execute(job_id: int) -> str:
     return "done"
 
 
-def _finish(job_id: int, status: str, **values) -> str:
-    _write(job_id, status=status, phase=status, finished_at=utcnow(), rows=[], **values)
-    return status
-
-
 def check_stale(job: ImportJob) -> bool:
     """Fail a job whose worker went silent (died). Returns True if it did."""
-    if not job.active:
-        return False
-    limit = STALE_S if job.status == "running" else QUEUED_STALE_S
-    if utcnow() - job.heartbeat_at <= timedelta(seconds=limit):
-        return False
-    failed = db.session.execute(
-        update(ImportJob).where(ImportJob.id == job.id, ImportJob.status == job.status,
-                                ImportJob.heartbeat_at == job.heartbeat_at)
-        .values(status="failed", phase="failed", finished_at=utcnow(), rows=[],
-                error=STOPPED)
-        .execution_options(synchronize_session=False))
-    db.session.commit()
-    db.session.refresh(job)
-    return failed.rowcount == 1
+    return JOBS.check_stale(job)
+
+
+def _say(parts: list, ngettext=None) -> str:
+    """What the parts say: in English, or through `ngettext` (a catalog's)."""
+    code, values = parts[0]
+    if code != ROW_ERRORS:
+        raise ValueError(code)
+    one, many = ROW_ERRORS_SAY
+    text = ngettext(one, many, values["num"]) if ngettext else (one if values["num"] == 1 else many)
+    return text % values
+
+
+def error_text(job: ImportJob) -> str:
+    """A failed job's error in the reader's language: from its parts, or its English read back
+    when it is one this module stored, else through the catalog as stored (a crash's text as is)."""
+    t = get_translations()
+    parts = job.error_parts
+    if parts is None and (before := _ROW_ERRORS_BEFORE.fullmatch(job.error or "")):
+        parts = [[ROW_ERRORS, {"num": int(before[1])}]]
+    if parts:
+        try:
+            return _say(parts, t.ngettext)
+        except (KeyError, TypeError, ValueError, IndexError):  # parts of a later version: its English stands
+            pass
+    return t.gettext(job.error) if job.error else ""
