@@ -24,7 +24,7 @@ def post(client, target, data=None, page=None):
     return post_form(client, target, data or {}, page=page or "/coordinator/")
 
 
-def peers(app, program_id, n=4, **extra):
+def peers(app, program_id, n=4, prefix="", **extra):
     """n mentees with goal forms and strengths: Ana wants SQL and offers interviews, Ben the other way round."""
     topics = ("sql", "interviews", "python", "design")
     people = [{"name": "Ana Peer", "years": 3, "topics": ["sql"], "groups": ["first-gen"],
@@ -38,6 +38,8 @@ def peers(app, program_id, n=4, **extra):
               {"name": "Gus Peer", "years": 1, "topics": ["interviews"]},
               {"name": "Hal Peer", "years": 3, "topics": ["design"]},
               {"name": "Ida Peer", "years": 3, "topics": ["sql"], "languages": ["ja"]}][:n]
+    if prefix:
+        people = [{**p, "email": f"{prefix}.{p['name'].lower().replace(' ', '.')}@example.org"} for p in people]
     out = add_people(app, program_id, mentees=[{**p, **extra} for p in people], topics=topics)
     strengths = {"Ana Peer": ["interviews"], "Ben Peer": ["sql"], "Cai Peer": ["design"], "Dee Peer": ["python"],
                  "Eve Peer": ["python", "interviews"], "Fay Peer": ["sql"], "Gus Peer": ["design"],
