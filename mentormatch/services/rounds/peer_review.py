@@ -46,9 +46,18 @@ def why_empty(round_: Round, run: SolveRun | None) -> list[str]:
     return [_("Nobody could be paired: the list below says why each person has no peer.")]
 
 
+def _hold_editable(round_: Round, group: RunGroup) -> None:
+    """Hold the proposal's run row (as approve does first), then check the round is still editable:
+    an edit racing an approval either lands before it or is refused, never after it."""
+    require_editable(round_)
+    lock_run(group.run_id)
+    db.session.refresh(round_)
+    require_editable(round_)
+
+
 def set_group_lock(round_: Round, actor: User, group: RunGroup, locked: bool) -> None:
     """Lock: the group stays as it is in every re-run. Unlock: the next run may change it."""
-    require_editable(round_)
+    _hold_editable(round_, group)
     group.locked = locked
     events.record(round_, actor, "lock" if locked else "unlock", group=group.id,
                   members=[m.membership_id for m in group.members])
@@ -57,6 +66,7 @@ def set_group_lock(round_: Round, actor: User, group: RunGroup, locked: bool) ->
 
 def forbid_in_group(round_: Round, actor: User, group: RunGroup, first_id: int, second_id: int) -> None:
     """Never put these two members together again; their group leaves this proposal."""
+    _hold_editable(round_, group)
     members = {m.membership_id: m for m in group.members}
     if first_id not in members:
         raise ServiceError(_("Choose a member of this group."), "first")
