@@ -322,3 +322,27 @@ def test_forbid_needs_two_different_members_of_the_group(app, client, world):
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(RoundConstraint)) == 0
         assert db.session.get(RunGroup, gid) is not None
+
+
+@INLINE
+def test_group_sentences_and_reasons_read_in_the_coordinators_language(app, client, world):
+    """A worker stored the groups; the page renders their parts with the reader's catalog."""
+    peers(app, world.program.id, n=9)
+    rid = peer_round(app, world.program.id, world.coordinator.id, kind="circle", rules={"circle_min": 3, "circle_max": 4})
+    rid_pairs = peer_round(app, world.program.id, world.coordinator.id, name="Pairs")
+    login(client, world.coordinator)
+    post(client, url(world, rid, "/run"), page=url(world, rid))
+    post(client, url(world, rid_pairs, "/run"), page=url(world, rid_pairs))
+    with app.app_context():
+        db.session.get(User, world.coordinator.id).locale = "pt"
+        db.session.commit()
+    page = client.get(url(world, rid)).get_data(as_text=True)
+    assert "Sem círculo: poucas das pessoas que compartilham o horário de trabalho" in page  # Ida's reason
+    assert "Not placed" not in page and "working hours overlap" not in page
+    page = client.get(url(world, rid_pairs)).get_data(as_text=True)
+    assert "Ana Peer pode ajudar Ben Peer com interviews" in page and "can help" not in page
+    with app.app_context():  # what the worker stored is English (no reader)
+        sentences = db.session.scalars(db.select(RunGroup.sentence).join(SolveRun)
+                                       .where(SolveRun.round_id == rid_pairs)).all()
+    assert any("Ana Peer can help Ben Peer with interviews" in s for s in sentences) or \
+        any("can help" in s for s in sentences)
