@@ -334,7 +334,7 @@ def _execute_peer(app: Flask, run: SolveRun, beat: _Heartbeat, t0: float) -> str
     load_s = time.perf_counter() - t0
     db.session.commit()
     progress = _Progress(app, run_id, len(data.instance.people))
-    progress.phase("solving")
+    progress.phase("flow")  # shown as "solving"
     if progress.should_stop():
         return _finish(run_id, "cancelled")
     t1 = time.perf_counter()
