@@ -346,3 +346,30 @@ def test_group_sentences_and_reasons_read_in_the_coordinators_language(app, clie
                                        .where(SolveRun.round_id == rid_pairs)).all()
     assert any("Ana Peer can help Ben Peer with interviews" in s for s in sentences) or \
         any("can help" in s for s in sentences)
+
+
+@INLINE
+def test_circles_with_a_facilitator_each_take_the_programs_available_mentors(app, client, world):
+    people = peers(app, world.program.id, n=8)
+    mentors = add_people(app, world.program.id, topics=("sql", "interviews", "python", "design"),
+                         mentors=[{"name": "Fac One", "years": 9, "topics": ["sql"], "capacity_round": 1},
+                                  {"name": "Fac Two", "years": 7, "topics": ["design"], "capacity_round": 1}])
+    rid = peer_round(app, world.program.id, world.coordinator.id, kind="circle",
+                     rules={"circle_min": 3, "circle_max": 5, "facilitator": True})
+    with app.app_context():
+        data = peer_instance.build_peer_data(db.session.get(Round, rid))
+        assert sorted(p.id for p in data.instance.people if p.facilitator) == sorted(
+            peer_instance.person_key(m) for m in mentors.ids.values())
+        assert data.instance.rules.facilitator is True
+    login(client, world.coordinator)
+    post(client, url(world, rid, "/run"), page=url(world, rid))
+    run_id = latest_run_id(app, rid)
+    with app.app_context():
+        groups = db.session.scalars(db.select(RunGroup).where(RunGroup.run_id == run_id)).all()
+        assert groups
+        for g in groups:
+            assert [m.name for m in g.members if m.facilitator] in (["Fac One"], ["Fac Two"])
+            assert 3 <= len(g.members) <= 5
+    page = client.get(url(world, rid)).get_data(as_text=True)
+    assert "facilitated by Fac" in page and "One facilitator (an available mentor) per circle." in page
+    assert people
