@@ -373,3 +373,32 @@ def test_circles_with_a_facilitator_each_take_the_programs_available_mentors(app
     page = client.get(url(world, rid)).get_data(as_text=True)
     assert "facilitated by Fac" in page and "One facilitator (an available mentor) per circle." in page
     assert people
+
+
+def test_a_mentor_rounds_carry_over_skips_an_approved_peer_round_between(app, world):
+    """Fairness across rounds looks at the last mentor round: people left out of a peer round
+    were not left without a mentor."""
+    from mentormatch.services.rounds import fairness
+    people = peers(app, world.program.id, n=4)
+    with app.app_context():
+        mentors_1 = Round(program_id=world.program.id, name="Mentors 1", state="approved")
+        db.session.add(mentors_1)
+        db.session.flush()
+        run = SolveRun(round_id=mentors_1.id, status="done")
+        db.session.add(run)
+        db.session.flush()
+        mentors_1.approved_run_id = run.id
+        db.session.add(RunUnmatched(run_id=run.id, mentee_membership_id=people.ids["Cai Peer"], mentee_name="Cai Peer"))
+        peer = Round(program_id=world.program.id, name="Peers", kind="peer", state="approved")
+        db.session.add(peer)
+        db.session.flush()
+        prun = SolveRun(round_id=peer.id, status="done")
+        db.session.add(prun)
+        db.session.flush()
+        peer.approved_run_id = prun.id
+        db.session.add(RunUnmatched(run_id=prun.id, mentee_membership_id=people.ids["Dee Peer"], mentee_name="Dee Peer"))
+        mentors_2 = Round(program_id=world.program.id, name="Mentors 2")
+        db.session.add(mentors_2)
+        db.session.commit()
+        assert fairness.previous_round(mentors_2).id == mentors_1.id
+        assert fairness.carried_over(mentors_2) == [people.ids["Cai Peer"]]
