@@ -402,3 +402,19 @@ def test_a_mentor_rounds_carry_over_skips_an_approved_peer_round_between(app, wo
         db.session.commit()
         assert fairness.previous_round(mentors_2).id == mentors_1.id
         assert fairness.carried_over(mentors_2) == [people.ids["Cai Peer"]]
+
+
+def test_peer_round_settings_keep_the_kind_and_check_the_circle_sizes(app, client, world):
+    rid = peer_round(app, world.program.id, world.coordinator.id, kind="circle")
+    login(client, world.coordinator)
+    target = url(world, rid, "/settings")
+    response = post_form(client, target, {**ROUND_FORM, "kind": "mentor", "circle_min": "5", "circle_max": "6",
+                                          "peer_overlap": "3"})
+    assert response.status_code == 303
+    with app.app_context():
+        r = db.session.get(Round, rid)
+        assert r.kind == "circle" and (r.rules["circle_min"], r.rules["circle_max"], r.rules["peer_overlap"]) == (5, 6, 3)
+    response = post_form(client, target, {**ROUND_FORM, "circle_min": "6", "circle_max": "4"})
+    assert "The smallest circle cannot be larger than the largest one." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Round, rid).rules["circle_min"] == 5
