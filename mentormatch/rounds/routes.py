@@ -130,7 +130,16 @@ def _peer_page(program, round_, latest, run, forbid_form=None, forbid_group_id=N
         left_more=shown + UNMATCHED_PAGE, runs=runs.runs_of(round_), empty=peer_review.why_empty(round_, run),
         constraints=round_settings.constraints_of(round_), events=events.events_of(round_),
         kind_names=round_settings.ROUND_KIND_NAMES, forbid_form=forbid_form, forbid_group_id=forbid_group_id,
-        follows=round_settings.round_named((round_.pool or {}).get("after_round_id"), program.id)), status
+        follows=round_settings.round_named((round_.pool or {}).get("after_round_id"), program.id),
+        formed=[(c, _circle_url(c.id)) for c in peer_review.circles_of(round_)]
+        if round_.state in ("approved", "closed") else []), status
+
+
+def _circle_url(circle_id: int) -> str | None:
+    """The circle's page (circles.show) once that blueprint is registered; None before."""
+    if "circles.show" not in current_app.view_functions:
+        return None
+    return url_for("circles.show", circle_id=circle_id)
 
 
 @bp.route(ROUND + "/groups/<int:group_id>/<any(lock, unlock):action>", methods=["POST"])

@@ -233,6 +233,8 @@ def test_peer_pairs_run_review_lock_forbid_rerun_and_approve(app, client, world)
         assert actions == ["run", "lock", "forbid", "run", "approve"]
         mails = app.extensions["mailman"].outbox
     assert sorted(m.to[0] for m in mails) == sorted(people.emails[n] for n in ("Ana Peer", "Ben Peer"))
+    page = client.get(url(world, rid)).get_data(as_text=True)
+    assert "Formed groups (1)" in page and "Ana Peer, Ben Peer" in page and "Run again" not in page
     ana_mail = next(m for m in mails if m.to[0] == people.emails["Ana Peer"])
     assert "You have a peer in Main program" in ana_mail.subject
     assert "Ben Peer" in ana_mail.body and "can help" in ana_mail.body

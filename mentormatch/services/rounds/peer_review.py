@@ -131,6 +131,11 @@ def approve_groups(round_: Round, actor: User) -> int:
     return len(circles)
 
 
+def circles_of(round_: Round) -> list[Circle]:
+    """The groups an approved peer or circle round formed."""
+    return list(db.session.scalars(db.select(Circle).where(Circle.round_id == round_.id).order_by(Circle.id)))
+
+
 def circle_link(circle_id: int) -> str | None:
     """The group's page, once the circles blueprint exists (circles.show); None before."""
     if "circles.show" not in current_app.view_functions:
