@@ -25,7 +25,7 @@ from .models import (
 )
 from .models.exports import WorkbookExport
 from .models.imports import ImportJob, ProgramInvitation
-from .models.rounds import Round, RoundConstraint, RunPair, SolveRun
+from .models.rounds import Round, RoundConstraint, RunGroup, RunPair, SolveRun
 from .services import checkins, goal_steps, health, invitations, lifecycle, meetings, questions, threads, workbook_jobs
 from .services.people import import_jobs, mentorships, vocabulary
 
@@ -287,6 +287,11 @@ def round_run(round_: Round, run_id: int) -> SolveRun:
 def run_pair(run: SolveRun | None, pair_id: int) -> RunPair:
     """A proposed pair of a run the caller already holds (None: no run yet), else 404."""
     return child_of(RunPair, pair_id, "run_id", run.id if run is not None else None)
+
+
+def run_group(run: SolveRun | None, group_id: int) -> RunGroup:
+    """A proposed peer pair or circle of a run the caller already holds (None: no run yet), else 404."""
+    return child_of(RunGroup, group_id, "run_id", run.id if run is not None else None)
 
 
 def round_constraint(round_: Round, constraint_id: int) -> RoundConstraint:

@@ -119,7 +119,7 @@ def create_app(config: dict | None = None) -> Flask:
                                   current_language=lambda: str(get_locale() or "en"))
     # Why this match / why nobody, rendered from the stored parts in the reader's language.
     app.jinja_env.filters.update(why_pair=why.pair_text, why_unmatched=why.unmatched_text,
-                                 why_help=why.help_text)
+                                 why_help=why.help_text, why_group=why.group_text, why_left=why.left_text)
 
     register_cli(app)
     reminders.start_scheduler(app)  # the reminder thread, only when REMINDER_INTERVAL_MINUTES is set

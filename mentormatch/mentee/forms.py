@@ -45,6 +45,8 @@ class ContextForm(FlaskForm):
 
 
 class GoalForm(ContextForm):
+    # "What I can help with": ordered Term ids like the topics (same picker), for peer rounds' give-and-take.
+    strengths = SelectMultipleField(_l("What I can help with"), coerce=int, validate_choice=False)
     near_term_goal = TextAreaField(
         _l("Your goal for the next 3–6 months"),
         description=_l("Concrete beats grand: “lead my first feature end to end”, “pass the AWS associate exam”."))

@@ -11,8 +11,17 @@ from ..htmx import page_or_partial
 from ..services.people import vocabulary
 
 
+def names_of(name: str) -> dict:
+    """The form names and element ids of one picker: "topics" keeps the original ones, so a page
+    can hold a second ordered list (the goal form's "strengths") beside it."""
+    if name == "topics":
+        return {"name": "topics", "op": "topic_op", "q": "topic_q", "box": "topics-picker",
+                "results_id": "topic-results"}
+    return {"name": name, "op": f"{name}_op", "q": f"{name}_q", "box": f"{name}-picker", "results_id": f"{name}-results"}
+
+
 def picker(program_id: int, ids: list[int], *, most: int, pick_url: str, search_url: str,
-           query: str = "", message: str | None = None) -> dict:
+           query: str = "", message: str | None = None, name: str = "topics", legend: str | None = None) -> dict:
     chosen = vocabulary.known_topics(program_id, ids)
     needle = query.strip().lower()
     return {
@@ -26,24 +35,27 @@ def picker(program_id: int, ids: list[int], *, most: int, pick_url: str, search_
         "search_url": search_url,
         "message": message,
         "has_topics": bool(vocabulary.terms(program_id, "topic")),
+        "legend": legend,
+        **names_of(name),
     }
 
 
-def picker_endpoint(program_id: int, *, most: int, url: str):
+def picker_endpoint(program_id: int, *, most: int, url: str, name: str = "topics", legend: str | None = None):
     """The htmx endpoint behind a picker: GET searches (results only); POST adds, moves or
     removes one topic and returns the picker again. Nothing is saved."""
-    ids, message = submitted_ids(), None
+    n = names_of(name)
+    ids, message = submitted_ids(name), None
     if request.method == "POST":
-        ids, message = vocabulary.topic_op(ids, request.form.get("topic_op", ""), most=most)
+        ids, message = vocabulary.topic_op(ids, request.form.get(n["op"], ""), most=most)
     context = picker(program_id, ids, most=most, pick_url=url, search_url=url,
-                     query=request.values.get("topic_q", ""), message=message)
+                     query=request.values.get(n["q"], ""), message=message, name=name, legend=legend)
     partial = "mentee/_topic_results.html" if request.method == "GET" else "mentee/_topic_picker.html"
     return page_or_partial(partial, partial, p=context)
 
 
-def submitted_ids() -> list[int]:
+def submitted_ids(name: str = "topics") -> list[int]:
     ids = []
-    for raw in request.values.getlist("topics"):
+    for raw in request.values.getlist(name):
         try:
             ids.append(int(raw))
         except ValueError:
@@ -51,13 +63,14 @@ def submitted_ids() -> list[int]:
     return ids
 
 
-def apply_op(form, most: int) -> str | None:
+def apply_op(form, most: int, name: str = "topics") -> str | None:
     """A plain-form picker button: change the form's topic list in place; None when not one."""
-    op = request.form.get("topic_op")
+    op = request.form.get(names_of(name)["op"])
     if not op:
         return None
-    ids, message = vocabulary.topic_op(form.topics.data or [], op, most=most)
-    form.topics.data = ids
+    field = getattr(form, name)
+    ids, message = vocabulary.topic_op(field.data or [], op, most=most)
+    field.data = ids
     return message or ""
 
 

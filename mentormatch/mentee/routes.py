@@ -10,6 +10,7 @@ from ..forms import apply_service_error, submit
 from ..services import ServiceError, micro_requests
 from ..services import home as home_context
 from ..services.people import goal_forms, notes, profiles, vocabulary
+from ..services.people.goal_forms import N_
 from . import bp
 from .forms import FollowUpForm, GoalForm, ThanksForm
 from .picker import apply_op, apply_problems, picker, picker_endpoint
@@ -28,7 +29,12 @@ def goals(program_id: int):
     goal = goal_forms.goal_form_of(membership)
     form = GoalForm(obj=goal) if goal else GoalForm(timezone="")
     form.set_program(program_id)
-    message = apply_op(form, goal_forms.MAX_TOPICS_MENTEE) if request.method == "POST" else None
+    message = strengths_message = None
+    if request.method == "POST":
+        message = apply_op(form, goal_forms.MAX_TOPICS_MENTEE)
+        strengths_message = apply_op(form, goal_forms.MAX_STRENGTHS, "strengths")
+    if strengths_message is not None:
+        return _goal_page(membership, form, strengths_message=strengths_message)
     if message is None and form.validate_on_submit():
         problems = goal_forms.goal_form_problems(program_id, form.data)
         if not problems:
@@ -69,6 +75,15 @@ def goal_topics(program_id: int):
                            url=url_for(".goal_topics", program_id=program_id))
 
 
+@bp.route("/programs/<int:program_id>/goals/strengths", methods=["GET", "POST"])
+@roles("mentee")
+def goal_strengths(program_id: int):
+    """The "what I can help with" picker's htmx endpoint (the same picker as the topics)."""
+    own_membership(program_id)
+    return picker_endpoint(program_id, most=goal_forms.MAX_STRENGTHS, name="strengths", legend=_(STRENGTHS_LEGEND),
+                           url=url_for(".goal_strengths", program_id=program_id))
+
+
 @bp.route("/pairings/<int:pairing_id>")
 @roles("mentee")
 def pairing(pairing_id: int):
@@ -95,11 +110,18 @@ def _picker(program_id: int, ids: list[int], **kwargs) -> dict:
                   search_url=url_for(".goal_topics", program_id=program_id), **kwargs)
 
 
-def _goal_page(membership, form, *, message=None):
+STRENGTHS_LEGEND = N_("Topics you can help others with")
+
+
+def _goal_page(membership, form, *, message=None, strengths_message=None):
     program_id = membership.program_id
     p = _picker(program_id, form.topics.data or [], query=request.form.get("topic_q", ""), message=message)
+    ps = picker(program_id, form.strengths.data or [], most=goal_forms.MAX_STRENGTHS, name="strengths",
+                legend=_(STRENGTHS_LEGEND), pick_url=url_for(".goal_strengths", program_id=program_id),
+                search_url=url_for(".goal_strengths", program_id=program_id),
+                query=request.form.get("strengths_q", ""), message=strengths_message)
     return render_template(
-        "mentee/goals.html", form=form, program=membership.program, p=p,
+        "mentee/goals.html", form=form, program=membership.program, p=p, ps=ps,
         completeness=goal_forms.goal_completeness(form.data), examples=goal_forms.POWER_QUESTION_EXAMPLES,
         hint=goal_forms.vague_ask_hint(form.power_question.data) if not form.power_question.errors else None,
         saved=goal_forms.goal_form_of(membership),

@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..forms import ValidEmail
-from ..services.rounds.settings import DEFAULT_RULES, DEFAULT_WEIGHTS, TEAM_ATTRIBUTES, WEIGHT_HELP
+from ..services.rounds.settings import DEFAULT_RULES, DEFAULT_WEIGHTS, PEER_RULES, TEAM_ATTRIBUTES, WEIGHT_HELP
 
 TEAM_LABELS = {"industry": _l("Industry"), "location": _l("Location"), "background": _l("Background")}
 
@@ -32,6 +32,23 @@ def _weight(label, key: str):
 
 class RoundForm(FlaskForm):
     name = StringField(_l("Round name"), validators=[DataRequired(_l("Give the round a name.")), Length(max=120)])
+    # What the round forms (chosen when it is created): mentor pairs, peer pairs or peer circles.
+    kind = RadioField(_l("What this round forms"), default="mentor", validators=[Optional()], choices=[
+        ("mentor", _l("Mentor pairs: each mentee with a mentor")),
+        ("peer", _l("Peer pairs: two mentees who can help each other")),
+        ("circle", _l("Peer circles: small groups of mentees around shared context and topics"))])
+    circle_min = IntegerField(_l("Smallest circle"), default=PEER_RULES["circle_min"],
+                              validators=[Optional(), NumberRange(3, 12, _l("Between 3 and 12."))])
+    circle_max = IntegerField(_l("Largest circle"), default=PEER_RULES["circle_max"],
+                              validators=[Optional(), NumberRange(3, 12, _l("Between 3 and 12."))])
+    facilitator = BooleanField(_l("A facilitator per circle"),
+                               description=_l("Each circle gets exactly one of the program's available mentors."))
+    peer_overlap = IntegerField(_l("Common working time (hours)"), default=PEER_RULES["peer_overlap"],
+                                validators=[Optional(), NumberRange(0, 8, _l("Between 0 and 8."))],
+                                description=_l("Hours of the working day (9:00–17:00 local) peers must share."))
+    after_round_id = SelectField(_l("Only mentees left without a mentor by"), coerce=int, default=0,
+                                 validate_choice=False,
+                                 description=_l("Mixed rounds: mentors' seats first, peers for the rest."))
     # Pool
     unmatched_only = BooleanField(_l("Only mentees not matched yet"),
                                   description=_l("Leave out mentees who already have a live or completed pairing."))
@@ -96,6 +113,7 @@ class RoundForm(FlaskForm):
     def settings(self) -> dict:
         return {
             "name": self.name.data,
+            "kind": self.kind.data or "mentor",
             "weights": {k: DEFAULT_WEIGHTS[k] if getattr(self, k).data is None else getattr(self, k).data
                         for k in DEFAULT_WEIGHTS},
             "rules": {"min_score": self.min_score.data, "min_overlap": self.min_overlap.data,
@@ -107,10 +125,13 @@ class RoundForm(FlaskForm):
                       "carry_must_match": self.carry_must_match.data,
                       "continuity_bonus": _or_default(self.continuity_bonus.data, "continuity_bonus"),
                       "history_bonus": _or_default(self.history_bonus.data, "history_bonus"),
-                      "max_continued_per_mentor": self.max_continued_per_mentor.data},
+                      "max_continued_per_mentor": self.max_continued_per_mentor.data,
+                      "circle_min": self.circle_min.data, "circle_max": self.circle_max.data,
+                      "facilitator": self.facilitator.data, "peer_overlap": self.peer_overlap.data},
             "pool": {"unmatched_only": self.unmatched_only.data, "tag_ids": self.tag_ids.data or [],
                      "joined_after": self.joined_after.data.isoformat() if self.joined_after.data else None,
-                     "joined_before": self.joined_before.data.isoformat() if self.joined_before.data else None},
+                     "joined_before": self.joined_before.data.isoformat() if self.joined_before.data else None,
+                     "after_round_id": self.after_round_id.data or None},
         }
 
     def fill(self, round_) -> None:
@@ -122,7 +143,12 @@ class RoundForm(FlaskForm):
                   "objective", "carry_bonus", "carry_must_match", "continuity_bonus", "max_continued_per_mentor",
                   "history_bonus"):
             getattr(self, k).data = rules[k]
+        self.kind.data = round_.kind
+        peer = {**PEER_RULES, **(round_.rules or {})}
+        for k in PEER_RULES:
+            getattr(self, k).data = peer[k]
         pool = round_.pool or {}
+        self.after_round_id.data = pool.get("after_round_id") or 0
         self.unmatched_only.data = bool(pool.get("unmatched_only"))
         self.tag_ids.data = pool.get("tag_ids") or []
         self.joined_after.data = date.fromisoformat(pool["joined_after"]) if pool.get("joined_after") else None
@@ -142,6 +168,15 @@ class ConstraintForm(FlaskForm):
     kind = RadioField(_l("Rule"), choices=[("lock", _l("Lock: always pair them")),
                                            ("forbid", _l("Forbid: never pair them"))],
                       default="lock", validators=[InputRequired(_l("Choose lock or forbid."))])
+
+
+class ForbidPeersForm(FlaskForm):
+    """Two members of a proposed peer pair or circle who must never be grouped together."""
+
+    first = SelectField(_l("First person"), coerce=int, validate_choice=False,
+                        validators=[InputRequired(_l("Choose a member of this group."))])
+    second = SelectField(_l("Second person"), coerce=int, validate_choice=False,
+                         validators=[InputRequired(_l("Choose a member of this group."))])
 
 
 class SwapForm(FlaskForm):

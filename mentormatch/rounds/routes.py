@@ -12,6 +12,7 @@ from ..access import (
     roles,
     round_constraint,
     round_run,
+    run_group,
     run_pair,
 )
 from ..extensions import db
@@ -19,13 +20,22 @@ from ..forms import apply_service_error, attempt, submit
 from ..htmx import page_or_partial
 from ..services import ServiceError, answers, lifecycle
 from ..services.people import import_csv, import_jobs
-from ..services.rounds import events, fairness, publish, review, runs
+from ..services.rounds import events, fairness, peer_review, publish, review, runs
 from ..services.rounds import export as round_export
 from ..services.rounds import objectives as round_objectives
 from ..services.rounds import settings as round_settings
 from ..services.rounds.instance import pool_mentee_ids
 from . import bp
-from .forms import CompleteAllForm, ConstraintForm, ImportForm, ObjectiveForm, PriorityForm, RoundForm, SwapForm
+from .forms import (
+    CompleteAllForm,
+    ConstraintForm,
+    ForbidPeersForm,
+    ImportForm,
+    ObjectiveForm,
+    PriorityForm,
+    RoundForm,
+    SwapForm,
+)
 
 BASE = "/programs/<int:program_id>/rounds"
 ROUND = BASE + "/<int:round_id>"
@@ -39,6 +49,8 @@ def _round_form(program, round_=None) -> RoundForm:
     form = RoundForm()
     form.tag_ids.choices = [(t.id, _("%(name)s (group)", name=t.name) if t.kind == "group" else _("%(name)s (topic)", name=t.name))
                             for t in round_settings.pool_terms(program)]
+    form.after_round_id.choices = [(0, _("Everyone in the pool"))] + [
+        (r.id, r.name) for r in round_settings.mentor_rounds_to_follow(program.id)]
     if round_ is not None and request.method == "GET":
         form.fill(round_)
     return form
@@ -60,7 +72,8 @@ def new(program_id: int):
         round_ = done.value
         flash(_("Round “%(name)s” created. Add locks or forbidden pairs, then run it.", name=round_.name), "success")
         return _to_round(round_)
-    return render_template("rounds/form.html", program=program, form=form, round=None)
+    return render_template("rounds/form.html", program=program, form=form, round=None,
+                           kind_names=round_settings.ROUND_KIND_NAMES)
 
 
 @bp.route(ROUND + "/settings", methods=["GET", "POST"])
@@ -71,7 +84,8 @@ def settings(program_id: int, round_id: int):
     if submit(form, lambda: round_settings.update_settings(round_, current_user, **form.settings())):
         flash(_("Settings saved. Run the round again to see their effect."), "success")
         return _to_round(round_)
-    return render_template("rounds/form.html", program=program, form=form, round=round_)
+    return render_template("rounds/form.html", program=program, form=form, round=round_,
+                           kind_names=round_settings.ROUND_KIND_NAMES)
 
 
 UNMATCHED_PAGE = 25
@@ -85,6 +99,8 @@ def show(program_id: int, round_id: int):
     if latest is not None:
         runs.check_stale(latest)
     run = runs.proposal_run(round_)
+    if round_.kind != "mentor":
+        return _peer_page(program, round_, latest, run)
     page = review.pairs_page(run) if run else None
     # The first UNMATCHED_PAGE people left without a mentor; "show more" asks for the next ones.
     shown = min(max(UNMATCHED_PAGE, request.args.get("unmatched", 0, type=int)), 100_000)
@@ -102,6 +118,56 @@ def show(program_id: int, round_id: int):
         running=lifecycle.endable_pairings(round_) if round_.state in ("approved", "closed") else [],
         continuing=fairness.continuing_names(round_), objective_form=ObjectiveForm(
             objective=(round_.rules or {}).get("objective", "coverage")))
+
+
+def _peer_page(program, round_, latest, run, forbid_form=None, forbid_group_id=None, status=200):
+    """The round page of a peer or circle round: the same frame, groups instead of pairs."""
+    shown = min(max(UNMATCHED_PAGE, request.args.get("unmatched", 0, type=int)), 100_000)
+    return render_template(
+        "rounds/show_groups.html", program=program, round=round_, latest=latest, run=run,
+        run_error=runs.error_in_language(latest.error) if latest is not None else "",
+        groups=peer_review.groups_of(run) if run else [], left=review.unmatched_of(run, shown) if run else [],
+        left_more=shown + UNMATCHED_PAGE, runs=runs.runs_of(round_), empty=peer_review.why_empty(round_, run),
+        constraints=round_settings.constraints_of(round_), events=events.events_of(round_),
+        kind_names=round_settings.ROUND_KIND_NAMES, forbid_form=forbid_form, forbid_group_id=forbid_group_id,
+        follows=round_settings.round_named((round_.pool or {}).get("after_round_id"), program.id),
+        formed=[(c, _circle_url(c.id)) for c in peer_review.circles_of(round_)]
+        if round_.state in ("approved", "closed") else []), status
+
+
+def _circle_url(circle_id: int) -> str | None:
+    """The circle's page (circles.show) once that blueprint is registered; None before."""
+    if "circles.show" not in current_app.view_functions:
+        return None
+    return url_for("circles.show", circle_id=circle_id)
+
+
+@bp.route(ROUND + "/groups/<int:group_id>/<any(lock, unlock):action>", methods=["POST"])
+@roles("coordinator")
+def group_lock(program_id: int, round_id: int, group_id: int, action: str):
+    _program, round_ = coordinated_round(program_id, round_id)
+    group = run_group(runs.proposal_run(round_), group_id)
+    attempt(lambda: peer_review.set_group_lock(round_, current_user, group, action == "lock"),
+            _("Group locked: it stays as it is in every re-run.") if action == "lock"
+            else _("Group unlocked: the next run may change it."))
+    return _to_round(round_, "#review")
+
+
+@bp.route(ROUND + "/groups/<int:group_id>/forbid", methods=["POST"])
+@roles("coordinator")
+def group_forbid(program_id: int, round_id: int, group_id: int):
+    program, round_ = coordinated_round(program_id, round_id)
+    group = run_group(runs.proposal_run(round_), group_id)
+    form = ForbidPeersForm()
+    choices = [(m.membership_id, m.name) for m in group.members]
+    form.first.choices = form.second.choices = choices
+    if submit(form, lambda: peer_review.forbid_in_group(round_, current_user, group, form.first.data,
+                                                          form.second.data)):
+        flash(_("These two will never be grouped together; their group left this proposal. Run the round again "
+                "to place them."), "success")
+        return _to_round(round_, "#review")
+    return _peer_page(program, round_, runs.latest_run(round_), runs.proposal_run(round_), forbid_form=form,
+                      forbid_group_id=group.id, status=422)
 
 
 @bp.route(ROUND + "/objectives")
@@ -262,6 +328,11 @@ def compare(program_id: int, round_id: int):
 def approve(program_id: int, round_id: int):
     _program, round_ = coordinated_round(program_id, round_id)
     try:
+        if round_.kind != "mentor":
+            count = peer_review.approve_groups(round_, current_user)
+            flash(ngettext("Approved: %(num)d group formed; everyone in it has been told.",
+                           "Approved: %(num)d groups formed; everyone in them has been told.", count), "success")
+            return _to_round(round_)
         count = publish.approve_round(round_, current_user)
         flash(ngettext("Approved: %(num)d proposal sent to mentors and mentees.",
                        "Approved: %(num)d proposals sent to mentors and mentees.", count), "success")

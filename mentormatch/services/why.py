@@ -11,10 +11,14 @@ from __future__ import annotations
 import re
 from functools import reduce
 
+import numpy as np
 from flask_babel import format_decimal, get_locale, get_translations
 
 from ..core import reference
+from ..matching import circles as core_circles
 from ..matching import explain
+from ..matching import peers as core_peers
+from ..matching.crowd import PeerInstance, Person, table
 from ..matching.explain import N_
 
 
@@ -162,3 +166,100 @@ def help_text(row) -> str:
                             lambda code: (locale.languages.get(code) if locale else None) or reference.language_name(code))
     except (TypeError, ValueError):
         return stored
+
+
+# ---------------------------------------------------------------- peer pairs and circles (issue 15)
+#
+# A group's sentence is stored as the facts it says about each member (their name, context, what they
+# want and offer, zone, years) and rendered here by the core's own sentence functions with the reader's
+# words. Someone left out is stored as the reason's message id and values (read back from the core's
+# English once, when the run is stored) and said again through the catalog.
+
+def _person(facts: dict) -> Person:
+    return Person(id=facts["name"], tz=float(facts["tz"]), years=float(facts["years"]), wants=list(facts["wants"]),
+                  offers=list(facts["offers"]), context=list(facts["context"]),
+                  hours=tuple(facts.get("hours") or (9.0, 17.0)), facilitator=bool(facts.get("facilitator")))
+
+
+def render_group(parts, w: explain.Words = explain.ENGLISH) -> str:
+    """A peer pair's or a circle's sentence from its stored parts, in `w`'s words."""
+    out = []
+    for code, v in parts:
+        people = [_person(f) for f in v["people"]]
+        if code == "peer_pair":
+            out.append(core_peers.pair_sentence(people[0], people[1], float(v["hours"]), w))
+        elif code == "peer_circle":
+            T = table(PeerInstance(task="circles", people=people))
+            out.append(core_circles.circle_sentence(T, list(range(len(people))), v.get("facilitator"), w))
+        else:
+            raise ValueError(code)
+    return "; ".join(out)
+
+
+def group_text(row) -> str:
+    """A RunGroup's or a Circle's "why these people" in the reader's language."""
+    sentence = _field(row, "sentence") or ""
+    parts = _field(row, "sentence_parts")
+    if not parts:
+        return sentence
+    try:
+        return render_group(parts, words())
+    except (KeyError, TypeError, ValueError, IndexError):
+        return sentence
+
+
+_SPEC = re.compile(r"%\\\((\w+)\\\)([sd])")
+
+
+def read_message(text: str, msgids) -> tuple[str, dict] | None:
+    """(msgid, values) of the one message of `msgids` that reads exactly `text` in English, else None."""
+    for msgid in msgids:
+        kinds = {}
+
+        def group(m, kinds=kinds):
+            kinds[m[1]] = m[2]
+            return rf"(?P<{m[1]}>\d+)" if m[2] == "d" else rf"(?P<{m[1]}>.+?)"
+        hit = re.fullmatch(_SPEC.sub(group, re.escape(msgid)), text)
+        if hit:
+            return msgid, {k: int(v) if kinds[k] == "d" else v for k, v in hit.groupdict().items()}
+    return None
+
+
+def peer_left_parts(text: str, msgids) -> list:
+    """A left-out reason as stored parts: [["message", {"msgid", "values"}]], or [] when unknown."""
+    found = read_message(text, msgids)
+    return [["message", {"msgid": found[0], "values": found[1]}]] if found else []
+
+
+def render_left(parts, w: explain.Words = explain.ENGLISH) -> str:
+    """Why someone is in no group, from its stored parts, in `w`'s words."""
+    out = []
+    for code, v in parts:
+        if code == "message":
+            values = {k: w.gettext(x) if isinstance(x, str) and x in _FIXED_VALUES else x
+                      for k, x in v["values"].items()}
+            out.append(w.gettext(v["msgid"]) % values)
+        elif code == "peer_left":
+            out.append(core_peers.left_out_reason(int(v["candidates"]), np.array(v["why"]), bool(v["optimal"]), w))
+        elif code == "forbidden":
+            out.append(w.gettext(GROUP_FORBIDDEN))
+        else:
+            raise ValueError(code)
+    return " ".join(out)
+
+
+# Values inside a stored reason that are themselves words of the core (a circle's common window).
+_FIXED_VALUES = {N_("no common working time"), N_("all day")}
+GROUP_FORBIDDEN = N_("Not placed: the coordinator forbade two people of their group to meet; run the round again.")
+
+
+def left_text(row) -> str:
+    """Why someone of a peer or circle round is in no group (a RunUnmatched), in the reader's language."""
+    sentence = _field(row, "sentence") or ""
+    parts = _field(row, "reasons")
+    if not parts or not all(isinstance(p, list) and len(p) == 2 and isinstance(p[1], dict) for p in parts):
+        return sentence
+    try:
+        return render_left(parts, words())
+    except (KeyError, TypeError, ValueError, IndexError):
+        return sentence

@@ -10,6 +10,7 @@ from ...extensions import db
 from ...models import CONTEXT_KINDS, PREFERENCES, WANTS, GoalForm, Membership, Term, utcnow
 from . import labels
 from .context import context_checks
+from .vocabulary import checked_terms
 
 
 def N_(message: str) -> str:
@@ -18,7 +19,8 @@ def N_(message: str) -> str:
 
 
 MAX_TOPICS_MENTEE = 5
-GOAL_FIELDS = ("near_term_goal", "long_term_goal", "topics", "years", "role_level", "industry", "groups",
+MAX_STRENGTHS = 5
+GOAL_FIELDS = ("near_term_goal", "long_term_goal", "topics", "strengths", "years", "role_level", "industry", "groups",
                "background", "location", "context_matters", "preference", "languages", "timezone",
                "power_question", "wants")
 
@@ -33,6 +35,8 @@ def _goal_checks(program_id: int) -> dict:
                                                 label="your goal for the next 3–6 months"),
         "long_term_goal": lambda d: fields.text(d.get("long_term_goal"), "long_term_goal", most=1000),
         **context_checks(program_id, topics_most=MAX_TOPICS_MENTEE),
+        # Optional: what they can help peers with, strongest first (checked like the topics).
+        "strengths": lambda d: checked_terms(program_id, "topic", d.get("strengths"), "strengths", most=MAX_STRENGTHS),
         "context_matters": lambda d: fields.subset(d.get("context_matters"), CONTEXT_KINDS, "context_matters"),
         "preference": lambda d: fields.choice(d.get("preference"), PREFERENCES, "preference"),
         "power_question": lambda d: fields.text(d.get("power_question"), "power_question", most=300, least=15,

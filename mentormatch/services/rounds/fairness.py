@@ -35,9 +35,11 @@ CONTINUE_STATES = ("accepted", "active", "completed")
 # ---------------------------------------------------------------- carried over and priorities
 
 def previous_round(round_: Round) -> Round | None:
-    """The latest published round of the program before this one."""
+    """The latest published mentor round of the program before this one."""
+    # Only mentor rounds: someone left out of a peer circle was not left without a mentor.
     return db.session.scalar(db.select(Round).where(
-        Round.program_id == round_.program_id, Round.id < round_.id, Round.state.in_(("approved", "closed")))
+        Round.program_id == round_.program_id, Round.id < round_.id, Round.state.in_(("approved", "closed")),
+        Round.kind == "mentor")
         .order_by(Round.id.desc()).limit(1))
 
 

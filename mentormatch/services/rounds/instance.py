@@ -87,6 +87,11 @@ def _terms(program_id: int) -> tuple[dict[int, str], dict[int, str]]:
     return topics, groups
 
 
+def program_terms(program_id: int) -> tuple[dict[int, str], dict[int, str]]:
+    """The program's topics and groups by Term id (peer_instance.py builds from them too)."""
+    return _terms(program_id)
+
+
 def pool_mentee_ids(round_: Round) -> list[int]:
     """Membership ids of the mentees in the round's pool: those with a goal form who asked for a round mentor
     (not "micro-requests only")."""

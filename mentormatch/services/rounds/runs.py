@@ -28,9 +28,9 @@ from ... import matching  # matching.solve looked up at call time (the browser t
 from ...core import jobs
 from ...extensions import db
 from ...models import User, utcnow
-from ...models.rounds import ACTIVE_RUN_STATUSES, Round, SolveRun
+from ...models.rounds import ACTIVE_RUN_STATUSES, Round, RunGroup, SolveRun
 from .. import ServiceError
-from . import events, instance
+from . import events, instance, peer_instance, peer_results
 from .results import store_result
 
 # A running run whose heartbeat is older than SOLVE_STALE_SECONDS (config, default 60) lost its
@@ -294,6 +294,8 @@ def execute(run_id: int, app: Flask) -> str:
 def _execute(app: Flask, run_id: int, beat: _Heartbeat) -> str:
     t0 = time.perf_counter()
     run = db.session.get(SolveRun, run_id)
+    if run.round.kind in peer_instance.PEER_KINDS:
+        return _execute_peer(app, run, beat, t0)
     data = instance.build_round_data(run.round)
     load_s = time.perf_counter() - t0
     db.session.commit()  # end the read transaction before others write progress
@@ -320,6 +322,36 @@ def _execute(app: Flask, run_id: int, beat: _Heartbeat) -> str:
                    "solve_s": round(max(0.0, solve_total - scoring_s), 3), "store_s": round(store_s, 3),
                    "total_s": round(time.perf_counter() - t0, 3)}
     run.progress = {**progress.state, "phase": "done", "elapsed_s": round(time.perf_counter() - t0, 2)}
+    db.session.flush()
+    return _finish(run_id, "done")
+
+
+def _execute_peer(app: Flask, run: SolveRun, beat: _Heartbeat, t0: float) -> str:
+    """A peer or circle round: the same run row, progress and fencing; the crowd solvers."""
+    run_id = run.id
+    data = peer_instance.build_peer_data(run.round, before_run_id=run_id)
+    locked_ids = [g.id for g in data.locked]
+    load_s = time.perf_counter() - t0
+    db.session.commit()
+    progress = _Progress(app, run_id, len(data.instance.people))
+    progress.phase("flow")  # shown as "solving"
+    if progress.should_stop():
+        return _finish(run_id, "cancelled")
+    t1 = time.perf_counter()
+    result = peer_results.solve(data)
+    solve_s = time.perf_counter() - t1
+    if progress.should_stop():
+        return _finish(run_id, "cancelled")
+    progress.phase("storing")
+    beat.stop.set()
+    t2 = time.perf_counter()
+    run = db.session.get(SolveRun, run_id)
+    data.locked = [db.session.get(RunGroup, gid) for gid in locked_ids]
+    peer_results.store_peer_result(run, data, result)
+    run.timings = {"load_s": round(load_s, 3), "solve_s": round(solve_s, 3),
+                   "store_s": round(time.perf_counter() - t2, 3), "total_s": round(time.perf_counter() - t0, 3)}
+    run.progress = {**progress.state, "phase": "done", "objective": result.objective, "bound": result.bound,
+                    "gap": result.gap, "elapsed_s": round(time.perf_counter() - t0, 2)}
     db.session.flush()
     return _finish(run_id, "done")
 

@@ -89,12 +89,67 @@ def clean_settings(*, weights: dict, rules: dict, pool: dict) -> tuple[dict, dic
     return w, r, p
 
 
-def create_round(program: Program, actor: User, *, name: str, weights: dict, rules: dict, pool: dict) -> Round:
+# ---------------------------------------------------------------- peer and circle rounds (issue 15)
+
+ROUND_KIND_NAMES = {"mentor": _l("Mentor pairs"), "peer": _l("Peer pairs"), "circle": _l("Peer circles")}
+PEER_RULES = {"circle_min": 4, "circle_max": 8, "facilitator": False, "peer_overlap": 1}
+
+
+def mentor_rounds_to_follow(program_id: int, exclude_id: int | None = None) -> list[Round]:
+    """Approved (or closed) mentor rounds of the program: a peer round may take only their unmatched mentees."""
+    q = db.select(Round).where(Round.program_id == program_id, Round.kind == "mentor",
+                               Round.state.in_(("approved", "closed")))
+    if exclude_id is not None:
+        q = q.where(Round.id != exclude_id)
+    return list(db.session.scalars(q.order_by(Round.id.desc())))
+
+
+def round_named(round_id, program_id: int) -> Round | None:
+    """The mentor round a mixed peer round follows (None when it follows none)."""
+    if not round_id:
+        return None
+    return db.session.scalar(db.select(Round).where(Round.id == int(round_id), Round.program_id == program_id))
+
+
+def clean_peer_settings(program_id: int, kind: str, rules: dict, pool: dict, r: dict, p: dict) -> None:
+    """A peer or circle round's own settings, checked and added to the cleaned rules and pool."""
+    if kind not in ("peer", "circle"):
+        return
+    lo = rules.get("circle_min", PEER_RULES["circle_min"])
+    hi = rules.get("circle_max", PEER_RULES["circle_max"])
+    lo, hi = PEER_RULES["circle_min"] if lo is None else int(lo), PEER_RULES["circle_max"] if hi is None else int(hi)
+    if kind == "circle":
+        if not 3 <= lo <= 12:
+            raise ServiceError(_("A circle has between 3 and 12 people."), "circle_min")
+        if not 3 <= hi <= 12:
+            raise ServiceError(_("A circle has between 3 and 12 people."), "circle_max")
+        if lo > hi:
+            raise ServiceError(_("The smallest circle cannot be larger than the largest one."), "circle_min")
+    overlap = rules.get("peer_overlap", PEER_RULES["peer_overlap"])
+    overlap = PEER_RULES["peer_overlap"] if overlap is None else int(overlap)
+    if not 0 <= overlap <= 8:
+        raise ServiceError(_("The common working time is between 0 and 8 hours."), "peer_overlap")
+    r.update(circle_min=lo, circle_max=hi, facilitator=bool(rules.get("facilitator")) and kind == "circle",
+             peer_overlap=overlap)
+    after = pool.get("after_round_id")
+    if after:
+        if int(after) not in {x.id for x in mentor_rounds_to_follow(program_id)}:
+            raise ServiceError(_("Choose an approved mentor round of this program."), "after_round_id")
+        p["after_round_id"] = int(after)
+    else:
+        p["after_round_id"] = None
+
+
+def create_round(program: Program, actor: User, *, name: str, weights: dict, rules: dict, pool: dict,
+                 kind: str = "mentor") -> Round:
     name = (name or "").strip()
     if not name:
         raise ServiceError(_("Give the round a name."), "name")
+    if kind not in ROUND_KIND_NAMES:
+        raise ServiceError(_("Choose mentor pairs, peer pairs or peer circles."), "kind")
     w, r, p = clean_settings(weights=weights, rules=rules, pool=pool)
-    round_ = Round(program_id=program.id, name=name, weights=w, rules=r, pool=p, created_by_id=actor.id)
+    clean_peer_settings(program.id, kind, rules, pool, r, p)
+    round_ = Round(program_id=program.id, name=name, kind=kind, weights=w, rules=r, pool=p, created_by_id=actor.id)
     db.session.add(round_)
     db.session.flush()
     events.record(round_, actor, "create", name=name)
@@ -102,12 +157,15 @@ def create_round(program: Program, actor: User, *, name: str, weights: dict, rul
     return round_
 
 
-def update_settings(round_: Round, actor: User, *, name: str, weights: dict, rules: dict, pool: dict) -> None:
+def update_settings(round_: Round, actor: User, *, name: str, weights: dict, rules: dict, pool: dict,
+                    kind: str | None = None) -> None:
+    """Change a round's settings; its kind is chosen when it is created and stays (`kind` is ignored)."""
     require_editable(round_)
     name = (name or "").strip()
     if not name:
         raise ServiceError(_("Give the round a name."), "name")
     w, r, p = clean_settings(weights=weights, rules=rules, pool=pool)
+    clean_peer_settings(round_.program_id, round_.kind, rules, pool, r, p)
     changed = {k: v for k, v in (("weights", w), ("rules", r), ("pool", p)) if getattr(round_, k) != v}
     round_.name, round_.weights, round_.rules, round_.pool = name, w, r, p
     events.record(round_, actor, "settings", changed=sorted(changed))

@@ -18,6 +18,8 @@ CASES = {
         url=lambda w: f"/mentee/programs/{w.program.id}/goals/check?field=near_term_goal", method="POST",
         data=lambda w: {"near_term_goal": "Ship my first feature"}, ok=(200,), **MENTEE),
     "mentee.goal_topics": Case(url=lambda w: f"/mentee/programs/{w.program.id}/goals/topics?topic_q=a", ok=(200,), **MENTEE),
+    "mentee.goal_strengths": Case(url=lambda w: f"/mentee/programs/{w.program.id}/goals/strengths?strengths_q=a",
+                                  ok=(200,), **MENTEE),
     "mentee.pairing": Case(url=lambda w: "/mentee/pairings/1", roles=("mentee",), stranger=lambda w: w.other_mentee),
     "mentee.add_followup": Case(
         url=lambda w: "/mentee/pairings/1/followup", method="POST", roles=("mentee",),
