@@ -6,7 +6,7 @@ from wtforms.validators import InputRequired, Length
 from ..models import ANSWER_MAX, ASK_MAX
 
 
-class TopicChecks(SelectMultipleField):
+class MultiCheckboxField(SelectMultipleField):
     """Checkboxes (the field macro renders them as a fieldset with a legend)."""
 
     widget = widgets.ListWidget(prefix_label=False)
@@ -22,7 +22,7 @@ class AskForm(FlaskForm):
         validators=[InputRequired(_l("Ask one specific question.")), Length(max=ASK_MAX)],
         description=_l("Small and specific gets answered: “Which of these two offers would you take, and why?” "
                        "beats “any advice?”."))
-    topics = TopicChecks(_l("Topics (up to 3)"), coerce=str)
+    topics = MultiCheckboxField(_l("Topics (up to 3)"), coerce=str)
     where = SelectField(_l("Ask"), coerce=str, validate_choice=False)
 
 
