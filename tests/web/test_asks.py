@@ -24,8 +24,9 @@ from mentormatch.models import (
     MentorProfile,
     OutboxMessage,
     Term,
+    User,
 )
-from mentormatch.services import asks, reminders
+from mentormatch.services import ServiceError, asks, reminders
 from tests.conftest import csrf_from, login
 from tests.smtp import SMTP_CONFIG
 from tests.web.test_home_queries import counted
@@ -415,6 +416,9 @@ def test_helper_opt_in_defaults_and_settings_page(app, q):
 
 @pytest.mark.parametrize("app", [SMTP_CONFIG], indirect=True)
 def test_digest_arrives_once_a_day_with_the_right_questions(app, q, frozen, smtp_server):
+    with app.app_context():
+        db.session.get(User, q.mentor2.id).locale = "es"  # the digest is in the reader's language
+        db.session.commit()
     career = new_ask(app, q)  # the mentor and Petra (opted in); Carl has Career but did not opt in
     new_ask(app, q, body="How do I pick a Python web framework for a first project?", topics=("Python",),
             author=q.nico_mid)  # Mona
@@ -431,6 +435,7 @@ def test_digest_arrives_once_a_day_with_the_right_questions(app, q, frozen, smtp
     assert "startup or the bank" in milo["body"] and f"/asks/{career}" in milo["body"]
     assert "Python web framework" not in milo["body"] and f"/asks/{circle_ask}" not in milo["body"]
     assert "Python web framework" in by_to[q.mentor2.email]["body"]
+    assert by_to[q.mentor2.email]["subject"] == "1 pregunta nueva con la que puedes ayudar"
     # A second pass the same day sends nothing, even with a new question
     new_ask(app, q, body="Second question today: how should I negotiate a raise?", created=T0 + timedelta(hours=1))
     frozen.advance(hours=2)
@@ -480,3 +485,35 @@ def test_two_digest_passes_at_once_send_one_email(app, q, frozen, smtp_server):
     assert sorted(m["to"][0] for m in mails) == sorted([q.w.mentor.email, q.petra.email])
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(AskDigest)) == 2
+
+
+def test_racing_posts_cannot_pass_the_open_limit(app, q):
+    """Five posts at once by one mentee: the membership row lock makes each count the others, so
+    exactly MAX_OPEN_ASKS are stored and the rest are refused in words (PostgreSQL: row locks;
+    SQLite: one writer at a time)."""
+    racers, barrier, refused, errors = 5, threading.Barrier(5), [], []
+
+    def run_post(n: int) -> None:
+        with app.app_context():
+            try:
+                user = db.session.get(User, q.w.mentee.id)
+                program = db.session.get(Membership, q.mira_mid).program
+                barrier.wait()
+                asks.post(user, program, {"body": f"{QUESTION} ({n})", "topics": [q.topic["Career"]]})
+            except ServiceError as error:
+                db.session.rollback()
+                refused.append(error.message)
+            except Exception as error:  # noqa: BLE001 - reported below
+                db.session.rollback()
+                errors.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads_ = [threading.Thread(target=run_post, args=(n,)) for n in range(racers)]
+    for t in threads_:
+        t.start()
+    for t in threads_:
+        t.join(30)
+    assert errors == []
+    assert count(app, Ask) == asks.MAX_OPEN_ASKS
+    assert len(refused) == racers - asks.MAX_OPEN_ASKS
