@@ -517,3 +517,11 @@ def test_racing_posts_cannot_pass_the_open_limit(app, q):
     assert errors == []
     assert count(app, Ask) == asks.MAX_OPEN_ASKS
     assert len(refused) == racers - asks.MAX_OPEN_ASKS
+
+
+def test_the_coordinator_reaches_the_members_questions_from_the_program_page(app, q):
+    new_ask(app, q)
+    cora = client_of(app, q.w.coordinator)
+    page = cora.get(f"/coordinator/programs/{q.w.program.id}").get_data(as_text=True)
+    assert f'href="/asks/programs/{q.w.program.id}"' in page
+    assert "startup or the bank" in cora.get(f"/asks/programs/{q.w.program.id}").get_data(as_text=True)
