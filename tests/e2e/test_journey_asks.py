@@ -37,6 +37,13 @@ def test_a_mentee_asks_two_people_answer_she_thanks_one_and_the_digest_arrives_o
     ask_url = mira.url
     assert mira.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "fits a phone"
     assert_accessible(mira)
+    for url in (f"/asks/programs/{q.w.program.id}", f"/asks/programs/{q.w.program.id}?topic={q.topic['Career']}",
+                f"/asks/programs/{q.w.program.id}/settings", f"/asks/circles/{q.circle_id}", "/mentee/"):
+        mira.goto(live_server + url)
+        assert mira.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], url
+        assert_accessible(mira)
+    expect(mira.get_by_role("link", name="Which of my two offers")).to_have_count(0)  # not on her own home
+    mira.goto(ask_url)
 
     milo = browser.new_context().new_page()
     ui_login(milo, live_server, q.w.mentor.email, PASSWORD)
@@ -79,3 +86,21 @@ def test_a_mentee_asks_two_people_answer_she_thanks_one_and_the_digest_arrives_o
     with app.app_context():
         reminders.run()
     assert len(smtp_server.wait_for(3, timeout=1.5)) == 2, "once a day"
+
+    # A coordinator on a phone hides Petra's answer with a reason; Petra reads it, Mira no longer sees it.
+    cora = browser.new_context(viewport=PHONE).new_page()
+    ui_login(cora, live_server, q.w.coordinator.email, PASSWORD)
+    cora.goto(f"{live_server}/coordinator/programs/{q.w.program.id}")
+    cora.get_by_role("link", name="Members’ questions").click()
+    cora.get_by_role("link", name="Which of my two offers").click()
+    regret = cora.locator(".ask-answer").filter(has_text="regretted it")
+    regret.get_by_text("Hide this answer").click()
+    regret.get_by_label("Why (its author reads this)").fill("Please say what you learned, not only the outcome.")
+    regret.get_by_role("button", name="Hide").click()
+    expect(cora.locator(".ask-answer").filter(has_text="regretted it")).to_contain_text("Hidden by a coordinator")
+    assert cora.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "fits a phone"
+    assert_accessible(cora)
+    petra.goto(ask_url)
+    expect(petra.get_by_text("Please say what you learned")).to_be_visible()
+    mira.goto(ask_url)
+    expect(mira.locator(".ask-answer")).to_have_count(1)
