@@ -10,7 +10,10 @@ from flask_login import current_user
 
 from .extensions import db, login_manager
 from .models import (
+    Ask,
+    AskAnswer,
     CheckIn,
+    Circle,
     GoalStep,
     Meeting,
     Membership,
@@ -26,7 +29,18 @@ from .models import (
 from .models.exports import WorkbookExport
 from .models.imports import ImportJob, ProgramInvitation
 from .models.rounds import Round, RoundConstraint, RunGroup, RunPair, SolveRun
-from .services import checkins, goal_steps, health, invitations, lifecycle, meetings, questions, threads, workbook_jobs
+from .services import (
+    asks,
+    checkins,
+    goal_steps,
+    health,
+    invitations,
+    lifecycle,
+    meetings,
+    questions,
+    threads,
+    workbook_jobs,
+)
 from .services.people import import_jobs, mentorships, vocabulary
 
 
@@ -305,3 +319,74 @@ def program_mentee(program: Program, membership_id: int) -> Membership:
     if membership.user.role != "mentee":
         abort(404)
     return membership
+
+
+# -- asks (ask the program, issue 15 item 5) ----------------------------------------------------
+
+def ask_program(program_id: int) -> tuple[Program, bool]:
+    """A program the caller belongs to (False) or coordinates (True), else 404."""
+    program = db.session.get(Program, program_id) or abort(404)
+    if asks.coordinates(current_user, program.id):
+        return program, True
+    if asks.membership_of(current_user, program.id) is None:
+        abort(404)
+    return program, False
+
+
+def ask_circle(circle_id: int) -> tuple[Circle, bool]:
+    """A circle whose questions the caller may read: a current member (False) or a coordinator of
+    its program (True), else 404."""
+    circle = db.session.get(Circle, circle_id) or abort(404)
+    seen = asks.circle_viewer(circle, current_user)
+    if seen is False:
+        abort(404)
+    return circle, seen is True
+
+
+def visible_ask(ask_id: int) -> tuple[Ask, str]:
+    """A question the caller may read, and how ("coordinator", "author", "member"), else 404:
+    another program's people, a circle's non-members, and everyone but its author and the
+    coordinators once it is hidden."""
+    ask = db.session.get(Ask, ask_id) or abort(404)
+    viewer = asks.viewer_of(ask, current_user)
+    if viewer is None:
+        abort(404)
+    return ask, viewer
+
+
+def own_ask(ask_id: int) -> Ask:
+    """The caller's own question, else 404."""
+    ask, viewer = visible_ask(ask_id)
+    if viewer != "author":
+        abort(404)
+    return ask
+
+
+def answerable_ask(ask_id: int) -> Ask:
+    """A question the caller can see as a member (not its author, not hidden), else 404."""
+    ask, viewer = visible_ask(ask_id)
+    if viewer != "member":
+        abort(404)
+    return ask
+
+
+def coordinated_ask(ask_id: int) -> Ask:
+    """A question of a program the caller coordinates, else 404."""
+    ask, viewer = visible_ask(ask_id)
+    if viewer != "coordinator":
+        abort(404)
+    return ask
+
+
+def asker_answer(answer_id: int) -> AskAnswer:
+    """An answer to the caller's own question, else 404."""
+    item = db.session.get(AskAnswer, answer_id) or abort(404)
+    own_ask(item.ask_id)
+    return item
+
+
+def coordinated_answer(answer_id: int) -> AskAnswer:
+    """An answer in a program the caller coordinates, else 404."""
+    item = db.session.get(AskAnswer, answer_id) or abort(404)
+    coordinated_ask(item.ask_id)
+    return item

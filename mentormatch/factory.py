@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 # `models` registers every table; the feature folders each bring their blueprint.
 from . import (  # noqa: F401
+    asks,
     auth,
     bad_input,
     checkins,
@@ -63,6 +64,7 @@ BLUEPRINTS = (
     (contact.bp, "/contact"),
     (meetings.bp, "/meetings"),
     (threads.bp, "/threads"),
+    (asks.bp, "/asks"),
     (data_rights.bp, ""),
     (questions.bp, ""),
     (i18n.bp, ""),

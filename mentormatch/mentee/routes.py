@@ -7,7 +7,7 @@ from .. import together
 from ..access import own_followup_pairing, own_membership, roles
 from ..extensions import db
 from ..forms import apply_service_error, submit
-from ..services import ServiceError, micro_requests
+from ..services import ServiceError, asks, micro_requests
 from ..services import home as home_context
 from ..services.people import goal_forms, notes, profiles, vocabulary
 from ..services.people.goal_forms import N_
@@ -19,7 +19,8 @@ from .picker import apply_op, apply_problems, picker, picker_endpoint
 @bp.route("/")
 @roles("mentee")
 def home():
-    return render_template("mentee/home.html", **home_context.mentee_home(current_user))
+    return render_template("mentee/home.html", **home_context.mentee_home(current_user),
+                           helpable=asks.helpable(current_user))
 
 
 @bp.route("/programs/<int:program_id>/goals", methods=["GET", "POST"])

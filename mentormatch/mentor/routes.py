@@ -10,7 +10,7 @@ from ..extensions import db
 from ..forms import apply_service_error, submit
 from ..htmx import is_htmx, page_or_partial
 from ..mentee.picker import apply_op, apply_problems, picker, picker_endpoint
-from ..services import ServiceError, goal_steps
+from ..services import ServiceError, asks, goal_steps
 from ..services import home as home_context
 from ..services.people import goal_forms, labels, notes, profiles, vocabulary
 from . import bp
@@ -20,7 +20,8 @@ from .forms import NoteForm, ProfileForm
 @bp.route("/")
 @roles("mentor")
 def home():
-    return render_template("mentor/home.html", **home_context.mentor_home(current_user, clock.today()))
+    return render_template("mentor/home.html", **home_context.mentor_home(current_user, clock.today()),
+                           helpable=asks.helpable(current_user))
 
 
 @bp.route("/programs/<int:program_id>/profile", methods=["GET", "POST"])

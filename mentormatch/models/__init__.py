@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and create_all() see every table."""
 from .answer_links import UsedEmailToken
+from .asks import ANSWER_MAX, ASK_MAX, ASK_MIN, ASK_OPEN_DAYS, ASK_STATES, Ask, AskAnswer, AskDigest, AskHelper
 from .base import BIDI_CONTROLS, Base, clean_name, utcnow
 from .checkins import CHECKIN_DAYS, CheckIn
 from .circles import CIRCLE_KINDS, Circle, CircleMember
@@ -58,6 +59,7 @@ __all__ = [
     "ImportJob", "ProgramInvitation", "WorkbookExport", "WORKBOOK_STATUSES",
     "Term", "GoalForm", "MentorProfile", "PREFERENCES", "WANTS", "CONTEXT_KINDS", "ROLE_LEVELS",
     "ContactChannels", "CHAT_SERVICES", "CHAT_SERVICE_LABELS",
+    "Ask", "AskAnswer", "AskDigest", "AskHelper", "ASK_STATES", "ASK_MIN", "ASK_MAX", "ANSWER_MAX", "ASK_OPEN_DAYS",
     "Circle", "CircleMember", "CIRCLE_KINDS", "ROUND_KINDS", "RunGroup", "RunGroupMember",
     "Pairing", "PAIRING_STATES", "SEAT_STATES", "DECLINE_REASONS", "Round", "ROUND_STATES",
     "Meeting", "MeetingSlot", "MEETING_STATES", "DURATIONS", "MET_ANSWERS", "MAX_SLOTS",

@@ -15,6 +15,7 @@ from ..core import clock, reference
 from ..extensions import db
 from ..matching import Instance, Mentee, Mentor, candidates
 from ..models import GoalForm, Membership, MentorProfile, MicroRequest, Term, User
+from .asks import reputation
 from .meetings import mentees_met
 from .mentor_approval import unapproved_mentor_ids
 from .micro_requests import MentorStats, mentor_stats, used_by_mentor
@@ -40,6 +41,8 @@ class Card:
     components: dict = field(default_factory=dict)
     stats: MentorStats | None = None  # filled for the cards on the page only
     met: int = 0                   # different mentees met ("did you meet?" said yes), page cards only
+    helpful: int = 0               # answers to the program's questions marked helpful (services/asks), page cards only
+    thanked: int = 0               # of those, thanked by the asker
 
     @property
     def level(self) -> str:
@@ -141,7 +144,9 @@ def search(mentee: Membership, *, q: str = "", topic: int | None = None, languag
     page = out[:shown] if shown is not None else out
     stats = mentor_stats([c.mentor_id for c in page])
     met = mentees_met([c.mentor_id for c in page])
+    reps = reputation([c.mentor_id for c in page])  # one query for the page
     for card in page:
         card.stats = stats[card.mentor_id]
         card.met = met.get(card.mentor_id, 0)
+        card.helpful, card.thanked = reps[card.mentor_id].helpful, reps[card.mentor_id].thanked
     return out

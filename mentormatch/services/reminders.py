@@ -21,7 +21,7 @@ from ..core import clock, links, outbox
 from ..core.events import record
 from ..extensions import db
 from ..models import ENDABLE_STATES, Event, FollowUp, Membership, MentorProfile, MicroRequest, Pairing, Program, User
-from . import answers, lifecycle, threads, workbook_jobs
+from . import answers, asks, lifecycle, threads, workbook_jobs
 from .checkins import send_due
 from .data_rights import deletion, retention
 from .meetings import ask_met_due
@@ -56,6 +56,8 @@ class Report:
     thread_emails: list[str] = field(default_factory=list)
     accounts_erased: list[str] = field(default_factory=list)
     programs_anonymised: list[str] = field(default_factory=list)
+    asks_closed: list[str] = field(default_factory=list)
+    ask_digests: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (f"{len(self.reminded)} reminder(s), {len(self.expired)} expired, "
@@ -67,7 +69,8 @@ class Report:
                 f"{len(self.inactive_nudged)} quiet pairing(s) nudged, {len(self.inactive_closed)} closed as inactive, "
                 f"{len(self.thread_emails)} message email(s), "
                 f"{len(self.accounts_erased)} deleted account(s) erased after their grace period, "
-                f"{len(self.programs_anonymised)} ended program(s) anonymised")
+                f"{len(self.programs_anonymised)} ended program(s) anonymised, "
+                f"{len(self.asks_closed)} question(s) closed after 14 days, {len(self.ask_digests)} question digest(s)")
 
 
 def _mentor_owes():
@@ -126,6 +129,9 @@ def run() -> Report:
     # Data rights (services/data_rights/): accounts past their grace period, ended programs past retention.
     report.accounts_erased = deletion.erase_due().erased
     report.programs_anonymised = [name for name, _, _ in retention.run().programs]
+    # Ask the program (services/asks.py): questions past their 14 days close; then the daily digest.
+    report.asks_closed = asks.close_due(now)
+    report.ask_digests = asks.send_digests(now)
     workbook_jobs.sweep()  # prepared workbooks past WORKBOOK_KEEP_HOURS: the files hold people's data
     return report
 

@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 
 from ...models import (
+    Ask,
+    AskAnswer,
+    AskDigest,
+    AskHelper,
     CheckIn,
     ClosingSurvey,
     ContactChannels,
@@ -38,6 +42,7 @@ from ...models.rounds import RunPair, RunUnmatched
 
 FORMER_MEMBER = "A former member"
 REMOVED_TEXT = "(removed)"  # a message body cannot be empty (a CHECK), so this stands in for it
+ASK_REMOVED = "(question removed)"  # a question's body has a minimum length (a CHECK)
 
 
 def N_(text: str) -> str:
@@ -112,6 +117,10 @@ PERSONAL: tuple[Personal, ...] = (
     Personal(RunPair, "mentor_membership_id", label=N_("Round proposals as mentor"), blank={"mentor_name": FORMER_MEMBER}),
     Personal(RunUnmatched, "mentee_membership_id", label=N_("Left unmatched in a round"), blank={
         "mentee_name": FORMER_MEMBER}),
+    Personal(Ask, "author_membership_id", label=N_("Questions I asked"), blank={"body": ASK_REMOVED}),
+    Personal(AskAnswer, "author_membership_id", label=N_("Answers I gave to questions"), blank={"body": REMOVED_TEXT}),
+    Personal(AskHelper, "membership_id", delete=True, label=N_("Questions I can help with")),
+    Personal(AskDigest, "user_id", by="user", delete=True, label=N_("Question digests sent to me")),
 )
 
 
