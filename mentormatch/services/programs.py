@@ -140,15 +140,18 @@ def join(user: User, program: Program, role: str, *, commit: bool = True) -> Mem
     account whatever side it signed up as; joining again on the same side is a no-op. Refused for
     a coordinator account, after a removal, and on the other side of a program the user is in
     unless the program allows both sides. One membership per side: the unique key
-    (program, user, role) holds it when two joins race; the user's row is locked so that two joins
-    on different sides cannot both pass the both-sides check."""
+    (program, user, role) holds it when two joins race; the user's row is locked first so that two
+    joins on different sides cannot both pass the both-sides check."""
     if user.role == "coordinator":
         raise ServiceError(_coordinator_account(role))
     if role not in SIDES:
         raise ServiceError(_("Choose mentee or mentor."), "role")
     existing = {}
     if user.id is not None:
-        db.session.execute(db.select(User.id).where(User.id == user.id).with_for_update())
+        # A no-op write on the account's row: the lock it takes (a row lock on PostgreSQL, the
+        # write lock on SQLite) queues a parallel join of the same person until this one commits.
+        db.session.execute(db.update(User).where(User.id == user.id).values(id=User.id)
+                           .execution_options(synchronize_session=False))
         existing = {m.role: m for m in db.session.scalars(
             db.select(Membership).where(Membership.program_id == program.id, Membership.user_id == user.id))}
     membership = existing.get(role)
