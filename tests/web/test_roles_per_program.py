@@ -209,6 +209,7 @@ def test_a_person_on_both_sides_never_asks_themselves(app, client, world):
     own_mentor_side = world.program.memberships[world.mentor.id]
     add_profile(app, own_mentor_side)
     assert client.get(f"/requests/programs/{world.program.id}/mentors/{own_mentor_side}/ask").status_code == 404
+    assert "Ask Milo" not in client.get(f"/requests/programs/{world.program.id}/mentors").get_data(as_text=True)
 
 
 def test_a_person_on_both_sides_of_a_round_is_never_their_own_mentor(app, world):
