@@ -228,3 +228,13 @@ def test_a_person_on_both_sides_of_a_round_is_never_their_own_mentor(app, world)
         assert mentee_key(as_mentee) in {m.id for m in data.instance.mentees}
         assert (mentee_key(as_mentee), mentor_key(as_mentor)) in data.instance.forbidden
         assert db.session.scalar(db.select(db.func.count()).select_from(Pairing)) == 0
+
+
+def test_an_account_that_only_takes_part_on_the_other_side_lands_on_that_home(app, client, world, make_user):
+    sam = make_user("mentor", "Sam Switch")  # signed up as a mentor, never joined as one
+    login(client, sam)
+    post_form(client, f"/join/{world.program.mentee_invite}", {})
+    fresh = app.test_client()
+    response = login(fresh, sam)
+    assert response.headers["Location"] == "/mentee/"
+    assert fresh.get("/").headers["Location"].endswith("/mentee/")
