@@ -94,8 +94,8 @@ def setup(app, existing: list[tuple[str, str]]) -> int:
         db.session.flush()
         db.session.execute(insert(User), [{"email": e, "name": "Someone Else", "role": role, "password_hash": "!"}
                                           for e, role in existing])
-        users = db.session.scalars(db.select(User.id).where(User.role != "coordinator")).all()
-        db.session.execute(insert(Membership), [{"program_id": other.id, "user_id": u} for u in users])
+        users = db.session.execute(db.select(User.id, User.role).where(User.role != "coordinator")).all()
+        db.session.execute(insert(Membership), [{"program_id": other.id, "user_id": u, "role": role} for u, role in users])
         db.session.commit()
         return target.id
 
@@ -111,8 +111,8 @@ def reference_insert(app, text: str) -> tuple[float, float]:
         wall, cpu = time.perf_counter(), time.process_time()
         db.session.execute(insert(User), [{"email": "ref-" + r["Email"], "name": r["Name"], "role": r["Role"],
                                            "password_hash": "!"} for r in rows])
-        user_ids = db.session.scalars(db.select(User.id).where(User.email.like("ref-%")).order_by(User.id)).all()
-        db.session.execute(insert(Membership), [{"program_id": program.id, "user_id": u} for u in user_ids])
+        users = db.session.execute(db.select(User.id, User.role).where(User.email.like("ref-%")).order_by(User.id)).all()
+        db.session.execute(insert(Membership), [{"program_id": program.id, "user_id": u, "role": role} for u, role in users])
         member_ids = db.session.scalars(db.select(Membership.id).where(Membership.program_id == program.id)
                                         .order_by(Membership.id)).all()
         common = [{"membership_id": m, "years": int(r["Years"]), "languages": r["Languages"].split(";"),

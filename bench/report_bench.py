@@ -56,7 +56,7 @@ def build(people: int, tag: str, coordinator: User) -> int:
                   email=f"p{i}.{tag}@example.org", password_hash=coordinator.password_hash) for i in range(people)]
     db.session.add_all(users)
     db.session.flush()
-    members = [Membership(program_id=program.id, user_id=u.id) for u in users]
+    members = [Membership(program_id=program.id, user_id=u.id, role=u.role) for u in users]
     db.session.add_all(members)
     db.session.flush()
     mentors, mentees = members[:n_mentors], members[n_mentors:]

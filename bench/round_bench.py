@@ -58,7 +58,7 @@ def build(app, n_mentees: int, n_mentors: int, seed: int = 7) -> tuple[int, int]
              "password_hash": "!bench"} for role, i in people])
         ids = dict(db.session.execute(db.select(User.email, User.id).where(User.email.like("%@bench.example.org"))).all())
         db.session.execute(db.insert(Membership), [
-            {"program_id": program.id, "user_id": ids[f"{role}{i}@bench.example.org"]} for role, i in people])
+            {"program_id": program.id, "user_id": ids[f"{role}{i}@bench.example.org"], "role": role} for role, i in people])
         mids = dict(db.session.execute(db.select(Membership.user_id, Membership.id)
                                        .where(Membership.program_id == program.id)).all())
 

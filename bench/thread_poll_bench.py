@@ -36,7 +36,7 @@ def build(app, messages: int) -> tuple[SimpleNamespace, int, int]:
         program.coordinators.append(ProgramCoordinator(user=users[0]))
         db.session.add(program)
         db.session.flush()
-        mentor, mentee = (Membership(program_id=program.id, user_id=u.id) for u in users[1:])
+        mentor, mentee = (Membership(program_id=program.id, user_id=u.id, role=u.role) for u in users[1:])
         db.session.add_all([mentor, mentee])
         db.session.flush()
         pairing = Pairing(program_id=program.id, mentor_membership_id=mentor.id, mentee_membership_id=mentee.id,

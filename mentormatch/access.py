@@ -24,7 +24,6 @@ from .models import (
     ProgramCoordinator,
     Question,
     Term,
-    User,
 )
 from .models.exports import WorkbookExport
 from .models.imports import ImportJob, ProgramInvitation
@@ -37,6 +36,7 @@ from .services import (
     invitations,
     lifecycle,
     meetings,
+    programs,
     questions,
     threads,
     workbook_jobs,
@@ -50,14 +50,18 @@ def public(view):
 
 
 def roles(*allowed: str):
-    """Logged-in users of these roles only; others get 403, anonymous users the login page."""
+    """Logged-in users who act on one of these sides only; others get 403, anonymous users the
+    login page. A side is the account's own role (users.role: the side it signed up as, or
+    'coordinator') or the side of any current membership (programs.sides_of): a mentor in one
+    program who joined another as a mentee reaches the mentee pages too. Which program and which
+    item is the scoped getters' business, each checking the side *in that program*."""
 
     def decorate(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if current_user.role not in allowed:
+            if current_user.role not in allowed and not set(programs.sides_of(current_user)) & set(allowed):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -83,16 +87,30 @@ def coordinated_program(program_id: int) -> Program:
     return program
 
 
-def own_membership(program_id: int) -> Membership:
-    """The current mentee's or mentor's membership in a program, else 404."""
+def own_membership(program_id: int, role: str) -> Membership:
+    """The current user's membership on the `role` side ('mentee' or 'mentor') of a program, else
+    404: a mentor here who is a mentee in another program finds nothing acting as a mentor there."""
     membership = db.session.scalar(
         db.select(Membership).where(
-            Membership.program_id == program_id, Membership.user_id == current_user.id, Membership.current()
+            Membership.program_id == program_id, Membership.user_id == current_user.id, Membership.role == role,
+            Membership.current()
         )
     )
     if membership is None:
         abort(404)
     return membership
+
+
+def own_membership_on(program_id: int, side: str | None) -> Membership:
+    """The current user's membership on `side` of a program; with no side named (a page both
+    sides use), their membership there, the account's own side first; else 404."""
+    if side in ("mentee", "mentor"):
+        return own_membership(program_id, side)
+    mine = db.session.scalars(db.select(Membership).where(
+        Membership.program_id == program_id, Membership.user_id == current_user.id, Membership.current())).all()
+    if not mine:
+        abort(404)
+    return next((m for m in mine if m.role == current_user.role), mine[0])
 
 
 # -- programs and people ---------------------------------------------------------------------
@@ -168,7 +186,8 @@ def answerable_as(model, role: str, item_id: int):
     ("mentor" or "mentee"), else 404."""
     column = model.mentor_membership_id if role == "mentor" else model.mentee_membership_id
     item = db.session.scalar(db.select(model).join(Membership, column == Membership.id)
-                             .where(model.id == item_id, Membership.user_id == current_user.id, Membership.current()))
+                             .where(model.id == item_id, Membership.user_id == current_user.id,
+                                    Membership.role == role, Membership.current()))
     if item is None:
         abort(404)
     return item
@@ -218,16 +237,18 @@ def mentee_request(request_id: int) -> MicroRequest:
 
 def micro_program(program_id: int) -> tuple[Program, Membership]:
     """A program the current mentee belongs to that takes micro-requests (with their membership), else 404."""
-    membership = own_membership(program_id)
+    membership = own_membership(program_id, "mentee")
     if not membership.program.offers_micro:
         abort(404)
     return membership.program, membership
 
 
 def askable_mentor(program: Program, membership_id: int) -> Membership:
-    """A mentor's membership in `program`, whom a request may be sent to, else 404."""
-    mentor = db.session.scalar(db.select(Membership).join(User).where(
-        Membership.id == membership_id, Membership.program_id == program.id, User.role == "mentor"))
+    """A mentor's membership in `program`, whom a request may be sent to, else 404 (never the
+    sender's own mentor side, in a program that allows both)."""
+    mentor = db.session.scalar(db.select(Membership).where(
+        Membership.id == membership_id, Membership.program_id == program.id, Membership.role == "mentor",
+        Membership.user_id != current_user.id))
     if mentor is None:
         abort(404)
     return mentor
@@ -316,7 +337,7 @@ def round_constraint(round_: Round, constraint_id: int) -> RoundConstraint:
 def program_mentee(program: Program, membership_id: int) -> Membership:
     """A mentee of a program the caller already proved they coordinate, else 404."""
     membership = program_membership(program, membership_id)
-    if membership.user.role != "mentee":
+    if membership.role != "mentee":
         abort(404)
     return membership
 

@@ -44,7 +44,7 @@ from .core.links import link
 from .core.roles import role_name
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .extensions import htmx as htmx_extension  # not `htmx`: that name is the mentormatch.htmx module
-from .nav import nav_links
+from .nav import nav_links, sides
 from .services import reminders, why
 
 # Each feature folder's blueprint and its URL prefix, in registration order.
@@ -117,7 +117,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     # {% trans %} blocks collapse their whitespace, as babel.cfg extracts them: one msgid per sentence.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
-    app.jinja_env.globals.update(nav_links=nav_links, role_name=role_name, public_url=link, languages=settings.LANGUAGES,
+    app.jinja_env.globals.update(nav_links=nav_links, nav_sides=sides, role_name=role_name, public_url=link, languages=settings.LANGUAGES,
                                   current_language=lambda: str(get_locale() or "en"))
     # Why this match / why nobody, rendered from the stored parts in the reader's language.
     app.jinja_env.filters.update(why_pair=why.pair_text, why_unmatched=why.unmatched_text,

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from mentormatch import create_app
@@ -169,6 +169,16 @@ def password_hash() -> str:
 _counter = itertools.count(1)
 
 
+@event.listens_for(Membership, "before_insert")
+def _side_of_the_account(mapper, connection, membership):
+    """Tests only: a membership made without a side takes its account's role (users.role), as every
+    membership did before the role moved onto it (issue 15). The app always names the side."""
+    if membership.role is None:
+        user = membership.__dict__.get("user")  # a loaded relationship; never lazy-load inside a flush
+        membership.role = user.role if user is not None else connection.scalar(
+            text("SELECT role FROM users WHERE id = :id"), {"id": membership.user_id})
+
+
 def snapshot(obj, *names) -> SimpleNamespace:
     """Plain values of a row, safe to use after its session is gone."""
     return SimpleNamespace(**{name: getattr(obj, name) for name in names})
@@ -194,7 +204,8 @@ def make_user(app):
 
 @pytest.fixture
 def make_program(app):
-    def make(coordinator, name: str = "Program", members=()) -> SimpleNamespace:
+    def make(coordinator, name: str = "Program", members=(), *, sides: dict | None = None) -> SimpleNamespace:
+        """`members` join on their account's side unless `sides` ({user id: 'mentee'|'mentor'}) says."""
         with app.app_context():
             program = Program(name=name, description="", offers_rounds=True, offers_micro=True)
             program.coordinators.append(ProgramCoordinator(user_id=coordinator.id))
@@ -202,7 +213,8 @@ def make_program(app):
             db.session.flush()
             memberships = {}
             for member in members:
-                membership = Membership(program_id=program.id, user_id=member.id)
+                membership = Membership(program_id=program.id, user_id=member.id,
+                                        role=(sides or {}).get(member.id, member.role))
                 db.session.add(membership)
                 db.session.flush()
                 memberships[member.id] = membership.id

@@ -44,11 +44,11 @@ def build(mentees: int, mentors: int, requests: int, seed: int = 7) -> dict:
                                       for r in rows])
     users = db.session.execute(db.select(User.id, User.role).where(User.email.like("load-%"), User.role != "coordinator")
                                .order_by(User.id)).all()
-    db.session.execute(insert(Membership), [{"program_id": program.id, "user_id": uid, "joined_at": utcnow()}
-                                            for uid, _ in users])
+    db.session.execute(insert(Membership), [{"program_id": program.id, "user_id": uid, "role": role, "joined_at": utcnow()}
+                                            for uid, role in users])
     db.session.commit()
     demo_people.fill(program, rng, demo_people.real_mentor_profiles())
-    members = db.session.execute(db.select(Membership.id, User.role).join(User).where(Membership.program_id == program.id)
+    members = db.session.execute(db.select(Membership.id, Membership.role).where(Membership.program_id == program.id)
                                  .order_by(Membership.id)).all()
     mentor_ids = [m for m, role in members if role == "mentor"]
     mentee_ids = [m for m, role in members if role == "mentee"]

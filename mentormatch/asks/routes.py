@@ -14,6 +14,7 @@ from ..access import (
     coordinated_ask,
     own_ask,
     own_membership,
+    own_membership_on,
     roles,
     visible_ask,
 )
@@ -68,7 +69,7 @@ def circle_program(circle):
 @bp.route("/programs/<int:program_id>/new", methods=["GET", "POST"])
 @roles("mentee")
 def new(program_id: int):
-    membership = own_membership(program_id)
+    membership = own_membership(program_id, "mentee")
     program = membership.program
     circles = asks.circles_of(membership)
     form = AskForm()
@@ -199,7 +200,7 @@ def unhide_answer(answer_id: int):
 @bp.route("/programs/<int:program_id>/settings", methods=["GET", "POST"])
 @roles("mentee", "mentor")
 def settings(program_id: int):
-    membership = own_membership(program_id)
+    membership = own_membership_on(program_id, request.args.get("side"))
     form = HelperForm()
     if request.method == "GET":
         form.helps.data = asks.opted_in(membership)

@@ -29,7 +29,7 @@ def _link_not_valid(what_now: str):
 
 
 def _home_for(user) -> str:
-    return url_for(f"{user.role}.home")
+    return url_for(f"{programs.home_side(user)}.home")
 
 
 # Three limits: per (account, client address) at the tight rate, per account (the posted email,
@@ -70,6 +70,9 @@ def _limits(setting: str, *, failures_only: bool = False):
 def signup():
     form = SignupForm(invite=request.args.get("invite", ""))
     invited = programs.program_for_invite(form.invite.data) if form.invite.data else None
+    if invited and current_user.is_authenticated:
+        # Already signed in: the same account joins on the invite's side, after the join page's confirm step.
+        return redirect(url_for("public.join", token=form.invite.data), code=303)
     if invited and request.method == "GET":
         form.role.data = invited[1]
     if submit(form, lambda: accounts.request_sign_up(email=form.email.data,

@@ -138,7 +138,7 @@ def sso_callback(provider: str):
         return redirect(url_for(".sso_finish"), code=303)
     _signed_in(user, provider, token)
     target = intent.get("next")
-    return redirect(target if is_safe_next(target) else url_for(f"{user.role}.home"), code=303)
+    return redirect(target if is_safe_next(target) else url_for(f"{programs.home_side(user)}.home"), code=303)
 
 
 def _signed_in(user, provider: str, token: dict) -> None:
@@ -162,7 +162,7 @@ def sso_finish():
         _signed_in(user, pending["provider"], {"id_token": pending["id_token"]})
         flash(_("Welcome, %(name)s!", name=user.name) + (" " + _("You joined %(program)s.", program=program.name) if program else ""),
               "success")
-        return redirect(url_for(f"{user.role}.home"), code=303)
+        return redirect(url_for(f"{programs.home_side(user)}.home"), code=303)
     return render_template("auth/sso_finish.html", form=form, pending=pending, invited=invited,
                            provider=providers().get(pending["provider"], {}).get("label", ""))
 
@@ -184,7 +184,7 @@ def sso_link(token: str):
             return _failed(str(error), 409)
         start_session(user)
         flash(_("Linked. You can now sign in with %(provider)s.", provider=data["l"]), "success")
-        return redirect(url_for(f"{user.role}.home"), code=303)
+        return redirect(url_for(f"{programs.home_side(user)}.home"), code=303)
     return render_template("auth/sso_link.html", user=user, provider=data["l"])
 
 

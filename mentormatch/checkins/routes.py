@@ -18,7 +18,7 @@ def answer(checkin_id: int):
     if checkin.answered_at is None and submit(form, lambda: checkins.answer(checkin, current_user, form.score.data,
                                                                               form.comment.data)):
         flash(_("Thank you. Your coordinator reads every check-in."), "success")
-        return redirect(url_for("mentor.home" if current_user.role == "mentor" else "mentee.home"), code=303)
+        return redirect(url_for(f"{checkin.membership.role}.home"), code=303)
     pairing = checkin.pairing
     other = pairing.mentor if checkin.membership_id == pairing.mentee_membership_id else pairing.mentee
     return render_template("checkins/answer.html", checkin=checkin, form=form, other=other)

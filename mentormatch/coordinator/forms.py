@@ -17,6 +17,10 @@ class ProgramForm(FlaskForm):
     requires_mentor_approval = BooleanField(_l("Mentors need my approval"), default=False,
                                             description=_l("New mentors appear in the directory and in rounds only "
                                                            "after a coordinator approves them (on the health page)."))
+    allows_both_sides = BooleanField(_l("One person may be both a mentee and a mentor here"), default=False,
+                                     description=_l("Off: someone who joined as a mentee cannot also join as a mentor "
+                                                    "(or the other way round); they are told to ask you. On: they may "
+                                                    "take part on both sides, never matched with themselves."))
     requires_sso = BooleanField(_l("Members sign in with single sign-on only"), default=False,
                                 description=_l("Mentees and mentors of this program cannot log in with a password; "
                                                "they use the organisation's identity provider."))

@@ -31,10 +31,10 @@ def person(program_id: int, membership_id: int):
     program = coordinated_program(program_id)
     membership = program_membership(program, membership_id)
     today = clock.today()
-    profile = profiles.profile_of(membership) if membership.user.role == "mentor" else None
+    profile = profiles.profile_of(membership) if membership.role == "mentor" else None
     return render_template(
         "coordinator/people_person.html", program=program, membership=membership,
-        goal=goal_forms.goal_form_of(membership) if membership.user.role == "mentee" else None,
+        goal=goal_forms.goal_form_of(membership) if membership.role == "mentee" else None,
         profile=profile, names=vocabulary.term_names(program.id),
         seats=profiles.seats_label(profiles.seats_taken(membership.id), profile.capacity_round) if profile else None,
         availability=profiles.availability_label(profile, today),

@@ -78,6 +78,7 @@ def _program_fields(form: ProgramForm) -> dict:
         "offers_micro": form.offers_micro.data,
         "requires_mentor_approval": form.requires_mentor_approval.data,
         "requires_sso": form.requires_sso.data,
+        "allows_both_sides": form.allows_both_sides.data,
         "inactive_weeks": form.inactive_weeks.data,
     }
 

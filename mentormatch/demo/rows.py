@@ -12,7 +12,7 @@ SENTENCE = "shares the context the mentee cares about; a few years ahead, as ask
 
 def members(program, role: str) -> list[Membership]:
     return list(db.session.scalars(db.select(Membership).join(User).where(
-        Membership.program_id == program.id, User.role == role).order_by(Membership.id)))
+        Membership.program_id == program.id, Membership.role == role).order_by(Membership.id)))
 
 
 def event(program, kind, subject_id, from_state, to_state, actor_id, at, note=""):

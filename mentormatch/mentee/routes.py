@@ -26,7 +26,7 @@ def home():
 @bp.route("/programs/<int:program_id>/goals", methods=["GET", "POST"])
 @roles("mentee")
 def goals(program_id: int):
-    membership = own_membership(program_id)
+    membership = own_membership(program_id, "mentee")
     goal = goal_forms.goal_form_of(membership)
     form = GoalForm(obj=goal) if goal else GoalForm(timezone="")
     form.set_program(program_id)
@@ -55,7 +55,7 @@ def goals(program_id: int):
 @roles("mentee")
 def check_goals(program_id: int):
     """Inline validation of one field (named in the URL), plus the completeness meter out of band."""
-    own_membership(program_id)
+    own_membership(program_id, "mentee")
     name = request.args.get("field", "")
     if name not in goal_forms.GOAL_FIELDS:
         abort(404)
@@ -71,7 +71,7 @@ def check_goals(program_id: int):
 @bp.route("/programs/<int:program_id>/goals/topics", methods=["GET", "POST"])
 @roles("mentee")
 def goal_topics(program_id: int):
-    own_membership(program_id)
+    own_membership(program_id, "mentee")
     return picker_endpoint(program_id, most=goal_forms.MAX_TOPICS_MENTEE,
                            url=url_for(".goal_topics", program_id=program_id))
 
@@ -80,7 +80,7 @@ def goal_topics(program_id: int):
 @roles("mentee")
 def goal_strengths(program_id: int):
     """The "what I can help with" picker's htmx endpoint (the same picker as the topics)."""
-    own_membership(program_id)
+    own_membership(program_id, "mentee")
     return picker_endpoint(program_id, most=goal_forms.MAX_STRENGTHS, name="strengths", legend=_(STRENGTHS_LEGEND),
                            url=url_for(".goal_strengths", program_id=program_id))
 

@@ -27,7 +27,7 @@ def home():
 @bp.route("/programs/<int:program_id>/profile", methods=["GET", "POST"])
 @roles("mentor")
 def profile(program_id: int):
-    membership = own_membership(program_id)
+    membership = own_membership(program_id, "mentor")
     saved = profiles.profile_of(membership)
     form = ProfileForm(obj=saved) if saved else ProfileForm(timezone="")
     form.set_program(program_id)
@@ -50,7 +50,7 @@ def profile(program_id: int):
 @bp.route("/programs/<int:program_id>/profile/check", methods=["POST"])
 @roles("mentor")
 def check_profile(program_id: int):
-    own_membership(program_id)
+    own_membership(program_id, "mentor")
     name = request.args.get("field", "")
     if name not in profiles.PROFILE_FIELDS:
         abort(404)
@@ -65,7 +65,7 @@ def check_profile(program_id: int):
 @bp.route("/programs/<int:program_id>/profile/topics", methods=["GET", "POST"])
 @roles("mentor")
 def profile_topics(program_id: int):
-    own_membership(program_id)
+    own_membership(program_id, "mentor")
     return picker_endpoint(program_id, most=profiles.MAX_TOPICS_MENTOR,
                            url=url_for(".profile_topics", program_id=program_id))
 
@@ -73,7 +73,7 @@ def profile_topics(program_id: int):
 @bp.route("/programs/<int:program_id>/mentees/<int:mentee_id>")
 @roles("mentor")
 def mentee(program_id: int, mentee_id: int):
-    membership = own_membership(program_id)
+    membership = own_membership(program_id, "mentor")
     pairing = current_mentee_pairing(membership, mentee_id)
     note = notes.note_of(membership, mentee_id)
     return _mentee_page(membership, pairing, NoteForm(obj=note), note)
@@ -82,7 +82,7 @@ def mentee(program_id: int, mentee_id: int):
 @bp.route("/programs/<int:program_id>/mentees/<int:mentee_id>/note", methods=["POST"])
 @roles("mentor")
 def save_note(program_id: int, mentee_id: int):
-    membership = own_membership(program_id)
+    membership = own_membership(program_id, "mentor")
     pairing = current_mentee_pairing(membership, mentee_id)
     form = NoteForm()
     note = None

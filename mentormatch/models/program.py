@@ -29,6 +29,9 @@ class Program(db.Model):
     inactive_weeks: Mapped[int] = mapped_column(default=6, server_default="6")
     # Its mentees and mentors sign in through an identity provider only (docs/security.md).
     requires_sso: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # One person may take part on both sides here (a mentee and a mentor, two memberships); off:
+    # joining the other side of a program you are in is refused (services/programs.join).
+    allows_both_sides: Mapped[bool] = mapped_column(default=False, server_default=false())
     mentor_invite: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     mentee_invite: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -68,15 +71,24 @@ class ProgramCoordinator(db.Model):
     user: Mapped["User"] = relationship()  # noqa: F821
 
 
+SIDES = ("mentee", "mentor")
+
+
 class Membership(db.Model):
-    """A mentee or mentor taking part in one program (their role is the account's role)."""
+    """A mentee or mentor taking part in one program. The side (role) lives here, not on the
+    account: one account may be a mentor in one program and a mentee in another, and both in a
+    program that allows it (Program.allows_both_sides); one membership per side."""
 
     __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("program_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("program_id", "user_id", "role"),
+                      CheckConstraint("role IN ('mentee', 'mentor')", name="role"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The side this membership takes in its program: 'mentee' or 'mentor'. The one place to read
+    # a person's side in a program (never users.role, which is only the side they signed up as).
+    role: Mapped[str] = mapped_column(String(8))
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set by a coordinator; only read when the program requires mentor approval.
     approved_at: Mapped[datetime | None]
@@ -86,12 +98,6 @@ class Membership(db.Model):
 
     program: Mapped[Program] = relationship(back_populates="memberships")
     user: Mapped["User"] = relationship()  # noqa: F821
-
-    @property
-    def role(self) -> str:
-        """The side this membership takes in its program ('mentee' or 'mentor'). Read it here,
-        never from the account: the role moves onto the membership (issue 15)."""
-        return self.user.role
 
     @classmethod
     def current(cls):

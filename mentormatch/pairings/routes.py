@@ -43,7 +43,7 @@ def continue_pair(pairing_id: int):
             flash(error.message, "error")
     else:
         flash(_("Choose yes or no."), "error")
-    return redirect_htmx_aware(url_for("mentor.home" if current_user.role == "mentor" else "mentee.home"))
+    return redirect_htmx_aware(url_for(f"{lifecycle.role_in(pairing, current_user) or 'mentee'}.home"))
 
 
 class PairingAnswers(answer_views.WebKind):
@@ -116,7 +116,8 @@ def complete(pairing_id: int):
 def ending(pairing_id: int):
     """End the mentorship, or (once ended) answer the closing survey: the mentee, the mentor, or
     a coordinator of the program (who reaches it from the round page or the health page)."""
-    return _ending_page(ending_panel(endable_pairing(pairing_id)))
+    pairing = endable_pairing(pairing_id)
+    return _ending_page(ending_panel(pairing), pairing)
 
 
 @bp.route("/<int:pairing_id>/end", methods=["POST"])
@@ -127,7 +128,7 @@ def end(pairing_id: int):
     if submit(form, lambda: lifecycle.end(pairing, current_user, form.kind.data, form.reason.data,
                                           lifecycle.checked_survey(form.recommend.data, form.changed.data))):
         return _after(pairing, _ended_message(pairing))
-    return _ending_page(ending_panel(pairing, end_form=form))
+    return _ending_page(ending_panel(pairing, end_form=form), pairing)
 
 
 @bp.route("/<int:pairing_id>/survey", methods=["POST"])
@@ -138,7 +139,7 @@ def survey(pairing_id: int):
     if submit(form, lambda: lifecycle.answer_survey(
             pairing, current_user, lifecycle.checked_survey(form.recommend.data, form.changed.data))):
         return _after(pairing, _("Thank you: your answer helps the coordinator match people well."))
-    return _ending_page(ending_panel(pairing, survey_form=form))
+    return _ending_page(ending_panel(pairing, survey_form=form), pairing)
 
 
 def _ended_message(pairing) -> str:
@@ -168,11 +169,10 @@ def _after(pairing, message: str):
     return redirect_htmx_aware(url_for(".ending", pairing_id=pairing.id))
 
 
-def _ending_page(panel):
+def _ending_page(panel, pairing):
     if panel is None:  # a proposal not yet accepted, or declined: nothing to end
         flash(_("Only an accepted or active mentorship can be ended."), "error")
-        return redirect_htmx_aware(url_for("coordinator.home" if current_user.role == "coordinator"
-                                           else f"{current_user.role}.home"))
+        return redirect_htmx_aware(url_for(f"{lifecycle.role_in(pairing, current_user) or current_user.role}.home"))
     return page_or_partial("pairings/ending.html", "pairings/_ending.html", together={"ending": panel})
 
 

@@ -13,7 +13,7 @@ from .forms import JoinForm
 @public
 def index():
     if current_user.is_authenticated:
-        return redirect(url_for(f"{current_user.role}.home"))
+        return redirect(url_for(f"{programs.home_side(current_user)}.home"))
     return render_template("public/index.html")
 
 
@@ -30,7 +30,7 @@ def join(token: str):
     form = JoinForm()
     if form.validate_on_submit() and attempt(lambda: programs.join(current_user, program, role),
                                              _("You joined %(program)s.", program=program.name)):
-        return redirect(url_for(f"{current_user.role}.home"), code=303)
+        return redirect(url_for(f"{role}.home"), code=303)
     return render_template("public/join.html", program=program, role=role, token=token, form=form)
 
 

@@ -1,8 +1,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from ..access import coordinated_program, own_membership, program_question, roles
+from ..access import coordinated_program, own_membership_on, program_question, roles
 from ..extensions import db
 from ..forms import attempt, submit
 from ..services import questions
@@ -49,8 +48,8 @@ def delete(program_id: int, question_id: int):
 @bp.route("/programs/<int:program_id>/my-answers", methods=["GET", "POST"])
 @roles("mentee", "mentor")
 def answer(program_id: int):
-    membership = own_membership(program_id)
-    items = questions.questions_of(program_id, current_user.role)
+    membership = own_membership_on(program_id, request.args.get("side"))
+    items = questions.questions_of(program_id, membership.role)
     if request.method == "POST":
         form = answer_form(items)
         posted = {questions.field_name(q): request.form.getlist(questions.field_name(q)) for q in items}
@@ -58,11 +57,12 @@ def answer(program_id: int):
         if not problems:
             questions.save_answers(membership, posted)
             flash(_("Your answers are saved."), "success")
-            return redirect(url_for(".answer", program_id=program_id), code=303)
+            return redirect(url_for(".answer", program_id=program_id, side=membership.role), code=303)
         db.session.rollback()
         for name, message in problems.items():
             if name and message:
                 form[name].errors = [message]
     else:
         form = answer_form(items, questions.form_values(items, questions.answers_of(membership)))
-    return render_template("questions/answer.html", program=membership.program, form=form, items=items)
+    return render_template("questions/answer.html", program=membership.program, form=form, items=items,
+                           side=membership.role)

@@ -54,10 +54,24 @@ REASON_MAX = 500
 
 # -- who is who -------------------------------------------------------------------------------
 
-def membership_of(user: User, program_id: int) -> Membership | None:
-    """The user's current membership in a program (None: not a member)."""
-    return db.session.scalar(db.select(Membership).where(
-        Membership.program_id == program_id, Membership.user_id == user.id, Membership.current()))
+def memberships_of(user: User, program_id: int) -> list[Membership]:
+    """The user's current memberships in a program: one per side they take there, mentee first."""
+    return list(db.session.scalars(db.select(Membership).where(
+        Membership.program_id == program_id, Membership.user_id == user.id, Membership.current())
+        .order_by(Membership.role)))
+
+
+def membership_of(user: User, program_id: int, role: str | None = None) -> Membership | None:
+    """The user's current membership in a program on `role`'s side (any side: the mentee one
+    first); None: not a member there."""
+    return next((m for m in memberships_of(user, program_id) if role in (None, m.role)), None)
+
+
+def _seeing(ask: Ask, memberships: list[Membership]) -> Membership | None:
+    """Which of a person's memberships sees `ask` as a member (a circle's question: one in it)."""
+    if ask.circle_id is None:
+        return memberships[0] if memberships else None
+    return next((m for m in memberships if in_circle(ask.circle_id, m.id)), None)
 
 
 def coordinates(user: User, program_id: int) -> bool:
@@ -89,14 +103,10 @@ def viewer_of(ask: Ask, user: User) -> str | None:
     """How `user` may see `ask`: "coordinator", "author", "member", or None (it is not for them)."""
     if coordinates(user, ask.program_id):
         return "coordinator"
-    membership = membership_of(user, ask.program_id)
-    if membership is None:
-        return None
-    if membership.id == ask.author_membership_id:
+    mine = memberships_of(user, ask.program_id)
+    if any(m.id == ask.author_membership_id for m in mine):
         return "author"
-    if ask.hidden_at is not None:
-        return None
-    if ask.circle_id is not None and not in_circle(ask.circle_id, membership.id):
+    if ask.hidden_at is not None or _seeing(ask, mine) is None:
         return None
     return "member"
 
@@ -106,10 +116,7 @@ def circle_viewer(circle: Circle, user: User) -> Membership | None | bool:
     coordinators (True); anyone else gets False."""
     if coordinates(user, circle.program_id):
         return True
-    membership = membership_of(user, circle.program_id)
-    if membership is not None and in_circle(circle.id, membership.id):
-        return membership
-    return False
+    return next((m for m in memberships_of(user, circle.program_id) if in_circle(circle.id, m.id)), False)
 
 
 # -- asking -----------------------------------------------------------------------------------
@@ -146,8 +153,8 @@ def _lock(membership: Membership) -> None:
 
 def post(user: User, program: Program, data: dict) -> Ask:
     """A mentee asks one question, to the program (circle None) or to one of their circles."""
-    membership = membership_of(user, program.id)
-    if membership is None or membership.role != "mentee":
+    membership = membership_of(user, program.id, "mentee")
+    if membership is None:
         raise ServiceError(_("Only mentees of this program can ask it a question."))
     circle_id = data.get("circle_id")
     if circle_id is not None and not in_circle(circle_id, membership.id):
@@ -179,7 +186,7 @@ def answer(ask: Ask, user: User, body: str) -> AskAnswer:
     """Someone who can see an open question answers it (not its author: they close it instead)."""
     if ask.state != "open" or ask.hidden_at is not None:
         raise ServiceError(_("This question is closed: it takes no more answers."), "body")
-    membership = membership_of(user, ask.program_id)
+    membership = _seeing(ask, memberships_of(user, ask.program_id))
     if membership is None or viewer_of(ask, user) != "member":
         raise ServiceError(_("Only other members who can see this question can answer it."), "body")
     text = _clean_body(body, 1, ANSWER_MAX)
@@ -348,8 +355,7 @@ def page(ask: Ask, user: User, viewer: str) -> dict:
     people = [ask.author, *(a.author for a in answers)]
     reps = reputation([m.id for m in people], [m.id for m in people if m.role == "mentor"])
     names = topics_of(ask.program_id)
-    membership = membership_of(user, ask.program_id)
-    answered = membership is not None and any(a.author_membership_id == membership.id for a in answers)
+    answered = any(a.author.user_id == user.id for a in answers)
     return {"ask": ask, "answers": answers, "reps": reps, "topic_names": [names[t] for t in ask.topics if t in names],
             "viewer": viewer, "is_asker": viewer == "author", "answered": answered,
             "can_answer": viewer == "member" and ask.state == "open" and ask.hidden_at is None}

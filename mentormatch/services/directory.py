@@ -108,7 +108,9 @@ def search(mentee: Membership, *, q: str = "", topic: int | None = None, languag
         db.select(*MentorProfile.__table__.c, User.name)
         .join(Membership, Membership.id == MentorProfile.membership_id)
         .join(User, User.id == Membership.user_id)
-        .where(Membership.program_id == program_id, Membership.current(), User.role == "mentor", MentorProfile.available_on(today))
+        .where(Membership.program_id == program_id, Membership.current(), Membership.role == "mentor",
+               Membership.user_id != mentee.user_id,  # never oneself, on both sides of a program
+               MentorProfile.available_on(today))
         .order_by(User.name, Membership.id))
     used = used_by_mentor(program_id)
     needle = (q or "").strip().casefold()

@@ -54,7 +54,7 @@ class _Lookup:
 
     def __init__(self, program: Program):
         self.people = {mid: (name, email, role) for mid, name, email, role in db.session.execute(
-            db.select(Membership.id, User.name, User.email, User.role).join(User, User.id == Membership.user_id)
+            db.select(Membership.id, User.name, User.email, Membership.role).join(User, User.id == Membership.user_id)
             .where(Membership.program_id == program.id))}
         self.terms = dict(db.session.execute(db.select(Term.id, Term.name).where(Term.program_id == program.id)).all())
         self.rounds = dict(db.session.execute(db.select(Round.id, Round.name).where(Round.program_id == program.id)).all())
@@ -75,14 +75,14 @@ def _people(program: Program, look: _Lookup) -> Table:
         .join(User, User.id == Membership.user_id)
         .outerjoin(GoalForm, GoalForm.membership_id == Membership.id)
         .outerjoin(MentorProfile, MentorProfile.membership_id == Membership.id)
-        .where(Membership.program_id == program.id).order_by(User.role, User.name, Membership.id))
+        .where(Membership.program_id == program.id).order_by(Membership.role, User.name, Membership.id))
     out = []
     for m, u, submitted, profile_id in rows:
-        if u.role == "mentee":
+        if m.role == "mentee":
             form = "submitted" if submitted else "not submitted"
         else:
             form = "profile filled in" if profile_id else "no profile"
-        out.append([m.id, u.name, u.email, u.role, m.joined_at, m.approved_at, form])
+        out.append([m.id, u.name, u.email, m.role, m.joined_at, m.approved_at, form])
     return Table("people", "People", ["member_id", "name", "email", "role", "joined_at", "approved_at", "form"], out)
 
 

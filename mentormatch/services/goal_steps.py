@@ -30,7 +30,8 @@ def goal_of(membership_id: int) -> GoalForm | None:
 def step_of(user: User, step_id: int) -> GoalStep | None:
     """The current mentee's own step, else None (the route answers 404)."""
     return db.session.scalar(db.select(GoalStep).join(Membership, Membership.id == GoalStep.membership_id)
-                             .where(GoalStep.id == step_id, Membership.user_id == user.id, Membership.current()))
+                             .where(GoalStep.id == step_id, Membership.user_id == user.id, Membership.role == "mentee",
+                                    Membership.current()))
 
 
 def program_of(step: GoalStep) -> int:
@@ -39,7 +40,7 @@ def program_of(step: GoalStep) -> int:
 
 
 def add(membership: Membership, user: User, title: str) -> GoalStep:
-    if membership.user_id != user.id or user.role != "mentee":
+    if membership.user_id != user.id or membership.role != "mentee":
         raise ServiceError(_("Only the mentee can plan their own steps."))
     title = " ".join((title or "").split())
     if not title:

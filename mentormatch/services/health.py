@@ -168,7 +168,7 @@ def mentees_without_path(program: Program) -> list[tuple[int, str]]:
         Pairing.program_id == program.id, Pairing.state.in_(SEAT_STATES))
     return list(db.session.execute(
         db.select(Membership.id, User.name).join(User, User.id == Membership.user_id)
-        .where(Membership.program_id == program.id, Membership.current(), User.role == "mentee",
+        .where(Membership.program_id == program.id, Membership.current(), Membership.role == "mentee",
                Membership.id.not_in(busy_req), Membership.id.not_in(busy_pair))
         .order_by(User.name)))
 
@@ -178,7 +178,7 @@ def open_histogram(program: Program) -> dict[int, int]:
         db.select(Membership.id, func.coalesce(OpenRequestCounter.open_requests, 0))
         .join(User, User.id == Membership.user_id)
         .outerjoin(OpenRequestCounter, OpenRequestCounter.membership_id == Membership.id)
-        .where(Membership.program_id == program.id, Membership.current(), User.role == "mentee")).all()
+        .where(Membership.program_id == program.id, Membership.current(), Membership.role == "mentee")).all()
     hist = {n: 0 for n in range(6)}
     for _mid, n in mentees:
         hist[n] = hist.get(n, 0) + 1

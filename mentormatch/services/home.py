@@ -45,7 +45,7 @@ _WITH_MENTEE = joinedload(Pairing.mentee).joinedload(Membership.user)
 def mentor_home(user: User, today: date) -> dict:
     """Per program: profile, seats, availability, current mentees with their goal form and
     follow-ups; plus the due check-ins, the proposals panel and the continue wishes."""
-    memberships = _memberships_of(user)
+    memberships = _memberships_of(user, "mentor")
     ids = [m.id for m in memberships]
     profile_rows = {p.membership_id: p for p in db.session.scalars(
         db.select(MentorProfile).where(MentorProfile.membership_id.in_(ids)))} if ids else {}
@@ -138,7 +138,7 @@ def mentor_proposals(user: User) -> dict:
 def mentee_home(user: User) -> dict:
     """Per program: the goal form and how complete it is, the matches, the goal steps; plus the
     due check-ins, the requests panel and the continue wishes."""
-    memberships = _memberships_of(user)
+    memberships = _memberships_of(user, "mentee")
     ids = [m.id for m in memberships]
     goals = _goal_forms(ids)
     pairings = _pairings_of_mentee(ids)
@@ -165,7 +165,7 @@ def mentee_home(user: User) -> dict:
 
 def mentee_requests(user: User) -> dict:
     """The requests panel of the mentee home on its own."""
-    ids = [m.id for m in _memberships_of(user)]
+    ids = [m.id for m in _memberships_of(user, "mentee")]
     return _mentee_requests(ids, _pairings_of_mentee(ids), threads.unread_counts(user))
 
 
@@ -182,9 +182,11 @@ def due_checkins(user: User) -> list[dict]:
             for c in due]
 
 
-def _memberships_of(user: User) -> list[Membership]:
+def _memberships_of(user: User, role: str) -> list[Membership]:
+    """The user's current memberships on one side: a home page shows only the programs of its side."""
     return list(db.session.scalars(
-        db.select(Membership).join(Program).where(Membership.user_id == user.id, Membership.current()).order_by(Program.name)
+        db.select(Membership).join(Program).where(Membership.user_id == user.id, Membership.role == role,
+                                                  Membership.current()).order_by(Program.name)
         .options(joinedload(Membership.program))))
 
 

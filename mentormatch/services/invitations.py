@@ -5,16 +5,14 @@ only they, logged in, can accept (membership and profile from the file) or decli
 """
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import insert, update
 
 from ..core import links, outbox
-from ..core.roles import role_name
 from ..extensions import db
 from ..models import GoalForm, Membership, MentorProfile, Program, User, utcnow
 from ..models.imports import ProgramInvitation
 from ..models.program import new_token
-from . import ServiceError
+from . import programs
 
 
 def invite_many(program: Program, people: list[tuple[int, str, str, dict]], actor: User | None) -> int:
@@ -62,17 +60,10 @@ def invitation_for(user: User, token: str) -> ProgramInvitation | None:
 
 
 def accept(invitation: ProgramInvitation, user: User) -> Membership:
-    """Join the program with the profile from the file; the invitation is used up."""
-    if user.role != invitation.role:
-        raise ServiceError(_("This invitation is for a %(invited)s; your account is a %(account)s account. Ask the "
-                             "coordinators to invite you with the right role.", invited=role_name(invitation.role),
-                             account=role_name(user.role)))
-    membership = db.session.scalar(db.select(Membership).where(Membership.program_id == invitation.program_id,
-                                                               Membership.user_id == user.id))
-    if membership is None:
-        membership = Membership(program_id=invitation.program_id, user_id=user.id)
-        db.session.add(membership)
-        db.session.flush()
+    """Join the program on the invitation's side with the profile from the file (the rules of
+    programs.join: any mentee or mentor account, either side); the invitation is used up."""
+    membership = programs.join(user, invitation.program, invitation.role, commit=False)
+    db.session.flush()
     model = MentorProfile if invitation.role == "mentor" else GoalForm
     profile = db.session.scalar(db.select(model).where(model.membership_id == membership.id))
     if profile is None:  # a profile they already wrote in this program is theirs: keep it

@@ -87,7 +87,7 @@ def side_of(item: Pairing | MicroRequest, user: User) -> str | None:
 
 def zone_of(membership: Membership) -> str:
     """The person's own IANA zone: the mentee's goal form, the mentor's profile; UTC if unset."""
-    model = MentorProfile if membership.user.role == "mentor" else GoalForm
+    model = MentorProfile if membership.role == "mentor" else GoalForm
     zone = db.session.scalar(db.select(model.timezone).where(model.membership_id == membership.id))
     return zone if zone and _zone(zone) is not None else "UTC"
 

@@ -21,19 +21,19 @@ def unapproved_mentor_ids(program_id: int) -> set[int]:
     if program is None or not program.requires_mentor_approval:
         return set()
     return set(db.session.scalars(db.select(Membership.id).join(User, User.id == Membership.user_id).where(
-        Membership.program_id == program_id, Membership.current(), User.role == "mentor", Membership.approved_at.is_(None))))
+        Membership.program_id == program_id, Membership.current(), Membership.role == "mentor", Membership.approved_at.is_(None))))
 
 
 def pending_mentors(program: Program) -> list[Membership]:
     if not program.requires_mentor_approval:
         return []
     return list(db.session.scalars(db.select(Membership).join(User, User.id == Membership.user_id).where(
-        Membership.program_id == program.id, Membership.current(), User.role == "mentor", Membership.approved_at.is_(None))
+        Membership.program_id == program.id, Membership.current(), Membership.role == "mentor", Membership.approved_at.is_(None))
         .order_by(User.name)))
 
 
 def approve_mentor(program: Program, membership: Membership, coordinator: User) -> None:
-    if membership.program_id != program.id or membership.user.role != "mentor":
+    if membership.program_id != program.id or membership.role != "mentor":
         raise ServiceError(_("Only a mentor of this program can be approved."))
     moved = db.session.execute(db.update(Membership).where(Membership.id == membership.id,
                                                            Membership.approved_at.is_(None))

@@ -68,16 +68,19 @@ TAKEN_MEANWHILE = _l("This mentor's requests for the month were taken in the mea
 # Lists (who may see one request: access.visible_request)
 
 
-def membership_of(user: User, program_id: int) -> Membership | None:
+def membership_of(user: User, program_id: int, role: str = "mentee") -> Membership | None:
+    """The user's current membership on the `role` side of a program."""
     return db.session.scalar(db.select(Membership).where(
-        Membership.program_id == program_id, Membership.user_id == user.id, Membership.current()))
+        Membership.program_id == program_id, Membership.user_id == user.id, Membership.role == role,
+        Membership.current()))
 
 
 def requests_of_mentee(user: User) -> list[MicroRequest]:
     # Every list of them shows the mentor's name: load it with them, not one query per request.
     return list(db.session.scalars(
         db.select(MicroRequest).join(Membership, MicroRequest.mentee_membership_id == Membership.id)
-        .where(Membership.user_id == user.id, Membership.current()).order_by(MicroRequest.created_at.desc(), MicroRequest.id.desc())
+        .where(Membership.user_id == user.id, Membership.current())
+        .order_by(MicroRequest.created_at.desc(), MicroRequest.id.desc())
         .options(joinedload(MicroRequest.mentor).joinedload(Membership.user))))
 
 
@@ -134,11 +137,11 @@ def _ensure_counter(membership_id: int) -> None:
 def send(mentee_user: User, program: Program, mentor_membership: Membership, data: dict) -> MicroRequest:
     """A mentee asks one mentor one specific thing. One transaction: the counter and the row."""
     mentee = membership_of(mentee_user, program.id)
-    if mentee is None or mentee_user.role != "mentee":
+    if mentee is None:
         raise ServiceError(_("Only mentees of this program can send requests."))
     if not program.offers_micro:
         raise ServiceError(_("This program does not take micro-requests."))
-    if mentor_membership.program_id != program.id or mentor_membership.user.role != "mentor":
+    if mentor_membership.program_id != program.id or mentor_membership.role != "mentor":
         raise ServiceError(_("Choose a mentor of this program."))
     kind, question, context = _clean(data)
     profile = db.session.scalar(db.select(MentorProfile).where(MentorProfile.membership_id == mentor_membership.id))

@@ -29,8 +29,8 @@ def checklist(program: Program) -> list[Step]:
     topics = db.session.scalar(db.select(func.count(Term.id)).where(Term.program_id == program.id,
                                                                    Term.kind == "topic")) or 0
     people = dict(db.session.execute(
-        db.select(User.role, func.count(Membership.id)).join(User, User.id == Membership.user_id)
-        .where(Membership.program_id == program.id, Membership.current()).group_by(User.role)).all())
+        db.select(Membership.role, func.count(Membership.id)).join(User, User.id == Membership.user_id)
+        .where(Membership.program_id == program.id, Membership.current()).group_by(Membership.role)).all())
     profiles, seats = db.session.execute(
         db.select(func.count(MentorProfile.membership_id), func.coalesce(func.sum(MentorProfile.capacity_round), 0))
         .join(Membership, Membership.id == MentorProfile.membership_id)

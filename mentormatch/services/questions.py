@@ -165,7 +165,7 @@ def answer_problems(questions: list[Question], posted: dict[str, list[str]]) -> 
 
 def save_answers(membership: Membership, posted: dict[str, list[str]]) -> None:
     """Check every answer first, then write them all in one transaction (nothing on a problem)."""
-    questions = questions_of(membership.program_id, membership.user.role)
+    questions = questions_of(membership.program_id, membership.role)
     values = {q.id: check_answer(q, posted.get(field_name(q), [])) for q in questions}
     saved = answers_of(membership)
     for q in questions:

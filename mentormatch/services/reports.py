@@ -146,13 +146,13 @@ def program_report(program: Program) -> Report:
 def people_figures(program: Program) -> People:
     p = People()
     rows = db.session.execute(
-        db.select(User.role, GoalForm.submitted_at.is_not(None), GoalForm.id.is_not(None), MentorProfile.id.is_not(None),
+        db.select(Membership.role, GoalForm.submitted_at.is_not(None), GoalForm.id.is_not(None), MentorProfile.id.is_not(None),
                   Membership.approved_at.is_not(None), func.count())
         .select_from(Membership).join(User, User.id == Membership.user_id)
         .outerjoin(GoalForm, GoalForm.membership_id == Membership.id)
         .outerjoin(MentorProfile, MentorProfile.membership_id == Membership.id)
         .where(Membership.program_id == program.id)
-        .group_by(User.role, GoalForm.submitted_at.is_not(None), GoalForm.id.is_not(None),
+        .group_by(Membership.role, GoalForm.submitted_at.is_not(None), GoalForm.id.is_not(None),
                   MentorProfile.id.is_not(None), Membership.approved_at.is_not(None)))
     for role, submitted, has_form, has_profile, approved, count in rows:
         if role == "mentee":

@@ -21,7 +21,7 @@ def _page(membership, form, status=200):
 @bp.route("/programs/<int:program_id>", methods=["GET", "POST"])
 @roles("mentee")
 def index(program_id: int):
-    membership = own_membership(program_id)
+    membership = own_membership(program_id, "mentee")
     form = StepForm()
     if submit(form, lambda: goal_steps.add(membership, current_user, form.title.data)):
         if not is_htmx():
@@ -38,7 +38,7 @@ def toggle(step_id: int):
     form = ToggleForm()
     if form.validate_on_submit():
         goal_steps.toggle(step, current_user, form.done.data == "yes")
-    membership = own_membership(goal_steps.program_of(step))
+    membership = own_membership(goal_steps.program_of(step), "mentee")
     if is_htmx():
         return _page(membership, StepForm(formdata=None))
     return redirect(url_for(".index", program_id=membership.program_id), code=303)
@@ -51,5 +51,5 @@ def delete(step_id: int):
     program_id = goal_steps.program_of(step)
     attempt(lambda: goal_steps.remove(step, current_user))
     if is_htmx():
-        return _page(own_membership(program_id), StepForm(formdata=None))
+        return _page(own_membership(program_id, "mentee"), StepForm(formdata=None))
     return redirect(url_for(".index", program_id=program_id), code=303)

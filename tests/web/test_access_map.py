@@ -81,3 +81,26 @@ def test_owner_may_use_it(endpoint, client, world):
     case = CASES[endpoint]
     login(client, case.owner(world))
     assert request_case(client, case, world).status_code in case.ok
+
+
+# One account, roles per program (issue 15): a side is checked in *that* program. The crossed
+# person has the route's side in the other program (so the side check lets them in) and the
+# other side in the world's program, whose items the case's URL names: they must find nothing.
+ONE_SIDE = sorted(e for e, c in CASES.items() if c.stranger and len(c.roles) == 1 and c.roles[0] in ("mentee", "mentor"))
+
+
+@pytest.mark.parametrize("endpoint", ONE_SIDE)
+def test_the_other_side_in_the_program_gets_404(endpoint, app, client, world, make_user):
+    from mentormatch.extensions import db
+    from mentormatch.models import Membership
+
+    case = CASES[endpoint]
+    side = case.roles[0]
+    other = "mentor" if side == "mentee" else "mentee"
+    crossed = make_user(other, f"Crossed {endpoint}")
+    with app.app_context():
+        db.session.add_all([Membership(program_id=world.other_program.id, user_id=crossed.id, role=side),
+                            Membership(program_id=world.program.id, user_id=crossed.id, role=other)])
+        db.session.commit()
+    login(client, crossed)
+    assert request_case(client, case, world).status_code == 404

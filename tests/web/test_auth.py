@@ -353,13 +353,24 @@ def test_logged_in_user_joins_a_second_program_by_invite(app, client, world, mak
         assert sorted(programs) == sorted([world.program.id, extra.id])
 
 
-def test_a_mentor_invite_does_not_turn_a_mentee_into_a_mentor(app, client, world):
+def test_a_mentor_invite_makes_a_mentee_a_mentor_in_that_program_only(app, client, world):
+    """One account, roles per program (issue 15): the side lives on the membership, not the account."""
     login(client, world.mentee)
-    response = post_form(client, f"/join/{world.other_program.mentor_invite}", {}, follow_redirects=True)
-    assert "invitation is for mentors" in response.get_data(as_text=True)
+    response = post_form(client, f"/join/{world.other_program.mentor_invite}", {})
+    assert response.status_code == 303 and response.headers["Location"] == "/mentor/"
     with app.app_context():
-        assert db.session.scalar(db.select(Membership).where(
-            Membership.user_id == world.mentee.id, Membership.program_id == world.other_program.id)) is None
+        sides = dict(db.session.execute(db.select(Membership.program_id, Membership.role).where(
+            Membership.user_id == world.mentee.id)).all())
+        assert sides == {world.program.id: "mentee", world.other_program.id: "mentor"}
+        assert db.session.get(User, world.mentee.id).role == "mentee"  # the side the account signed up as
+
+
+def test_a_coordinator_account_cannot_join_by_invite(app, client, world):
+    login(client, world.coordinator)
+    response = post_form(client, f"/join/{world.other_program.mentor_invite}", {}, follow_redirects=True)
+    assert "invitation is for mentors; your account is a coordinator account" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(Membership).where(Membership.user_id == world.coordinator.id)) is None
 
 
 def test_unknown_invite_is_a_clear_404(client):

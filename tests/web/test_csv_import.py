@@ -180,14 +180,32 @@ def test_the_invited_person_may_decline(app, world):
     assert client.get(f"/invitations/{token}").status_code == 404
 
 
-def test_an_invitation_for_another_role_cannot_be_accepted(app, world):
+def test_an_invitation_for_the_other_side_joins_on_that_side(app, world):
+    """One account, roles per program (issue 15): a mentee account invited as a mentor becomes a
+    mentor in that program, with the profile from the file; the account's own role is unchanged."""
     outsider = world.other_mentee
     token = _invite(app, app.test_client(), world, outsider, role="mentor")
     client = app.test_client()
     login(client, outsider)
+    assert post_form(client, f"/invitations/{token}", {"answer": "accept"}).status_code == 303
+    with app.app_context():
+        membership = db.session.scalar(db.select(Membership).where(Membership.program_id == world.program.id,
+                                                                   Membership.user_id == outsider.id))
+        assert membership.role == "mentor" and db.session.get(User, outsider.id).role == "mentee"
+        assert db.session.scalar(db.select(MentorProfile.years).where(MentorProfile.membership_id == membership.id)) == 3
+
+
+def test_an_invitation_for_the_other_side_of_a_program_they_are_in_is_refused(app, world):
+    outsider = world.other_mentee
+    token = _invite(app, app.test_client(), world, outsider, role="mentor")
+    client = app.test_client()
+    login(client, outsider)
+    post_form(client, f"/join/{world.program.mentee_invite}", {})  # joined as a mentee meanwhile
     html = post_form(client, f"/invitations/{token}", {"answer": "accept"}).get_data(as_text=True)
-    assert "This invitation is for a mentor; your account is a mentee account." in html
-    assert outsider.id not in _member_ids(app, world.program.id)
+    assert "You are a mentee in this program already" in html
+    with app.app_context():
+        assert db.session.scalars(db.select(Membership.role).where(
+            Membership.program_id == world.program.id, Membership.user_id == outsider.id)).all() == ["mentee"]
 
 
 def test_a_stranger_cannot_see_or_accept_someone_elses_invitation(app, world):

@@ -125,7 +125,7 @@ def _leave_programs(user: User) -> None:
     now = clock.now()
     for member in list(db.session.scalars(db.select(Membership).where(
             Membership.user_id == user.id, Membership.removed_at.is_(None)).order_by(Membership.id))):
-        if user.role == "mentor":
+        if member.role == "mentor":
             release(member, "removed", None)
         withdraw_as_mentee(member, None, now)
         end_mentorships(member, None, now)

@@ -61,7 +61,7 @@ def remove(program: Program, member: Membership, actor: User) -> Membership:
         db.session.rollback()
         raise ServiceError(_("This person has already been removed from the program."))
     db.session.refresh(member)
-    if member.user.role == "mentor":
+    if member.role == "mentor":
         release(member, "removed", actor)
     withdraw_as_mentee(member, actor, now)
     end_mentorships(member, actor, now)

@@ -96,7 +96,7 @@ def detach_members(program: Program) -> int:
         person = db.session.get(User, membership.user_id)
         if person.erased_at is not None and person.name == FORMER_MEMBER:
             continue  # already nobody
-        stand_in = User(role=person.role, name=FORMER_MEMBER, email=f"former-{program.id}-{membership.id}@erased.invalid",
+        stand_in = User(role=membership.role, name=FORMER_MEMBER, email=f"former-{program.id}-{membership.id}@erased.invalid",
                         password_hash=unusable_password_hash(), erased_at=now)
         db.session.add(stand_in)
         db.session.flush()

@@ -119,8 +119,7 @@ def preview(program: Program, text: str) -> Preview:
                              columns=", ".join(missing)), "file")
     rows, seen = [], {}
     # Only this program's own members are looked up: anyone else looks like a new address here.
-    members = dict(db.session.execute(db.select(func.lower(User.email), User.role).join(Membership)
-                                      .where(Membership.program_id == program.id)).all())
+    members = _sides_in(program)
     try:
         for n, raw in enumerate(reader, start=2):
             if not any(c.strip() for c in raw):
@@ -163,8 +162,8 @@ def _check(row: Row, seen: dict, members: dict) -> Row:
     v["role"] = role
     if role not in ("mentor", "mentee"):
         err.append(_("Role must be mentor or mentee, not “%(value)s”.", value=v.get("role", "")))
-    elif v.get("email") in members and members[v["email"]] != role:
-        err.append(_in_program_as(members[v["email"]]))
+    elif v.get("email") in members and role not in members[v["email"]]:
+        err.append(_in_program_as(members[v["email"]][0]))
     years = v.get("years", "") or "0"
     match = YEARS.fullmatch(years)
     if match and int(match.group(1)) <= YEARS_MOST:
@@ -239,10 +238,19 @@ def _in_program_as(role: str) -> str:
 def conflicts(program: Program, rows: list[dict]) -> list[tuple[int, str]]:
     """(line, problem) for checked rows that the database no longer allows: a member of the
     program whose role differs (the only check that depends on the database)."""
-    members = dict(db.session.execute(db.select(func.lower(User.email), User.role).join(Membership)
-                                      .where(Membership.program_id == program.id)).all())
-    return [(v["line"], _in_program_as(members[v["email"]])) for v in rows
-            if members.get(v["email"], v["role"]) != v["role"]]
+    members = _sides_in(program)
+    return [(v["line"], _in_program_as(members[v["email"]][0])) for v in rows
+            if v["email"] in members and v["role"] not in members[v["email"]]]
+
+
+def _sides_in(program: Program) -> dict[str, list[str]]:
+    """Lower-cased email -> the sides ('mentee', 'mentor') its account has in the program. A row
+    updates the member's profile on its own side; it never adds the other side."""
+    sides: dict[str, list[str]] = {}
+    for email, role in db.session.execute(db.select(func.lower(User.email), Membership.role).join(Membership)
+                                          .where(Membership.program_id == program.id).order_by(Membership.role)):
+        sides.setdefault(email, []).append(role)
+    return sides
 
 
 def apply(program: Program, text: str, actor: User | None) -> dict:
@@ -263,8 +271,10 @@ def write(program: Program, rows: list[dict], actor: User | None) -> dict:
     outside the program gets an invitation (services.invitations) and nothing else."""
     term_ids = _terms(program, rows)
     addresses = [v["email"] for v in rows]
-    members = dict(db.session.execute(db.select(func.lower(User.email), Membership.id).join(Membership)
-                                      .where(Membership.program_id == program.id)).all())
+    side_of_row = {v["email"]: v["role"] for v in rows}
+    members = {email: membership_id for email, role, membership_id in db.session.execute(
+        db.select(func.lower(User.email), Membership.role, Membership.id).join(Membership)
+        .where(Membership.program_id == program.id)) if side_of_row.get(email, role) == role}
     account_ids = dict(db.session.execute(db.select(func.lower(User.email), User.id)
                                           .where(func.lower(User.email).in_(addresses))).all())
     new = [v for v in rows if v["email"] not in account_ids]
@@ -286,8 +296,8 @@ def write(program: Program, rows: list[dict], actor: User | None) -> dict:
         ids = dict(db.session.execute(db.select(User.email, User.id).where(User.id > floor)).all())
         user_ids = [ids[v["email"]] for v in new]
         floor = db.session.scalar(db.select(func.coalesce(func.max(Membership.id), 0)))
-        db.session.execute(insert(Membership.__table__), [{"program_id": program.id, "user_id": u, "joined_at": now}
-                                                          for u in user_ids])
+        db.session.execute(insert(Membership.__table__), [{"program_id": program.id, "user_id": u, "role": v["role"],
+                                                           "joined_at": now} for v, u in zip(new, user_ids)])
         membership_of = dict(db.session.execute(db.select(Membership.user_id, Membership.id).where(
             Membership.id > floor, Membership.program_id == program.id)).all())
         members.update((v["email"], membership_of[u]) for v, u in zip(new, user_ids))

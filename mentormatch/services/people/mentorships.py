@@ -32,4 +32,5 @@ def current_pairing(mentor: Membership, mentee_membership_id: int) -> Pairing | 
 def mentee_pairing(user: User, pairing_id: int) -> Pairing | None:
     """A pairing of this mentee's own that has reached a conversation."""
     return db.session.scalar(db.select(Pairing).join(Membership, Pairing.mentee_membership_id == Membership.id).where(
-        Pairing.id == pairing_id, Membership.user_id == user.id, Membership.current(), Pairing.state.in_(FOLLOWUP_STATES)))
+        Pairing.id == pairing_id, Membership.user_id == user.id, Membership.role == "mentee", Membership.current(),
+        Pairing.state.in_(FOLLOWUP_STATES)))

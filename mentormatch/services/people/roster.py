@@ -20,12 +20,12 @@ class PersonRow:
 
 def people_status(program: Program, today: date) -> list[PersonRow]:
     rows = db.session.execute(
-        db.select(Membership, User.role, GoalForm, MentorProfile)
+        db.select(Membership, Membership.role, GoalForm, MentorProfile)
         .join(User, Membership.user_id == User.id)
         .outerjoin(GoalForm, GoalForm.membership_id == Membership.id)
         .outerjoin(MentorProfile, MentorProfile.membership_id == Membership.id)
         .where(Membership.program_id == program.id, Membership.current())
-        .order_by(User.role, User.name)
+        .order_by(Membership.role, User.name)
     ).all()
     people = []
     for membership, role, goal, profile in rows:

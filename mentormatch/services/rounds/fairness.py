@@ -82,7 +82,7 @@ def priority_of(membership_id: int) -> MenteePriority | None:
 
 def set_priority(program: Program, mentee: Membership, coordinator: User, *, bonus: int, must_match: bool,
                  note: str) -> MenteePriority:
-    if mentee.program_id != program.id or mentee.user.role != "mentee":
+    if mentee.program_id != program.id or mentee.role != "mentee":
         raise ServiceError(_("Only a mentee of this program can be given a priority."))
     if bonus is None or not -MAX_BONUS <= int(bonus) <= MAX_BONUS:
         raise ServiceError(_("Between -%(max)s and %(max)s points.", max=MAX_BONUS), "bonus")

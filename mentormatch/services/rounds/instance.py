@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func
+from sqlalchemy.orm import aliased
 
 from ...core import clock, reference
 from ...extensions import db
@@ -101,7 +102,7 @@ def pool_mentee_ids(round_: Round) -> list[int]:
     q = (db.select(GoalForm.membership_id, *((GoalForm.groups, GoalForm.topics) if tags else ()))
          .join(Membership, Membership.id == GoalForm.membership_id)
          .join(User, User.id == Membership.user_id)
-         .where(Membership.program_id == round_.program_id, Membership.current(), User.role == "mentee", GoalForm.wants != "micro"))
+         .where(Membership.program_id == round_.program_id, Membership.current(), Membership.role == "mentee", GoalForm.wants != "micro"))
     if pool.get("joined_after"):
         q = q.where(Membership.joined_at >= datetime.fromisoformat(pool["joined_after"]))
     if pool.get("joined_before"):
@@ -139,7 +140,7 @@ def build_round_data(round_: Round, *, mentee_ids: list[int] | None = None,
         db.select(GoalForm, User.name)
         .join(Membership, Membership.id == GoalForm.membership_id)
         .join(User, User.id == Membership.user_id)
-        .where(Membership.program_id == round_.program_id, Membership.current(), User.role == "mentee")
+        .where(Membership.program_id == round_.program_id, Membership.current(), Membership.role == "mentee")
         .order_by(GoalForm.membership_id))
     for g, name in rows:
         if g.membership_id not in wanted:
@@ -161,7 +162,7 @@ def build_round_data(round_: Round, *, mentee_ids: list[int] | None = None,
         db.select(MentorProfile, User.name)
         .join(Membership, Membership.id == MentorProfile.membership_id)
         .join(User, User.id == Membership.user_id)
-        .where(Membership.program_id == round_.program_id, Membership.current(), User.role == "mentor")
+        .where(Membership.program_id == round_.program_id, Membership.current(), Membership.role == "mentor")
         .order_by(MentorProfile.membership_id))
     for p, name in rows:
         if p.membership_id in hidden:
@@ -184,6 +185,12 @@ def build_round_data(round_: Round, *, mentee_ids: list[int] | None = None,
     forbidden |= set(db.session.execute(
         db.select(Pairing.mentee_membership_id, Pairing.mentor_membership_id)
         .where(Pairing.program_id == round_.program_id, Pairing.state == "declined")))
+    # Someone on both sides of the program (Program.allows_both_sides) is never their own mentor.
+    as_mentor = aliased(Membership)
+    forbidden |= set(db.session.execute(
+        db.select(Membership.id, as_mentor.id)
+        .join(as_mentor, (as_mentor.user_id == Membership.user_id) & (as_mentor.program_id == Membership.program_id))
+        .where(Membership.program_id == round_.program_id, Membership.role == "mentee", as_mentor.role == "mentor")))
     for c in db.session.scalars(db.select(RoundConstraint).where(RoundConstraint.round_id == round_.id)
                                 .order_by(RoundConstraint.id)):
         if c.mentee_membership_id not in mentees or c.mentor_membership_id not in mentors:

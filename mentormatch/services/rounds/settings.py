@@ -184,7 +184,7 @@ def require_editable(round_: Round) -> None:
 
 def _member_by_email(program: Program, email: str, role: str, field: str) -> Membership:
     m = db.session.scalar(db.select(Membership).join(User).where(
-        Membership.program_id == program.id, func.lower(User.email) == (email or "").strip().lower(), User.role == role))
+        Membership.program_id == program.id, func.lower(User.email) == (email or "").strip().lower(), Membership.role == role))
     if m is None:
         raise ServiceError((_("No mentee with this email in this program.") if role == "mentee"
                            else _("No mentor with this email in this program.")), field)
