@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from .access import public
 from .config import LANGUAGES
+from .core.security import is_safe_next
 from .extensions import db
 
 COOKIE = "lang"
@@ -28,8 +29,9 @@ def select_locale() -> str:
 
 
 def _local(path: str | None) -> str:
-    """A path on this site to go back to; anything else (another host, a scheme, //) goes home."""
-    if path and path.startswith("/") and not path.startswith(("//", "/\\")) and "\n" not in path:
+    """A path on this site to go back to; anything else (another host, a scheme, //, a tab or line
+    break a browser would drop) goes home. The same rule as the login's ?next=."""
+    if is_safe_next(path):
         return path
     return url_for("public.index")
 
