@@ -79,3 +79,22 @@ def test_hostile_lang_cookies_give_english(client, cookie):
     r = client.get("/auth/login")
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and lang_of(html) == "en" and "<script>alert" not in html
+
+
+def test_a_stored_unshipped_locale_reads_in_the_browsers_language_and_mails_in_english(app, client, world):
+    """No form stores an unshipped locale (the menu refuses it), but the column takes any 8 characters
+    (an old row, a script, a hand edit): mail to that person raised UnknownLocaleError in the sender's
+    transaction, so the change that caused it was lost too."""
+    from mentormatch.core import outbox
+    from mentormatch.models import OutboxMessage
+    with app.app_context():
+        db.session.get(User, world.mentee.id).locale = "xx"
+        db.session.commit()
+    login(client, world.mentee)
+    r = client.get("/mentee/", headers={"Accept-Language": "pt"})
+    assert r.status_code == 200 and lang_of(r.get_data(as_text=True)) == "pt"
+    with app.app_context():
+        outbox.send(world.mentee.email, "password_reset", name="Mira", url="http://localhost/x")
+        db.session.commit()
+        subject = db.session.scalar(db.select(OutboxMessage.subject).where(OutboxMessage.to == world.mentee.email))
+    assert subject == "Set your MentorMatch password"
