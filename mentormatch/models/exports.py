@@ -3,20 +3,24 @@
 database is the one store every web and RQ worker shares) until it expires."""
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from ..extensions import db
 from .base import utcnow
 
 WORKBOOK_STATUSES = ("queued", "running", "done", "failed")
+_ACTIVE = text("status IN ('queued', 'running')")
 
 
 class WorkbookExport(db.Model):
     """One "Prepare workbook": queued -> running -> done | failed; the file until expires_at."""
 
     __tablename__ = "workbook_exports"
-    __table_args__ = (CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),)
+    # One queued or running workbook per program, however many "Prepare" clicks race (services/workbook_jobs.start).
+    __table_args__ = (CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
+                      Index("uq_workbook_exports_active_program", "program_id", unique=True,
+                            postgresql_where=_ACTIVE, sqlite_where=_ACTIVE))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)

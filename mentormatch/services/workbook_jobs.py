@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from flask import Flask, current_app
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 
 from ..core import clock, jobs
 from ..extensions import db
@@ -38,17 +39,20 @@ def keep_hours() -> int:
 
 def start(program: Program, actor: User | None) -> WorkbookExport:
     """Record a queued workbook and hand it to the runner; returns at once. One at a time per
-    program: while one is queued or running, asking again returns that one."""
+    program: while one is queued or running, asking again returns that one (racing clicks too: the
+    database keeps one active row per program)."""
     sweep()
-    running = db.session.scalar(db.select(WorkbookExport).where(
-        WorkbookExport.program_id == program.id, WorkbookExport.status.in_(("queued", "running")))
-        .order_by(WorkbookExport.id.desc()))
+    running = _active(program)
     if running is not None and not check_stale(running):
         return running
     job = WorkbookExport(program_id=program.id, created_by_id=actor.id if actor else None,
                          progress={"done": 0, "of": len(exports.KINDS), "sheet": ""})
     db.session.add(job)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # a racing click queued one first (the partial unique index): that one it is
+        db.session.rollback()
+        return _active(program) or start(program, actor)
     job_id = job.id
     try:
         rq_id = jobs.dispatch(execute, job_id, f"workbook-{job_id}")
@@ -61,6 +65,11 @@ def start(program: Program, actor: User | None) -> WorkbookExport:
         db.session.commit()
     db.session.refresh(job)
     return job
+
+
+def _active(program: Program) -> WorkbookExport | None:
+    return db.session.scalar(db.select(WorkbookExport).where(
+        WorkbookExport.program_id == program.id, WorkbookExport.status.in_(("queued", "running"))))
 
 
 def job_of(program: Program, job_id: int) -> WorkbookExport | None:
