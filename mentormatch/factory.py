@@ -105,6 +105,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=str(settings.TRANSLATIONS_DIR))
+    i18n.install_reader_words(app)  # after Babel installed its gettext callables, before any template compiles
     outbox.init_app(app)
 
     bad_input.register(app)  # before the blueprints: their `<int:...>` rules use its converter

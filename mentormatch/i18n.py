@@ -4,13 +4,16 @@ The person's own setting (users.locale) wins; a visitor who picked a language ke
 else the browser's Accept-Language; else English. Emails pick the recipient's language in
 core/outbox.py, never the sender's.
 """
-from flask import Blueprint, has_request_context, make_response, redirect, request, url_for
+from flask import Blueprint, Flask, has_request_context, make_response, redirect, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
+from jinja2 import pass_context
 
 from .access import public
 from .config import LANGUAGES
 from .core.security import is_safe_next
 from .extensions import db
+from .services.data_rights.personal import FORMER_MEMBER, REMOVED_TEXT
 
 COOKIE = "lang"
 bp = Blueprint("i18n", __name__)
@@ -49,3 +52,33 @@ def choose():
         current_user.locale = lang
         db.session.commit()
     return response
+
+
+# -- words stored once, shown in the reader's language ----------------------------------------------
+
+# Retention and erasure store these in English, one word for every reader: the stand-in account's name
+# and a removed message's body. Wherever a page or an email prints one, it is the reader's.
+STORED_WORDS = frozenset((FORMER_MEMBER, REMOVED_TEXT))
+
+
+def reader_words(value):
+    if isinstance(value, str) and value in STORED_WORDS:
+        return gettext(str(value))
+    return value
+
+
+def _placeholders_in_reader_words(function):
+    @pass_context
+    def call(context, *args, **variables):
+        return function(context, *args, **{k: reader_words(v) for k, v in variables.items()})
+    return call
+
+
+def install_reader_words(app: Flask) -> None:
+    """Every `{{ ... }}` (Jinja's finalize) and every placeholder of `_()`, `ngettext` and `{% trans %}`
+    (the gettext callables Flask-Babel installed) shows the stored words in the reader's language."""
+    env = app.jinja_env
+    env.finalize = reader_words
+    for name in ("gettext", "_", "ngettext", "pgettext", "npgettext"):
+        if name in env.globals:
+            env.globals[name] = _placeholders_in_reader_words(env.globals[name])

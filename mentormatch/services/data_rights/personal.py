@@ -36,14 +36,16 @@ from ...models.imports import ProgramInvitation
 from ...models.questions import QuestionAnswer
 from ...models.rounds import RunPair, RunUnmatched
 
-FORMER_MEMBER = "A former member"
-REMOVED_TEXT = "(removed)"  # a message body cannot be empty (a CHECK), so this stands in for it
-
 
 def N_(text: str) -> str:
     """Marks a heading for translation (`make translations` finds it); the export page translates it
     when it shows it, while the JSON export keeps the English one."""
     return text
+
+
+# Stored in English, shown in the reader's language (i18n.install_reader_words).
+FORMER_MEMBER = N_("A former member")
+REMOVED_TEXT = N_("(removed)")  # a message body cannot be empty (a CHECK), so this stands in for it
 
 
 @dataclass(frozen=True)
