@@ -98,3 +98,25 @@ def test_a_stored_unshipped_locale_reads_in_the_browsers_language_and_mails_in_e
         db.session.commit()
         subject = db.session.scalar(db.select(OutboxMessage.subject).where(OutboxMessage.to == world.mentee.email))
     assert subject == "Set your MentorMatch password"
+
+
+@pytest.mark.parametrize("lang", ["es", "pt"])
+def test_script_in_any_text_field_is_escaped_on_every_page_in_spanish_and_portuguese(app, lang):
+    """The same crawl as test_xss_everywhere in the other languages: a translated sentence carries the
+    name through a placeholder (`{% trans name=... %}`, `_("... %(name)s", name=...)`), so an
+    escaping that held in English must hold there too."""
+    from types import SimpleNamespace
+
+    from mentormatch import demo
+    from tests.security.test_xss_everywhere import MIN_PAGES, crawl, taint_every_free_text_column
+    with app.app_context():
+        demo.seed()
+        assert taint_every_free_text_column() > 100
+        db.session.execute(db.update(User).values(locale=lang))
+        db.session.commit()
+    for role, email, _ in demo.demo_accounts():
+        browser = app.test_client()
+        login(browser, SimpleNamespace(email=email), demo.DEMO_PASSWORD)
+        assert lang_of(browser.get(f"/{role}/").get_data(as_text=True)) == lang
+        pages, showing = crawl(browser, f"/{role}/")
+        assert pages >= MIN_PAGES[role] and showing >= 2, f"{role} in {lang}: {pages} pages, {showing} showing"
