@@ -5,15 +5,14 @@ else the browser's Accept-Language; else English. Emails pick the recipient's la
 core/outbox.py, never the sender's.
 """
 from flask import Blueprint, Flask, has_request_context, make_response, redirect, request, url_for
-from flask_babel import gettext
 from flask_login import current_user
 from jinja2 import pass_context
 
 from .access import public
 from .config import LANGUAGES
 from .core.security import is_safe_next
+from .core.stored_words import reader_words
 from .extensions import db
-from .services.data_rights.personal import FORMER_MEMBER, REMOVED_TEXT
 
 COOKIE = "lang"
 bp = Blueprint("i18n", __name__)
@@ -56,16 +55,8 @@ def choose():
 
 # -- words stored once, shown in the reader's language ----------------------------------------------
 
-# Retention and erasure store these in English, one word for every reader: the stand-in account's name
-# and a removed message's body. Wherever a page or an email prints one, it is the reader's.
-STORED_WORDS = frozenset((FORMER_MEMBER, REMOVED_TEXT))
-
-
-def reader_words(value):
-    if isinstance(value, str) and value in STORED_WORDS:
-        return gettext(str(value))
-    return value
-
+# Retention and erasure store these in English, one word for every reader (personal.STORED_WORDS): the
+# stand-in account's name and a removed message's body. Wherever a page or an email prints one, it is the reader's.
 
 def _placeholders_in_reader_words(function):
     @pass_context

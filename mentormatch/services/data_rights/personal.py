@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
 
+from ...core.stored_words import FORMER_MEMBER, REMOVED_TEXT
 from ...models import (
     CheckIn,
     ClosingSurvey,
@@ -41,11 +42,6 @@ def N_(text: str) -> str:
     """Marks a heading for translation (`make translations` finds it); the export page translates it
     when it shows it, while the JSON export keeps the English one."""
     return text
-
-
-# Stored in English, shown in the reader's language (i18n.install_reader_words).
-FORMER_MEMBER = N_("A former member")
-REMOVED_TEXT = N_("(removed)")  # a message body cannot be empty (a CHECK), so this stands in for it
 
 
 @dataclass(frozen=True)
