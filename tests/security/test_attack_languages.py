@@ -9,6 +9,7 @@ from mentormatch.extensions import db
 from mentormatch.models import User
 from tests.conftest import PASSWORD, csrf_from, login
 from tests.web.test_language import choose, lang_of
+from tests.web.test_sso import idp, sso  # noqa: F401
 
 
 def stays_here(location: str) -> bool:
@@ -120,3 +121,19 @@ def test_script_in_any_text_field_is_escaped_on_every_page_in_spanish_and_portug
         assert lang_of(browser.get(f"/{role}/").get_data(as_text=True)) == lang
         pages, showing = crawl(browser, f"/{role}/")
         assert pages >= MIN_PAGES[role] and showing >= 2, f"{role} in {lang}: {pages} pages, {showing} showing"
+
+
+def test_the_single_sign_on_refusal_on_the_login_form_is_in_the_readers_language(app, client, sso, world):  # noqa: F811
+    """The login form's refusal for a program that requires single sign-on was an English f-string on
+    every page, Spanish and Portuguese included."""
+    from mentormatch.models import Program
+    with app.app_context():
+        program = db.session.get(Program, world.program.id)
+        program.requires_sso, program.name = True, "Programa <b>Uno</b>"
+        db.session.commit()
+    client.set_cookie("lang", "es")
+    token = csrf_from(client.get("/auth/login").get_data(as_text=True))
+    page = client.post("/auth/login", data={"csrf_token": token, "email": world.mentee.email, "password": PASSWORD}
+                       ).get_data(as_text=True)
+    assert "signs its members in" not in page
+    assert "Programa &lt;b&gt;Uno&lt;/b&gt; pide a sus miembros que entren con el inicio de sesión único" in page
