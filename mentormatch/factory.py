@@ -160,6 +160,8 @@ def _register_headers(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if request.endpoint != "static":
             headers.setdefault("Cache-Control", "no-store")
+            # Every page is in the language of the person's setting, the `lang` cookie or the browser (i18n.py).
+            response.vary.update(("Accept-Language", "Cookie"))
         if app.config["ENV_NAME"] == "production":  # production is served over HTTPS only
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

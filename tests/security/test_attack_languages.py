@@ -137,3 +137,14 @@ def test_the_single_sign_on_refusal_on_the_login_form_is_in_the_readers_language
                        ).get_data(as_text=True)
     assert "signs its members in" not in page
     assert "Programa &lt;b&gt;Uno&lt;/b&gt; pide a sus miembros que entren con el inicio de sesión único" in page
+
+
+@pytest.mark.parametrize("url", ["/", "/auth/login", "/auth/signup", "/no-such-page"])
+def test_a_page_in_the_browsers_language_is_never_stored_by_a_cache_and_says_what_it_varies_by(client, url):
+    """One URL, three languages: a shared cache must not hand a Spanish page to a Portuguese browser.
+    Every page is no-store (held); it now also names Accept-Language in Vary (it named only Cookie)."""
+    r = client.get(url, headers={"Accept-Language": "es"})
+    assert "no-store" in r.headers["Cache-Control"]
+    assert {"accept-language", "cookie"} <= {v.strip().lower() for v in r.headers.get("Vary", "").split(",")}
+    with client.get("/static/css/app.css") as static:
+        assert "no-store" not in static.headers.get("Cache-Control", ""), "static files stay cacheable"
