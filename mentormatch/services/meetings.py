@@ -78,6 +78,17 @@ def can_meet(item: Pairing | MicroRequest) -> bool:
     return item.state in MEETING_ITEM_STATES[kind_of(item)]
 
 
+def _hold(item: Pairing | MicroRequest) -> None:
+    """Lock the pairing's or request's row for this transaction and read its state afresh (PostgreSQL;
+    SQLite lets one writer in anyway). An ending locks the same row first (its conditional UPDATE) and
+    then withdraws the meetings, so a pick or a proposal either sees the ending and is refused, or
+    commits before the ending reads the meetings and is called off with them; and both take the two
+    rows in the same order (item, then meeting), which a pick racing an ending deadlocked on."""
+    model = type(item)
+    db.session.execute(db.select(model).where(model.id == item.id).with_for_update()
+                       .execution_options(populate_existing=True))
+
+
 def side_of(item: Pairing | MicroRequest, user: User) -> str | None:
     """"mentee" or "mentor" for one of the two, None for anyone else."""
     if user.id == item.mentee.user_id and item.mentee.removed_at is None:
@@ -282,6 +293,7 @@ def propose(item: Pairing | MicroRequest, user: User, slots: list[tuple[int, dat
     side = side_of(item, user)
     if side is None:
         raise ServiceError(_("Only the two people meeting can propose times."))
+    _hold(item)
     if not can_meet(item):
         raise ServiceError(_("Meetings can be arranged once the mentor has said yes."))
     me = item.mentee if side == "mentee" else item.mentor
@@ -348,6 +360,7 @@ def pick(meeting: Meeting, user: User, slot_id) -> Meeting:
     if side is None:
         raise ServiceError(_("Only the two people meeting can pick a time."))
     me = item.mentee if side == "mentee" else item.mentor
+    _hold(item)
     if not can_meet(item):
         raise ServiceError(_("This mentorship is no longer running: these times can no longer be picked."), "slot_id")
     if meeting.state != "proposed":

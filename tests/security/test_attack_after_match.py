@@ -70,3 +70,59 @@ def test_each_person_gets_the_calendar_invitation_in_their_language(app, pair): 
 def the_meeting_id(app, w) -> int:
     with app.app_context():
         return db.session.scalar(db.select(Meeting.id).where(Meeting.pairing_id == w.pairing_id))
+
+
+def test_ending_a_pairing_while_a_pick_is_in_flight_leaves_no_meeting_ahead(app, pair, make_user):  # noqa: F811
+    """The pick read "still running" before the ending committed and booked after it had withdrawn
+    the times it saw ("proposed"); the ending's conditional cancel then missed the booked row: an
+    ended mentorship with a meeting and invitations in both calendars. Or the two deadlocked (the pick
+    locked the meeting then the pairing, the ending the other way round): a 500 for one of them. Real
+    concurrency on PostgreSQL."""
+    import threading
+    from datetime import time
+
+    from mentormatch.services import ServiceError, lifecycle
+    from tests.web.test_lifecycle_data import add_goal, add_mentee, add_pairing, mid
+    bad, errors = [], []
+    for n in range(8):
+        mentee, mentee_mid = add_mentee(app, make_user, pair, f"Racer {n}")
+        add_goal(app, mentee_mid, timezone="Europe/Berlin")
+        pid = add_pairing(app, pair.program.id, mentee_mid, mid(pair, pair.mentor), state="active")
+        with app.app_context():
+            meeting = meetings.propose(db.session.get(Pairing, pid), db.session.get(User, mentee.id),
+                                       [(1, THU, time(16, 0))], 30)
+            meeting_id, slot_id = meeting.id, meeting.slots[0].id
+        barrier = threading.Barrier(2)
+
+        def run(action, barrier=barrier):
+            with app.app_context():
+                try:
+                    barrier.wait()
+                    action()
+                except ServiceError:
+                    db.session.rollback()
+                except Exception as error:  # noqa: BLE001 - a deadlock, reported below
+                    db.session.rollback()
+                    errors.append(repr(error)[:200])
+                finally:
+                    db.session.remove()
+
+        def pick(meeting_id=meeting_id, slot_id=slot_id):
+            meetings.pick(db.session.get(Meeting, meeting_id), db.session.get(User, pair.mentor.id), slot_id)
+
+        def end(pid=pid, who=mentee.id):
+            lifecycle.end(db.session.get(Pairing, pid), db.session.get(User, who), "ended_early", "moving on")
+            db.session.commit()
+
+        racers = [threading.Thread(target=run, args=(a,)) for a in (pick, end)]
+        for t in racers:
+            t.start()
+        for t in racers:
+            t.join(30)
+        with app.app_context():
+            state = db.session.get(Pairing, pid).state
+            left = db.session.get(Meeting, meeting_id).state
+        if (state, left) != ("ended_early", "cancelled"):
+            bad.append((n, state, left))
+    assert errors == [], "the pick and the ending deadlocked (they took the rows in opposite orders)"
+    assert bad == [], "a meeting stayed open on an ended mentorship"
