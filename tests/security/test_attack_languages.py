@@ -148,3 +148,18 @@ def test_a_page_in_the_browsers_language_is_never_stored_by_a_cache_and_says_wha
     assert {"accept-language", "cookie"} <= {v.strip().lower() for v in r.headers.get("Vary", "").split(",")}
     with client.get("/static/css/app.css") as static:
         assert "no-store" not in static.headers.get("Cache-Control", ""), "static files stay cacheable"
+
+
+@pytest.mark.parametrize("lang", ["es", "pt"])
+def test_a_name_with_markup_in_a_translated_email_is_escaped_in_its_html_which_says_its_language(app, lang):
+    """A name goes through a placeholder of the translated sentence ("Hola, %(name)s:"); the text part
+    keeps it as typed, the HTML part (laid out from the text) escapes it (held). The HTML part said
+    <html lang="en"> whatever its language (screen readers read Spanish with English sounds)."""
+    from mentormatch.core import outbox
+    evil = "<script>x()</script><b>Eve</b>"
+    with app.test_request_context():
+        mail = outbox.render("password_reset", locale=lang, name=evil, reset_url="http://localhost/r")
+    assert evil in mail.text and ("Hola" if lang == "es" else "Olá") in mail.text
+    assert "<script>" not in mail.html and "<b>" not in mail.html
+    assert "&lt;script&gt;x()&lt;/script&gt;&lt;b&gt;Eve&lt;/b&gt;" in mail.html
+    assert f'<html lang="{lang}">' in mail.html
