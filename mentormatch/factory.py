@@ -107,6 +107,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=str(settings.TRANSLATIONS_DIR))
+    i18n.install_reader_words(app)  # after Babel installed its gettext callables, before any template compiles
     outbox.init_app(app)
 
     bad_input.register(app)  # before the blueprints: their `<int:...>` rules use its converter
@@ -161,6 +162,8 @@ def _register_headers(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if request.endpoint != "static":
             headers.setdefault("Cache-Control", "no-store")
+            # Every page is in the language of the person's setting, the `lang` cookie or the browser (i18n.py).
+            response.vary.update(("Accept-Language", "Cookie"))
         if app.config["ENV_NAME"] == "production":  # production is served over HTTPS only
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

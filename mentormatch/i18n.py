@@ -4,11 +4,14 @@ The person's own setting (users.locale) wins; a visitor who picked a language ke
 else the browser's Accept-Language; else English. Emails pick the recipient's language in
 core/outbox.py, never the sender's.
 """
-from flask import Blueprint, has_request_context, make_response, redirect, request, url_for
+from flask import Blueprint, Flask, has_request_context, make_response, redirect, request, url_for
 from flask_login import current_user
+from jinja2 import pass_context
 
 from .access import public
 from .config import LANGUAGES
+from .core.security import is_safe_next
+from .core.stored_words import reader_words
 from .extensions import db
 
 COOKIE = "lang"
@@ -28,8 +31,9 @@ def select_locale() -> str:
 
 
 def _local(path: str | None) -> str:
-    """A path on this site to go back to; anything else (another host, a scheme, //) goes home."""
-    if path and path.startswith("/") and not path.startswith(("//", "/\\")) and "\n" not in path:
+    """A path on this site to go back to; anything else (another host, a scheme, //, a tab or line
+    break a browser would drop) goes home. The same rule as the login's ?next=."""
+    if is_safe_next(path):
         return path
     return url_for("public.index")
 
@@ -47,3 +51,25 @@ def choose():
         current_user.locale = lang
         db.session.commit()
     return response
+
+
+# -- words stored once, shown in the reader's language ----------------------------------------------
+
+# Retention and erasure store these in English, one word for every reader (personal.STORED_WORDS): the
+# stand-in account's name and a removed message's body. Wherever a page or an email prints one, it is the reader's.
+
+def _placeholders_in_reader_words(function):
+    @pass_context
+    def call(context, *args, **variables):
+        return function(context, *args, **{k: reader_words(v) for k, v in variables.items()})
+    return call
+
+
+def install_reader_words(app: Flask) -> None:
+    """Every `{{ ... }}` (Jinja's finalize) and every placeholder of `_()`, `ngettext` and `{% trans %}`
+    (the gettext callables Flask-Babel installed) shows the stored words in the reader's language."""
+    env = app.jinja_env
+    env.finalize = reader_words
+    for name in ("gettext", "_", "ngettext", "pgettext", "npgettext"):
+        if name in env.globals:
+            env.globals[name] = _placeholders_in_reader_words(env.globals[name])

@@ -120,8 +120,8 @@ def login():
         elif sso.providers() and (program := sso_accounts.program_requiring_sso(user)):
             # Checked after the password, so it tells nothing about an account to someone without it;
             # with no provider configured (any more) the setting locks no one out.
-            form.form_errors.append(f"{program.name} signs its members in through single sign-on: "
-                                    "use the sign-in button below.")
+            form.form_errors.append(_("%(program)s signs its members in through single sign-on: use the sign-in "
+                                      "button below.", program=program.name))
         else:
             start_session(user)
             target = request.args.get("next")

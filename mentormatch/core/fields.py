@@ -60,7 +60,8 @@ def zone(value, field: str = "timezone") -> str:
 
 def video_link(value, field: str) -> str:
     """A video-call link (a person's contact channel, a meeting's link in the invitation): http(s)
-    only, a real site name, no spaces, and no name or password before an @ ("https://zoom.us@evil.example/..."
+    only, a real site name, no spaces, no invisible characters (a right-to-left override shows
+    ".../\u202egpj.exe" as ".../exe.jpg"), and no name or password before an @ ("https://zoom.us@evil.example/..."
     reads as zoom.us and opens evil.example). Empty stays empty."""
     value = text(value, field, most=MAX_VIDEO_LINK)
     if not value:
@@ -68,6 +69,9 @@ def video_link(value, field: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or re.search(r"\s", value):
         raise ServiceError(_("Enter a link that starts with https:// (for example https://meet.example.com/you)."), field)
+    if not value.isprintable():  # bidi controls, zero-width and other format characters (Unicode Cf, Cc)
+        raise ServiceError(_("Remove the invisible characters from the link: they make it read as another "
+                             "address than the one it opens."), field)
     if "@" in parts.netloc:
         raise ServiceError(_("Enter the meeting's own address, without a name or password before an @."), field)
     if not _HOST.match((parts.hostname or "").lower()):

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from flask import Flask, current_app
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import utcnow
@@ -94,11 +95,18 @@ class Lifecycle:
         self.queue_down, self.stopped, self.cleared = queue_down, stopped, dict(cleared or {})
         self.stale_s, self.queued_stale_s = stale_s, queued_stale_s
 
-    def start(self, job, execute: Callable[[int, Flask], object]):
+    def start(self, job, execute: Callable[[int, Flask], object], taken: Callable[[], object] | None = None):
         """Commit the new queued `job` and hand it to the runner; returns it at once (failed with
-        `queue_down` when the queue cannot take it)."""
+        `queue_down` when the queue cannot take it). Where a unique index keeps one active job, a
+        racing start that got there first refuses the row: then `taken()` is returned."""
         db.session.add(job)
-        db.session.flush()
+        try:
+            db.session.flush()
+        except IntegrityError:
+            if taken is None:
+                raise
+            db.session.rollback()
+            return taken()
         job_id = job.id  # read before the commit expires it: reading it after would load the row back
         db.session.commit()
         try:

@@ -27,6 +27,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import and_, event, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from ..config import LANGUAGES
 from ..extensions import db, mail
 from ..models import OutboxMessage, User
 from . import clock, jobs
@@ -57,8 +58,8 @@ def render(template: str, *, locale: str | None = None, **context) -> Mail:
     """An email from templates/email/<template>.txt: its first line is "Subject: ...", then a
     blank line, then the plain-text body. The HTML alternative is email/<template>.html where
     the email has its own, else the text laid out by email/_layout.html (links made clickable).
-    In the language `locale` (the recipient's); None: the current one."""
-    if locale is None:
+    In the language `locale` (the recipient's); None, or one the site does not ship: the current one."""
+    if locale not in LANGUAGES:
         return _render(template, f"email/{template}.html" in _own_html(), context)
     with force_locale(locale):
         return _render(template, f"email/{template}.html" in _own_html(), context)
@@ -66,12 +67,14 @@ def render(template: str, *, locale: str | None = None, **context) -> Mail:
 
 def language_of(to: str | User) -> str | None:
     """The language the account at `to` (an address, or the account's row) reads in; None when it
-    has none (then the current one). A row the caller already has is read, not looked up again."""
+    has none, or one the site does not ship (then the current one). A row the caller already has is
+    read, not looked up again."""
     if isinstance(to, User):
         if to.locale is not None:
-            return to.locale
+            return to.locale if to.locale in LANGUAGES else None
         to = to.email  # not flushed yet (its default comes on insert), or no language: ask the database
-    return db.session.scalar(select(User.locale).where(User.email == to))
+    locale = db.session.scalar(select(User.locale).where(User.email == to))
+    return locale if locale in LANGUAGES else None
 
 
 def _render(template: str, has_html: bool, context: dict) -> Mail:

@@ -1,4 +1,5 @@
 """Password hashing (Argon2id), the password policy, and safe redirects."""
+import re
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -55,9 +56,17 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
     return None
 
 
+# Browsers drop tabs and line breaks anywhere in a URL ("/\t/evil.example" opens //evil.example) and a
+# line break cannot go into a Location header (a 500): a target with any control character is refused.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+MAX_NEXT = 2048  # longer than any page's path and query here
+
+
 def is_safe_next(target: str | None) -> bool:
-    """Only same-site relative paths: no scheme, no host, no '//' or backslash tricks."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only same-site relative paths: no scheme, no host, no '//' or backslash tricks, no control
+    characters, nothing longer than MAX_NEXT."""
+    if (not target or len(target) > MAX_NEXT or not target.startswith("/") or target.startswith("//")
+            or "\\" in target or _CONTROL.search(target)):
         return False
     ref, test = urlsplit(request.host_url), urlsplit(urljoin(request.host_url, target))
     return test.scheme in {"http", "https"} and ref.netloc == test.netloc

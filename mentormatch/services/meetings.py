@@ -14,6 +14,7 @@ Monday to Friday, as the matching core assumes).
 from __future__ import annotations
 
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
@@ -21,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_datetime
 from flask import current_app
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from icalendar import Calendar, vCalAddress, vText
@@ -31,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core import clock, fields, links, outbox
 from ..core.events import record
+from ..core.stored_words import reader_words
 from ..extensions import db
 from ..models import (
     DURATIONS,
@@ -74,6 +76,17 @@ def item_of(meeting: Meeting) -> Pairing | MicroRequest:
 
 def can_meet(item: Pairing | MicroRequest) -> bool:
     return item.state in MEETING_ITEM_STATES[kind_of(item)]
+
+
+def _hold(item: Pairing | MicroRequest) -> None:
+    """Lock the pairing's or request's row for this transaction and read its state afresh (PostgreSQL;
+    SQLite lets one writer in anyway). An ending locks the same row first (its conditional UPDATE) and
+    then withdraws the meetings, so a pick or a proposal either sees the ending and is refused, or
+    commits before the ending reads the meetings and is called off with them; and both take the two
+    rows in the same order (item, then meeting), which a pick racing an ending deadlocked on."""
+    model = type(item)
+    db.session.execute(db.select(model).where(model.id == item.id).with_for_update()
+                       .execution_options(populate_existing=True))
 
 
 def side_of(item: Pairing | MicroRequest, user: User) -> str | None:
@@ -280,6 +293,7 @@ def propose(item: Pairing | MicroRequest, user: User, slots: list[tuple[int, dat
     side = side_of(item, user)
     if side is None:
         raise ServiceError(_("Only the two people meeting can propose times."))
+    _hold(item)
     if not can_meet(item):
         raise ServiceError(_("Meetings can be arranged once the mentor has said yes."))
     me = item.mentee if side == "mentee" else item.mentor
@@ -346,6 +360,7 @@ def pick(meeting: Meeting, user: User, slot_id) -> Meeting:
     if side is None:
         raise ServiceError(_("Only the two people meeting can pick a time."))
     me = item.mentee if side == "mentee" else item.mentor
+    _hold(item)
     if not can_meet(item):
         raise ServiceError(_("This mentorship is no longer running: these times can no longer be picked."), "slot_id")
     if meeting.state != "proposed":
@@ -439,21 +454,23 @@ def call_off(item: Pairing | MicroRequest, actor: User | None) -> list[Meeting]:
 
 
 def _invite_both(meeting: Meeting, item, template: str, method: str, **extra) -> None:
-    invitation = outbox.Attachment("invite.ics", f"text/calendar; method={method}", ics(meeting, method))
     url = links.link("meetings.show", meeting_id=meeting.id)
     people = ((item.mentee, item.mentor), (item.mentor, item.mentee))
     for person, other in people:
         zone = zone_of(person)
+        locale = outbox.language_of(person.user)
+        with force_locale(locale) if locale else nullcontext():  # the event's title in their words too
+            invitation = outbox.Attachment("invite.ics", f"text/calendar; method={method}", ics(meeting, method))
         outbox.send(person.user, template, program_id=item.program_id, attachments=[invitation],
                     reply_to=other.user.email,
                     name=person.user.name, other_name=other.user.name, duration=meeting.duration,
-                    when=when_label(meeting.starts_at, meeting.duration, zone, outbox.language_of(person.user)), zone=zone,
+                    when=when_label(meeting.starts_at, meeting.duration, zone, locale), zone=zone,
                     short=short_label(meeting.starts_at, zone),
                     video_link=meeting.video_link, url=url, **extra)
 
 
 def ics(meeting: Meeting, method: str | None = None) -> str:
-    """The meeting as an iCalendar object: one VEVENT with its stable UID and SEQUENCE, times in UTC,
+    """The meeting as an iCalendar object, in the current language: one VEVENT with its stable UID and SEQUENCE, times in UTC,
     the organizer and both people as attendees, the video link and the meeting's page. Nothing
     about anyone else (no coordinator, no other mentor or mentee, no notes)."""
     item = item_of(meeting)
@@ -469,11 +486,12 @@ def ics(meeting: Meeting, method: str | None = None) -> str:
     start = meeting.starts_at.replace(tzinfo=UTC)
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=meeting.duration))
-    event.add("summary", f"Mentoring: {item.mentee.user.name} and {item.mentor.user.name}")
+    event.add("summary", _("Mentoring: %(mentee)s and %(mentor)s", mentee=reader_words(item.mentee.user.name),
+                           mentor=reader_words(item.mentor.user.name)))
     page = links.link("meetings.show", meeting_id=meeting.id)
-    event.add("description", f"Your {meeting.duration}-minute MentorMatch conversation.\n"
-                             + (f"Video: {meeting.video_link}\n" if meeting.video_link else "")
-                             + f"Details, reschedule or cancel: {page}")
+    event.add("description", _("Your %(minutes)d-minute MentorMatch conversation.", minutes=meeting.duration) + "\n"
+                             + (_("Video: %(link)s", link=meeting.video_link) + "\n" if meeting.video_link else "")
+                             + _("Details, reschedule or cancel: %(url)s", url=page))
     organizer = meeting.organizer
     event.add("organizer", _address(organizer.user))
     for person in (item.mentee, item.mentor):
@@ -492,7 +510,7 @@ def ics(meeting: Meeting, method: str | None = None) -> str:
 
 def _address(user: User) -> vCalAddress:
     address = vCalAddress(f"mailto:{user.email}")
-    address.params["CN"] = vText(user.name)
+    address.params["CN"] = vText(reader_words(user.name))
     return address
 
 

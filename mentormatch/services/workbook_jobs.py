@@ -38,15 +38,20 @@ def keep_hours() -> int:
 
 def start(program: Program, actor: User | None) -> WorkbookExport:
     """Record a queued workbook and hand it to the runner; returns at once. One at a time per
-    program: while one is queued or running, asking again returns that one."""
+    program: while one is queued or running, asking again returns that one (racing clicks too: the
+    database keeps one active row per program)."""
     sweep()
-    running = db.session.scalar(db.select(WorkbookExport).where(
-        WorkbookExport.program_id == program.id, WorkbookExport.status.in_(("queued", "running")))
-        .order_by(WorkbookExport.id.desc()))
+    running = _active(program)
     if running is not None and not check_stale(running):
         return running
     return JOBS.start(WorkbookExport(program_id=program.id, created_by_id=actor.id if actor else None,
-                                     progress={"done": 0, "of": len(exports.KINDS), "sheet": ""}), execute)
+                                     progress={"done": 0, "of": len(exports.KINDS), "sheet": ""}), execute,
+                      taken=lambda: _active(program) or start(program, actor))
+
+
+def _active(program: Program) -> WorkbookExport | None:
+    return db.session.scalar(db.select(WorkbookExport).where(
+        WorkbookExport.program_id == program.id, WorkbookExport.status.in_(("queued", "running"))))
 
 
 def job_of(program: Program, job_id: int) -> WorkbookExport | None:

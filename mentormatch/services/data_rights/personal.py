@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
 
+from ...core.stored_words import ASK_REMOVED, FORMER_MEMBER, REMOVED_TEXT
 from ...models import (
     Ask,
     AskAnswer,
@@ -39,10 +40,6 @@ from ...models import (
 from ...models.imports import ProgramInvitation
 from ...models.questions import QuestionAnswer
 from ...models.rounds import RunPair, RunUnmatched
-
-FORMER_MEMBER = "A former member"
-REMOVED_TEXT = "(removed)"  # a message body cannot be empty (a CHECK), so this stands in for it
-ASK_REMOVED = "(question removed)"  # a question's body has a minimum length (a CHECK)
 
 
 def N_(text: str) -> str:
