@@ -3,7 +3,7 @@ reader's language, the shared thread with N readers (unread, mail batching per m
 rate limit), meetings for all members (invitation over real SMTP with every attendee, "did you
 meet?" asked of each), leaving and ending, and "Your circles" on the home pages.
 Access: test_circles_access.py; the pick race on PostgreSQL: test_circles_race.py."""
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 from flask_babel import force_locale
