@@ -32,6 +32,7 @@ from .services import (
     asks,
     checkins,
     goal_steps,
+    groups,
     health,
     invitations,
     lifecycle,
@@ -276,8 +277,41 @@ def visible_meeting(meeting_id: int) -> Meeting:
     """A meeting the current user is in; for a coordinator of its program, only under the thread's
     rule (a report was filed about the pair, read_along), else 404."""
     meeting = db.session.get(Meeting, meeting_id) or abort(404)
+    if meeting.circle_id is not None:  # a circle's meetings live on its page (circle_meeting)
+        abort(404)
     read_along(meetings.item_of(meeting))
     return meeting
+
+
+# -- circles (a peer pair or a peer circle: its page, thread and meetings) ---------------------
+
+def visible_circle(circle_id: int) -> Circle:
+    """A circle the current user is a member of (or left: read-only), or one of a program they
+    coordinate (read-only), else 404: a stranger, another circle's member, another program's
+    coordinator and a member removed from the program find nothing."""
+    return groups.visible(current_user, circle_id) or abort(404)
+
+
+def member_circle(circle_id: int) -> Circle:
+    """A circle the current user is a member of (the services refuse a leaver with a reason), else 404."""
+    return groups.acting_member(current_user, circle_id) or abort(404)
+
+
+def coordinated_circle(circle_id: int) -> Circle:
+    """A circle of a program the current coordinator runs, else 404."""
+    circle = db.session.get(Circle, circle_id) or abort(404)
+    coordinated_program(circle.program_id)
+    return circle
+
+
+def circle_meeting(circle: Circle, meeting_id: int) -> Meeting:
+    """A meeting of a circle the caller already holds, for one of its current members, else 404."""
+    return meetings.meeting_for(current_user, meeting_id, circle) or abort(404)
+
+
+def visible_circle_meeting(circle: Circle, meeting_id: int) -> Meeting:
+    """A meeting of a circle the caller may already see (a member or its coordinator), else 404."""
+    return child_of(Meeting, meeting_id, "circle_id", circle.id)
 
 
 # -- threads (the conversation of an accepted pair) ------------------------------------------

@@ -10,7 +10,7 @@ from .fairness import ContinueWish, MenteePriority
 from .goal_steps import GoalStep
 from .imports import ImportJob, ProgramInvitation
 from .mail import OUTBOX_STATES, OutboxMessage
-from .meetings import DURATIONS, MAX_SLOTS, MEETING_STATES, MET_ANSWERS, Meeting, MeetingSlot
+from .meetings import DURATIONS, MAX_SLOTS, MEETING_STATES, MET_ANSWERS, Meeting, MeetingAnswer, MeetingSlot
 from .pairing import DECLINE_REASONS, ENDABLE_STATES, ENDED_STATES, PAIRING_STATES, SEAT_STATES, Pairing
 from .people import (
                        CONTEXT_KINDS,
@@ -62,7 +62,7 @@ __all__ = [
     "Ask", "AskAnswer", "AskDigest", "AskHelper", "ASK_STATES", "ASK_MIN", "ASK_MAX", "ANSWER_MAX", "ASK_OPEN_DAYS",
     "Circle", "CircleMember", "CIRCLE_KINDS", "ROUND_KINDS", "RunGroup", "RunGroupMember",
     "Pairing", "PAIRING_STATES", "SEAT_STATES", "DECLINE_REASONS", "Round", "ROUND_STATES",
-    "Meeting", "MeetingSlot", "MEETING_STATES", "DURATIONS", "MET_ANSWERS", "MAX_SLOTS",
+    "Meeting", "MeetingSlot", "MeetingAnswer", "MEETING_STATES", "DURATIONS", "MET_ANSWERS", "MAX_SLOTS",
     "ENDED_STATES", "ENDABLE_STATES", "ClosingSurvey", "SURVEY_ROLES",
     "Question", "QuestionAnswer", "QUESTION_KINDS", "AUDIENCES", "CRITERIA", "MAX_QUESTIONS", "MAX_CHOICES",
 ]

@@ -1,4 +1,4 @@
-"""Meetings of an accepted pair: up to three proposed slots, the one booked, and "did you meet?"."""
+"""Meetings of an accepted pair or of a circle: up to three proposed slots, the one booked, and "did you meet?"."""
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import utcnow
+from .threads import ONE_ITEM
 
 MEETING_STATES = ("proposed", "booked", "cancelled", "done")
 DURATIONS = (15, 30, 60)
@@ -18,7 +19,7 @@ _PROPOSED = text("state = 'proposed'")
 class Meeting(db.Model):
     __tablename__ = "meetings"
     __table_args__ = (
-        CheckConstraint("(pairing_id IS NULL) <> (request_id IS NULL)", name="one_item"),
+        CheckConstraint(ONE_ITEM, name="one_item"),
         CheckConstraint("state IN ('proposed', 'booked', 'cancelled', 'done')", name="state"),
         CheckConstraint("duration IN (15, 30, 60)", name="duration"),
         CheckConstraint("state NOT IN ('booked', 'done') OR starts_at IS NOT NULL", name="booked_has_start"),
@@ -29,6 +30,8 @@ class Meeting(db.Model):
               postgresql_where=_PROPOSED, sqlite_where=_PROPOSED),
         Index("uq_meetings_proposed_request", "request_id", unique=True,
               postgresql_where=_PROPOSED, sqlite_where=_PROPOSED),
+        Index("uq_meetings_proposed_circle", "circle_id", unique=True,
+              postgresql_where=_PROPOSED, sqlite_where=_PROPOSED),
         Index("ix_meetings_program_state", "program_id", "state"),
     )
 
@@ -36,6 +39,7 @@ class Meeting(db.Model):
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
     pairing_id: Mapped[int | None] = mapped_column(ForeignKey("pairings.id", ondelete="CASCADE"), index=True)
     request_id: Mapped[int | None] = mapped_column(ForeignKey("micro_requests.id", ondelete="CASCADE"), index=True)
+    circle_id: Mapped[int | None] = mapped_column(ForeignKey("circles.id", ondelete="CASCADE"), index=True)
     # The calendar identity: one UID for the life of the meeting, SEQUENCE up on every change.
     uid: Mapped[str] = mapped_column(String(200), unique=True)
     sequence: Mapped[int] = mapped_column(default=0)
@@ -72,4 +76,22 @@ class MeetingSlot(db.Model):
     meeting: Mapped[Meeting] = relationship(back_populates="slots")
 
 
-__all__ = ["Meeting", "MeetingSlot", "MEETING_STATES", "DURATIONS", "MET_ANSWERS", "MAX_SLOTS"]
+class MeetingAnswer(db.Model):
+    """One circle member's "did you meet?" about a circle meeting (a pair's two answers live on the
+    meeting itself: mentee_met, mentor_met). Once per member: the unique constraint holds it."""
+
+    __tablename__ = "meeting_answers"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "membership_id", name="uq_meeting_answers_member"),
+        CheckConstraint("met IN ('yes', 'no', 'moved')", name="met"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id", ondelete="CASCADE"))
+    met: Mapped[str] = mapped_column(String(5))
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+__all__ = ["Meeting", "MeetingSlot", "MeetingAnswer", "MEETING_STATES", "DURATIONS", "MET_ANSWERS", "MAX_SLOTS"]

@@ -29,7 +29,7 @@ from ..models import (
     Program,
     User,
 )
-from . import threads
+from . import groups, threads
 from .answers import PENDING_PAIRING  # a proposal waiting for the mentor's answer
 from .micro_requests import FOLLOWUP_STATES as FOLLOWUP_REQUEST  # a request the mentee can follow up on
 from .people import goal_forms, mentorships, profiles
@@ -81,7 +81,7 @@ def mentor_home(user: User, today: date) -> dict:
     unread = threads.unread_counts(user)
     return {"programs": programs, "due": due_checkins(user), "lc": mentor_proposals(user),
             "wishes": _wishes(ids), "unread": unread, "unread_requests": _requests_by_id(
-                sorted(i for kind, i in unread if kind == "request"))}
+                sorted(i for kind, i in unread if kind == "request")), "circles": groups.my_circles(user, unread)}
 
 
 def _requests_by_id(request_ids: list[int]) -> list[MicroRequest]:
@@ -160,7 +160,7 @@ def mentee_home(user: User) -> dict:
         })
     unread = threads.unread_counts(user)
     return {"programs": programs, "due": due_checkins(user), "lc": _mentee_requests(ids, pairings, unread),
-            "wishes": _wishes(ids), "unread": unread}
+            "wishes": _wishes(ids), "unread": unread, "circles": groups.my_circles(user, unread)}
 
 
 def mentee_requests(user: User) -> dict:

@@ -1,6 +1,9 @@
-"""Meetings of an accepted pair (a round pairing or a micro-request).
+"""Meetings of an accepted pair (a round pairing or a micro-request) or of a circle (a peer pair or
+peer circle; who is in which item: services/parties.py).
 
-Either side proposes up to three slots; the other picks one (or proposes others). Picking books
+Either side proposes up to three slots; the other picks one (or proposes others). In a circle any
+member proposes and any other member picks; every current member gets the invitation, with all
+of them as attendees, and each answers "did you meet?" (a MeetingAnswer row each). Picking books
 the meeting with a conditional UPDATE, so two racing picks book it once, and both get an email
 with a calendar invitation (.ics, METHOD REQUEST). The invitation keeps one UID for the life of
 the meeting: a reschedule (new slots proposed and picked) sends the same UID with a higher
@@ -38,8 +41,10 @@ from ..models import (
     DURATIONS,
     MAX_SLOTS,
     MET_ANSWERS,
+    Circle,
     GoalForm,
     Meeting,
+    MeetingAnswer,
     MeetingSlot,
     Membership,
     MentorProfile,
@@ -47,7 +52,7 @@ from ..models import (
     Pairing,
     User,
 )
-from . import ServiceError, contact
+from . import ServiceError, contact, parties
 from .activity import touch
 
 # The states in which a pair may meet: a round pairing once accepted, a micro-request while accepted.
@@ -64,17 +69,14 @@ MEETING_EVENT = "meeting"
 
 # -- who, where, when ----------------------------------------------------------------------------
 
-def kind_of(item: Pairing | MicroRequest) -> str:
-    return "pairing" if isinstance(item, Pairing) else "request"
+Item = parties.Item
+kind_of = parties.kind_of
+item_of = parties.item_of_row
 
 
-def item_of(meeting: Meeting) -> Pairing | MicroRequest:
-    if meeting.pairing_id is not None:
-        return db.session.get(Pairing, meeting.pairing_id)
-    return db.session.get(MicroRequest, meeting.request_id)
-
-
-def can_meet(item: Pairing | MicroRequest) -> bool:
+def can_meet(item: Item) -> bool:
+    if isinstance(item, Circle):
+        return item.ended_at is None
     return item.state in MEETING_ITEM_STATES[kind_of(item)]
 
 
@@ -89,13 +91,26 @@ def _hold(item: Pairing | MicroRequest) -> None:
                        .execution_options(populate_existing=True))
 
 
-def side_of(item: Pairing | MicroRequest, user: User) -> str | None:
-    """"mentee" or "mentor" for one of the two, None for anyone else."""
+def side_of(item: Item, user: User) -> str | None:
+    """"mentee" or "mentor" for one of the two, "member" for a current member of a circle, None
+    for anyone else."""
+    if isinstance(item, Circle):
+        me = parties.member_of(item, user)
+        return "member" if me is not None and parties.takes_part(item, me) else None
     if user.id == item.mentee.user_id and item.mentee.removed_at is None:
         return "mentee"
     if user.id == item.mentor.user_id and item.mentor.removed_at is None:
         return "mentor"
     return None
+
+
+def _me(item: Item, side: str | None, user: User) -> Membership | None:
+    """The membership of the person on `side` (side_of's answer for `user`)."""
+    if side is None:
+        return None
+    if side == "member":
+        return parties.member_of(item, user)
+    return item.mentee if side == "mentee" else item.mentor
 
 
 def zone_of(membership: Membership) -> str:
@@ -175,26 +190,38 @@ class Panel:
     can_propose: bool = False
     to_answer: list[tuple[Meeting, str]] = field(default_factory=list)  # past meetings, "did you meet?"
     past: list[tuple[Meeting, str]] = field(default_factory=list)       # answered or cancelled, newest first
+    others: list[tuple[str, str]] = field(default_factory=list)  # (name, zone) of everyone else (a circle)
+    my_answers: dict[int, str] = field(default_factory=dict)     # meeting id -> the viewer's answer (a circle)
 
 
 def first_name(name: str) -> str:
     return name.split(" ")[0] if name else name
 
 
-def panel(item: Pairing | MicroRequest, user: User) -> Panel:
-    """Everything the meetings panel shows `user` (one of the two, or a coordinator of the program)."""
+def panel(item: Item, user: User) -> Panel:
+    """Everything the meetings panel shows `user` (one of the people, or a coordinator of the
+    program; for a coordinator the panel is seen from the first person's place)."""
     kind, side = kind_of(item), side_of(item, user)
-    me, other = (item.mentee, item.mentor) if side != "mentor" else (item.mentor, item.mentee)
+    everyone = parties.people(item)
+    me = _me(item, side, user) or (everyone[0] if everyone else item.members[0].membership)
+    others = [m for m in everyone if me is None or m.id != me.id]
+    other = others[0] if others else me
     my_zone, other_zone = zone_of(me), zone_of(other)
-    view = Panel(kind=kind, item_id=item.id, side=side, my_name=me.user.name, my_zone=my_zone, other_name=other.user.name,
-                 other_zone=other_zone)
+    view = Panel(kind=kind, item_id=item.id, side=side, my_name=me.user.name, my_zone=my_zone,
+                 other_name=", ".join(m.user.name for m in others) if kind == "circle" else other.user.name,
+                 other_zone=other_zone, others=[(m.user.name, zone_of(m)) for m in others])
     now = clock.now()
-    for meeting in meetings_of(item):
+    listed = meetings_of(item)
+    if kind == "circle" and me is not None:
+        view.my_answers = dict(db.session.execute(db.select(MeetingAnswer.meeting_id, MeetingAnswer.met).where(
+            MeetingAnswer.membership_id == me.id, MeetingAnswer.meeting_id.in_([m.id for m in listed]))).all())
+    for meeting in listed:
         if _is_live(meeting, now) and view.live is None:
             view.live = meeting
             continue
         label = when_label(meeting.starts_at, meeting.duration, my_zone) if meeting.starts_at else _("never booked")
-        if side and meeting.state in ("booked", "done") and _answer(meeting, side)[0] is None:
+        mine = view.my_answers.get(meeting.id) if kind == "circle" else (_answer(meeting, side)[0] if side else None)
+        if side and meeting.state in ("booked", "done") and mine is None:
             view.to_answer.append((meeting, label))
         elif meeting.state in ("booked", "done", "cancelled") and meeting.starts_at is not None:
             view.past.append((meeting, label))
@@ -205,9 +232,9 @@ def panel(item: Pairing | MicroRequest, user: User) -> Panel:
             view.booked_other_label = when_label(live.starts_at, live.duration, other_zone)
         if live.state == "proposed":
             view.my_turn = side is not None and live.proposer_membership_id != me.id
+            whose = [("you", my_zone)] + [(first_name(name), zone) for name, zone in view.others]
             for slot in live.slots:
-                outside = [who for who, zone in (("you", my_zone), (first_name(other.user.name), other_zone))
-                           if outside_hours(slot.starts_at, live.duration, zone)]
+                outside = [who for who, zone in whose if outside_hours(slot.starts_at, live.duration, zone)]
                 view.slots.append(SlotView(slot.id, slot.starts_at, when_label(slot.starts_at, live.duration, my_zone),
                                            when_label(slot.starts_at, live.duration, other_zone), outside))
     view.can_propose = side is not None and can_meet(item)
@@ -220,9 +247,8 @@ def _is_live(meeting: Meeting, now: datetime) -> bool:
     return meeting.state == "booked" and meeting.starts_at + timedelta(minutes=meeting.duration) > now
 
 
-def meetings_of(item: Pairing | MicroRequest) -> list[Meeting]:
-    column = Meeting.pairing_id if kind_of(item) == "pairing" else Meeting.request_id
-    return list(db.session.scalars(db.select(Meeting).where(column == item.id)
+def meetings_of(item: Item) -> list[Meeting]:
+    return list(db.session.scalars(db.select(Meeting).where(parties.item_filter(Meeting, item))
                                    .order_by(Meeting.created_at.desc(), Meeting.id.desc())))
 
 
@@ -232,10 +258,15 @@ def _answer(meeting: Meeting, side: str) -> tuple[str | None, str]:
     return meeting.mentor_met, meeting.mentor_met_note
 
 
-def meeting_for(user: User, meeting_id: int) -> Meeting | None:
-    """A meeting of a pair the user is one of, else None (the route answers 404)."""
+def meeting_for(user: User, meeting_id: int, item: Item | None = None) -> Meeting | None:
+    """A meeting of a pair the user is one of (with `item`: a meeting of that circle, the user a
+    current member), else None (the route answers 404)."""
     meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or side_of(item_of(meeting), user) is None:
+    if meeting is None or (meeting.circle_id is not None) != (item is not None):
+        return None
+    if item is not None and meeting.circle_id != item.id:
+        return None
+    if side_of(item_of(meeting), user) is None:
         return None
     return meeting
 
@@ -285,7 +316,7 @@ def _uid() -> str:
     return f"{uuid.uuid4()}@{host}"
 
 
-def propose(item: Pairing | MicroRequest, user: User, slots: list[tuple[int, date | None, time | None]],
+def propose(item: Item, user: User, slots: list[tuple[int, date | None, time | None]],
             duration, video_link: str = "") -> Meeting:
     """Offer up to three slots. With slots already on offer from the other side, these replace them
     (a counter-proposal); with a meeting booked and not over, they are its new times (a reschedule,
@@ -295,8 +326,10 @@ def propose(item: Pairing | MicroRequest, user: User, slots: list[tuple[int, dat
         raise ServiceError(_("Only the two people meeting can propose times."))
     _hold(item)
     if not can_meet(item):
+        if isinstance(item, Circle):
+            raise ServiceError(_("This circle has ended: no more meetings can be arranged."))
         raise ServiceError(_("Meetings can be arranged once the mentor has said yes."))
-    me = item.mentee if side == "mentee" else item.mentor
+    me = _me(item, side, user)
     try:
         duration = int(duration)
     except (TypeError, ValueError):
@@ -337,15 +370,16 @@ def propose(item: Pairing | MicroRequest, user: User, slots: list[tuple[int, dat
             db.session.add(MeetingSlot(meeting_id=meeting.id, starts_at=moment))
         db.session.flush()
         db.session.expire(meeting, ["slots"])
-    other = item.mentor if side == "mentee" else item.mentee
     note = "new meeting times proposed" if meeting.booked_at is None else "new times proposed for the meeting"
-    record(item.program_id, kind_of(item), item.id, item.state, MEETING_EVENT, user, note)
-    other_zone = zone_of(other)
-    outbox.send(other.user, "meeting_proposed", program_id=item.program_id, reply_to=user.email,
-                name=other.user.name,
-                proposer=user.name, reschedule=meeting.booked_at is not None, duration=duration,
-                times=[when_label(m, duration, other_zone, outbox.language_of(other.user)) for m in moments],
-                url=links.link("meetings.show", meeting_id=meeting.id))
+    _record(item, user, note)
+    for other in parties.others(item, me):
+        other_zone = zone_of(other)
+        outbox.send(other.user, "meeting_proposed", program_id=item.program_id,
+                    reply_to=user.email if not isinstance(item, Circle) else None,
+                    name=other.user.name,
+                    proposer=user.name, reschedule=meeting.booked_at is not None, duration=duration,
+                    times=[when_label(m, duration, other_zone, outbox.language_of(other.user)) for m in moments],
+                    url=page_url(meeting))
     db.session.commit()
     return meeting
 
@@ -359,7 +393,7 @@ def pick(meeting: Meeting, user: User, slot_id) -> Meeting:
     side = side_of(item, user)
     if side is None:
         raise ServiceError(_("Only the two people meeting can pick a time."))
-    me = item.mentee if side == "mentee" else item.mentor
+    me = _me(item, side, user)
     _hold(item)
     if not can_meet(item):
         raise ServiceError(_("This mentorship is no longer running: these times can no longer be picked."), "slot_id")
@@ -390,8 +424,7 @@ def pick(meeting: Meeting, user: User, slot_id) -> Meeting:
         raise ServiceError(_("This meeting was booked or changed a moment ago: reload the page."), "slot_id")
     db.session.refresh(meeting)
     touch(item)
-    record(item.program_id, kind_of(item), item.id, item.state, MEETING_EVENT, user,
-           "meeting rescheduled" if rescheduled else "meeting booked")
+    _record(item, user, "meeting rescheduled" if rescheduled else "meeting booked")
     _invite_both(meeting, item, "meeting_updated" if rescheduled else "meeting_booked", "REQUEST")
     db.session.commit()
     return meeting
@@ -415,14 +448,23 @@ def cancel(meeting: Meeting, user: User) -> Meeting:
         db.session.rollback()
         raise ServiceError(_("This meeting was already cancelled."))
     db.session.refresh(meeting)
-    record(item.program_id, kind_of(item), item.id, item.state, MEETING_EVENT, user, "meeting cancelled")
+    _record(item, user, "meeting cancelled")
     if was_booked:
         _invite_both(meeting, item, "meeting_cancelled", "CANCEL", cancelled_by=user.name)
     db.session.commit()
     return meeting
 
 
-def call_off(item: Pairing | MicroRequest, actor: User | None) -> list[Meeting]:
+def withdraw(meeting: Meeting) -> bool:
+    """Proposed times nobody booked yet are taken back (their proposer left the circle). No mail:
+    nothing was in anyone's calendar. No commit."""
+    done = db.session.execute(db.update(Meeting).where(
+        Meeting.id == meeting.id, Meeting.state == "proposed", Meeting.booked_at.is_(None))
+        .values(state="cancelled", cancelled_at=clock.now()).execution_options(synchronize_session=False))
+    return done.rowcount == 1
+
+
+def call_off(item: Item, actor: User | None) -> list[Meeting]:
     """The pair stopped meeting (a pairing ended, a micro-request done): every open proposal is
     withdrawn and every booked meeting still ahead is cancelled, with a cancellation (same UID,
     higher SEQUENCE, METHOD CANCEL) to both calendars over the outbox. A meeting already started
@@ -443,27 +485,43 @@ def call_off(item: Pairing | MicroRequest, actor: User | None) -> list[Meeting]:
         if done.rowcount != 1:
             continue  # picked or cancelled a moment ago by one of the two: theirs stands
         db.session.refresh(meeting)
-        record(item.program_id, kind_of(item), item.id, item.state, MEETING_EVENT, actor,
-               "meeting cancelled: the mentorship ended" if in_calendars else "meeting times withdrawn: the mentorship ended")
+        _record(item, actor, "meeting cancelled: the mentorship ended" if in_calendars
+                else "meeting times withdrawn: the mentorship ended")
         if in_calendars:
-            ended = kind_of(item)  # "request" or "pairing": the email words it in the recipient's language
+            ended = kind_of(item)  # "request", "pairing" or "circle": the email words it in the recipient's language
             _invite_both(meeting, item, "meeting_cancelled", "CANCEL", ended=ended,
                          cancelled_by=actor.name if actor is not None else "")
         called_off.append(meeting)
     return called_off
 
 
-def _invite_both(meeting: Meeting, item, template: str, method: str, **extra) -> None:
-    url = links.link("meetings.show", meeting_id=meeting.id)
-    people = ((item.mentee, item.mentor), (item.mentor, item.mentee))
-    for person, other in people:
+def _record(item: Item, actor: User | None, note: str) -> None:
+    """The meeting step in the pair's audit trail (a circle has no state machine to record it in)."""
+    if not isinstance(item, Circle):
+        record(item.program_id, kind_of(item), item.id, item.state, MEETING_EVENT, actor, note)
+
+
+def page_url(meeting: Meeting) -> str:
+    """Where an email about the meeting leads: the meeting's page; a circle's meetings on its page."""
+    if meeting.circle_id is not None:
+        return links.link("circles.show", circle_id=meeting.circle_id) + "#meetings"
+    return links.link("meetings.show", meeting_id=meeting.id)
+
+
+def _invite_both(meeting: Meeting, item: Item, template: str, method: str, **extra) -> None:
+    """The invitation (or its update or cancellation) to each of the people, in their own zone and
+    language; in a circle to every current member, each email naming the others."""
+    url = page_url(meeting)
+    everyone = parties.people(item)
+    for person in everyone:
+        others = [m for m in everyone if m.id != person.id]
         zone = zone_of(person)
         locale = outbox.language_of(person.user)
         with force_locale(locale) if locale else nullcontext():  # the event's title in their words too
             invitation = outbox.Attachment("invite.ics", f"text/calendar; method={method}", ics(meeting, method))
         outbox.send(person.user, template, program_id=item.program_id, attachments=[invitation],
-                    reply_to=other.user.email,
-                    name=person.user.name, other_name=other.user.name, duration=meeting.duration,
+                    reply_to=others[0].user.email if len(everyone) == 2 and not isinstance(item, Circle) else None,
+                    name=person.user.name, other_name=", ".join(m.user.name for m in others), duration=meeting.duration,
                     when=when_label(meeting.starts_at, meeting.duration, zone, locale), zone=zone,
                     short=short_label(meeting.starts_at, zone),
                     video_link=meeting.video_link, url=url, **extra)
@@ -486,15 +544,19 @@ def ics(meeting: Meeting, method: str | None = None) -> str:
     start = meeting.starts_at.replace(tzinfo=UTC)
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=meeting.duration))
-    event.add("summary", _("Mentoring: %(mentee)s and %(mentor)s", mentee=reader_words(item.mentee.user.name),
-                           mentor=reader_words(item.mentor.user.name)))
-    page = links.link("meetings.show", meeting_id=meeting.id)
+    everyone = parties.people(item)
+    if isinstance(item, Circle):
+        event.add("summary", _("Circle: %(name)s", name=reader_words(parties.circle_title(item))))
+    else:
+        event.add("summary", _("Mentoring: %(mentee)s and %(mentor)s", mentee=reader_words(item.mentee.user.name),
+                               mentor=reader_words(item.mentor.user.name)))
+    page = page_url(meeting)
     event.add("description", _("Your %(minutes)d-minute MentorMatch conversation.", minutes=meeting.duration) + "\n"
                              + (_("Video: %(link)s", link=meeting.video_link) + "\n" if meeting.video_link else "")
                              + _("Details, reschedule or cancel: %(url)s", url=page))
     organizer = meeting.organizer
     event.add("organizer", _address(organizer.user))
-    for person in (item.mentee, item.mentor):
+    for person in everyone:
         attendee = _address(person.user)
         attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
         attendee.params["PARTSTAT"] = vText("ACCEPTED" if person.id == organizer.id else "NEEDS-ACTION")
@@ -517,7 +579,9 @@ def _address(user: User) -> vCalAddress:
 # -- did you meet? -------------------------------------------------------------------------------
 
 def answer_met(meeting: Meeting, user: User, answer: str, note: str = "") -> Meeting:
-    """One side's answer, once, after the meeting's end. "yes" counts as time together."""
+    """One side's answer, once, after the meeting's end. "yes" counts as time together. A circle
+    member's answer is a MeetingAnswer row (once each: a unique constraint); the meeting is done
+    once every current member answered."""
     item = item_of(meeting)
     side = side_of(item, user)
     if side is None:
@@ -529,6 +593,8 @@ def answer_met(meeting: Meeting, user: User, answer: str, note: str = "") -> Mee
         raise ServiceError(_("Keep it to one line under %(max)d characters.", max=MAX_NOTE), "note")
     if meeting.state not in ("booked", "done") or meeting.starts_at + timedelta(minutes=meeting.duration) > clock.now():
         raise ServiceError(_("You can answer once the meeting time has passed."), "answer")
+    if side == "member":
+        return _answer_in_circle(meeting, item, _me(item, side, user), answer, note)
     column, note_column = (Meeting.mentee_met, Meeting.mentee_met_note) if side == "mentee" else \
         (Meeting.mentor_met, Meeting.mentor_met_note)
     done = db.session.execute(db.update(Meeting).where(Meeting.id == meeting.id, column.is_(None))
@@ -548,6 +614,23 @@ def answer_met(meeting: Meeting, user: User, answer: str, note: str = "") -> Mee
     return meeting
 
 
+def _answer_in_circle(meeting: Meeting, circle: Circle, me: Membership, answer: str, note: str) -> Meeting:
+    try:
+        with db.session.begin_nested():
+            db.session.add(MeetingAnswer(meeting_id=meeting.id, membership_id=me.id, met=answer, note=note,
+                                         created_at=clock.now()))
+    except IntegrityError:
+        db.session.rollback()
+        raise ServiceError(_("You already answered for this meeting. Thank you!"), "answer") from None
+    answered = set(db.session.scalars(db.select(MeetingAnswer.membership_id).where(MeetingAnswer.meeting_id == meeting.id)))
+    if all(m.id in answered for m in parties.people(circle)):
+        db.session.execute(db.update(Meeting).where(Meeting.id == meeting.id, Meeting.state == "booked")
+                           .values(state="done").execution_options(synchronize_session=False))
+    db.session.commit()
+    db.session.refresh(meeting)
+    return meeting
+
+
 def ask_met_due(now: datetime | None = None) -> list[str]:
     """Ask both sides of every booked meeting that has ended "did you meet?", once: the claim is a
     conditional UPDATE of met_asked_at, so cron and the scheduler never both send it."""
@@ -564,17 +647,26 @@ def ask_met_due(now: datetime | None = None) -> list[str]:
             db.session.rollback()
             continue
         item = item_of(meeting)
-        url = links.link("meetings.show", meeting_id=meeting.id)
-        for person, other, side in ((item.mentee, item.mentor, "mentee"), (item.mentor, item.mentee, "mentor")):
-            if _answer(meeting, side)[0] is not None:
-                continue
+        url = page_url(meeting)
+        for person, other_name in _to_ask(meeting, item):
             outbox.send(person.user, "meeting_did_you_meet", program_id=meeting.program_id,
-                        name=person.user.name, other_name=other.user.name,
+                        name=person.user.name, other_name=other_name,
                         when=when_label(meeting.starts_at, meeting.duration, zone_of(person),
                                         outbox.language_of(person.user)), url=url)
         db.session.commit()
         asked.append(f"meeting {meeting.id}")
     return asked
+
+
+def _to_ask(meeting: Meeting, item: Item) -> list[tuple[Membership, str]]:
+    """Who has not answered "did you meet?" yet, with whom they met (the others' names)."""
+    if isinstance(item, Circle):
+        answered = set(db.session.scalars(db.select(MeetingAnswer.membership_id)
+                                          .where(MeetingAnswer.meeting_id == meeting.id)))
+        everyone = parties.people(item)
+        return [(m, ", ".join(o.user.name for o in everyone if o.id != m.id)) for m in everyone if m.id not in answered]
+    return [(person, other.user.name) for person, other, side in
+            ((item.mentee, item.mentor, "mentee"), (item.mentor, item.mentee, "mentor")) if _answer(meeting, side)[0] is None]
 
 
 # -- what "met" feeds ----------------------------------------------------------------------------

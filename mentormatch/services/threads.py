@@ -1,8 +1,10 @@
-"""Messages between the two people of an accepted pairing or micro-request (docs/design.md, "Messages").
+"""Messages between the two people of an accepted pairing or micro-request, or among the members
+of a circle (docs/design.md, "Messages"; who is in which item: services/parties.py).
 
-Which items have a thread: a pairing once accepted (accepted, active; an ended one is read-only) and
-a micro-request once accepted (accepted; done is read-only). Before the mentor's answer the two
-have the ask-for-info exchange instead, so an open request has no thread.
+Which items have a thread: a pairing once accepted (accepted, active; an ended one is read-only),
+a micro-request once accepted (accepted; done is read-only) and every circle (read-only once
+ended, and for a member once they left). Before the mentor's answer the two have the
+ask-for-info exchange instead, so an open request has no thread.
 
 Mail, batched: someone who is not on the page (their open page polls and stamps last_seen_at)
 gets at most one email per thread per EMAIL_GAP, listing every message since the previous email
@@ -25,6 +27,8 @@ from ..extensions import db
 from ..models import (
     BIDI_CONTROLS,
     MAX_MESSAGE,
+    Circle,
+    CircleMember,
     Membership,
     MentorReport,
     Message,
@@ -33,7 +37,7 @@ from ..models import (
     ThreadRead,
     User,
 )
-from . import ServiceError, activity, micro_requests
+from . import ServiceError, activity, micro_requests, parties
 
 READABLE = {"pairing": ("accepted", "active", "completed", "ended_early", "inactive"), "request": ("accepted", "done")}
 WRITABLE = {"pairing": ("accepted", "active"), "request": ("accepted",)}
@@ -44,11 +48,14 @@ EMAIL_GAP = timedelta(hours=1)
 
 # -- which thread, whose ---------------------------------------------------------------------
 
-def kind_of(item: Pairing | MicroRequest) -> str:
-    return "pairing" if isinstance(item, Pairing) else "request"
+Item = parties.Item
+kind_of = parties.kind_of
+member_of = parties.member_of
 
 
-def has_thread(item: Pairing | MicroRequest) -> bool:
+def has_thread(item: Item) -> bool:
+    if isinstance(item, Circle):
+        return True
     return item.state in READABLE[kind_of(item)]
 
 
@@ -64,42 +71,42 @@ def reported_threads(reports: list[MentorReport]) -> dict[int, tuple[str, int]]:
     return found
 
 
-def is_open(item: Pairing | MicroRequest) -> bool:
+def is_open(item: Item) -> bool:
+    if isinstance(item, Circle):
+        return item.ended_at is None
     return item.state in WRITABLE[kind_of(item)]
 
 
-def _item_column(model, kind: str):
-    return model.pairing_id if kind == "pairing" else model.request_id
+def can_write(item: Item, membership: Membership | None) -> bool:
+    """The thread is open and the person is in the item now (a circle member who left reads only)."""
+    return membership is not None and is_open(item) and parties.takes_part(item, membership)
 
 
-def _item_filter(model, item):
-    return _item_column(model, kind_of(item)) == item.id
-
-
-def member_of(item: Pairing | MicroRequest, user: User) -> Membership | None:
-    """The user's side of the item (the mentee's or the mentor's membership), else None."""
-    for side in (item.mentee, item.mentor):
-        if side.user_id == user.id:
-            return side
-    return None
+_item_filter = parties.item_filter
 
 
 def other_side(item: Pairing | MicroRequest, membership: Membership) -> Membership:
-    return item.mentor if membership.id == item.mentee_membership_id else item.mentee
+    return parties.others(item, membership)[0]
 
 
-def report_filed(item: Pairing | MicroRequest) -> bool:
-    """A coordinator may read a thread only once a report was filed about that item."""
+def report_filed(item: Item) -> bool:
+    """A coordinator may read a pair's thread only once a report was filed about that item; a
+    circle's thread they may always read (never write)."""
+    if isinstance(item, Circle):
+        return True
     return db.session.scalar(db.select(MentorReport.id).where(_item_filter(MentorReport, item)).limit(1)) is not None
 
 
 # -- reading ---------------------------------------------------------------------------------
 
-def messages(item: Pairing | MicroRequest, after: int = 0) -> list[Message]:
-    """The thread oldest first (the newest at the bottom), or only the messages after `after`."""
+def messages(item: Item, after: int = 0, until: datetime | None = None) -> list[Message]:
+    """The thread oldest first (the newest at the bottom), or only the messages after `after`;
+    with `until` (a circle member who left), only what was written until then."""
+    query = db.select(Message).where(_item_filter(Message, item), Message.id > after)
+    if until is not None:
+        query = query.where(Message.created_at <= until)
     return list(db.session.scalars(
-        db.select(Message).where(_item_filter(Message, item), Message.id > after)
-        .order_by(Message.created_at, Message.id)
+        query.order_by(Message.created_at, Message.id)
         .options(joinedload(Message.author).joinedload(Membership.user))))
 
 
@@ -120,7 +127,7 @@ def _read_row(item, membership_id: int) -> ThreadRead:
     return row
 
 
-def seen(item: Pairing | MicroRequest, user: User, upto: int | None = None) -> None:
+def seen(item: Item, user: User, upto: int | None = None) -> None:
     """The person's page shows the thread up to message `upto` (an id read from the thread, not
     from the client; None: all of it): they are on the page now and have read it. Commits."""
     me = member_of(item, user)
@@ -135,26 +142,32 @@ def seen(item: Pairing | MicroRequest, user: User, upto: int | None = None) -> N
 
 
 def unread_counts(user: User) -> dict[tuple[str, int], int]:
-    """("pairing" | "request", id) -> messages from the other person this user has not read, for
-    every thread they are in. One query, whatever the number of threads (the home pages)."""
+    """("pairing" | "request" | "circle", id) -> messages from the others this user has not read,
+    for every thread they are in (a circle they left: only what was written before they left).
+    One query, whatever the number of threads (the home pages)."""
     me = aliased(Membership)
     read = aliased(ThreadRead)
     is_party = or_(
         and_(Message.pairing_id.is_not(None),
              or_(Pairing.mentee_membership_id == me.id, Pairing.mentor_membership_id == me.id)),
         and_(Message.request_id.is_not(None),
-             or_(MicroRequest.mentee_membership_id == me.id, MicroRequest.mentor_membership_id == me.id)))
+             or_(MicroRequest.mentee_membership_id == me.id, MicroRequest.mentor_membership_id == me.id)),
+        and_(Message.circle_id.is_not(None), CircleMember.id.is_not(None),
+             or_(CircleMember.left_at.is_(None), Message.created_at <= CircleMember.left_at)))
     rows = db.session.execute(
-        db.select(Message.pairing_id, Message.request_id, func.count())
+        db.select(Message.pairing_id, Message.request_id, Message.circle_id, func.count())
         .join(me, and_(me.program_id == Message.program_id, me.user_id == user.id))
         .outerjoin(Pairing, Pairing.id == Message.pairing_id)
         .outerjoin(MicroRequest, MicroRequest.id == Message.request_id)
+        .outerjoin(CircleMember, and_(CircleMember.circle_id == Message.circle_id, CircleMember.membership_id == me.id))
         .outerjoin(read, and_(read.membership_id == me.id,
-                              or_(read.pairing_id == Message.pairing_id, read.request_id == Message.request_id)))
+                              or_(read.pairing_id == Message.pairing_id, read.request_id == Message.request_id,
+                                  read.circle_id == Message.circle_id)))
         .where(is_party, Message.author_membership_id != me.id,
                Message.id > func.coalesce(read.last_read_message_id, 0))
-        .group_by(Message.pairing_id, Message.request_id))
-    return {(("pairing", p) if p is not None else ("request", r)): n for p, r, n in rows}
+        .group_by(Message.pairing_id, Message.request_id, Message.circle_id))
+    return {(("pairing", p) if p is not None else ("request", r) if r is not None else ("circle", c)): n
+            for p, r, c, n in rows}
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -169,12 +182,14 @@ def _clean(body: str | None) -> str:
     return body
 
 
-def _add(item: Pairing | MicroRequest, user: User, body: str) -> Message:
+def _add(item: Item, user: User, body: str) -> Message:
     me = member_of(item, user)
     if me is None:
         raise ServiceError(_("Only the two people of this conversation can write in it."))
     if not is_open(item):
         raise ServiceError(_("This conversation is closed: it can be read, not added to."))
+    if not can_write(item, me):
+        raise ServiceError(_("You left this circle: its conversation can be read, not added to."))
     body = _clean(body)
     message = Message(program_id=item.program_id, author_membership_id=me.id, body=body, created_at=clock.now(),
                       **{f"{kind_of(item)}_id": item.id})
@@ -183,13 +198,14 @@ def _add(item: Pairing | MicroRequest, user: User, body: str) -> Message:
     mine = _read_row(item, me.id)  # what I wrote I have read, and I am on the page
     mine.last_read_message_id = message.id
     mine.last_seen_at = clock.now()
-    _mail_if_due(item, _read_row(item, other_side(item, me).id), clock.now())
+    for other in parties.others(item, me):
+        _mail_if_due(item, _read_row(item, other.id), clock.now())
     activity.touch(item)
     return message
 
 
-def post(item: Pairing | MicroRequest, user: User, body: str) -> Message:
-    """One of the two writes in the thread; the other hears of it by email unless on the page."""
+def post(item: Item, user: User, body: str) -> Message:
+    """One of the people writes in the thread; each other one hears of it by email unless on the page."""
     message = _add(item, user, body)
     db.session.commit()
     return message
@@ -207,14 +223,17 @@ def quick_take(req: MicroRequest, user: User, body: str) -> Message:
 
 # -- mail, batched ---------------------------------------------------------------------------
 
-def _mail_if_due(item: Pairing | MicroRequest, row: ThreadRead, now: datetime) -> bool:
+def _mail_if_due(item: Item, row: ThreadRead, now: datetime) -> bool:
     """Email the person of `row` what they have not read nor been emailed yet, unless they are on
-    the page or had an email about this thread within EMAIL_GAP. The mail row is written in the
-    caller's transaction; the claim is a conditional UPDATE, so a racing twin sends nothing."""
+    the page or had an email about this thread within EMAIL_GAP (or have left the circle). The mail
+    row is written in the caller's transaction; the claim is a conditional UPDATE, so a racing twin
+    sends nothing."""
     if row.last_seen_at is not None and now - row.last_seen_at < ON_PAGE:
         return False
     since = max(row.last_read_message_id, row.last_emailed_message_id)
     recipient = db.session.get(Membership, row.membership_id)
+    if isinstance(item, Circle) and not parties.takes_part(item, recipient):
+        return False
     pending = [m for m in messages(item, after=since) if m.author_membership_id != recipient.id]
     if not pending:
         return False
@@ -228,6 +247,12 @@ def _mail_if_due(item: Pairing | MicroRequest, row: ThreadRead, now: datetime) -
     if claimed != 1:
         return False
     db.session.refresh(row)
+    if isinstance(item, Circle):  # many authors: the email names each message's; a reply goes to the site
+        outbox.send(recipient.user, "thread_messages", program_id=item.program_id,
+                    name=recipient.user.name, other=pending[-1].author.user, messages=pending,
+                    about_circle=parties.circle_title(item),
+                    thread_url=links.link("circles.show", circle_id=item.id) + "#thread")
+        return True
     other = other_side(item, recipient).user
     outbox.send(recipient.user, "thread_messages", program_id=item.program_id, reply_to=other.email,
                 name=recipient.user.name, other=other, messages=pending, **_about(item),
@@ -250,15 +275,15 @@ def send_due(now: datetime | None = None) -> list[str]:
     candidates = db.session.execute(
         db.select(ThreadRead.id).join(Message, or_(
             and_(ThreadRead.pairing_id.is_not(None), Message.pairing_id == ThreadRead.pairing_id),
-            and_(ThreadRead.request_id.is_not(None), Message.request_id == ThreadRead.request_id)))
+            and_(ThreadRead.request_id.is_not(None), Message.request_id == ThreadRead.request_id),
+            and_(ThreadRead.circle_id.is_not(None), Message.circle_id == ThreadRead.circle_id)))
         .where(Message.author_membership_id != ThreadRead.membership_id,
                Message.id > ThreadRead.last_read_message_id, Message.id > ThreadRead.last_emailed_message_id,
                or_(ThreadRead.last_emailed_at.is_(None), ThreadRead.last_emailed_at <= now - EMAIL_GAP))
         .group_by(ThreadRead.id).order_by(ThreadRead.id)).scalars().all()
     for row_id in candidates:
         row = db.session.get(ThreadRead, row_id)
-        item = (db.session.get(Pairing, row.pairing_id) if row.pairing_id is not None
-                else db.session.get(MicroRequest, row.request_id))
+        item = parties.item_of_row(row)
         if _mail_if_due(item, row, now):
             sent.append(f"{kind_of(item)} {item.id} to membership {row.membership_id}")
         db.session.commit()

@@ -15,7 +15,7 @@ def panel(item, form: MessageForm | None = None) -> dict | None:
     me = threads.member_of(item, current_user)
     shown = threads.messages(item)
     if me is not None:
-        _record_after_rendering(item, shown[-1].id if shown else 0)
+        record_after_rendering(item, shown[-1].id if shown else 0)
     writable = me is not None and threads.is_open(item)
     return {
         "kind": kind,
@@ -45,7 +45,7 @@ def item_page(item) -> str:
     return url_for("mentor.mentee", program_id=item.program_id, mentee_id=item.mentee_membership_id)
 
 
-def _record_after_rendering(item, upto: int) -> None:
+def record_after_rendering(item, upto: int) -> None:
     """The reader is recorded once the page is rendered: the commit expires every row, and the page
     would load each message again, one query apiece."""
     user = current_user._get_current_object()

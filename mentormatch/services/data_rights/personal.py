@@ -28,6 +28,7 @@ from ...models import (
     GoalStep,
     LoginSession,
     Meeting,
+    MeetingAnswer,
     MenteePriority,
     MentorProfile,
     MentorReport,
@@ -106,6 +107,7 @@ PERSONAL: tuple[Personal, ...] = (
     Personal(Meeting, "organizer_membership_id", label=N_("Meetings I organised"), blank={"video_link": ""}),
     Personal(Meeting, owned=_meeting_side("mentee"), label=N_("Meetings as mentee"), blank={"mentee_met_note": ""}),
     Personal(Meeting, owned=_meeting_side("mentor"), label=N_("Meetings as mentor"), blank={"mentor_met_note": ""}),
+    Personal(MeetingAnswer, "membership_id", label=N_("Did you meet? (circle meetings)"), blank={"note": ""}),
     Personal(MentorReport, "mentee_membership_id", label=N_("Reports I made"), blank={"note": ""}),
     # A mentee's report stays confidential: the reported mentor's export does not show it.
     Personal(MentorReport, "mentor_membership_id", label=N_("Reports about me"), blank={"note": ""}, exported=False),

@@ -1,0 +1,58 @@
+"""The circle page's panels: the shared thread (templates/threads/_thread.html, as a pair's) and
+the meetings (templates/groups/_meetings.html), for the signed-in member or coordinator."""
+from flask import url_for
+from flask_login import current_user
+
+from ..meetings.forms import ProposeForm
+from ..models import Circle
+from ..services import meetings, parties, threads
+from ..threads.forms import MessageForm
+from ..threads.panel import record_after_rendering
+
+
+def until_for(circle: Circle, me) -> object:
+    """What a member who left may still read: the messages written until they left."""
+    return parties.left_at(circle, me) if me is not None else None
+
+
+def thread(circle: Circle, form: MessageForm | None = None) -> dict:
+    me = threads.member_of(circle, current_user)
+    shown = threads.messages(circle, until=until_for(circle, me))
+    if me is not None:
+        record_after_rendering(circle, shown[-1].id if shown else 0)
+    writable = threads.can_write(circle, me)
+    return {
+        "kind": "circle",
+        "item": circle,
+        "circle": True,
+        "messages": shown,
+        "me": me.id if me else None,
+        "other": None,
+        "last_id": shown[-1].id if shown else 0,
+        "form": (form or MessageForm(formdata=None)) if writable else None,
+        "quick_take": False,
+        # Polling while someone may still write and this reader is still in it (or reads along).
+        "open": threads.is_open(circle) and (me is None or writable),
+        "left": me is not None and not writable and threads.is_open(circle),
+        "coordinator": me is None,
+        "reported": False,
+        "post_url": url_for("circles.post", circle_id=circle.id),
+        "poll_url": url_for("circles.poll", circle_id=circle.id),
+        "page_url": url_for("circles.show", circle_id=circle.id),
+    }
+
+
+def meeting_panel(circle: Circle, *, propose_form=None, notice: str = "", error: str = "") -> dict | None:
+    """None where nothing can be arranged (ended, or the reader left) and nothing was ever arranged."""
+    view = meetings.panel(circle, current_user)
+    if not view.can_propose and view.live is None and not view.to_answer and not view.past:
+        return None
+    return {
+        "v": view,
+        "circle": circle,
+        "propose_form": propose_form or ProposeForm(formdata=None),
+        "met_labels": meetings.MET_LABELS,
+        "notice": notice,
+        "error": error,
+        "open_proposal": propose_form is not None and bool(propose_form.errors),
+    }
