@@ -119,3 +119,14 @@ def test_forbid_without_htmx_redirects(app, client, world):
     assert response.status_code == 303 and response.headers["Location"].endswith("#review")
     with app.app_context():
         assert db.session.get(RunGroup, gid) is None
+
+
+def test_the_settings_say_one_hour_not_one_hours(app, client, world):
+    rid = peer_round(app, world.program.id, world.coordinator.id, rules={"peer_overlap": 1})
+    login(client, world.coordinator)
+    page = client.get(url(world, rid)).get_data(as_text=True)
+    assert "At least 1 hour of common working time." in page and "1 hours" not in page
+    with app.app_context():
+        db.session.get(Round, rid).rules = {**peer_instance.PEER_DEFAULTS, "peer_overlap": 3}
+        db.session.commit()
+    assert "At least 3 hours of common working time." in client.get(url(world, rid)).get_data(as_text=True)
