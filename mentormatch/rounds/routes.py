@@ -131,6 +131,7 @@ def _peer_page(program, round_, latest, run, forbid_form=None, forbid_group_id=N
     return page_or_partial(
         "rounds/show_groups.html", "rounds/_group_review.html", program=program, round=round_, latest=latest, run=run,
         notices=get_flashed_messages(with_categories=True) if is_htmx() else [], focus_group_id=focus_group_id,
+        oob=is_htmx(),
         run_error=runs.error_in_language(latest.error) if latest is not None else "",
         groups=peer_review.groups_of(run) if run else [], left=review.unmatched_of(run, shown) if run else [],
         left_more=shown + UNMATCHED_PAGE, runs=runs.runs_of(round_), empty=peer_review.why_empty(round_, run),

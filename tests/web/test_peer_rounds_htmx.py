@@ -53,6 +53,9 @@ def test_lock_and_unlock_under_htmx_answer_with_the_review_region(app, client, w
     card = html[html.index(f'id="group-{gid}"'):]
     assert "data-focus-after-swap>Unlock</button>" in card[:card.index("</footer>")].replace("\n", "")
     assert locked(app, gid)
+    # The history outside the region comes along out of band, with the lock in it.
+    audit = html[html.index('<section id="audit" hx-swap-oob="true">'):]
+    assert "<strong>locked</strong>" in audit
     # The message was shown in the region, so the next full page does not show it again.
     assert "Group locked" not in client.get(url(world, rid)).get_data(as_text=True)
 
@@ -69,6 +72,7 @@ def test_lock_without_htmx_still_redirects_to_the_whole_page(app, client, world)
     assert locked(app, gid)
     page = client.get(url(world, rid)).get_data(as_text=True)
     assert "<html" in page and "Group locked: it stays as it is in every re-run." in page
+    assert "hx-swap-oob" not in page and "<strong>locked</strong>" in page
 
 
 def test_forbid_under_htmx_replaces_the_region_and_lists_the_forbidden_pair(app, client, world):
