@@ -139,6 +139,8 @@ def test_peer_pairs_and_circles_from_strengths_to_formed_groups(page, browser, l
     assert cards.count() >= 3
     why = cards.first.locator(".why").inner_text()
     assert re.search(r"can help .+ with ", why), why
+    # Sentences that open with a clause ("you both share …") still start with a capital on the page.
+    assert cards.first.locator(".why").evaluate("el => getComputedStyle(el, '::first-letter').textTransform") == "uppercase"
     expect(page.locator("#unmatched")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "peer-round-review")
