@@ -86,6 +86,9 @@ def test_forbid_under_htmx_replaces_the_region_and_lists_the_forbidden_pair(app,
     assert "These two will never be grouped together" in html
     assert f'id="group-{gid}"' not in html and f'id="group-{other}"' in html  # the group left the proposal
     assert 'id="rules"' in html and "forbid removed" not in html
+    # The round's buttons come along out of band: approving now forms the one group left.
+    actions = html[html.index('<div class="actions" id="round-actions" hx-swap-oob="true">'):]
+    assert "Form 1 group and tell its members?" in actions[:actions.index("</div>")]
     rules = html[html.index('id="rules"'):]
     assert "Remove" in rules and "None. Forbid two people" not in rules
     with app.app_context():
