@@ -1,5 +1,5 @@
 """Routes for match rounds and CSV import. Thin: check access, validate, call a service, render."""
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, get_flashed_messages, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -17,7 +17,7 @@ from ..access import (
 )
 from ..extensions import db
 from ..forms import apply_service_error, attempt, submit
-from ..htmx import page_or_partial
+from ..htmx import is_htmx, page_or_partial
 from ..services import ServiceError, answers, lifecycle
 from ..services.people import import_csv, import_jobs
 from ..services.rounds import events, fairness, peer_review, publish, review, runs
@@ -120,11 +120,18 @@ def show(program_id: int, round_id: int):
             objective=(round_.rules or {}).get("objective", "coverage")))
 
 
-def _peer_page(program, round_, latest, run, forbid_form=None, forbid_group_id=None, status=200):
-    """The round page of a peer or circle round: the same frame, groups instead of pairs."""
+def _peer_page(program, round_, latest, run, forbid_form=None, forbid_group_id=None, status=200,
+               focus_group_id=None):
+    """The round page of a peer or circle round: the same frame, groups instead of pairs. Under htmx
+    (lock, unlock, forbid) only the review region, with the messages inside it and a 200 (htmx swaps
+    only 2xx answers); a plain form gets the whole page and its status."""
     shown = min(max(UNMATCHED_PAGE, request.args.get("unmatched", 0, type=int)), 100_000)
-    return render_template(
-        "rounds/show_groups.html", program=program, round=round_, latest=latest, run=run,
+    if is_htmx():
+        status = 200
+    return page_or_partial(
+        "rounds/show_groups.html", "rounds/_group_review.html", program=program, round=round_, latest=latest, run=run,
+        notices=get_flashed_messages(with_categories=True) if is_htmx() else [], focus_group_id=focus_group_id,
+        oob=is_htmx(),
         run_error=runs.error_in_language(latest.error) if latest is not None else "",
         groups=peer_review.groups_of(run) if run else [], left=review.unmatched_of(run, shown) if run else [],
         left_more=shown + UNMATCHED_PAGE, runs=runs.runs_of(round_), empty=peer_review.why_empty(round_, run),
@@ -145,11 +152,13 @@ def _circle_url(circle_id: int) -> str | None:
 @bp.route(ROUND + "/groups/<int:group_id>/<any(lock, unlock):action>", methods=["POST"])
 @roles("coordinator")
 def group_lock(program_id: int, round_id: int, group_id: int, action: str):
-    _program, round_ = coordinated_round(program_id, round_id)
+    program, round_ = coordinated_round(program_id, round_id)
     group = run_group(runs.proposal_run(round_), group_id)
     attempt(lambda: peer_review.set_group_lock(round_, current_user, group, action == "lock"),
             _("Group locked: it stays as it is in every re-run.") if action == "lock"
             else _("Group unlocked: the next run may change it."))
+    if is_htmx():
+        return _peer_page(program, round_, runs.latest_run(round_), runs.proposal_run(round_), focus_group_id=group.id)
     return _to_round(round_, "#review")
 
 
@@ -165,6 +174,8 @@ def group_forbid(program_id: int, round_id: int, group_id: int):
                                                           form.second.data)):
         flash(_("These two will never be grouped together; their group left this proposal. Run the round again "
                 "to place them."), "success")
+        if is_htmx():
+            return _peer_page(program, round_, runs.latest_run(round_), runs.proposal_run(round_))
         return _to_round(round_, "#review")
     return _peer_page(program, round_, runs.latest_run(round_), runs.proposal_run(round_), forbid_form=form,
                       forbid_group_id=group.id, status=422)

@@ -15,6 +15,9 @@ from werkzeug.serving import make_server
 
 from mentormatch import create_app
 from mentormatch.extensions import db
+from mentormatch.models import User
+from mentormatch.models.rounds import Round, SolveRun
+from mentormatch.services.rounds import peer_instance, peer_results
 from tests.conftest import _empty_all_tables, app_config
 
 from .conftest import SCREENSHOTS, assert_accessible, screenshot, ui_login
@@ -32,6 +35,9 @@ def demo_site(_schema):
     """The demo program served from a thread, seeded once for the three roles."""
     app = create_app(app_config(_schema))
     program = seed(app)
+    # Made when the coordinator's crawl is done (the crawl sees one page per kind of URL: a peer round
+    # first would hide the mentor rounds' review page from it).
+    program["make_peer_rounds"] = lambda: proposed_peer_rounds(app, program["id"])
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -43,6 +49,28 @@ def demo_site(_schema):
     with app.app_context():
         _empty_all_tables()
         db.engine.dispose()
+
+
+def proposed_peer_rounds(app, program_id: int) -> list[int]:
+    """A peer-pairs and a peer-circles round with a proposal each (their review page is show_groups.html,
+    which the demo's mentor rounds never reach), solved in process."""
+    ids = []
+    with app.app_context():
+        coordinator = db.session.scalar(db.select(User.id).where(User.email == HOME["coordinator"][0]))
+        for kind in ("peer", "circle"):
+            r = Round(program_id=program_id, name=f"Phone {kind} round", kind=kind, created_by_id=coordinator,
+                      weights={}, rules=dict(peer_instance.PEER_DEFAULTS), pool={})
+            db.session.add(r)
+            db.session.flush()
+            run = SolveRun(round_id=r.id, status="done", phase="done", kind="full")
+            db.session.add(run)
+            db.session.flush()
+            data = peer_instance.build_peer_data(r)
+            peer_results.store_peer_result(run, data, peer_results.solve(data))
+            r.state = "proposed"
+            ids.append(r.id)
+        db.session.commit()
+    return ids
 
 
 @pytest.fixture
@@ -142,6 +170,14 @@ def test_every_page_a_role_reaches_fits_a_390_pixel_phone(phone, demo_site, role
         phone.screenshot(path=str(SCREENSHOTS / "phone-round-review-pairs.png"))  # the screen, not the whole page
         assert_accessible(phone)
         screenshot(phone, "phone-round-review")
+        # The peer and circle rounds' review page (groups, not pairs) is another template: it fits too.
+        for round_id in program["make_peer_rounds"]():
+            phone.goto(f"{base}/coordinator/programs/{program['id']}/rounds/{round_id}")
+            assert phone.locator("#review li.group-card").count() >= 2
+            phone.locator("#review li.group-card details summary").first.click()  # the forbid form, opened
+            extra = overflow(phone)
+            assert extra <= 0, f"round {round_id}'s group review is {390 + extra}px wide ({widest(phone)})"
+            assert_accessible(phone)
 
 
 TEXT_FITS = """sel => {
