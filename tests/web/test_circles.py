@@ -437,3 +437,12 @@ def test_the_services_refuse_a_member_who_left(app, circle):
         with pytest.raises(ServiceError):
             threads.post(circle_row, ana, "hello")
         assert meetings.side_of(circle_row, ana) is None
+
+
+def test_the_circle_page_leads_to_its_questions_and_lets_a_mentee_member_ask_there(app, circle):
+    w = circle
+    html = as_user(app, w.mentee).get(f"/circles/{w.circle_id}").get_data(as_text=True)
+    assert f"/asks/circles/{w.circle_id}" in html
+    assert f"circle={w.circle_id}" in html, "a mentee member can ask the circle"
+    mentor_html = as_user(app, w.mentor).get(f"/circles/{w.circle_id}").get_data(as_text=True)
+    assert f"/asks/circles/{w.circle_id}" in mentor_html and f"circle={w.circle_id}" not in mentor_html
