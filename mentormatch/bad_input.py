@@ -13,9 +13,26 @@ from .extensions import db
 MAX_ID = 2**31 - 1  # ids are PostgreSQL `integer`
 
 
+def _up_to(limit: int) -> str:
+    """A regex for the decimal numbers 0..limit without leading zeros, digit by digit."""
+    digits = str(limit)
+    options = ["0"] + ([rf"[1-9]\d{{0,{len(digits) - 2}}}"] if len(digits) > 1 else [])
+    for i, d in enumerate(digits):
+        low = "1" if i == 0 else "0"
+        if int(d) > int(low):
+            rest = len(digits) - i - 1
+            options.append(f"{digits[:i]}[{low}-{int(d) - 1}]" + (rf"\d{{{rest}}}" if rest else ""))
+    options.append(digits)
+    return "(?:" + "|".join(options) + ")"
+
+
 class IdConverter(IntegerConverter):
     """`<int:...>` app-wide: a number above the id range matches no route (404) and never
-    reaches a query."""
+    reaches a query. The range is in the pattern itself, not only in the value check: with a
+    route split by method (a GET rule and a POST rule on one path), werkzeug answered 405
+    when only the value check refused."""
+
+    regex = _up_to(MAX_ID)
 
     def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID,
                  signed: bool = False) -> None:

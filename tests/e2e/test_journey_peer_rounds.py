@@ -40,7 +40,7 @@ def _add_strength_in_browser(browser, base: str, program_id: int, email: str, se
     page.goto(f"{base}/mentee/programs/{program_id}/goals")
     expect(page.get_by_role("heading", name="What you can help with")).to_be_visible()
     picker = page.locator("#strengths-picker")
-    picker.get_by_label("Find a topic").press_sequentially(search, delay=5)
+    picker.get_by_label("Find a strength").press_sequentially(search, delay=5)
     add = page.locator("#strengths-results").get_by_role("button", name=re.compile(search, re.I)).first
     expect(add).to_be_visible()
     add.click()

@@ -37,7 +37,7 @@ def test_a_campus_question_steers_the_round_and_says_so(page, browser, live_serv
     program = seed(app)
     ui_login(page, live_server, COORDINATOR, DEMO_PASSWORD)
     page.goto(f"{live_server}/coordinator/programs/{program['id']}")
-    page.get_by_role("link", name="Questions").click()
+    page.get_by_role("link", name="Questions", exact=True).click()
     expect(page.get_by_role("heading", name="Program questions")).to_be_visible()
     # A repeated choice is refused next to the field, and nothing is added.
     page.get_by_label("Question", exact=True).fill("Campus")
