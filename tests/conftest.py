@@ -12,6 +12,7 @@ REDIS_URL_FOR_TESTS, when set, is the Redis the tests use (TEST_REDIS_URL for th
 import itertools
 import os
 import re
+import threading
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -131,7 +132,21 @@ def _schema(database_url):
     return database_url
 
 
+# The names core.jobs.dispatch gives the threads it starts ("solve-12", "workbook-3", ...).
+_JOB_THREAD = re.compile(r"(solve|workbook|import)-\d+")
+
+
+def _wait_for_job_threads(timeout_s: float = 120) -> None:
+    """A job a test started in a thread (the default runner) may still be writing when the test
+    ends; emptying the tables under it deadlocks on PostgreSQL (TRUNCATE against its reads), so
+    teardown waits for it first."""
+    for thread in threading.enumerate():
+        if _JOB_THREAD.fullmatch(thread.name):
+            thread.join(timeout_s)
+
+
 def _empty_all_tables() -> None:
+    _wait_for_job_threads()
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{t.name}"' for t in tables)
