@@ -1,5 +1,6 @@
-"""Ask the program in a real browser (issue 15, item 5): a mentee on a phone posts a question to the
-program (the vague-ask hint shows as she types), the mentor answers with htmx, a peer answers with
+"""Ask the program in a real browser (issue 15, item 5): a mentee on a phone posts a question to her
+circle from the circle's page (the other member answers; someone outside the circle cannot open
+it), then one to the program (the vague-ask hint shows as she types), the mentor answers with htmx, a peer answers with
 JavaScript off (the plain form), the asker marks the mentor's answer helpful and thanks him; the
 daily digest reaches the helpers once over real SMTP, and a second pass the same day sends nothing."""
 import pytest
@@ -22,6 +23,33 @@ def test_a_mentee_asks_two_people_answer_she_thanks_one_and_the_digest_arrives_o
         browser, live_server, app, q, smtp_server):
     mira = browser.new_context(viewport=PHONE).new_page()
     ui_login(mira, live_server, q.w.mentee.email, PASSWORD)
+
+    # To her circle, from the circle's page: Petra (in the circle) answers; Carl (not in it) gets a 404.
+    mira.goto(f"{live_server}/circles/{q.circle_id}")
+    mira.get_by_role("link", name="Ask your circle a question").click()
+    expect(mira.get_by_label("Ask", exact=True)).to_have_value(str(q.circle_id))  # the circle is chosen
+    mira.get_by_label("Your one question").fill("Who in our circle has moved from teaching into data, and how long did it take?")
+    mira.get_by_label("Career").check()
+    mira.get_by_role("button", name="Ask", exact=True).click()
+    expect(mira.get_by_role("heading", name="Question")).to_be_visible()
+    circle_ask_url = mira.url
+    petra = browser.new_context(java_script_enabled=False).new_page()
+    ui_login(petra, live_server, q.petra.email, PASSWORD)
+    petra.goto(f"{live_server}/circles/{q.circle_id}")
+    petra.get_by_role("link", name="Questions asked in this circle").click()
+    petra.get_by_role("link", name="Who in our circle has moved").click()
+    petra.get_by_label("Your answer").fill("I did, from maths teaching: about a year of evenings.")
+    petra.get_by_role("button", name="Post answer").click()
+    expect(petra.locator(".ask-answer")).to_have_count(1)
+    carl = browser.new_context().new_page()
+    ui_login(carl, live_server, q.carl.email, PASSWORD)
+    assert carl.goto(circle_ask_url).status == 404
+    carl.goto(f"{live_server}/asks/programs/{q.w.program.id}")
+    expect(carl.get_by_role("link", name="Who in our circle has moved")).to_have_count(0)
+    mira.goto(circle_ask_url)
+    expect(mira.locator(".ask-answer")).to_contain_text("about a year of evenings")
+
+    # To the whole program.
     mira.goto(f"{live_server}/mentee/")
     mira.get_by_role("link", name="Questions in this program").click()
     mira.get_by_role("button", name="Ask a question").click()
@@ -58,8 +86,6 @@ def test_a_mentee_asks_two_people_answer_she_thanks_one_and_the_digest_arrives_o
         "rel", "nofollow noopener noreferrer")
     assert milo.evaluate("window.stillTheSamePage") is True, "posted with htmx, no reload"
 
-    petra = browser.new_context(java_script_enabled=False).new_page()
-    ui_login(petra, live_server, q.petra.email, PASSWORD)
     petra.goto(ask_url)
     petra.get_by_label("Your answer").fill("I took the bank and regretted it.")
     petra.get_by_role("button", name="Post answer").click()
@@ -83,6 +109,8 @@ def test_a_mentee_asks_two_people_answer_she_thanks_one_and_the_digest_arrives_o
     digests = smtp_server.wait_for(2)
     assert sorted(m["to"][0] for m in digests) == sorted([q.w.mentor.email, q.petra.email])
     assert all("startup or the bank" in m["body"] and ask_url in m["body"] for m in digests)
+    by_whom = {m["to"][0]: m["body"] for m in digests}  # the circle's question goes to the circle only
+    assert circle_ask_url in by_whom[q.petra.email] and circle_ask_url not in by_whom[q.w.mentor.email]
     with app.app_context():
         reminders.run()
     assert len(smtp_server.wait_for(3, timeout=1.5)) == 2, "once a day"
