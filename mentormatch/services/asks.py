@@ -269,10 +269,15 @@ def close_due(now: datetime) -> list[str]:
 
 
 def hide(item: Ask | AskAnswer, coordinator: User, reason: str) -> Ask | AskAnswer:
-    """A coordinator hides a question or an answer; its author sees the reason."""
+    """A coordinator hides a question or an answer; its author sees the reason, on the page and
+    in an email (so they learn of it without coming back)."""
     item.hidden_reason = fields.text(reason, "reason", most=REASON_MAX, least=3,
                                      label=_("the reason (its author reads it)"))
     item.hidden_at, item.hidden_by_id = clock.now(), coordinator.id
+    ask = item if isinstance(item, Ask) else item.ask
+    author = item.author.user
+    outbox.send(author, "ask_hidden", program_id=ask.program_id, name=author.name, answer=isinstance(item, AskAnswer),
+                question=ask.body, reason=item.hidden_reason, url=links.link("asks.show", ask_id=ask.id))
     db.session.commit()
     return item
 

@@ -324,6 +324,10 @@ def test_hidden_question_and_answer_are_seen_only_by_their_author_and_coordinato
     with app.app_context():
         assert db.session.get(AskAnswer, answer_id).hidden_at is None
     assert post(cora, f"/asks/answers/{answer_id}/hide", {f"a{answer_id}-reason": "Please keep it kind"}).status_code == 303
+    with app.app_context():  # the author hears of it by email, with the reason, in the same transaction
+        told = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.to == q.petra.email)).all()
+        assert [m.subject for m in told] == ["A coordinator hid your answer"]
+        assert "Please keep it kind" in told[0].body and f"/asks/{ask_id}" in told[0].body
     mira, petra, milo = client_of(app, q.w.mentee), client_of(app, q.petra), client_of(app, q.w.mentor)
     assert "A rude answer" not in mira.get(f"/asks/{ask_id}").get_data(as_text=True)
     assert "A rude answer" not in milo.get(f"/asks/{ask_id}").get_data(as_text=True)
@@ -338,6 +342,10 @@ def test_hidden_question_and_answer_are_seen_only_by_their_author_and_coordinato
     r = post(cora, f"/asks/{ask_id}/hide", {"reason": ""})
     assert r.status_code == 422
     assert post(cora, f"/asks/{ask_id}/hide", {"reason": "Not a question for this program"}).status_code == 303
+    with app.app_context():
+        told = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.to == q.w.mentee.email)).all()
+        assert [m.subject for m in told] == ["A coordinator hid your question"]
+        assert "Not a question for this program" in told[0].body
     for c in (petra, milo, client_of(app, q.carl)):
         assert c.get(f"/asks/{ask_id}").status_code == 404
         assert "startup or the bank" not in c.get(f"/asks/programs/{q.w.program.id}").get_data(as_text=True)
