@@ -128,6 +128,8 @@ def test_a_mentee_asks_two_people_answer_she_thanks_one_and_the_digest_arrives_o
     expect(cora.locator(".ask-answer").filter(has_text="regretted it")).to_contain_text("Hidden by a coordinator")
     assert cora.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "fits a phone"
     assert_accessible(cora)
+    hidden_mail = smtp_server.wait_for(3)[2]
+    assert hidden_mail["to"] == [q.petra.email] and "Please say what you learned" in hidden_mail["body"]
     petra.goto(ask_url)
     expect(petra.get_by_text("Please say what you learned")).to_be_visible()
     mira.goto(ask_url)
