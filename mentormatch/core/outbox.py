@@ -181,15 +181,18 @@ def _check_nothing_left_unsent(_exc) -> None:
         current_app.logger.error(message)
 
 
+# Both events fire for a SAVEPOINT too (begin_nested): that is not the commit, so it neither
+# delivers (nothing is committed yet; SQLite would wait on our own write lock) nor drops the kick.
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
-    if session.info.pop(_PENDING_KEY, False):
+    if not session.in_nested_transaction() and session.info.pop(_PENDING_KEY, False):
         kick(current_app._get_current_object())
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING_KEY, None)
+    if not session.in_nested_transaction():
+        session.info.pop(_PENDING_KEY, None)
 
 
 # -- delivery ----------------------------------------------------------------------------------

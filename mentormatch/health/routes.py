@@ -8,7 +8,7 @@ from ..access import coordinated_program, program_membership, program_mentor_pro
 from ..core import outbox
 from ..forms import attempt
 from ..htmx import is_htmx, page_or_partial, redirect_htmx_aware
-from ..services import checkins, exports, health, meetings, mentor_approval, reports, threads, workbook_jobs
+from ..services import checkins, exports, groups, health, meetings, mentor_approval, reports, threads, workbook_jobs
 from ..services.programs import programs_of_coordinator
 from . import bp
 
@@ -22,7 +22,7 @@ def program(program_id: int):
     return render_template("health/program.html", program=program, h=figures, chart=health.chart(figures.weeks),
                            reports=reports, report_threads=threads.reported_threads(reports), pending=mentor_approval.pending_mentors(program),
                            checkin=checkins.program_results(program), met=meetings.program_met(program.id),
-                           endings=health.endings(program))
+                           endings=health.endings(program), circles=groups.program_circles(program))
 
 
 @bp.route("/programs/<int:program_id>/report")

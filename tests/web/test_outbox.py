@@ -209,3 +209,21 @@ def test_once_the_server_is_back_the_coordinator_sends_waiting_mail_without_wait
         assert post_form(client, f"{page}/retry", {}, page=page).status_code == 303
         assert [m["to"] for m in inbox.wait_for(1)] == [[world.mentee.email]]
     assert rows(app) == [(world.mentee.email, "sent", 1)]  # a fresh set of attempts
+
+
+def test_a_savepoint_inside_the_transaction_neither_sends_early_nor_loses_the_kick(app):
+    """Releasing or rolling back a SAVEPOINT is not the commit: mail queued before it goes out at
+    the real commit. (A released savepoint used to kick the delivery: it found nothing committed,
+    or on SQLite waited 30 s on the transaction's own write lock, and the real commit then sent
+    nothing; a circle message to three members took a minute.)"""
+    sent = app.extensions["mailman"].outbox = []
+    with app.app_context():
+        outbox.queue("first@example.org", outbox.Mail("Queued before a savepoint", "body", ""))
+        with db.session.begin_nested():
+            pass
+        with pytest.raises(RuntimeError), db.session.begin_nested():
+            raise RuntimeError("a savepoint rolled back")
+        assert sent == []
+        db.session.commit()
+        assert [m.subject for m in sent] == ["Queued before a savepoint"]
+        assert rows(app) == [("first@example.org", "sent", 1)]
