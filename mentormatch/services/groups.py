@@ -136,6 +136,7 @@ def leave(circle: Circle, user: User) -> None:
     for meeting in meetings.meetings_of(circle):
         if meeting.state == "proposed" and meeting.proposer_membership_id == me.id and meeting.booked_at is None:
             meetings.withdraw(meeting)
+    meetings.leave_booked(circle, me)
     url = links.link("circles.show", circle_id=circle.id)
     for other in parties.people(circle):
         outbox.send(other.user, "circle_member_left", program_id=circle.program_id, name=other.user.name,

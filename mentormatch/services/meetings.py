@@ -511,20 +511,36 @@ def page_url(meeting: Meeting) -> str:
 def _invite_both(meeting: Meeting, item: Item, template: str, method: str, **extra) -> None:
     """The invitation (or its update or cancellation) to each of the people, in their own zone and
     language; in a circle to every current member, each email naming the others."""
-    url = page_url(meeting)
     everyone = parties.people(item)
     for person in everyone:
-        others = [m for m in everyone if m.id != person.id]
-        zone = zone_of(person)
-        locale = outbox.language_of(person.user)
-        with force_locale(locale) if locale else nullcontext():  # the event's title in their words too
-            invitation = outbox.Attachment("invite.ics", f"text/calendar; method={method}", ics(meeting, method))
-        outbox.send(person.user, template, program_id=item.program_id, attachments=[invitation],
-                    reply_to=others[0].user.email if len(everyone) == 2 and not isinstance(item, Circle) else None,
-                    name=person.user.name, other_name=", ".join(m.user.name for m in others), duration=meeting.duration,
-                    when=when_label(meeting.starts_at, meeting.duration, zone, locale), zone=zone,
-                    short=short_label(meeting.starts_at, zone),
-                    video_link=meeting.video_link, url=url, **extra)
+        _invite(meeting, item, person, [m for m in everyone if m.id != person.id], template, method, **extra)
+
+
+def _invite(meeting: Meeting, item: Item, person: Membership, others: list[Membership], template: str,
+            method: str, **extra) -> None:
+    zone = zone_of(person)
+    locale = outbox.language_of(person.user)
+    with force_locale(locale) if locale else nullcontext():  # the event's title in their words too
+        invitation = outbox.Attachment("invite.ics", f"text/calendar; method={method}", ics(meeting, method))
+    outbox.send(person.user, template, program_id=item.program_id, attachments=[invitation],
+                reply_to=others[0].user.email if len(others) == 1 and not isinstance(item, Circle) else None,
+                name=person.user.name, other_name=", ".join(m.user.name for m in others), duration=meeting.duration,
+                when=when_label(meeting.starts_at, meeting.duration, zone, locale), zone=zone,
+                short=short_label(meeting.starts_at, zone),
+                video_link=meeting.video_link, url=page_url(meeting), **extra)
+
+
+def leave_booked(circle: Circle, leaver: Membership) -> None:
+    """A member left the circle: each booked meeting still ahead leaves their calendar (a
+    cancellation to them alone, same UID, higher SEQUENCE); the others keep theirs. No commit."""
+    now = clock.now()
+    for meeting in meetings_of(circle):
+        if meeting.state != "booked" or meeting.starts_at <= now:
+            continue
+        db.session.execute(db.update(Meeting).where(Meeting.id == meeting.id)
+                           .values(sequence=Meeting.sequence + 1).execution_options(synchronize_session=False))
+        db.session.refresh(meeting)
+        _invite(meeting, circle, leaver, parties.people(circle), "meeting_cancelled", "CANCEL", ended="left")
 
 
 def ics(meeting: Meeting, method: str | None = None) -> str:
