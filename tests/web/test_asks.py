@@ -166,8 +166,13 @@ def test_post_to_program_and_circle_two_answer_asker_marks_helpful_and_thanks(ap
         assert not db.session.get(AskAnswer, answers["I cho"]).helpful
         mails = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.to == q.w.mentor.email)).all()
         assert [m.subject for m in mails] == ["Mira Mentee thanked you for your answer"]
-    # Thanking twice sends nothing more
-    post(mira, f"/asks/answers/{answers['The s']}/thank", {})
+    # What the htmx action says comes with its answer (out of band), not on the next page load
+    assert 'id="flashes" class="flashes" role="status" aria-live="polite" hx-swap-oob="true"' in r.get_data(as_text=True)
+    assert "Thanked Milo Mentor: they get a short email." in r.get_data(as_text=True)
+    assert "Thanked Milo Mentor" not in mira.get(f"/asks/{ask_id}").get_data(as_text=True)
+    # Thanking twice sends nothing more, and says why at once
+    again = post(mira, f"/asks/answers/{answers['The s']}/thank", {}, headers={"HX-Request": "true"})
+    assert "You already thanked them for this answer." in again.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)
                                  .where(OutboxMessage.to == q.w.mentor.email)) == 1
