@@ -125,6 +125,7 @@ DEV_SECRET = "dev-only-not-secret"
 # The languages the site ships, each named in itself (the language menu lists them so). English is the
 # source language; the others have a catalog in mentormatch/translations/<code>/LC_MESSAGES/messages.po.
 LANGUAGES = {"en": "English", "es": "Español", "pt": "Português"}
+DEFAULT_LANGUAGE = "en"  # for whoever has no language of their own (no browser asking, no account's choice)
 TRANSLATIONS_DIR = ROOT / "mentormatch" / "translations"
 MAIL_DELIVERIES = ("inline", "thread", "rq", "cron")
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 from jinja2 import pass_context
 
 from .access import public
-from .config import LANGUAGES
+from .config import DEFAULT_LANGUAGE, LANGUAGES
 from .core.security import is_safe_next
 from .core.stored_words import reader_words
 from .extensions import db
@@ -22,12 +22,12 @@ def select_locale() -> str:
     if not has_request_context():
         # A job in the worker, a command, or an app context of its own: nobody's browser to ask.
         # Mail picks its recipient's language itself (core/outbox.py).
-        return "en"
+        return DEFAULT_LANGUAGE
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
     if request.cookies.get(COOKIE) in LANGUAGES:
         return request.cookies[COOKIE]
-    return request.accept_languages.best_match(LANGUAGES, default="en")
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
 
 
 def _local(path: str | None) -> str:

@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import and_, event, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..config import LANGUAGES
+from ..config import DEFAULT_LANGUAGE, LANGUAGES
 from ..extensions import db, mail
 from ..models import OutboxMessage, User
 from . import clock, jobs
@@ -66,15 +66,18 @@ def render(template: str, *, locale: str | None = None, **context) -> Mail:
 
 
 def language_of(to: str | User) -> str | None:
-    """The language the account at `to` (an address, or the account's row) reads in; None when it
-    has none, or one the site does not ship (then the current one). A row the caller already has is
-    read, not looked up again."""
+    """The language the account at `to` (an address, or the account's row) reads in. An account
+    with none (made by an import or the CLI), or one the site does not ship, reads the site's
+    default, never the language of whoever acted; an address with no account (signing up, being
+    invited) gets None: the current request's language. A row the caller has is not looked up again."""
     if isinstance(to, User):
         if to.locale is not None:
-            return to.locale if to.locale in LANGUAGES else None
+            return to.locale if to.locale in LANGUAGES else DEFAULT_LANGUAGE
         to = to.email  # not flushed yet (its default comes on insert), or no language: ask the database
-    locale = db.session.scalar(select(User.locale).where(User.email == to))
-    return locale if locale in LANGUAGES else None
+    account = db.session.execute(select(User.id, User.locale).where(User.email == to)).first()
+    if account is None:
+        return None
+    return account.locale if account.locale in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def _render(template: str, has_html: bool, context: dict) -> Mail:

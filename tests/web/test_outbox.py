@@ -15,7 +15,7 @@ from redis import Redis
 
 from mentormatch.core import clock, outbox
 from mentormatch.extensions import db
-from mentormatch.models import OutboxMessage
+from mentormatch.models import OutboxMessage, User
 from tests.conftest import login, post_form
 from tests.smtp import SMTP_CONFIG, Inbox, free_port
 from tests.web.test_lifecycle_data import frozen  # noqa: F401 (fixture)
@@ -227,3 +227,24 @@ def test_a_savepoint_inside_the_transaction_neither_sends_early_nor_loses_the_ki
         db.session.commit()
         assert [m.subject for m in sent] == ["Queued before a savepoint"]
         assert rows(app) == [("first@example.org", "sent", 1)]
+
+
+def test_an_account_without_a_language_reads_mail_in_the_default_not_in_the_actors(app, make_user):
+    """An account an import made has no language: mail a Spanish-speaking person's action causes
+    reaches it in the site's default (English), not in Spanish; an account with Spanish gets Spanish;
+    an address with no account (signing up) gets the language of the request."""
+    imported, hispanic = make_user("mentor", "Imported Ivo"), make_user("mentor", "Sofia Spanish")
+    with app.app_context():
+        db.session.get(User, imported.id).locale = None
+        db.session.get(User, hispanic.id).locale = "es"
+        db.session.commit()
+    with app.test_request_context(headers={"Accept-Language": "es"}):
+        assert outbox.language_of(imported.email) == "en"
+        assert outbox.language_of(hispanic.email) == "es"
+        assert outbox.language_of("nobody-yet@example.org") is None
+        outbox.send(imported.email, "ask_thanks", name="Ivo", asker="Ana", question="Q?", url="http://localhost/x")
+        outbox.send(hispanic.email, "ask_thanks", name="Sofia", asker="Ana", question="Q?", url="http://localhost/x")
+        db.session.commit()
+        subjects = dict(db.session.execute(db.select(OutboxMessage.to, OutboxMessage.subject)).all())
+    assert subjects[imported.email] == "Ana thanked you for your answer"
+    assert subjects[hispanic.email] != "Ana thanked you for your answer" and "Ana" in subjects[hispanic.email]
