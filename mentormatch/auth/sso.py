@@ -75,9 +75,12 @@ def _failed(message: str, code: int = 400):
 def sso_start(provider: str):
     client = _client(provider)
     invite = request.args.get("invite", "")
+    invite = invite if invite and programs.program_for_invite(invite) else ""
+    if invite and current_user.is_authenticated:
+        # Already signed in: the same account joins on the invite's side, as with a password signup.
+        return redirect(url_for("public.join", token=invite), code=303)
     target = request.args.get("next")
-    session[INTENT] = {"invite": invite if invite and programs.program_for_invite(invite) else "",
-                       "next": target if is_safe_next(target) else ""}
+    session[INTENT] = {"invite": invite, "next": target if is_safe_next(target) else ""}
     try:
         return client.authorize_redirect(links.link("auth.sso_callback", provider=provider))
     except (OAuthError, RequestException, ValueError):
@@ -137,6 +140,9 @@ def sso_callback(provider: str):
                                 "id_token": token.get("id_token") or ""}
         return redirect(url_for(".sso_finish"), code=303)
     _signed_in(user, provider, token)
+    if intent.get("invite") and programs.program_for_invite(intent["invite"]):
+        # An account that exists signed in through an invite: it joins after the join page's confirm step.
+        return redirect(url_for("public.join", token=intent["invite"]), code=303)
     target = intent.get("next")
     return redirect(target if is_safe_next(target) else url_for(f"{programs.home_side(user)}.home"), code=303)
 

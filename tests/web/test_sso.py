@@ -229,3 +229,26 @@ def test_provider_settings_are_checked_at_startup(monkeypatch):
         create_app({**app_config("sqlite://"), "ENV_NAME": "production", "PUBLIC_URL": "https://m.example.org",
                     "OIDC_PROVIDERS": {"corp": {**app.config["OIDC_PROVIDERS"]["corp"],
                                                 "discovery_url": "http://id.example.org/x"}}})
+
+
+def test_an_invite_link_while_signed_in_or_for_a_linked_account_leads_to_the_join_page(app, client, sso, world):
+    """The same account joins another program on the invite's side: from a signed-in session the
+    SSO start goes straight to the join page; a returning SSO account signs in, then goes there."""
+    login(client, world.other_mentee)
+    response = client.get("/auth/sso/test/start", query_string={"invite": world.program.mentor_invite})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/join/{world.program.mentor_invite}")
+    post_form(client, "/auth/logout", {}, page="/mentee/")
+
+    client.get(provider_answer(client, "carla"))  # carla's account, made at her first sign-in
+    post_form(client, "/auth/sso/finish", {"name": "Carla Reis", "role": "mentor"})
+    post_form(client, "/auth/logout", {}, page="/mentor/")
+    response = client.get(provider_answer(client, "carla", invite=world.program.mentee_invite))
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/join/{world.program.mentee_invite}")
+    page = client.get(f"/join/{world.program.mentee_invite}").get_data(as_text=True)
+    assert world.program.name in page and 'name="csrf_token"' in page  # signed in: the confirm step
+    # A bad invite on the start is ignored: the usual sign-in, nothing joined.
+    post_form(client, "/auth/logout", {}, page="/mentor/")
+    response = client.get(provider_answer(client, "carla", invite="not-a-token"))
+    assert response.status_code == 303 and "/join/" not in response.headers["Location"]
