@@ -87,12 +87,15 @@ class Lifecycle:
     Every write from the worker after the claim is fenced on the row still running, so a worker
     that comes back after a poll failed its job (killed, paused) writes nothing; only `finish`
     (queue down, a crash, a refused job) writes whatever the status. `cleared` are the values a
-    job that ends drops (an import's rows), `queue_down` and `stopped` the errors it stores then."""
+    job that ends drops (an import's rows); `queue_down`, `stopped` and `crashed` the errors it
+    stores then: English source texts that the pages translate for their reader (the exception
+    itself goes to the log)."""
 
-    def __init__(self, model, name: str, *, queue_down: str, stopped: str, cleared: dict | None = None,
-                 stale_s: int = 300, queued_stale_s: int = 15 * 60):
+    def __init__(self, model, name: str, *, queue_down: str, stopped: str, crashed: str,
+                 cleared: dict | None = None, stale_s: int = 300, queued_stale_s: int = 15 * 60):
         self.model, self.name = model, name
-        self.queue_down, self.stopped, self.cleared = queue_down, stopped, dict(cleared or {})
+        self.queue_down, self.stopped, self.crashed = queue_down, stopped, crashed
+        self.cleared = dict(cleared or {})
         self.stale_s, self.queued_stale_s = stale_s, queued_stale_s
 
     def start(self, job, execute: Callable[[int, Flask], object], taken: Callable[[], object] | None = None):
@@ -121,19 +124,18 @@ class Lifecycle:
         db.session.refresh(job)
         return job
 
-    def run(self, job_id: int, app: Flask, phase: str, work: Callable[[int], str],
-            crashed: Callable[[Exception], str]) -> str:
+    def run(self, job_id: int, app: Flask, phase: str, work: Callable[[int], str]) -> str:
         """The worker's side: claim the job (else "skipped"), do `work(job_id)` and return its final
-        status; a crash is recorded on the job as `crashed(exc)` (English: the worker has no reader)."""
+        status; a crash is logged and recorded on the job as `crashed`."""
         with app.app_context():
             if not claim(self.model, job_id, phase):
                 return "skipped"
             try:
                 return work(job_id)
-            except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job
+            except Exception:  # noqa: BLE001 - every failure is recorded on the job
                 db.session.rollback()
                 app.logger.exception("%s job %s failed", self.name, job_id)
-                return self.finish(job_id, "failed", error=crashed(exc))
+                return self.finish(job_id, "failed", error=self.crashed)
             finally:
                 db.session.remove()
 

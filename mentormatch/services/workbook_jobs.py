@@ -27,8 +27,9 @@ QUEUED_STALE_S = 15 * 60
 KEEP_HOURS = 24
 QUEUE_DOWN = N_("The job queue is unreachable, so the workbook could not be prepared. Try again in a few minutes.")
 STOPPED = N_("The worker stopped responding before the workbook was ready. Prepare it again.")
+CRASHED = N_("The workbook could not be written: the error is in the server's log. Prepare it again.")
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-JOBS = jobs.Lifecycle(WorkbookExport, "workbook", queue_down=QUEUE_DOWN, stopped=STOPPED,
+JOBS = jobs.Lifecycle(WorkbookExport, "workbook", queue_down=QUEUE_DOWN, stopped=STOPPED, crashed=CRASHED,
                       stale_s=STALE_S, queued_stale_s=QUEUED_STALE_S)
 
 
@@ -77,8 +78,7 @@ def content(job: WorkbookExport) -> bytes | None:
 
 def execute(job_id: int, app: Flask) -> str:
     """Write one queued workbook and record the outcome. Returns the final status."""
-    return JOBS.run(job_id, app, "writing", _execute,
-                    lambda exc: f"The workbook could not be written ({type(exc).__name__}).")
+    return JOBS.run(job_id, app, "writing", _execute)
 
 
 def _execute(job_id: int) -> str:

@@ -233,3 +233,23 @@ def test_a_workbook_stopped_midway_leaves_nothing_to_fail_at_garbage_collection(
     finally:
         sys.unraisablehook = hook
     assert not seen, [str(u.exc_value) for u in seen]
+
+
+@NONE
+def test_a_crashed_job_says_so_in_its_readers_language_and_logs_the_error(app, client, world, caplog):
+    """A job whose work raises is failed with a fixed text the page translates (the exception,
+    which the reader cannot act on, goes to the log)."""
+    login(client, world.coordinator)
+    job_page = _prepare(client, world).headers["Location"]
+    job_id = _job_id(app, world)
+    assert workbook_jobs.JOBS.run(job_id, app, "writing", lambda _id: 1 / 0) == "failed"
+    assert "ZeroDivisionError" in caplog.text
+    with app.app_context():
+        assert db.session.get(WorkbookExport, job_id).error == workbook_jobs.CRASHED
+    assert workbook_jobs.CRASHED in client.get(job_page).get_data(as_text=True)
+    client.set_cookie("lang", "es")
+    with app.app_context():
+        db.session.get(User, world.coordinator.id).locale = "es"
+        db.session.commit()
+    spanish = client.get(job_page).get_data(as_text=True)
+    assert "registro del servidor" in spanish and workbook_jobs.CRASHED not in spanish

@@ -29,6 +29,7 @@ QUEUED_STALE_S = 15 * 60
 QUEUE_DOWN = N_("The job queue is unreachable, so the import could not start. Nothing was imported; "
                 "try again in a few minutes.")
 STOPPED = N_("The worker stopped responding; nothing was imported. Upload the file again.")
+CRASHED = N_("The import failed: the error is in the server's log. Nothing was imported.")
 MAX_ROW_ERRORS = 500  # listed on the job page; the message says how many there were
 # Rows the database no longer allows: stored as parts [[ROW_ERRORS, {"num": n}]] with the English
 # beside them; a job stored before parts were kept read back from its English.
@@ -36,7 +37,7 @@ ROW_ERRORS = "row_errors"
 ROW_ERRORS_SAY = NP_("%(num)d row has errors. Nothing was imported.", "%(num)d rows have errors. Nothing was imported.")
 _ROW_ERRORS_BEFORE = re.compile(r"(\d+) row\(s\) have errors\. Nothing was imported\.")
 # Ending, an import drops the rows it kept (the people in the file are not kept twice).
-JOBS = jobs.Lifecycle(ImportJob, "import", queue_down=QUEUE_DOWN, stopped=STOPPED, cleared={"rows": []},
+JOBS = jobs.Lifecycle(ImportJob, "import", queue_down=QUEUE_DOWN, stopped=STOPPED, crashed=CRASHED, cleared={"rows": []},
                       stale_s=STALE_S, queued_stale_s=QUEUED_STALE_S)
 
 
@@ -54,8 +55,7 @@ def job_of(program: Program, job_id: int) -> ImportJob | None:
 
 def execute(job_id: int, app: Flask) -> str:
     """Apply one queued import to its end and record the outcome. Returns the final status."""
-    return JOBS.run(job_id, app, "checking", _execute,
-                    lambda exc: f"The import failed ({type(exc).__name__}). Nothing was imported.")
+    return JOBS.run(job_id, app, "checking", _execute)
 
 
 def _execute(job_id: int) -> str:
