@@ -107,7 +107,7 @@ def poll(circle_id: int):
 def _meetings_response(circle, status: int = 200, **context):
     if is_htmx():
         built = panel.meeting_panel(circle, **context)
-        return render_template("groups/_meetings.html", together={"meetings": built}), status
+        return render_template("meetings/_panel.html", together={"meetings": built}), status
     return _page(circle, status=status, **context)
 
 
