@@ -181,15 +181,20 @@ def _check_nothing_left_unsent(_exc) -> None:
         current_app.logger.error(message)
 
 
+# A savepoint's end (begin_nested, e.g. a get-or-create row after mail was queued) is not the
+# transaction's: delivery waits for the outer commit, when the mail is there for a sender to read
+# (started at a savepoint, an inline sender on SQLite waited out the busy timeout on the writer's
+# lock, and the flag was gone for the outer commit unless more mail was queued after it).
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
-    if session.info.pop(_PENDING_KEY, False):
+    if not session.in_nested_transaction() and session.info.pop(_PENDING_KEY, False):
         kick(current_app._get_current_object())
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING_KEY, None)
+    if not session.in_nested_transaction():
+        session.info.pop(_PENDING_KEY, None)
 
 
 # -- delivery ----------------------------------------------------------------------------------

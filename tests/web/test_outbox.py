@@ -58,6 +58,23 @@ def test_mail_is_written_with_its_change_and_dropped_with_a_rollback(app, smtp_s
 
 
 @pytest.mark.parametrize("app", [SMTP_CONFIG], indirect=True)
+def test_a_savepoint_ending_after_mail_was_queued_leaves_delivery_to_the_commit(app, smtp_server):
+    """Services open savepoints after queueing mail (threads.post creates each reader's row in one):
+    neither the savepoint's release nor its rollback starts or forgets the delivery."""
+    with app.app_context():
+        outbox.queue("reader@example.org", outbox.Mail("New message", "Queued before two savepoints.", ""))
+        with db.session.begin_nested():
+            pass
+        with pytest.raises(LookupError), db.session.begin_nested():
+            raise LookupError("a racing twin: the savepoint rolls back")
+        assert rows(app) == []  # nothing committed, nothing sent yet
+        db.session.commit()
+    [received] = smtp_server.wait_for(1)
+    assert received["to"] == ["reader@example.org"]
+    assert rows(app) == [("reader@example.org", "sent", 1)]
+
+
+@pytest.mark.parametrize("app", [SMTP_CONFIG], indirect=True)
 def test_a_batch_is_delivered_over_one_connection(app, smtp_server):
     batch = [(f"person{i}@example.org", f"Proposal {i}", f"Hello {i}") for i in range(25)]
     with app.app_context():
