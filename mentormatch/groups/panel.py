@@ -1,11 +1,11 @@
 """The circle page's panels: the shared thread (templates/threads/_thread.html, as a pair's) and
-the meetings (templates/groups/_meetings.html), for the signed-in member or coordinator."""
+the meetings (templates/meetings/_panel.html, as a pair's), for the signed-in member or coordinator."""
 from flask import url_for
 from flask_login import current_user
 
-from ..meetings.forms import ProposeForm
+from ..meetings import panel as meetings_panel
 from ..models import Circle
-from ..services import meetings, parties, threads
+from ..services import parties, threads
 from ..threads.forms import MessageForm
 from ..threads.panel import record_after_rendering
 
@@ -43,16 +43,6 @@ def thread(circle: Circle, form: MessageForm | None = None) -> dict:
 
 
 def meeting_panel(circle: Circle, *, propose_form=None, notice: str = "", error: str = "") -> dict | None:
-    """None where nothing can be arranged (ended, or the reader left) and nothing was ever arranged."""
-    view = meetings.panel(circle, current_user)
-    if not view.can_propose and view.live is None and not view.to_answer and not view.past:
-        return None
-    return {
-        "v": view,
-        "circle": circle,
-        "propose_form": propose_form or ProposeForm(formdata=None),
-        "met_labels": meetings.MET_LABELS,
-        "notice": notice,
-        "error": error,
-        "open_proposal": propose_form is not None and bool(propose_form.errors),
-    }
+    """The pair's panel (meetings/panel.py), its forms posting to this circle's routes."""
+    return meetings_panel.build(circle, propose_form=propose_form, notice=notice, error=error, endpoints="circles",
+                                url_args={"circle_id": circle.id}, propose_url=url_for("circles.propose", circle_id=circle.id))

@@ -107,7 +107,7 @@ def poll(circle_id: int):
 def _meetings_response(circle, status: int = 200, **context):
     if is_htmx():
         built = panel.meeting_panel(circle, **context)
-        return render_template("groups/_meetings.html", together={"meetings": built}), status
+        return render_template("meetings/_panel.html", together={"meetings": built}), status
     return _page(circle, status=status, **context)
 
 
@@ -184,31 +184,32 @@ def invitation(circle_id: int, meeting_id: int):
 @roles("mentee", "mentor")
 def leave(circle_id: int):
     circle = member_circle(circle_id)
-    back = url_for(".show", circle_id=circle.id)
-    if request.method == "GET":  # the confirmation, for a browser without JavaScript
-        return render_template("confirm.html", question=_("Leave this circle?"), quote=groups.page(circle, current_user).title,
-                               detail=_("The others are told kindly. You can still read what was written while "
-                                        "you were in it, but not write or meet here any more."),
-                               action=url_for(".leave", circle_id=circle.id), yes=_("Yes, leave the circle"),
-                               back=back, no=_("Stay"))
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        attempt(lambda: groups.leave(circle, current_user), _("You have left the circle."))
-    return redirect(back, code=303)
+    return _confirm_then(circle, lambda: groups.leave(circle, current_user), _("You have left the circle."),
+                         question=_("Leave this circle?"), yes=_("Yes, leave the circle"), no=_("Stay"),
+                         detail=_("The others are told kindly. You can still read what was written while "
+                                  "you were in it, but not write or meet here any more."))
 
 
 @bp.route(f"{ID}/end", methods=["GET", "POST"])
 @roles("coordinator")
 def end(circle_id: int):
     circle = coordinated_circle(circle_id)
+    return _confirm_then(circle, lambda: groups.end(circle, current_user), _("The circle has ended."),
+                         question=_("End this circle?"), yes=_("Yes, end the circle"), no=_("Keep it going"),
+                         detail=_("Its members are told kindly; meetings ahead are called off. The page stays "
+                                  "for everyone to read, but nobody can write or meet there any more."))
+
+
+def _confirm_then(circle, act, done: str, *, question: str, detail: str, yes: str, no: str):
+    """Leave, end: a GET is the confirmation page (for a browser without JavaScript; it posts back to
+    the same URL); a confirmed POST runs `act` through forms.attempt, which flashes `done` or the
+    refusal. Either way back to the circle's page (303)."""
     back = url_for(".show", circle_id=circle.id)
     if request.method == "GET":
-        return render_template("confirm.html", question=_("End this circle?"), quote=groups.page(circle, current_user).title,
-                               detail=_("Its members are told kindly; meetings ahead are called off. The page stays "
-                                        "for everyone to read, but nobody can write or meet there any more."),
-                               action=url_for(".end", circle_id=circle.id), yes=_("Yes, end the circle"),
-                               back=back, no=_("Keep it going"))
+        return render_template("confirm.html", question=question, quote=groups.page(circle, current_user).title,
+                               detail=detail, action=url_for(request.endpoint, circle_id=circle.id), yes=yes,
+                               back=back, no=no)
     form = ConfirmForm()
     if form.validate_on_submit():
-        attempt(lambda: groups.end(circle, current_user), _("The circle has ended."))
+        attempt(act, done)
     return redirect(back, code=303)
