@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+from ortools.graph.python import max_flow
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
@@ -35,8 +36,10 @@ from .explain import ENGLISH, N_, NP_, PAIR_TEXT, Words, join
 
 BLOCK = 512  # rows of the fit matrix computed at once
 CUT_ROUNDS = 50  # LP re-solves with new blossom cuts before handing over to CP-SAT
-STALL_ROUNDS = 8  # ... or once this many rounds have not lowered the bound
+STALL_ROUNDS = 8  # ... or once this many rounds have not lowered the LP value
+CPSAT_CUT_MAX = 7  # CP-SAT gets the binding cuts over at most 2 * 7 + 1 people (long rows slowed it)
 EPS = 1e-6  # an LP value this close to 0 or 1 counts as integral
+FLOW_SCALE = 2 ** 20  # max flow capacities are integers: x scaled (the cuts found are rechecked)
 DUAL_SCALE = 2 ** 24  # duals rounded to multiples of 1/2^24, so the bound is summed exactly
 
 
@@ -112,10 +115,8 @@ class Relaxation:
         return bool(np.all((self.x < EPS) | (self.x > 1 - EPS)))
 
 
-def odd_sets(a: np.ndarray, b: np.ndarray, x: np.ndarray, n: int) -> list[tuple[np.ndarray, int]]:
-    """Blossom cuts x violates: odd components S of its fractional support with
-    x(E(S)) > (|S| - 1) / 2.  The degree LP's fractional vertices are odd cycles of halves,
-    so this finds a cut for each; later rounds find the sets that still hold mass."""
+def components(a: np.ndarray, b: np.ndarray, es: np.ndarray, n: int) -> list[list[int]]:
+    """The people of each connected component of the pairs `es`, sorted (deterministic)."""
     parent = list(range(n))
 
     def root(v: int) -> int:
@@ -124,21 +125,83 @@ def odd_sets(a: np.ndarray, b: np.ndarray, x: np.ndarray, n: int) -> list[tuple[
             v = parent[v]
         return v
 
-    frac = np.flatnonzero((x > EPS) & (x < 1 - EPS))
-    for e in frac:
+    for e in es:
         parent[root(int(a[e]))] = root(int(b[e]))
     groups: dict[int, list[int]] = {}
-    for v in np.unique(np.concatenate([a[frac], b[frac]])):
+    for v in np.unique(np.concatenate([a[es], b[es]])):
         groups.setdefault(root(int(v)), []).append(int(v))
-    cuts = []
-    for S in sorted(groups.values()):
-        if len(S) % 2 == 1:
-            inside = np.zeros(n, dtype=bool)
-            inside[S] = True
-            es = np.flatnonzero(inside[a] & inside[b])
-            if x[es].sum() > (len(S) - 1) / 2 + EPS:
-                cuts.append((es, (len(S) - 1) // 2))
-    return cuts
+    return sorted(groups.values())
+
+
+def blossom(a: np.ndarray, b: np.ndarray, x: np.ndarray, n: int, S) -> tuple[np.ndarray, int] | None:
+    """The cut x(E(S)) <= (|S| - 1) / 2 when S is odd and x violates it."""
+    inside = np.zeros(n, dtype=bool)
+    inside[list(S)] = True
+    es = np.flatnonzero(inside[a] & inside[b])
+    if len(S) % 2 == 1 and len(S) >= 3 and x[es].sum() > (len(S) - 1) / 2 + EPS:
+        return es, (len(S) - 1) // 2
+    return None
+
+
+def odd_sets(a: np.ndarray, b: np.ndarray, x: np.ndarray, n: int) -> list[tuple[np.ndarray, int]]:
+    """Blossom cuts x violates.  First the odd components of its fractional support (the degree
+    LP's fractional vertices are odd cycles of halves, so this finds one for each); when those
+    hold none, the exact separation."""
+    frac = np.flatnonzero((x > EPS) & (x < 1 - EPS))
+    cuts = [c for S in components(a, b, frac, n) if (c := blossom(a, b, x, n, S))]
+    return cuts or odd_sets_exact(a, b, x, n)
+
+
+def odd_sets_exact(a: np.ndarray, b: np.ndarray, x: np.ndarray, n: int) -> list[tuple[np.ndarray, int]]:
+    """Padberg and Rao: x(E(S)) > (|S| - 1) / 2 is x(delta(S)) + slack(S) < 1, with slack(v) =
+    1 - x(delta(v)), a cut of the graph of the pairs (capacity x) plus a root joined to each
+    person (capacity their slack); the smallest cut with an odd side is one of a Gomory-Hu
+    tree's.  Per component of the support that holds a fractional pair (a violated S can be
+    taken inside one), Gusfield's algorithm builds the tree from len(C) max flows."""
+    sup = np.flatnonzero(x > EPS)
+    load = np.bincount(np.concatenate([a[sup], b[sup]]), np.concatenate([x[sup], x[sup]]), n)
+    frac = np.flatnonzero((x > EPS) & (x < 1 - EPS))
+    fractional = np.zeros(n, dtype=bool)
+    fractional[a[frac]] = fractional[b[frac]] = True
+    found: dict[tuple[int, ...], None] = {}
+    for C in components(a, b, sup, n):
+        if not fractional[C].any():
+            continue
+        k = len(C) + 1  # node 0 is the root
+        local = np.zeros(n, dtype=np.int32)
+        local[C] = np.arange(1, k)
+        es = sup[(local[a[sup]] > 0) & (local[b[sup]] > 0)]
+        ta, tb, people = local[a[es]], local[b[es]], np.arange(1, k, dtype=np.int32)
+        cap = np.rint(x[es] * FLOW_SCALE).astype(np.int64)
+        slack = np.rint(np.maximum(1 - load[C], 0) * FLOW_SCALE).astype(np.int64)
+        flow = max_flow.SimpleMaxFlow()
+        flow.add_arcs_with_capacity(np.concatenate([ta, tb, people, 0 * people]),
+                                    np.concatenate([tb, ta, 0 * people, people]),
+                                    np.concatenate([cap, cap, slack, slack]))
+        parent = [0] * k
+        for u in range(1, k):
+            t = parent[u]
+            flow.solve(u, t)
+            side = set(flow.get_source_side_min_cut())
+            for v in range(1, k):
+                if v != u and v in side and parent[v] == t:
+                    parent[v] = u
+            if parent[t] in side:
+                parent[u], parent[t] = parent[t], u
+        # The root stays the tree's root; each tree edge (v, parent[v]) cuts off v's subtree.
+        children: dict[int, list[int]] = {}
+        for v in range(1, k):
+            children.setdefault(parent[v], []).append(v)
+        order, stack = [], [0]
+        while stack:
+            order.append(stack.pop())
+            stack += children.get(order[-1], [])
+        below = {v: [v] for v in range(k)}
+        for v in reversed(order[1:]):
+            below[parent[v]] += below[v]
+        for v in range(1, k):
+            found[tuple(sorted(C[i - 1] for i in below[v]))] = None
+    return [c for S in found if (c := blossom(a, b, x, n, S))]
 
 
 def certified_bound(a: np.ndarray, b: np.ndarray, s: np.ndarray, y: np.ndarray,
@@ -163,9 +226,13 @@ def relax(a: np.ndarray, b: np.ndarray, s: np.ndarray, n: int, rounds: int = CUT
     (GLOP starts each from the last basis).  Stops when the LP is integral or no cut is found."""
     lp = pywraplp.Solver.CreateSolver("GLOP")
     x = [lp.NumVar(0.0, 1.0, "") for _ in range(len(s))]
+    # Ties make the optimal face large and the cuts tail off on it; a distinct nudge per pair
+    # (under 1/4 over any pairing, so the nudged optimum is an optimum of the integer weights)
+    # breaks them.  The bound is certified with the integer weights.
+    nudge = (np.arange(len(s)) * 0.6180339887498949) % 1.0 / (2 * n + 2)
     objective = lp.Objective()
     for e, v in enumerate(x):
-        objective.SetCoefficient(v, float(s[e]))
+        objective.SetCoefficient(v, float(s[e] + nudge[e]))
     objective.SetMaximization()
     degree = [lp.Constraint(-lp.infinity(), 1.0) for _ in range(n)]
     for e, v in enumerate(x):
@@ -173,7 +240,7 @@ def relax(a: np.ndarray, b: np.ndarray, s: np.ndarray, n: int, rounds: int = CUT
         degree[b[e]].SetCoefficient(v, 1.0)
     cuts: list[tuple[np.ndarray, int]] = []
     rows: list[pywraplp.Constraint] = []
-    best, done, since, iterations = None, 0, 0, 0
+    best, last, done, since, iterations = None, None, 0, 0, 0
     while True:
         if lp.Solve() != pywraplp.Solver.OPTIMAL:  # cannot happen for a bounded, feasible LP
             return Relaxation(np.zeros(len(s)), int(s.sum()), cuts, done, iterations)
@@ -181,8 +248,10 @@ def relax(a: np.ndarray, b: np.ndarray, s: np.ndarray, n: int, rounds: int = CUT
         xv = np.array([v.solution_value() for v in x])
         z = np.array([r.dual_value() for r in rows])
         bound = certified_bound(a, b, s, np.array([r.dual_value() for r in degree]), cuts, z)
-        best, since = (bound, 0) if best is None or bound < best else (best, since + 1)
-        # Cuts on a degenerate optimal face can tail off: stop when the bound stalls.
+        best = bound if best is None else min(best, bound)
+        # Cuts can still tail off: stop when the LP value stalls.
+        since = 0 if last is None or objective.Value() < last - EPS else since + 1
+        last = objective.Value()
         new = odd_sets(a, b, xv, n) if done < rounds and since < STALL_ROUNDS else []
         if not new:
             break
@@ -253,7 +322,8 @@ def best_pairs(a: np.ndarray, b: np.ndarray, s: np.ndarray, n: int, greedy: np.n
     if int(s[hint].sum()) >= lp.bound:  # a fractional LP at the optimum's value: rounding found it
         return hint, lp.bound, {"method": "lp-rounded", **stats, "cpsat_status": "not run",
                                 "deterministic_time": 0.0}
-    chosen, bound, status, det = search_pairs(a, b, s, n, hint, lp.cuts, effort)
+    small = [(es, rhs) for es, rhs in lp.cuts if rhs <= CPSAT_CUT_MAX]
+    chosen, bound, status, det = search_pairs(a, b, s, n, hint, small, effort)
     if int(s[hint].sum()) > int(s[chosen].sum()):
         chosen = hint
     return chosen, min(bound, lp.bound), {"method": "cpsat", **stats, "cpsat_status": status,

@@ -1,6 +1,8 @@
 """Peer pairs: feasible, the reported objective recomputed, optimal against brute force,
 sentences and reasons in words; the LP with blossom cuts, its certified bound, and the CP-SAT
 fallback."""
+from itertools import combinations
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,6 +14,7 @@ from mentormatch.matching.peers import (
     candidate_pairs,
     certified_bound,
     greedy_pairs,
+    odd_sets_exact,
     relax,
     search_pairs,
     solve_pairs,
@@ -147,6 +150,19 @@ def test_the_certified_bound_holds_for_any_nonnegative_duals(g, data):
     y = np.array(data.draw(st.lists(dual, min_size=n, max_size=n)))
     z = np.array(data.draw(st.lists(dual, min_size=len(lp.cuts), max_size=len(lp.cuts))))
     assert certified_bound(a, b, s, y, lp.cuts, z) >= best_matching(n, weight)
+
+
+@SETTINGS
+@given(graphs(), st.integers(0, 2))
+def test_the_exact_separation_finds_a_violated_odd_set_whenever_there_is_one(g, rounds):
+    n, weight = g
+    a, b, s = edges(weight)
+    x = relax(a, b, s, n, rounds).x
+    violated = any(x[np.isin(a, S) & np.isin(b, S)].sum() > (k - 1) / 2 + 1e-6
+                   for k in range(3, n + 1, 2) for S in combinations(range(n), k))
+    cuts = odd_sets_exact(a, b, x, n)
+    assert bool(cuts) == violated
+    assert all(x[es].sum() > rhs for es, rhs in cuts)
 
 
 def test_odd_cycles_need_a_blossom_cut_and_get_it():
