@@ -4,8 +4,8 @@ Each person keeps their best `rules.candidates` peers (fit >= min_score, enough 
 time, a shared language, not ruled out); a pair is a candidate when either side kept the other.
 At most one pair per person, the most total fit.  The LP relaxation (GLOP) with blossom cuts
 x(E(S)) <= (|S| - 1) / 2 on odd sets S usually comes out integral: then its duals certify the
-pairing optimal and no search runs.  Otherwise CP-SAT, given the cuts and the rounded LP as a hint,
-searches with one worker and a deterministic time limit (`rules.effort`).  GLOP has no time
+pairing optimal and no search runs.  Otherwise CP-SAT, given the small binding cuts and the
+rounded LP as a hint, searches with one worker and a deterministic time limit (`rules.effort`).  GLOP has no time
 limit either, so the same input gives the same pairs on any load.  Status "optimal" is proven
 over the candidate pairs; otherwise the bound is the best certified one and the gap is printed.
 """
@@ -223,7 +223,8 @@ def certified_bound(a: np.ndarray, b: np.ndarray, s: np.ndarray, y: np.ndarray,
 
 def relax(a: np.ndarray, b: np.ndarray, s: np.ndarray, n: int, rounds: int = CUT_ROUNDS) -> Relaxation:
     """The LP relaxation, then up to `rounds` re-solves with the violated blossom cuts added
-    (GLOP starts each from the last basis).  Stops when the LP is integral or no cut is found."""
+    (GLOP starts each from the last basis).  Stops when the LP is integral, no cut is found or
+    the LP value stalls."""
     lp = pywraplp.Solver.CreateSolver("GLOP")
     x = [lp.NumVar(0.0, 1.0, "") for _ in range(len(s))]
     # Ties make the optimal face large and the cuts tail off on it; a distinct nudge per pair
