@@ -191,11 +191,11 @@ def test_the_lp_agrees_with_cp_sat_on_a_larger_random_graph():
     rng = np.random.default_rng(7)
     n = 120
     weight = {(int(min(i, j)), int(max(i, j))): int(rng.integers(1, 6))
-              for i, j in rng.integers(0, n, size=(700, 2)) if i != j}
+              for i, j in rng.integers(0, n, size=(1500, 2)) if i != j}
     a, b, s = edges(weight)
     greedy = greedy_pairs(a, b, s, n)
     chosen, bound, how = best_pairs(a, b, s, n, greedy, effort=60)
     pairing(a, b, chosen, n)
-    assert how["method"] == "lp" and int(s[chosen].sum()) == bound
+    assert how["method"] == "lp" and how["cuts"] > 0 and int(s[chosen].sum()) == bound
     alone, cp_bound, status, _ = search_pairs(a, b, s, n, greedy, [], effort=60)
     assert status == "OPTIMAL" and int(s[alone].sum()) == cp_bound == bound
