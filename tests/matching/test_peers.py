@@ -1,11 +1,24 @@
 """Peer pairs: feasible, the reported objective recomputed, optimal against brute force,
-sentences and reasons in words."""
+sentences and reasons in words; the LP with blossom cuts, its certified bound, and the CP-SAT
+fallback."""
+from itertools import combinations
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from peer_people import best_matching, people_docs
 
 from mentormatch.matching.crowd import pair_fit, read_peer_instance, table
-from mentormatch.matching.peers import candidate_pairs, solve_pairs
+from mentormatch.matching.peers import (
+    best_pairs,
+    candidate_pairs,
+    certified_bound,
+    greedy_pairs,
+    odd_sets_exact,
+    relax,
+    search_pairs,
+    solve_pairs,
+)
 
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -90,3 +103,99 @@ def test_the_greedy_baseline_is_reported_and_never_better():
     res = solve_pairs(read_peer_instance(doc(people, candidates=5)))
     assert res.status == "optimal"
     assert res.stats["greedy_objective"] <= res.objective
+
+
+def edges(weight: dict[tuple[int, int], int]):
+    keys = sorted(weight)
+    return (np.array([k[0] for k in keys], dtype=np.int64), np.array([k[1] for k in keys], dtype=np.int64),
+            np.array([weight[k] for k in keys], dtype=np.int64))
+
+
+@st.composite
+def graphs(draw, n_max=9):
+    """A general graph with few distinct weights, so ties make the degree LP fractional."""
+    n = draw(st.integers(2, n_max))
+    pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
+    kept = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=len(pairs)))
+    return n, {e: draw(st.integers(1, 4)) for e in kept}
+
+
+def pairing(a, b, chosen, n):
+    """The chosen pairs' people, each at most once."""
+    degree = np.bincount(np.concatenate([a[chosen], b[chosen]]), minlength=n)
+    assert degree.max(initial=0) <= 1, "one pair per person"
+
+
+def cycle(k: int, w: int) -> dict[tuple[int, int], int]:
+    return {(min(i, (i + 1) % k), max(i, (i + 1) % k)): w for i in range(k)}
+
+
+@SETTINGS
+@given(graphs())
+def test_the_lp_with_blossom_cuts_is_optimal_on_general_graphs(g):
+    n, weight = g
+    a, b, s = edges(weight)
+    chosen, bound, how = best_pairs(a, b, s, n, greedy_pairs(a, b, s, n), effort=10)
+    pairing(a, b, chosen, n)
+    assert int(s[chosen].sum()) == bound == best_matching(n, weight)
+
+
+@SETTINGS
+@given(graphs(), st.data())
+def test_the_certified_bound_holds_for_any_nonnegative_duals(g, data):
+    n, weight = g
+    a, b, s = edges(weight)
+    lp = relax(a, b, s, n)
+    dual = st.floats(-2, 6, allow_nan=False)  # negative ones are clipped to 0
+    y = np.array(data.draw(st.lists(dual, min_size=n, max_size=n)))
+    z = np.array(data.draw(st.lists(dual, min_size=len(lp.cuts), max_size=len(lp.cuts))))
+    assert certified_bound(a, b, s, y, lp.cuts, z) >= best_matching(n, weight)
+
+
+@SETTINGS
+@given(graphs(), st.integers(0, 2))
+def test_the_exact_separation_finds_a_violated_odd_set_whenever_there_is_one(g, rounds):
+    n, weight = g
+    a, b, s = edges(weight)
+    x = relax(a, b, s, n, rounds).x
+    violated = any(x[np.isin(a, S) & np.isin(b, S)].sum() > (k - 1) / 2 + 1e-6
+                   for k in range(3, n + 1, 2) for S in combinations(range(n), k))
+    cuts = odd_sets_exact(a, b, x, n)
+    assert bool(cuts) == violated
+    assert all(x[es].sum() > rhs for es, rhs in cuts)
+
+
+def test_odd_cycles_need_a_blossom_cut_and_get_it():
+    for k in (3, 5):
+        weight = cycle(k, 3)
+        a, b, s = edges(weight)
+        plain = relax(a, b, s, k, rounds=0)
+        assert not plain.integral and plain.bound == 3 * k // 2  # all halves: 1.5 per pair, floored
+        lp = relax(a, b, s, k)
+        assert lp.integral and len(lp.cuts) == 1 and lp.bound == 3 * (k // 2)
+        chosen, bound, how = best_pairs(a, b, s, k, greedy_pairs(a, b, s, k), effort=10)
+        assert how["method"] == "lp" and int(s[chosen].sum()) == bound == 3 * (k // 2)
+
+
+def test_with_no_cut_rounds_cp_sat_takes_over_and_proves_the_optimum():
+    weight = cycle(5, 3) | {(5, 6): 2, (4, 6): 1}  # a 5-cycle beside a path: the LP splits the cycle
+    a, b, s = edges(weight)
+    chosen, bound, how = best_pairs(a, b, s, 7, greedy_pairs(a, b, s, 7), effort=10, rounds=0)
+    assert how["method"] == "cpsat" and how["cpsat_status"] == "OPTIMAL" and how["cuts"] == 0
+    assert how["lp_bound"] == 9  # 7.5 over the cycle + 2, floored
+    pairing(a, b, chosen, 7)
+    assert int(s[chosen].sum()) == bound == best_matching(7, weight) == 8
+
+
+def test_the_lp_agrees_with_cp_sat_on_a_larger_random_graph():
+    rng = np.random.default_rng(7)
+    n = 120
+    weight = {(int(min(i, j)), int(max(i, j))): int(rng.integers(1, 6))
+              for i, j in rng.integers(0, n, size=(1500, 2)) if i != j}
+    a, b, s = edges(weight)
+    greedy = greedy_pairs(a, b, s, n)
+    chosen, bound, how = best_pairs(a, b, s, n, greedy, effort=60)
+    pairing(a, b, chosen, n)
+    assert how["method"] == "lp" and how["cuts"] > 0 and int(s[chosen].sum()) == bound
+    alone, cp_bound, status, _ = search_pairs(a, b, s, n, greedy, [], effort=60)
+    assert status == "OPTIMAL" and int(s[alone].sum()) == cp_bound == bound
