@@ -432,9 +432,11 @@ def pick(meeting: Meeting, user: User, slot_id) -> Meeting:
 
 def cancel(meeting: Meeting, user: User) -> Meeting:
     """Call a meeting off: proposed slots are withdrawn; a booked meeting's invitation is cancelled
-    (same UID, higher SEQUENCE, METHOD CANCEL) for both."""
+    (same UID, higher SEQUENCE, METHOD CANCEL) for both. Times declined by someone other than
+    their proposer: the proposer hears of it, to propose others."""
     item = item_of(meeting)
-    if side_of(item, user) is None:
+    side = side_of(item, user)
+    if side is None:
         raise ServiceError(_("Only the two people meeting can cancel it."))
     was_booked = meeting.booked_at is not None
     if meeting.state == "booked" and meeting.starts_at <= clock.now():
@@ -451,6 +453,10 @@ def cancel(meeting: Meeting, user: User) -> Meeting:
     _record(item, user, "meeting cancelled")
     if was_booked:
         _invite_both(meeting, item, "meeting_cancelled", "CANCEL", cancelled_by=user.name)
+    elif meeting.proposer_membership_id != _me(item, side, user).id:
+        proposer = meeting.proposer.user
+        outbox.send(proposer, "meeting_declined", program_id=item.program_id, name=proposer.name,
+                    other_name=user.name, url=page_url(meeting))
     db.session.commit()
     return meeting
 

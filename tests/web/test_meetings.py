@@ -276,6 +276,26 @@ def test_withdrawn_times_send_no_calendar_mail(app, pair):
                                  .where(OutboxMessage.attachments.is_not(None))) == 0
 
 
+def test_times_declined_by_the_other_tell_the_proposer_and_withdrawn_ones_tell_no_one(app, pair, mailbox):
+    w = pair
+    mentee, mentor = as_user(app, w.mentee), as_user(app, w.mentor)
+    propose(mentee, w, "mentee", [(THU, "16:00")])
+    assert "Decline these times" in mentor.get(pair_page(w, "mentor")).get_data(as_text=True)
+    assert "Withdraw these times" in mentee.get(pair_page(w, "mentee")).get_data(as_text=True)
+    mailbox.clear()
+    meeting = the_meeting(app, w.pairing_id)
+    assert post_form(mentor, f"/meetings/{meeting.id}/cancel", {}, page=pair_page(w, "mentor")).status_code == 303
+    assert [m.to[0] for m in mailbox] == [w.mentee.email]
+    assert mailbox[0].subject == f"{w.mentor.name} cannot make the times you proposed"
+    assert "propose others" in mailbox[0].body and f"/meetings/{meeting.id}" in mailbox[0].body
+    mailbox.clear()
+    propose(mentee, w, "mentee", [(THU, "17:00")])
+    mailbox.clear()
+    assert post_form(mentee, f"/meetings/{the_meeting(app, w.pairing_id).id}/cancel", {},
+                     page=pair_page(w, "mentee")).status_code == 303
+    assert mailbox == [], "her own times withdrawn: nobody to tell"
+
+
 def test_the_add_to_calendar_download_holds_the_two_people_and_no_one_else(app, pair, make_user):
     w = pair
     mentee, mentor = as_user(app, w.mentee), as_user(app, w.mentor)
