@@ -399,8 +399,11 @@ def export(program_id: int, round_id: int):
     if run is None:
         flash(_("There are no pairs to export yet."), "error")
         return _to_round(round_)
-    filename = f"round-{round_.id}-pairs.csv"
-    return Response(round_export.export_csv(run), mimetype="text/csv",
+    if round_.kind == "mentor":
+        filename, body = f"round-{round_.id}-pairs.csv", round_export.export_csv(run)
+    else:
+        filename, body = f"round-{round_.id}-{round_.kind}s.csv", round_export.export_groups_csv(run)
+    return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

@@ -1,4 +1,4 @@
-"""A round's pairs as CSV, safe to open in a spreadsheet."""
+"""A round's pairs (or a peer round's groups) as CSV, safe to open in a spreadsheet."""
 from __future__ import annotations
 
 import csv
@@ -6,7 +6,8 @@ import io
 
 from ...extensions import db
 from ...models import Membership, User
-from ...models.rounds import RunPair, SolveRun
+from ...models.rounds import RunGroup, RunGroupMember, RunPair, SolveRun
+from .. import why
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -31,4 +32,24 @@ def export_csv(run: SolveRun) -> str:
     for p, e_email, m_email in db.session.execute(q):
         writer.writerow([safe_cell(x) for x in (p.mentee_name, e_email, p.mentor_name, m_email, p.score,
                                                 "yes" if p.locked else "", p.sentence)])
+    return out.getvalue()
+
+
+def export_groups_csv(run: SolveRun) -> str:
+    """A peer or circle round's groups: a row per person, with their group's number, fit and why
+    (by name, in the coordinator's language, as on the review page)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["group", "size", "score", "locked", "person", "email", "facilitator", "why"])
+    groups = db.session.scalars(db.select(RunGroup).where(RunGroup.run_id == run.id)
+                                .order_by(RunGroup.score.desc(), RunGroup.id)).all()
+    emails = dict(db.session.execute(
+        db.select(RunGroupMember.id, User.email).join(RunGroup, RunGroup.id == RunGroupMember.group_id)
+        .join(Membership, Membership.id == RunGroupMember.membership_id).join(User, User.id == Membership.user_id)
+        .where(RunGroup.run_id == run.id)).all())
+    for number, group in enumerate(groups, start=1):
+        for m in sorted(group.members, key=lambda m: (not m.facilitator, m.name, m.id)):
+            writer.writerow([safe_cell(x) for x in (number, len(group.members), group.score, "yes" if group.locked else "",
+                                                    m.name, emails.get(m.id, ""), "yes" if m.facilitator else "",
+                                                    why.group_text(group))])
     return out.getvalue()
