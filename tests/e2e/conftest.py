@@ -28,7 +28,7 @@ def browser_context_args():
 
 @pytest.fixture
 def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _read_whole(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"
@@ -36,6 +36,21 @@ def live_server(app):
     yield base
     server.shutdown()
     thread.join(timeout=5)
+
+
+def _read_whole(app):
+    """Werkzeug's dev server skips a response's close() when the browser drops the connection
+    mid-answer (a favicon the page no longer wants), so a static file stays open and its
+    ResourceWarning fails whichever test is running when it is collected. Hand the server the
+    body already read, its file closed."""
+    def serve(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+    return serve
 
 
 def screenshot(page, name: str) -> None:
