@@ -48,8 +48,9 @@ def export_groups_csv(run: SolveRun) -> str:
         .join(Membership, Membership.id == RunGroupMember.membership_id).join(User, User.id == Membership.user_id)
         .where(RunGroup.run_id == run.id)).all())
     for number, group in enumerate(groups, start=1):
+        reason = why.group_text(group)  # once per group, not per member
         for m in sorted(group.members, key=lambda m: (not m.facilitator, m.name, m.id)):
             writer.writerow([safe_cell(x) for x in (number, len(group.members), group.score, "yes" if group.locked else "",
                                                     m.name, emails.get(m.id, ""), "yes" if m.facilitator else "",
-                                                    why.group_text(group))])
+                                                    reason)])
     return out.getvalue()
