@@ -48,6 +48,28 @@
     }
   });
 
+  // A field's feedback is re-checked when it loses focus, often because the next control is being pressed.
+  // Swapping it in mid-press moves the page under the pointer and the click lands elsewhere, so a
+  // feedback swap waits for the press to end (the click is dispatched before the timeout runs).
+  var pressed = false, held = [];
+  document.addEventListener("pointerdown", function () { pressed = true; }, true);
+  ["pointerup", "pointercancel"].forEach(function (type) {
+    document.addEventListener(type, function () {
+      pressed = false;
+      setTimeout(function () { held.splice(0).forEach(function (swap) { swap(); }); }, 0);
+    }, true);
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!pressed || !event.detail.shouldSwap || !target.classList.contains("feedback")) return;
+    event.detail.shouldSwap = false;
+    var html = event.detail.serverResponse, id = target.id;
+    held.push(function () {
+      var current = document.getElementById(id);
+      if (current) htmx.swap(current, html, { swapStyle: "outerHTML" });
+    });
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
     // An outerHTML swap leaves detail.target detached: work on its replacement (same id) instead.
     var root = event.detail.target;

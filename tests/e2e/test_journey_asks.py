@@ -59,6 +59,10 @@ def test_a_mentee_asks_two_people_answer_she_thanks_one_and_the_digest_arrives_o
     expect(mira.locator("#topics-feedback .error")).to_contain_text("at least one topic")  # refused next to the field
     mira.get_by_label("Your one question").fill(
         "Which of my two offers should I take: the startup or the bank, if I want to learn fast?")
+    # Leaving the field re-checks it: the hint goes, and the boxes below move up. Wait for that first, or
+    # the click on a box can land while the page shifts under it.
+    mira.get_by_label("Your one question").blur()
+    expect(mira.locator("#body-feedback .hint")).to_have_count(0)
     mira.get_by_label("Career").check()
     mira.get_by_role("button", name="Ask", exact=True).click()
     expect(mira.get_by_role("heading", name="Question")).to_be_visible()
