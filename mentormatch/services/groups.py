@@ -136,11 +136,12 @@ def leave(circle: Circle, user: User) -> None:
     for meeting in meetings.meetings_of(circle):
         if meeting.state == "proposed" and meeting.proposer_membership_id == me.id and meeting.booked_at is None:
             meetings.withdraw(meeting)
-    meetings.leave_booked(circle, me)
+    changed = meetings.leave_booked(circle, me)
     url = links.link("circles.show", circle_id=circle.id)
     for other in parties.people(circle):
         outbox.send(other.user, "circle_member_left", program_id=circle.program_id, name=other.user.name,
-                    member=user.name, circle=parties.circle_title(circle), url=url)
+                    member=user.name, circle=parties.circle_title(circle), url=url, updated=len(changed),
+                    attachments=[meetings.invitation(m, other) for m in changed])
     db.session.commit()
 
 

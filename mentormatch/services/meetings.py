@@ -526,9 +526,7 @@ def _invite(meeting: Meeting, item: Item, person: Membership, others: list[Membe
             method: str, **extra) -> None:
     zone = zone_of(person)
     locale = outbox.language_of(person.user)
-    with force_locale(locale) if locale else nullcontext():  # the event's title in their words too
-        invitation = outbox.Attachment("invite.ics", f"text/calendar; method={method}", ics(meeting, method))
-    outbox.send(person.user, template, program_id=item.program_id, attachments=[invitation],
+    outbox.send(person.user, template, program_id=item.program_id, attachments=[invitation(meeting, person, method)],
                 reply_to=others[0].user.email if len(others) == 1 and not isinstance(item, Circle) else None,
                 name=person.user.name, other_name=", ".join(m.user.name for m in others), duration=meeting.duration,
                 when=when_label(meeting.starts_at, meeting.duration, zone, locale), zone=zone,
@@ -536,17 +534,33 @@ def _invite(meeting: Meeting, item: Item, person: Membership, others: list[Membe
                 video_link=meeting.video_link, url=page_url(meeting), **extra)
 
 
-def leave_booked(circle: Circle, leaver: Membership) -> None:
+def invitation(meeting: Meeting, person: Membership, method: str = "REQUEST") -> outbox.Attachment:
+    """The meeting's .ics for one person, its title in their language."""
+    locale = outbox.language_of(person.user)
+    with force_locale(locale) if locale else nullcontext():
+        return outbox.Attachment("invite.ics", f"text/calendar; method={method}", ics(meeting, method))
+
+
+def leave_booked(circle: Circle, leaver: Membership) -> list[Meeting]:
     """A member left the circle: each booked meeting still ahead leaves their calendar (a
-    cancellation to them alone, same UID, higher SEQUENCE); the others keep theirs. No commit."""
+    cancellation to them alone, same UID, higher SEQUENCE), and the meeting passes to another
+    member if it was theirs. Returns those meetings: the others' calendars need the update
+    without the leaver (the caller attaches it to its news). No commit."""
     now = clock.now()
+    changed = []
     for meeting in meetings_of(circle):
         if meeting.state != "booked" or meeting.starts_at <= now:
             continue
+        values = {"sequence": Meeting.sequence + 1}
+        stay = parties.people(circle)
+        if meeting.organizer_membership_id == leaver.id and stay:
+            values["organizer_membership_id"] = stay[0].id
         db.session.execute(db.update(Meeting).where(Meeting.id == meeting.id)
-                           .values(sequence=Meeting.sequence + 1).execution_options(synchronize_session=False))
+                           .values(**values).execution_options(synchronize_session=False))
         db.session.refresh(meeting)
-        _invite(meeting, circle, leaver, parties.people(circle), "meeting_cancelled", "CANCEL", ended="left")
+        _invite(meeting, circle, leaver, stay, "meeting_cancelled", "CANCEL", ended="left")
+        changed.append(meeting)
+    return changed
 
 
 def ics(meeting: Meeting, method: str | None = None) -> str:
