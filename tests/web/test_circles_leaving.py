@@ -12,13 +12,7 @@ from tests.web.test_lifecycle_data import mailbox  # noqa: F401 (fixture)
 
 def test_a_leaver_gets_a_cancellation_for_a_booked_meeting_and_the_others_keep_it(app, circle, mailbox):
     w = circle
-    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
-    meeting = the_meeting(app, w.circle_id)
-    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
-    booked = the_meeting(app, w.circle_id)
-    assert booked.state == "booked"
-    mailbox.clear()
-    clock.advance(minutes=5)
+    booked = book(app, w, mailbox)
     assert post_form(as_user(app, w.ana), f"{page(w)}/leave", {}, page=page(w)).status_code == 303
 
     cancellation = event_to(mailbox, w.ana)
@@ -42,12 +36,7 @@ def test_a_leaver_gets_a_cancellation_for_a_booked_meeting_and_the_others_keep_i
 
 def test_when_the_organizer_leaves_the_meeting_passes_to_a_member_who_stays(app, circle, mailbox):
     w = circle
-    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
-    meeting = the_meeting(app, w.circle_id)
-    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
-    booked = the_meeting(app, w.circle_id)
-    mailbox.clear()
-    clock.advance(minutes=5)
+    booked = book(app, w, mailbox)
     assert post_form(as_user(app, w.mentee), f"{page(w)}/leave", {}, page=page(w)).status_code == 303
 
     assert str(event_to(mailbox, w.mentee).event["status"]) == "CANCELLED"
@@ -66,6 +55,18 @@ def test_leaving_with_nothing_booked_sends_the_news_without_a_calendar(app, circ
     news = [m for m in mailbox if m.to[0] == w.mentee.email]
     assert len(news) == 1 and not news[0].attachments
     assert "has left the circle" in news[0].body and "calendar" not in news[0].body
+
+
+def book(app, w, mailbox):
+    """The mentee proposes a time, Ana books it; five minutes later, with the mailbox empty."""
+    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
+    meeting = the_meeting(app, w.circle_id)
+    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    booked = the_meeting(app, w.circle_id)
+    assert booked.state == "booked"
+    mailbox.clear()
+    clock.advance(minutes=5)
+    return booked
 
 
 def event_to(mailbox, user):
