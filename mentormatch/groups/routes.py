@@ -147,7 +147,7 @@ def cancel(circle_id: int, meeting_id: int):
     circle = member_circle(circle_id)
     meeting = circle_meeting(circle, meeting_id)
     form = CancelForm()
-    if submit(form, lambda: meetings.cancel(meeting, current_user)):
+    if submit(form, lambda: meetings.cancel(meeting, current_user, form.seen.data or "")):
         return _done(circle, _("Cancelled.") if meeting.booked_at is None
                      else _("Cancelled: everyone in the circle gets a cancellation for their calendar."))
     return _meetings_response(circle, error=" ".join(map(str, form.form_errors)))

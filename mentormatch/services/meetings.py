@@ -430,24 +430,34 @@ def pick(meeting: Meeting, user: User, slot_id) -> Meeting:
     return meeting
 
 
-def cancel(meeting: Meeting, user: User) -> Meeting:
+def cancel(meeting: Meeting, user: User, seen: str = "") -> Meeting:
     """Call a meeting off: proposed slots are withdrawn; a booked meeting's invitation is cancelled
     (same UID, higher SEQUENCE, METHOD CANCEL) for both. Times declined by someone other than
-    their proposer: the proposer hears of it, to propose others."""
+    their proposer: the proposer hears of it, to propose others. `seen` is what the page showed:
+    "times" (times never booked: decline or withdraw them), "meeting" (a booking), "" (not said).
+    Times declined on a page from before someone booked one call nothing off: the button said
+    "Decline these times", not "Cancel the meeting" for everyone."""
     item = item_of(meeting)
     side = side_of(item, user)
     if side is None:
         raise ServiceError(_("Only the two people meeting can cancel it."))
+    only_times = seen == "times"
+    if only_times and meeting.booked_at is not None and meeting.state in ("proposed", "booked"):
+        raise ServiceError(_("This meeting has just changed: reload the page to see it."))
     was_booked = meeting.booked_at is not None
     if meeting.state == "booked" and meeting.starts_at <= clock.now():
         raise ServiceError(_("This meeting has started: answer \"did you meet?\" instead."))
+    # Only as the page saw it: times still unbooked, if it offered to decline or withdraw them.
+    unchanged = (Meeting.state == "proposed", Meeting.booked_at.is_(None)) if only_times else ()
     done = db.session.execute(db.update(Meeting).where(
-        Meeting.id == meeting.id, Meeting.state.in_(("proposed", "booked")))
+        Meeting.id == meeting.id, Meeting.state.in_(("proposed", "booked")), *unchanged)
         .values(state="cancelled", cancelled_at=clock.now(),
                 sequence=Meeting.sequence + (1 if was_booked else 0))
         .execution_options(synchronize_session=False))
     if done.rowcount != 1:
         db.session.rollback()
+        if only_times and db.session.scalar(db.select(Meeting.state).where(Meeting.id == meeting.id)) != "cancelled":
+            raise ServiceError(_("This meeting has just changed: reload the page to see it."))
         raise ServiceError(_("This meeting was already cancelled."))
     db.session.refresh(meeting)
     _record(item, user, "meeting cancelled")
@@ -538,10 +548,13 @@ def _invite(meeting: Meeting, item: Item, person: Membership, others: list[Membe
 
 def leave_booked(circle: Circle, leaver: Membership) -> None:
     """A member left the circle: each booked meeting still ahead leaves their calendar (a
-    cancellation to them alone, same UID, higher SEQUENCE); the others keep theirs. No commit."""
+    cancellation to them alone, same UID, higher SEQUENCE); the others keep theirs. A booked
+    meeting with new times proposed and not yet picked is still in the calendars at its booked
+    time: it leaves the leaver's too. No commit."""
     now = clock.now()
     for meeting in meetings_of(circle):
-        if meeting.state != "booked" or meeting.starts_at <= now:
+        in_calendar = meeting.state == "booked" or (meeting.state == "proposed" and meeting.booked_at is not None)
+        if not in_calendar or meeting.starts_at is None or meeting.starts_at <= now:
             continue
         db.session.execute(db.update(Meeting).where(Meeting.id == meeting.id)
                            .values(sequence=Meeting.sequence + 1).execution_options(synchronize_session=False))

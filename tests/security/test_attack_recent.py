@@ -1,0 +1,68 @@
+"""Attacks on the latest features: declining times, leaving a circle with meetings ahead, a
+coordinator's hide email, flashes swapped out of band, the groups CSV."""
+import re
+
+from icalendar import Calendar
+
+from mentormatch.core import clock
+from tests.conftest import post_form
+from tests.web.test_circles import THU, as_user, circle, page, pick, propose, slot_ids, the_meeting  # noqa: F401
+from tests.web.test_lifecycle_data import mailbox  # noqa: F401 (fixture)
+
+
+def _calendar_mail(mailbox, email):
+    return [m for m in mailbox if m.attachments and m.to[0] == email]
+
+
+def test_a_leaver_with_new_times_pending_on_a_booked_meeting_gets_it_off_their_calendar(app, circle, mailbox):
+    """Booked, then someone proposes other times (a reschedule, not yet picked): the meeting is still
+    in everyone's calendar at the booked time, so a leaver must get the cancellation too."""
+    w = circle
+    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
+    meeting = the_meeting(app, w.circle_id)
+    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    propose(as_user(app, w.ben), w, [(THU, "18:00")])  # a reschedule: state proposed, booked_at kept
+    pending = the_meeting(app, w.circle_id)
+    assert pending.state == "proposed" and pending.booked_at is not None
+    mailbox.clear()
+    clock.advance(minutes=5)
+    assert post_form(as_user(app, w.ana), f"{page(w)}/leave", {}, page=page(w)).status_code == 303
+    told = _calendar_mail(mailbox, w.ana.email)
+    assert len(told) == 1, "the booked time stays in the leaver's calendar"
+    [event] = Calendar.from_ical(told[0].attachments[0].get_payload(decode=True)).walk("VEVENT")
+    assert str(event["uid"]) == pending.uid and str(event["status"]) == "CANCELLED"
+    assert int(event["sequence"]) > pending.sequence
+    assert [m for m in mailbox if m.attachments and m.to[0] != w.ana.email] == []
+
+
+def test_a_leaver_who_proposed_new_times_for_a_booked_meeting_gets_it_off_their_calendar(app, circle, mailbox):
+    w = circle
+    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
+    meeting = the_meeting(app, w.circle_id)
+    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    propose(as_user(app, w.ana), w, [(THU, "18:00")])  # the leaver's own reschedule
+    mailbox.clear()
+    clock.advance(minutes=5)
+    assert post_form(as_user(app, w.ana), f"{page(w)}/leave", {}, page=page(w)).status_code == 303
+    assert len(_calendar_mail(mailbox, w.ana.email)) == 1
+
+
+def test_a_stale_decline_does_not_cancel_a_meeting_another_member_just_booked(app, circle, mailbox):
+    """Ana's page still shows the proposed times with 'Decline these times'; Ben books one meanwhile.
+    Ana's decline must not call off the meeting everyone now has in their calendar."""
+    w = circle
+    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
+    meeting = the_meeting(app, w.circle_id)
+    ana = as_user(app, w.ana)
+    stale = ana.get(page(w)).get_data(as_text=True)
+    assert f"/meetings/{meeting.id}/cancel" in stale and "Decline these times" in stale
+    pick(as_user(app, w.ben), w, meeting.id, slot_ids(app, meeting.id)[0])
+    assert the_meeting(app, w.circle_id).state == "booked"
+    mailbox.clear()
+    # The form as Ana's stale page has it (its hidden fields and token), posted after the booking.
+    form = re.search(rf'<form[^>]*action="[^"]*/meetings/{meeting.id}/cancel"[^>]*>(.*?)</form>', stale, re.S).group(1)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    r = ana.post(f"{page(w)}/meetings/{meeting.id}/cancel", data=fields)
+    assert the_meeting(app, w.circle_id).state == "booked", r.status_code
+    assert "This meeting has just changed: reload the page to see it." in r.get_data(as_text=True)
+    assert [m for m in mailbox if m.attachments] == []
