@@ -5,7 +5,10 @@ import re
 from icalendar import Calendar
 
 from mentormatch.core import clock
+from mentormatch.extensions import db
+from mentormatch.models import OutboxMessage
 from tests.conftest import post_form
+from tests.web.test_asks import client_of, new_answer, new_ask, post, q  # noqa: F401 (fixture)
 from tests.web.test_circles import THU, as_user, circle, page, pick, propose, slot_ids, the_meeting  # noqa: F401
 from tests.web.test_lifecycle_data import mailbox  # noqa: F401 (fixture)
 
@@ -66,3 +69,16 @@ def test_a_stale_decline_does_not_cancel_a_meeting_another_member_just_booked(ap
     assert the_meeting(app, w.circle_id).state == "booked", r.status_code
     assert "This meeting has just changed: reload the page to see it." in r.get_data(as_text=True)
     assert [m for m in mailbox if m.attachments] == []
+
+
+def test_a_hide_sent_twice_tells_its_author_once(app, q):
+    ask_id = new_ask(app, q)
+    answer_id = new_answer(app, ask_id, q.petra_mid, body="A rude answer")
+    cora = client_of(app, q.w.coordinator)
+    for _ in range(2):  # a double click, or two coordinators at once
+        post(cora, f"/asks/answers/{answer_id}/hide", {f"a{answer_id}-reason": "Please keep it kind"})
+        post(cora, f"/asks/{ask_id}/hide", {"reason": "Not a question for this program"})
+    with app.app_context():
+        subjects = db.session.scalars(db.select(OutboxMessage.subject).where(
+            OutboxMessage.to.in_([q.petra.email, q.w.mentee.email])).order_by(OutboxMessage.id)).all()
+    assert sorted(subjects) == ["A coordinator hid your answer", "A coordinator hid your question"]
