@@ -82,3 +82,21 @@ def test_a_hide_sent_twice_tells_its_author_once(app, q):
         subjects = db.session.scalars(db.select(OutboxMessage.subject).where(
             OutboxMessage.to.in_([q.petra.email, q.w.mentee.email])).order_by(OutboxMessage.id)).all()
     assert sorted(subjects) == ["A coordinator hid your answer", "A coordinator hid your question"]
+
+
+def test_one_who_left_sees_no_meeting_arranged_after_and_cannot_download_its_invitation(app, circle, mailbox):
+    """A leaver reads what was written until they left, and is out of the meetings: the time, the video
+    link and the invitation (every member's address) of a meeting arranged after are not theirs to see."""
+    w = circle
+    ana = as_user(app, w.ana)
+    clock.advance(minutes=5)
+    assert post_form(ana, f"{page(w)}/leave", {}, page=page(w)).status_code == 303
+    clock.advance(minutes=5)
+    propose(as_user(app, w.mentee), w, [(THU, "16:00")], video="https://meet.example.org/after-ana-left")
+    meeting = the_meeting(app, w.circle_id)
+    pick(as_user(app, w.ben), w, meeting.id, slot_ids(app, meeting.id)[0])
+    html = ana.get(page(w)).get_data(as_text=True)
+    assert "after-ana-left" not in html and f"/meetings/{meeting.id}/" not in html
+    assert ana.get(f"{page(w)}/meetings/{meeting.id}/invite.ics").status_code == 404
+    assert as_user(app, w.coordinator).get(f"{page(w)}/meetings/{meeting.id}/invite.ics").status_code == 200
+    assert as_user(app, w.mentee).get(f"{page(w)}/meetings/{meeting.id}/invite.ics").status_code == 200
