@@ -441,22 +441,22 @@ def cancel(meeting: Meeting, user: User, seen: str = "") -> Meeting:
     side = side_of(item, user)
     if side is None:
         raise ServiceError(_("Only the two people meeting can cancel it."))
-    only_times = seen == "times"
-    if only_times and meeting.booked_at is not None and meeting.state in ("proposed", "booked"):
+    if seen == "times" and meeting.booked_at is not None and meeting.state in ("proposed", "booked"):
         raise ServiceError(_("This meeting has just changed: reload the page to see it."))
     was_booked = meeting.booked_at is not None
     if meeting.state == "booked" and meeting.starts_at <= clock.now():
         raise ServiceError(_("This meeting has started: answer \"did you meet?\" instead."))
-    # Only as the page saw it: times still unbooked, if it offered to decline or withdraw them.
-    unchanged = (Meeting.state == "proposed", Meeting.booked_at.is_(None)) if only_times else ()
+    # Only as this request read it, booked or not: times booked a moment ago are in the calendars
+    # (their cancellation must go out), and a decline of unbooked times must not call off a booking.
+    as_read = Meeting.booked_at.is_not(None) if was_booked else Meeting.booked_at.is_(None)
     done = db.session.execute(db.update(Meeting).where(
-        Meeting.id == meeting.id, Meeting.state.in_(("proposed", "booked")), *unchanged)
+        Meeting.id == meeting.id, Meeting.state.in_(("proposed", "booked")), as_read)
         .values(state="cancelled", cancelled_at=clock.now(),
                 sequence=Meeting.sequence + (1 if was_booked else 0))
         .execution_options(synchronize_session=False))
     if done.rowcount != 1:
         db.session.rollback()
-        if only_times and db.session.scalar(db.select(Meeting.state).where(Meeting.id == meeting.id)) != "cancelled":
+        if db.session.scalar(db.select(Meeting.state).where(Meeting.id == meeting.id)) in ("proposed", "booked"):
             raise ServiceError(_("This meeting has just changed: reload the page to see it."))
         raise ServiceError(_("This meeting was already cancelled."))
     db.session.refresh(meeting)

@@ -2,11 +2,13 @@
 coordinator's hide email, flashes swapped out of band, the groups CSV."""
 import re
 
+import pytest
 from icalendar import Calendar
 
 from mentormatch.core import clock
 from mentormatch.extensions import db
-from mentormatch.models import OutboxMessage
+from mentormatch.models import Meeting, MeetingSlot, OutboxMessage, User
+from mentormatch.services import ServiceError, meetings
 from tests.conftest import post_form
 from tests.web.test_asks import client_of, new_answer, new_ask, post, q  # noqa: F401 (fixture)
 from tests.web.test_circles import THU, as_user, circle, page, pick, propose, slot_ids, the_meeting  # noqa: F401
@@ -100,3 +102,23 @@ def test_one_who_left_sees_no_meeting_arranged_after_and_cannot_download_its_inv
     assert ana.get(f"{page(w)}/meetings/{meeting.id}/invite.ics").status_code == 404
     assert as_user(app, w.coordinator).get(f"{page(w)}/meetings/{meeting.id}/invite.ics").status_code == 200
     assert as_user(app, w.mentee).get(f"{page(w)}/meetings/{meeting.id}/invite.ics").status_code == 200
+
+
+def test_times_booked_while_a_cancel_runs_are_cancelled_in_the_calendars_or_not_at_all(app, circle, mailbox):
+    """The cancel read the meeting unbooked; a pick booked it (and sent the invitations) before the
+    cancel's UPDATE. Cancelling it then without a cancellation left it in everyone's calendar."""
+    w = circle
+    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
+    meeting = the_meeting(app, w.circle_id)
+    [slot] = slot_ids(app, meeting.id)
+    with app.app_context():
+        stale = db.session.get(Meeting, meeting.id)
+        assert stale.booked_at is None
+        with app.test_request_context():
+            starts_at = db.session.get(MeetingSlot, slot).starts_at
+            with db.engine.begin() as other:  # the pick, as another request commits it
+                other.execute(db.update(Meeting).where(Meeting.id == meeting.id).values(
+                    state="booked", booked_at=clock.now(), starts_at=starts_at))
+            with pytest.raises(ServiceError):
+                meetings.cancel(stale, db.session.get(User, w.ben.id))
+    assert the_meeting(app, w.circle_id).state == "booked"
