@@ -550,9 +550,13 @@ def leave_booked(circle: Circle, leaver: Membership) -> None:
     """A member left the circle: each booked meeting still ahead leaves their calendar (a
     cancellation to them alone, same UID, higher SEQUENCE); the others keep theirs. A booked
     meeting with new times proposed and not yet picked is still in the calendars at its booked
-    time: it leaves the leaver's too. No commit."""
+    time: it leaves the leaver's too. A meeting over that only the leaver had yet to answer is
+    done. No commit."""
     now = clock.now()
     for meeting in meetings_of(circle):
+        if meeting.state == "booked" and meeting.starts_at + timedelta(minutes=meeting.duration) <= now:
+            _done_if_all_answered(meeting, circle)  # the leaver may have been the last one yet to answer
+            continue
         in_calendar = meeting.state == "booked" or (meeting.state == "proposed" and meeting.booked_at is not None)
         if not in_calendar or meeting.starts_at is None or meeting.starts_at <= now:
             continue
@@ -657,13 +661,20 @@ def _answer_in_circle(meeting: Meeting, circle: Circle, me: Membership, answer: 
     except IntegrityError:
         db.session.rollback()
         raise ServiceError(_("You already answered for this meeting. Thank you!"), "answer") from None
-    answered = set(db.session.scalars(db.select(MeetingAnswer.membership_id).where(MeetingAnswer.meeting_id == meeting.id)))
-    if all(m.id in answered for m in parties.people(circle)):
-        db.session.execute(db.update(Meeting).where(Meeting.id == meeting.id, Meeting.state == "booked")
-                           .values(state="done").execution_options(synchronize_session=False))
+    _done_if_all_answered(meeting, circle)
     db.session.commit()
     db.session.refresh(meeting)
     return meeting
+
+
+def _done_if_all_answered(meeting: Meeting, circle: Circle) -> None:
+    """A circle's meeting is done once every current member answered "did you meet?" (also when
+    the last one yet to answer leaves). No commit."""
+    answered = set(db.session.scalars(db.select(MeetingAnswer.membership_id).where(MeetingAnswer.meeting_id == meeting.id)))
+    people = parties.people(circle)
+    if people and all(m.id in answered for m in people):
+        db.session.execute(db.update(Meeting).where(Meeting.id == meeting.id, Meeting.state == "booked")
+                           .values(state="done").execution_options(synchronize_session=False))
 
 
 def ask_met_due(now: datetime | None = None) -> list[str]:
@@ -745,3 +756,4 @@ def mentees_met(mentor_ids: list[int]) -> dict[int, int]:
         for mentor_id, mentee_id in rows:
             counts[mentor_id].add(mentee_id)
     return {m: len(s) for m, s in counts.items()}
+

@@ -1,6 +1,7 @@
 """Attacks on the latest features: declining times, leaving a circle with meetings ahead, a
 coordinator's hide email, flashes swapped out of band, the groups CSV."""
 import re
+from datetime import datetime
 
 import pytest
 from icalendar import Calendar
@@ -122,3 +123,18 @@ def test_times_booked_while_a_cancel_runs_are_cancelled_in_the_calendars_or_not_
             with pytest.raises(ServiceError):
                 meetings.cancel(stale, db.session.get(User, w.ben.id))
     assert the_meeting(app, w.circle_id).state == "booked"
+
+
+def test_a_met_meeting_is_done_once_the_only_member_yet_to_answer_leaves(app, circle):
+    """Everyone still in the circle answered "did you meet?"; the one who had not leaves. The meeting is
+    done (it counts among the meetings held on the coordinators' list), not booked for ever."""
+    w = circle
+    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
+    meeting = the_meeting(app, w.circle_id)
+    pick(as_user(app, w.mentor), w, meeting.id, slot_ids(app, meeting.id)[0])
+    clock.set_now(datetime(2026, 3, 26, 15, 31))
+    for person in (w.mentee, w.ben, w.mentor):
+        post_form(as_user(app, person), f"{page(w)}/meetings/{meeting.id}/met", {"answer": "yes"}, page=page(w))
+    assert the_meeting(app, w.circle_id).state == "booked"
+    assert post_form(as_user(app, w.ana), f"{page(w)}/leave", {}, page=page(w)).status_code == 303
+    assert the_meeting(app, w.circle_id).state == "done"
