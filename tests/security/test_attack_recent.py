@@ -12,7 +12,7 @@ from mentormatch.models import Meeting, MeetingSlot, OutboxMessage, User
 from mentormatch.services import ServiceError, meetings
 from tests.conftest import post_form
 from tests.web.test_asks import client_of, new_answer, new_ask, post, q  # noqa: F401 (fixture)
-from tests.web.test_circles import THU, as_user, circle, page, pick, propose, slot_ids, the_meeting  # noqa: F401
+from tests.web.test_circles import HX, THU, as_user, circle, page, pick, propose, slot_ids, the_meeting  # noqa: F401
 from tests.web.test_lifecycle_data import mailbox  # noqa: F401 (fixture)
 
 
@@ -138,3 +138,24 @@ def test_a_met_meeting_is_done_once_the_only_member_yet_to_answer_leaves(app, ci
     assert the_meeting(app, w.circle_id).state == "booked"
     assert post_form(as_user(app, w.ana), f"{page(w)}/leave", {}, page=page(w)).status_code == 303
     assert the_meeting(app, w.circle_id).state == "done"
+
+
+def test_times_proposed_with_htmx_by_one_who_left_or_in_a_circle_just_ended_get_the_page_not_a_500(app, circle):
+    w = circle
+    data = {"duration": "30", "video_link": "", "slot1_date": THU, "slot1_time": "16:00"}
+    ana = as_user(app, w.ana)
+    clock.advance(minutes=5)
+    assert post_form(ana, f"{page(w)}/leave", {}, page=page(w)).status_code == 303
+    r = post_form(ana, f"{page(w)}/meetings/propose", data, page=page(w), headers=HX)
+    assert r.status_code == 204 and r.headers["HX-Redirect"] == page(w)
+    assert "Only the two people meeting can propose times." in ana.get(page(w)).get_data(as_text=True)
+    mentee = as_user(app, w.mentee)
+    stale = mentee.get(page(w))  # the page open while the coordinator ends the circle
+    assert post_form(as_user(app, w.coordinator), f"{page(w)}/end", {}, page=page(w)).status_code == 303
+    mentee.get(page(w))  # the ending's flash read
+    assert stale.status_code == 200
+    r = post_form(mentee, f"{page(w)}/meetings/propose", data, page=page(w), headers=HX)
+    assert r.status_code == 204 and r.headers["HX-Redirect"] == page(w)
+    assert "This circle has ended" in mentee.get(page(w)).get_data(as_text=True)
+    plain = post_form(mentee, f"{page(w)}/meetings/propose", data, page=page(w))
+    assert plain.status_code == 422 and "This circle has ended" in plain.get_data(as_text=True)
