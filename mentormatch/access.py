@@ -310,7 +310,10 @@ def circle_meeting(circle: Circle, meeting_id: int) -> Meeting:
 
 
 def visible_circle_meeting(circle: Circle, meeting_id: int) -> Meeting:
-    """A meeting of a circle the caller may already see (a member or its coordinator), else 404."""
+    """A meeting of a circle the caller may already see, for a current member or its coordinator,
+    else 404 (one who left is out of the circle's meetings)."""
+    if not groups.sees_meetings(circle, current_user):
+        abort(404)
     return child_of(Meeting, meeting_id, "circle_id", circle.id)
 
 

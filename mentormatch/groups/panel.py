@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ..meetings import panel as meetings_panel
 from ..models import Circle
-from ..services import parties, threads
+from ..services import groups, parties, threads
 from ..threads.forms import MessageForm
 from ..threads.panel import record_after_rendering
 
@@ -43,6 +43,9 @@ def thread(circle: Circle, form: MessageForm | None = None) -> dict:
 
 
 def meeting_panel(circle: Circle, *, propose_form=None, notice: str = "", error: str = "") -> dict | None:
-    """The pair's panel (meetings/panel.py), its forms posting to this circle's routes."""
+    """The pair's panel (meetings/panel.py), its forms posting to this circle's routes; none for one
+    who left (out of the meetings: their times, video link and invitation)."""
+    if not groups.sees_meetings(circle, current_user):
+        return None
     return meetings_panel.build(circle, propose_form=propose_form, notice=notice, error=error, endpoints="circles",
                                 url_args={"circle_id": circle.id}, propose_url=url_for("circles.propose", circle_id=circle.id))

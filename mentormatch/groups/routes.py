@@ -18,7 +18,7 @@ from ..access import (
 )
 from ..extensions import limiter
 from ..forms import attempt, submit
-from ..htmx import is_htmx
+from ..htmx import is_htmx, redirect_htmx_aware
 from ..meetings.forms import CancelForm, MetForm, PickForm, ProposeForm
 from ..services import groups, meetings, threads
 from ..threads.forms import MessageForm
@@ -105,8 +105,17 @@ def poll(circle_id: int):
 # -- meetings ------------------------------------------------------------------------------------
 
 def _meetings_response(circle, status: int = 200, **context):
-    if is_htmx():
-        built = panel.meeting_panel(circle, **context)
+    built = panel.meeting_panel(circle, **context)
+    if built is None:
+        # No panel for this reader any more (they left, the circle ended while the page was open):
+        # the page, with the reason where the page shows its messages.
+        form = context.get("propose_form")
+        for reason in [context.get("error", "")] + (list(form.form_errors) if form is not None else []):
+            if reason:
+                flash(str(reason), "error")
+        if is_htmx():
+            return redirect_htmx_aware(url_for(".show", circle_id=circle.id))
+    elif is_htmx():
         return render_template("meetings/_panel.html", together={"meetings": built}), status
     return _page(circle, status=status, **context)
 
@@ -147,7 +156,7 @@ def cancel(circle_id: int, meeting_id: int):
     circle = member_circle(circle_id)
     meeting = circle_meeting(circle, meeting_id)
     form = CancelForm()
-    if submit(form, lambda: meetings.cancel(meeting, current_user)):
+    if submit(form, lambda: meetings.cancel(meeting, current_user, form.seen.data or "")):
         return _done(circle, _("Cancelled.") if meeting.booked_at is None
                      else _("Cancelled: everyone in the circle gets a cancellation for their calendar."))
     return _meetings_response(circle, error=" ".join(map(str, form.form_errors)))

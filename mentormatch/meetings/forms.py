@@ -33,7 +33,8 @@ class PickForm(FlaskForm):
 
 
 class CancelForm(FlaskForm):
-    pass
+    # What the page offered to call off: "times" (never booked) or "meeting" (services/meetings.cancel).
+    seen = HiddenField()
 
 
 class MetForm(FlaskForm):

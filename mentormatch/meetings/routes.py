@@ -62,7 +62,7 @@ def pick(meeting_id: int):
 @bp.route("/<int:meeting_id>/cancel", methods=["POST"])
 @roles("mentee", "mentor")
 def cancel(meeting_id: int):
-    return _answer(meeting_id, CancelForm, lambda meeting, form: meetings.cancel(meeting, current_user),
+    return _answer(meeting_id, CancelForm, lambda meeting, form: meetings.cancel(meeting, current_user, form.seen.data or ""),
                    lambda meeting: _("Cancelled.") if meeting.booked_at is None
                    else _("Cancelled: both of you get a cancellation for your calendars."))
 

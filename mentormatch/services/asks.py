@@ -270,10 +270,17 @@ def close_due(now: datetime) -> list[str]:
 
 def hide(item: Ask | AskAnswer, coordinator: User, reason: str) -> Ask | AskAnswer:
     """A coordinator hides a question or an answer; its author sees the reason, on the page and
-    in an email (so they learn of it without coming back)."""
-    item.hidden_reason = fields.text(reason, "reason", most=REASON_MAX, least=3,
-                                     label=_("the reason (its author reads it)"))
-    item.hidden_at, item.hidden_by_id = clock.now(), coordinator.id
+    in an email (so they learn of it without coming back). Hidden already (a double click, two
+    coordinators at once, a page from before): it stays as it is, and its author hears once."""
+    reason = fields.text(reason, "reason", most=REASON_MAX, least=3, label=_("the reason (its author reads it)"))
+    model = type(item)
+    done = db.session.execute(db.update(model).where(model.id == item.id, model.hidden_at.is_(None))
+                              .values(hidden_reason=reason, hidden_at=clock.now(), hidden_by_id=coordinator.id)
+                              .execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        db.session.rollback()
+        return item
+    db.session.refresh(item)
     ask = item if isinstance(item, Ask) else item.ask
     author = item.author.user
     outbox.send(author, "ask_hidden", program_id=ask.program_id, name=author.name, answer=isinstance(item, AskAnswer),

@@ -36,6 +36,15 @@ def visible(user: User, circle_id: int) -> Circle | None:
     return None
 
 
+def sees_meetings(circle: Circle, user: User) -> bool:
+    """The circle's meetings (their times, video link and invitation) are for its current members
+    and its program's coordinators: not for one who left, who reads only what was written before."""
+    if is_coordinator(circle, user):
+        return True
+    me = parties.member_of(circle, user)
+    return me is not None and parties.takes_part(circle, me)
+
+
 def acting_member(user: User, circle_id: int) -> Circle | None:
     """The circle for one of its members (current or left: the services say why a leaver may not
     act), else None. Coordinators read; they never write nor arrange meetings."""

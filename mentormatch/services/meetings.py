@@ -430,24 +430,34 @@ def pick(meeting: Meeting, user: User, slot_id) -> Meeting:
     return meeting
 
 
-def cancel(meeting: Meeting, user: User) -> Meeting:
+def cancel(meeting: Meeting, user: User, seen: str = "") -> Meeting:
     """Call a meeting off: proposed slots are withdrawn; a booked meeting's invitation is cancelled
     (same UID, higher SEQUENCE, METHOD CANCEL) for both. Times declined by someone other than
-    their proposer: the proposer hears of it, to propose others."""
+    their proposer: the proposer hears of it, to propose others. `seen` is what the page showed:
+    "times" (times never booked: decline or withdraw them), "meeting" (a booking), "" (not said).
+    Times declined on a page from before someone booked one call nothing off: the button said
+    "Decline these times", not "Cancel the meeting" for everyone."""
     item = item_of(meeting)
     side = side_of(item, user)
     if side is None:
         raise ServiceError(_("Only the two people meeting can cancel it."))
+    if seen == "times" and meeting.booked_at is not None and meeting.state in ("proposed", "booked"):
+        raise ServiceError(_("This meeting has just changed: reload the page to see it."))
     was_booked = meeting.booked_at is not None
     if meeting.state == "booked" and meeting.starts_at <= clock.now():
         raise ServiceError(_("This meeting has started: answer \"did you meet?\" instead."))
+    # Only as this request read it, booked or not: times booked a moment ago are in the calendars
+    # (their cancellation must go out), and a decline of unbooked times must not call off a booking.
+    as_read = Meeting.booked_at.is_not(None) if was_booked else Meeting.booked_at.is_(None)
     done = db.session.execute(db.update(Meeting).where(
-        Meeting.id == meeting.id, Meeting.state.in_(("proposed", "booked")))
+        Meeting.id == meeting.id, Meeting.state.in_(("proposed", "booked")), as_read)
         .values(state="cancelled", cancelled_at=clock.now(),
                 sequence=Meeting.sequence + (1 if was_booked else 0))
         .execution_options(synchronize_session=False))
     if done.rowcount != 1:
         db.session.rollback()
+        if db.session.scalar(db.select(Meeting.state).where(Meeting.id == meeting.id)) in ("proposed", "booked"):
+            raise ServiceError(_("This meeting has just changed: reload the page to see it."))
         raise ServiceError(_("This meeting was already cancelled."))
     db.session.refresh(meeting)
     _record(item, user, "meeting cancelled")
@@ -544,12 +554,18 @@ def invitation(meeting: Meeting, person: Membership, method: str = "REQUEST") ->
 def leave_booked(circle: Circle, leaver: Membership) -> list[Meeting]:
     """A member left the circle: each booked meeting still ahead leaves their calendar (a
     cancellation to them alone, same UID, higher SEQUENCE), and the meeting passes to another
-    member if it was theirs. Returns those meetings: the others' calendars need the update
-    without the leaver (the caller attaches it to its news). No commit."""
+    member if it was theirs. A booked meeting with new times proposed and not yet picked is still
+    in the calendars at its booked time: it counts too. Returns those meetings: the others'
+    calendars need the update without the leaver (the caller attaches it to its news). A meeting
+    over that only the leaver had yet to answer is done. No commit."""
     now = clock.now()
     changed = []
     for meeting in meetings_of(circle):
-        if meeting.state != "booked" or meeting.starts_at <= now:
+        if meeting.state == "booked" and meeting.starts_at + timedelta(minutes=meeting.duration) <= now:
+            _done_if_all_answered(meeting, circle)  # the leaver may have been the last one yet to answer
+            continue
+        in_calendar = meeting.state == "booked" or (meeting.state == "proposed" and meeting.booked_at is not None)
+        if not in_calendar or meeting.starts_at is None or meeting.starts_at <= now:
             continue
         values = {"sequence": Meeting.sequence + 1}
         stay = parties.people(circle)
@@ -658,13 +674,20 @@ def _answer_in_circle(meeting: Meeting, circle: Circle, me: Membership, answer: 
     except IntegrityError:
         db.session.rollback()
         raise ServiceError(_("You already answered for this meeting. Thank you!"), "answer") from None
-    answered = set(db.session.scalars(db.select(MeetingAnswer.membership_id).where(MeetingAnswer.meeting_id == meeting.id)))
-    if all(m.id in answered for m in parties.people(circle)):
-        db.session.execute(db.update(Meeting).where(Meeting.id == meeting.id, Meeting.state == "booked")
-                           .values(state="done").execution_options(synchronize_session=False))
+    _done_if_all_answered(meeting, circle)
     db.session.commit()
     db.session.refresh(meeting)
     return meeting
+
+
+def _done_if_all_answered(meeting: Meeting, circle: Circle) -> None:
+    """A circle's meeting is done once every current member answered "did you meet?" (also when
+    the last one yet to answer leaves). No commit."""
+    answered = set(db.session.scalars(db.select(MeetingAnswer.membership_id).where(MeetingAnswer.meeting_id == meeting.id)))
+    people = parties.people(circle)
+    if people and all(m.id in answered for m in people):
+        db.session.execute(db.update(Meeting).where(Meeting.id == meeting.id, Meeting.state == "booked")
+                           .values(state="done").execution_options(synchronize_session=False))
 
 
 def ask_met_due(now: datetime | None = None) -> list[str]:
@@ -746,3 +769,4 @@ def mentees_met(mentor_ids: list[int]) -> dict[int, int]:
         for mentor_id, mentee_id in rows:
             counts[mentor_id].add(mentee_id)
     return {m: len(s) for m, s in counts.items()}
+
