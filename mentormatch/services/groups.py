@@ -128,7 +128,8 @@ def program_circles(program: Program) -> list[dict]:
 
 def leave(circle: Circle, user: User) -> None:
     """A member leaves: read-only for them from now on, no more mail or invitations; the others
-    hear of it kindly. Their own proposed times are withdrawn. Commits."""
+    hear of it kindly. Their own proposed times are withdrawn. A circle with one member left
+    (a peer pair) is over: it ends, and its meetings ahead are called off. Commits."""
     me = parties.member_of(circle, user)
     if me is None:
         raise ServiceError(_("Only a member can leave this circle."))
@@ -146,11 +147,17 @@ def leave(circle: Circle, user: User) -> None:
         if meeting.state == "proposed" and meeting.proposer_membership_id == me.id and meeting.booked_at is None:
             meetings.withdraw(meeting)
     changed = meetings.leave_booked(circle, me)
+    title = parties.circle_title(circle)
+    alone = len(parties.people(circle)) < 2
+    if alone:
+        db.session.execute(db.update(Circle).where(Circle.id == circle.id, Circle.ended_at.is_(None))
+                           .values(ended_at=now).execution_options(synchronize_session=False))
+        changed = meetings.call_off(circle, user, tell=False)
     url = links.link("circles.show", circle_id=circle.id)
     for other in parties.people(circle):
         outbox.send(other.user, "circle_member_left", program_id=circle.program_id, name=other.user.name,
-                    member=user.name, circle=parties.circle_title(circle), url=url, updated=len(changed),
-                    attachments=[meetings.invitation(m, other) for m in changed])
+                    member=user.name, circle=title, url=url, updated=len(changed), alone=alone,
+                    attachments=[meetings.invitation(m, other, "CANCEL" if alone else "REQUEST") for m in changed])
     db.session.commit()
 
 

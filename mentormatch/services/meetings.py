@@ -480,12 +480,14 @@ def withdraw(meeting: Meeting) -> bool:
     return done.rowcount == 1
 
 
-def call_off(item: Item, actor: User | None) -> list[Meeting]:
+def call_off(item: Item, actor: User | None, tell: bool = True) -> list[Meeting]:
     """The pair stopped meeting (a pairing ended, a micro-request done): every open proposal is
     withdrawn and every booked meeting still ahead is cancelled, with a cancellation (same UID,
-    higher SEQUENCE, METHOD CANCEL) to both calendars over the outbox. A meeting already started
-    or over stays, so "did you meet?" is still asked. No commit: the caller's ending holds this.
-    Every ending calls it (services/lifecycle.py, services/micro_requests.py)."""
+    higher SEQUENCE, METHOD CANCEL) to both calendars over the outbox, unless `tell` is False:
+    then the caller attaches them to its own news. Returns the meetings cancelled out of the
+    calendars. A meeting already started or over stays, so "did you meet?" is still asked. No
+    commit: the caller's ending holds this. Every ending calls it (services/lifecycle.py,
+    services/micro_requests.py, services/groups.py)."""
     now = clock.now()
     called_off = []
     for meeting in meetings_of(item):
@@ -504,10 +506,11 @@ def call_off(item: Item, actor: User | None) -> list[Meeting]:
         _record(item, actor, "meeting cancelled: the mentorship ended" if in_calendars
                 else "meeting times withdrawn: the mentorship ended")
         if in_calendars:
-            ended = kind_of(item)  # "request", "pairing" or "circle": the email words it in the recipient's language
-            _invite_both(meeting, item, "meeting_cancelled", "CANCEL", ended=ended,
-                         cancelled_by=actor.name if actor is not None else "")
-        called_off.append(meeting)
+            called_off.append(meeting)
+            if tell:
+                ended = kind_of(item)  # "request", "pairing" or "circle": the email words it in the recipient's language
+                _invite_both(meeting, item, "meeting_cancelled", "CANCEL", ended=ended,
+                             cancelled_by=actor.name if actor is not None else "")
     return called_off
 
 

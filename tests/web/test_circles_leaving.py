@@ -5,8 +5,10 @@ organizer when it was the leaver's)."""
 from icalendar import Calendar
 
 from mentormatch.core import clock
+from mentormatch.extensions import db
+from mentormatch.models import Circle
 from tests.conftest import post_form
-from tests.web.test_circles import THU, as_user, circle, page, pick, propose, slot_ids, the_meeting  # noqa: F401
+from tests.web.test_circles import THU, as_user, circle, make_circle, page, pick, propose, slot_ids, the_meeting  # noqa: F401
 from tests.web.test_lifecycle_data import mailbox  # noqa: F401 (fixture)
 
 
@@ -55,6 +57,26 @@ def test_leaving_with_nothing_booked_sends_the_news_without_a_calendar(app, circ
     news = [m for m in mailbox if m.to[0] == w.mentee.email]
     assert len(news) == 1 and not news[0].attachments
     assert "has left the circle" in news[0].body and "calendar" not in news[0].body
+
+
+def test_when_one_of_a_peer_pair_leaves_the_pair_ends_and_its_meeting_is_called_off(app, circle, mailbox):
+    w = circle
+    ids = w.program.memberships
+    w.circle_id = make_circle(app, w.program.id, [ids[w.mentee.id], ids[w.ana.id]], name="", kind="pair")
+    booked = book(app, w, mailbox)
+    assert post_form(as_user(app, w.mentee), f"{page(w)}/leave", {}, page=page(w)).status_code == 303
+
+    assert str(event_to(mailbox, w.mentee).event["status"]) == "CANCELLED"  # the leaver's, as in a circle
+    news = event_to(mailbox, w.ana)
+    assert "With only you left, the circle has ended" in news.body
+    assert "The attached cancellation removes them from your calendar." in news.body
+    assert str(news.event["status"]) == "CANCELLED" and str(news.event["uid"]) == booked.uid
+    assert len([m for m in mailbox if m.to[0] == w.ana.email]) == 1, "one email says it all"
+    assert the_meeting(app, w.circle_id).state == "cancelled"
+    with app.app_context():
+        assert db.session.get(Circle, w.circle_id).ended_at is not None
+    html = as_user(app, w.ana).get(page(w)).get_data(as_text=True)
+    assert "Leave the circle" not in html and "This circle has ended" in html
 
 
 def book(app, w, mailbox):
