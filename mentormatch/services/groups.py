@@ -144,7 +144,7 @@ def leave(circle: Circle, user: User) -> None:
         raise ServiceError(_("You have already left this circle."))
     db.session.expire(circle, ["members"])
     for meeting in meetings.meetings_of(circle):
-        if meeting.state == "proposed" and meeting.proposer_membership_id == me.id and meeting.booked_at is None:
+        if meeting.state == "proposed" and meeting.proposer_membership_id == me.id:
             meetings.withdraw(meeting)
     changed = meetings.leave_booked(circle, me)
     title = parties.circle_title(circle)

@@ -472,11 +472,18 @@ def cancel(meeting: Meeting, user: User, seen: str = "") -> Meeting:
 
 
 def withdraw(meeting: Meeting) -> bool:
-    """Proposed times nobody booked yet are taken back (their proposer left the circle). No mail:
-    nothing was in anyone's calendar. No commit."""
+    """Proposed times nobody picked yet are taken back (their proposer left the circle): a first
+    proposal is cancelled, new times for a booked meeting give way to the booking as it was. No
+    mail: the calendars hold only bookings, and those did not change. No commit."""
+    rescheduling = meeting.booked_at is not None
     done = db.session.execute(db.update(Meeting).where(
-        Meeting.id == meeting.id, Meeting.state == "proposed", Meeting.booked_at.is_(None))
-        .values(state="cancelled", cancelled_at=clock.now()).execution_options(synchronize_session=False))
+        Meeting.id == meeting.id, Meeting.state == "proposed",
+        Meeting.booked_at.isnot(None) if rescheduling else Meeting.booked_at.is_(None))
+        .values(**({"state": "booked"} if rescheduling else {"state": "cancelled", "cancelled_at": clock.now()}))
+        .execution_options(synchronize_session=False))
+    if done.rowcount == 1 and rescheduling:
+        db.session.execute(db.delete(MeetingSlot).where(MeetingSlot.meeting_id == meeting.id))
+    db.session.expire(meeting)
     return done.rowcount == 1
 
 

@@ -49,11 +49,17 @@ def test_a_leaver_who_proposed_new_times_for_a_booked_meeting_gets_it_off_their_
     propose(as_user(app, w.mentee), w, [(THU, "16:00")])
     meeting = the_meeting(app, w.circle_id)
     pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    booked = the_meeting(app, w.circle_id)
     propose(as_user(app, w.ana), w, [(THU, "18:00")])  # the leaver's own reschedule
     mailbox.clear()
     clock.advance(minutes=5)
     assert post_form(as_user(app, w.ana), f"{page(w)}/leave", {}, page=page(w)).status_code == 303
     assert len(_calendar_mail(mailbox, w.ana.email)) == 1
+    # Her new times go with her: the others keep the booking as it was, with nothing left to pick.
+    after = the_meeting(app, w.circle_id)
+    assert after.state == "booked" and after.starts_at == booked.starts_at
+    assert slot_ids(app, after.id) == []
+    assert "Pick this time" not in as_user(app, w.ben).get(page(w)).get_data(as_text=True)
 
 
 def test_a_stale_decline_does_not_cancel_a_meeting_another_member_just_booked(app, circle, mailbox):
