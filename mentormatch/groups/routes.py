@@ -19,7 +19,7 @@ from ..access import (
 from ..extensions import limiter
 from ..forms import attempt, submit
 from ..htmx import is_htmx, redirect_htmx_aware
-from ..meetings.forms import CancelForm, MetForm, PickForm, ProposeForm
+from ..meetings.forms import CancelForm, KeepForm, MetForm, PickForm, ProposeForm
 from ..services import groups, meetings, threads
 from ..threads.forms import MessageForm
 from . import bp, panel
@@ -159,6 +159,17 @@ def cancel(circle_id: int, meeting_id: int):
     if submit(form, lambda: meetings.cancel(meeting, current_user, form.seen.data or "")):
         return _done(circle, _("Cancelled.") if meeting.booked_at is None
                      else _("Cancelled: everyone in the circle gets a cancellation for their calendar."))
+    return _meetings_response(circle, error=" ".join(map(str, form.form_errors)))
+
+
+@bp.route(f"{ID}/meetings/<int:meeting_id>/keep", methods=["POST"])
+@roles("mentee", "mentor")
+def keep(circle_id: int, meeting_id: int):
+    circle = member_circle(circle_id)
+    meeting = circle_meeting(circle, meeting_id)
+    form = KeepForm()
+    if submit(form, lambda: meetings.keep_booking(meeting, current_user)):
+        return _done(circle, _("The booked time stands."))
     return _meetings_response(circle, error=" ".join(map(str, form.form_errors)))
 
 

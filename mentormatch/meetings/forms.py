@@ -37,6 +37,10 @@ class CancelForm(FlaskForm):
     seen = HiddenField()
 
 
+class KeepForm(FlaskForm):
+    """Turn down (or take back) new times for a booked meeting: only the CSRF token."""
+
+
 class MetForm(FlaskForm):
     answer = RadioField(_l("Did you meet?"), choices=list(meetings.MET_LABELS.items()),
                         validators=[InputRequired(_l("Choose yes, no or moved."))])

@@ -13,7 +13,7 @@ from ..htmx import is_htmx, page_or_partial
 from ..models import MicroRequest
 from ..services import meetings
 from . import bp, panel
-from .forms import CancelForm, MetForm, PickForm, ProposeForm
+from .forms import CancelForm, KeepForm, MetForm, PickForm, ProposeForm
 
 
 @bp.route("/<int:meeting_id>")
@@ -65,6 +65,13 @@ def cancel(meeting_id: int):
     return _answer(meeting_id, CancelForm, lambda meeting, form: meetings.cancel(meeting, current_user, form.seen.data or ""),
                    lambda meeting: _("Cancelled.") if meeting.booked_at is None
                    else _("Cancelled: both of you get a cancellation for your calendars."))
+
+
+@bp.route("/<int:meeting_id>/keep", methods=["POST"])
+@roles("mentee", "mentor")
+def keep(meeting_id: int):
+    return _answer(meeting_id, KeepForm, lambda meeting, form: meetings.keep_booking(meeting, current_user),
+                   lambda meeting: _("The booked time stands."))
 
 
 @bp.route("/<int:meeting_id>/met", methods=["POST"])

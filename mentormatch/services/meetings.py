@@ -471,6 +471,26 @@ def cancel(meeting: Meeting, user: User, seen: str = "") -> Meeting:
     return meeting
 
 
+def keep_booking(meeting: Meeting, user: User) -> Meeting:
+    """New times proposed for a booked meeting are turned down by another side, or taken back by
+    their proposer: the booking stands as it was, in everyone's calendar already. The proposer
+    hears of a decline, to propose others. Commits."""
+    item = item_of(meeting)
+    side = side_of(item, user)
+    if side is None:
+        raise ServiceError(_("Only the two people meeting can cancel it."))
+    proposer = meeting.proposer
+    if meeting.booked_at is None or not withdraw(meeting):
+        db.session.rollback()
+        raise ServiceError(_("This meeting has just changed: reload the page to see it."))
+    _record(item, user, "new meeting times declined: the booking stands")
+    if proposer.id != _me(item, side, user).id:
+        outbox.send(proposer.user, "meeting_declined", program_id=item.program_id, name=proposer.user.name,
+                    other_name=user.name, url=page_url(meeting))
+    db.session.commit()
+    return meeting
+
+
 def withdraw(meeting: Meeting) -> bool:
     """Proposed times nobody picked yet are taken back (their proposer left the circle): a first
     proposal is cancelled, new times for a booked meeting give way to the booking as it was. No

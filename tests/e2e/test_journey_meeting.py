@@ -88,6 +88,19 @@ def test_propose_three_times_the_other_picks_and_both_get_the_invitation(page, b
         assert event.decoded("DTSTART").isoformat() == "2026-03-26T15:00:00+00:00"
         assert str(event["LOCATION"]) == VIDEO
 
+    # She would rather move it; he keeps the booked time (htmx), and her new times are gone.
+    page.reload()
+    panel.locator("summary", has_text="Reschedule").click()
+    panel.get_by_label("Date", exact=True).nth(0).fill("2026-03-30")
+    panel.get_by_label("Start", exact=True).nth(0).fill("16:00")
+    panel.get_by_role("button", name="Send new times").click()
+    expect(panel.get_by_text("Waiting for Milo")).to_be_visible()
+    mentor.reload()
+    mentor.get_by_role("button", name="Keep the booked time").click()
+    expect(mentor.locator("#meetings")).to_contain_text("The booked time stands.")
+    expect(mentor.locator("#meetings li.slot")).to_have_count(0)
+    expect(mentor.locator("#meetings .meeting-booked")).to_contain_text("Thu 26 Mar 2026, 11:00–11:30 EDT")
+
     # After the meeting, the mentee answers "did you meet?" on her page (htmx swaps the panel).
     clock.set_now(datetime(2026, 3, 26, 16, 0))
     page.reload()

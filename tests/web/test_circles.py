@@ -397,6 +397,21 @@ def test_cancelling_a_booked_meeting_tells_every_member(app, circle, mailbox):
     assert stored.state == "cancelled" and stored.sequence == 1
 
 
+def test_a_member_keeps_the_booked_time_when_another_proposes_new_ones(app, circle, mailbox):
+    w = circle
+    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
+    meeting = the_meeting(app, w.circle_id)
+    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    propose(as_user(app, w.ben), w, [(THU, "18:00")])
+    mailbox.clear()
+    ana = as_user(app, w.ana)
+    assert post_form(ana, f"{page(w)}/meetings/{meeting.id}/keep", {}, page=page(w)).status_code == 303
+    stored = the_meeting(app, w.circle_id)
+    assert stored.state == "booked" and slot_ids(app, meeting.id) == []
+    assert [m.to[0] for m in mailbox] == [w.ben.email]  # the one who proposed them; no calendar changes
+    assert "Pick this time" not in ana.get(page(w)).get_data(as_text=True)
+
+
 def test_bad_times_are_refused_next_to_the_field_and_change_nothing(app, circle):
     w = circle
     response = propose(as_user(app, w.mentee), w, [(date(2026, 3, 19), "10:00")])

@@ -296,6 +296,42 @@ def test_times_declined_by_the_other_tell_the_proposer_and_withdrawn_ones_tell_n
     assert mailbox == [], "her own times withdrawn: nobody to tell"
 
 
+def test_new_times_for_a_booked_meeting_can_be_turned_down_and_the_booking_stands(app, pair, mailbox):
+    w = pair
+    mentee, mentor = as_user(app, w.mentee), as_user(app, w.mentor)
+    propose(mentee, w, "mentee", [(THU, "16:00")])
+    meeting = the_meeting(app, w.pairing_id)
+    pick(mentor, w, "mentor", meeting.id, slot_ids(app, meeting.id)[0])
+    booked = the_meeting(app, w.pairing_id)
+    propose(mentee, w, "mentee", [(MON, "15:00")], duration=30)  # she would rather move it
+    html = mentor.get(pair_page(w, "mentor")).get_data(as_text=True)
+    assert "Keep the booked time" in html and "Cancel the meeting" in html
+    mailbox.clear()
+    assert post_form(mentor, f"/meetings/{meeting.id}/keep", {}, page=pair_page(w, "mentor")).status_code == 303
+
+    after = the_meeting(app, w.pairing_id)
+    assert (after.state, after.starts_at, after.sequence) == ("booked", booked.starts_at, booked.sequence)
+    assert slot_ids(app, meeting.id) == []
+    assert [m.to[0] for m in mailbox] == [w.mentee.email], "she hears of it; no calendar changes"
+    assert not mailbox[0].attachments and mailbox[0].subject == f"{w.mentor.name} cannot make the times you proposed"
+    page = mentor.get(pair_page(w, "mentor")).get_data(as_text=True)
+    assert "Keep the booked time" not in page and "Booked" in page
+    # Again, from the page left open: nothing is pending any more.
+    again = post_form(mentor, f"/meetings/{meeting.id}/keep", {}, page=pair_page(w, "mentor"), follow_redirects=True)
+    assert "This meeting has just changed" in again.get_data(as_text=True)
+    assert the_meeting(app, w.pairing_id).state == "booked"
+
+
+def test_keeping_times_never_booked_is_refused_and_changes_nothing(app, pair, mailbox):
+    w = pair
+    propose(as_user(app, w.mentee), w, "mentee", [(THU, "16:00")])
+    meeting = the_meeting(app, w.pairing_id)
+    mailbox.clear()
+    post_form(as_user(app, w.mentor), f"/meetings/{meeting.id}/keep", {}, page=pair_page(w, "mentor"))
+    assert the_meeting(app, w.pairing_id).state == "proposed" and len(slot_ids(app, meeting.id)) == 1
+    assert mailbox == []
+
+
 def test_the_add_to_calendar_download_holds_the_two_people_and_no_one_else(app, pair, make_user):
     w = pair
     mentee, mentor = as_user(app, w.mentee), as_user(app, w.mentor)

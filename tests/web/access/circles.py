@@ -28,6 +28,8 @@ CASES = {
                          stranger=lambda w: w.other_mentor),
     "circles.cancel": Case(url=lambda w: f"{_meeting(w)}/cancel", method="POST", roles=PEOPLE,
                            stranger=lambda w: w.other_mentee),
+    "circles.keep": Case(url=lambda w: f"{_meeting(w)}/keep", method="POST", roles=PEOPLE,
+                         stranger=lambda w: w.other_mentee),
     "circles.met": Case(url=lambda w: f"{_meeting(w)}/met", method="POST", roles=PEOPLE,
                         stranger=lambda w: w.other_mentor),
     "circles.invitation": Case(url=lambda w: f"{_meeting(w)}/invite.ics", roles=ALL,

@@ -20,6 +20,8 @@ CASES = {
                           stranger=lambda w: w.other_mentor),
     "meetings.cancel": Case(url=lambda w: f"{_meeting(w)}/cancel", method="POST", roles=("mentee", "mentor"),
                             stranger=lambda w: w.other_mentee),
+    "meetings.keep": Case(url=lambda w: f"{_meeting(w)}/keep", method="POST", roles=("mentee", "mentor"),
+                          stranger=lambda w: w.other_mentee),
     "meetings.met": Case(url=lambda w: f"{_meeting(w)}/met", method="POST", roles=("mentee", "mentor"),
                          stranger=lambda w: w.other_mentor),
 }
