@@ -142,7 +142,12 @@ def leave(circle: Circle, user: User) -> None:
     if done.rowcount != 1:
         db.session.rollback()
         raise ServiceError(_("You have already left this circle."))
-    db.session.expire(circle, ["members"])
+    # The circle held until this commits, its members read afresh: of two leaving at once, the second
+    # sees the first gone (a circle down to one ends exactly once), and a pick or proposal waits.
+    meetings.hold(circle)
+    if circle.ended_at is not None:
+        db.session.rollback()
+        raise ServiceError(_("This circle has already ended."))
     for meeting in meetings.meetings_of(circle):
         if meeting.state == "proposed" and meeting.proposer_membership_id == me.id:
             meetings.withdraw(meeting)

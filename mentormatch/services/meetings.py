@@ -30,7 +30,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from icalendar import Calendar, vCalAddress, vText
 from icalendar import Event as CalendarEvent
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, or_, text
 from sqlalchemy.exc import IntegrityError
 
 from ..core import clock, fields, links, outbox
@@ -42,6 +42,7 @@ from ..models import (
     MAX_SLOTS,
     MET_ANSWERS,
     Circle,
+    CircleMember,
     GoalForm,
     Meeting,
     MeetingAnswer,
@@ -80,15 +81,25 @@ def can_meet(item: Item) -> bool:
     return item.state in MEETING_ITEM_STATES[kind_of(item)]
 
 
-def _hold(item: Pairing | MicroRequest) -> None:
-    """Lock the pairing's or request's row for this transaction and read its state afresh (PostgreSQL;
+def hold(item: Item) -> None:
+    """Lock the pairing's, request's or circle's row for this transaction and read its state afresh (PostgreSQL;
     SQLite lets one writer in anyway). An ending locks the same row first (its conditional UPDATE) and
     then withdraws the meetings, so a pick or a proposal either sees the ending and is refused, or
     commits before the ending reads the meetings and is called off with them; and both take the two
-    rows in the same order (item, then meeting), which a pick racing an ending deadlocked on."""
+    rows in the same order (item, then meeting), which a pick racing an ending deadlocked on. A
+    circle's members are read afresh too: one who left (services/groups.leave holds the circle
+    as well) is neither invited nor acting any more."""
     model = type(item)
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLite has no row locks (FOR UPDATE is dropped): a write takes its one writer's lock now,
+        # so what follows reads what the other writer committed.
+        db.session.execute(text(f"UPDATE {model.__tablename__} SET id = id WHERE id = :id"), {"id": item.id})
     db.session.execute(db.select(model).where(model.id == item.id).with_for_update()
                        .execution_options(populate_existing=True))
+    if isinstance(item, Circle):
+        db.session.scalars(db.select(CircleMember).where(CircleMember.circle_id == item.id)
+                           .execution_options(populate_existing=True)).all()
+        db.session.expire(item, ["members"])
 
 
 def side_of(item: Item, user: User) -> str | None:
@@ -321,10 +332,10 @@ def propose(item: Item, user: User, slots: list[tuple[int, date | None, time | N
     """Offer up to three slots. With slots already on offer from the other side, these replace them
     (a counter-proposal); with a meeting booked and not over, they are its new times (a reschedule,
     which keeps the invitation's UID); otherwise a new meeting."""
+    hold(item)
     side = side_of(item, user)
     if side is None:
         raise ServiceError(_("Only the two people meeting can propose times."))
-    _hold(item)
     if not can_meet(item):
         if isinstance(item, Circle):
             raise ServiceError(_("This circle has ended: no more meetings can be arranged."))
@@ -390,11 +401,11 @@ def pick(meeting: Meeting, user: User, slot_id) -> Meeting:
     """Book one of the slots the other side proposed. One conditional UPDATE: of two picks racing
     (two tabs, both sides, a double click), one books and the other is told it is already booked."""
     item = item_of(meeting)
+    hold(item)
     side = side_of(item, user)
     if side is None:
         raise ServiceError(_("Only the two people meeting can pick a time."))
     me = _me(item, side, user)
-    _hold(item)
     if not can_meet(item):
         raise ServiceError(_("This mentorship is no longer running: these times can no longer be picked."), "slot_id")
     if meeting.state != "proposed":
@@ -438,6 +449,7 @@ def cancel(meeting: Meeting, user: User, seen: str = "") -> Meeting:
     Times declined on a page from before someone booked one call nothing off: the button said
     "Decline these times", not "Cancel the meeting" for everyone."""
     item = item_of(meeting)
+    hold(item)
     side = side_of(item, user)
     if side is None:
         raise ServiceError(_("Only the two people meeting can cancel it."))
@@ -476,6 +488,7 @@ def keep_booking(meeting: Meeting, user: User) -> Meeting:
     their proposer: the booking stands as it was, in everyone's calendar already. The proposer
     hears of a decline, to propose others. Commits."""
     item = item_of(meeting)
+    hold(item)
     side = side_of(item, user)
     if side is None:
         raise ServiceError(_("Only the two people meeting can cancel it."))
@@ -601,9 +614,14 @@ def leave_booked(circle: Circle, leaver: Membership) -> list[Meeting]:
         stay = parties.people(circle)
         if meeting.organizer_membership_id == leaver.id and stay:
             values["organizer_membership_id"] = stay[0].id
-        db.session.execute(db.update(Meeting).where(Meeting.id == meeting.id)
-                           .values(**values).execution_options(synchronize_session=False))
+        # Only while it is still in the calendars: a cancel made since this read stands (an update
+        # with a higher SEQUENCE would put the meeting back in everyone's calendar).
+        done = db.session.execute(db.update(Meeting).where(
+            Meeting.id == meeting.id, Meeting.state.in_(("proposed", "booked")), Meeting.booked_at.is_not(None),
+            Meeting.starts_at > now).values(**values).execution_options(synchronize_session=False))
         db.session.refresh(meeting)
+        if done.rowcount != 1:
+            continue
         _invite(meeting, circle, leaver, stay, "meeting_cancelled", "CANCEL", ended="left")
         changed.append(meeting)
     return changed

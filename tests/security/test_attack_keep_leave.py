@@ -1,0 +1,193 @@
+"""Attack pass on keep-the-booked-time and leaving a circle: races between leaving and the other
+meeting actions, and two members leaving at once. On PostgreSQL (TEST_DATABASE_URL) these are real
+row-level races; SQLite serializes writers, but each racer has read the circle before the other wrote."""
+import threading
+
+from icalendar import Calendar
+
+from mentormatch.core import clock
+from mentormatch.extensions import db
+from mentormatch.models import Circle, Meeting, User
+from mentormatch.services import ServiceError, groups, meetings
+from tests.conftest import post_form
+from tests.web.test_circles import THU, as_user, circle, make_circle, pick, propose, slot_ids, the_meeting  # noqa: F401
+from tests.web.test_lifecycle_data import mailbox, mid  # noqa: F401 (fixture)
+
+
+def _race(app, *acts):
+    """Run each act(user-facing objects loaded first) in its own thread and app context, together."""
+    barrier, outcomes = threading.Barrier(len(acts)), []
+
+    def run(act):
+        with app.app_context():
+            try:
+                go = act()  # reads what the page would have read
+                barrier.wait()
+                go()
+                outcomes.append("done")
+            except ServiceError as error:
+                db.session.rollback()
+                outcomes.append(f"refused: {error}")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(act,)) for act in acts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return outcomes
+
+
+def _leaving(circle_id, user_id):
+    def load():
+        circle, user = db.session.get(Circle, circle_id), db.session.get(User, user_id)
+        _ = [(m.left_at, m.membership.user) for m in circle.members]  # the page read the circle
+        _ = meetings.meetings_of(circle)
+        return lambda: groups.leave(circle, user)
+    return load
+
+
+def _events(mailbox, email):
+    found = []
+    for mail in mailbox:
+        if mail.to[0] == email:
+            for attachment in mail.attachments:
+                found += Calendar.from_ical(attachment.get_payload(decode=True)).walk("VEVENT")
+    return found
+
+
+def test_the_last_two_leaving_a_circle_of_three_at_once_end_it_once(app, circle, mailbox):
+    w = circle
+    ids = w.program.memberships
+    w.circle_id = make_circle(app, w.program.id, [ids[w.mentee.id], ids[w.ana.id], ids[w.ben.id]], name="Three")
+    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
+    meeting = the_meeting(app, w.circle_id)
+    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    mailbox.clear()
+
+    outcomes = _race(app, _leaving(w.circle_id, w.ana.id), _leaving(w.circle_id, w.ben.id))
+    assert outcomes == ["done", "done"]
+    with app.app_context():
+        assert db.session.get(Circle, w.circle_id).ended_at is not None, "one member left: the circle is over"
+    stored = the_meeting(app, w.circle_id)
+    assert stored.state == "cancelled", "no meeting kept with nobody"
+    # The one who stays gets the cancellation; no leaver is told they are the one left.
+    cancelled = [e for e in _events(mailbox, w.mentee.email) if str(e["status"]) == "CANCELLED"]
+    assert cancelled and max(int(e["sequence"]) for e in cancelled) == stored.sequence
+    for leaver in (w.ana, w.ben):
+        assert not [m for m in mailbox if m.to[0] == leaver.email and "With only you left" in m.body]
+
+
+def test_a_leave_that_read_a_meeting_booked_does_not_undo_a_cancel_made_meanwhile(app, circle, mailbox):
+    """Ana's leave read the meeting booked; Ben cancelled it before her leave wrote: the others'
+    calendars must keep the cancellation (no REQUEST with a higher SEQUENCE after the CANCEL)."""
+    w = circle
+    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
+    meeting = the_meeting(app, w.circle_id)
+    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    mailbox.clear()
+    clock.advance(minutes=5)
+    with app.app_context():
+        circle, ana = db.session.get(Circle, w.circle_id), db.session.get(User, w.ana.id)
+        read = meetings.meetings_of(circle)  # noqa: F841 (her request read them: booked)
+        with app.app_context():
+            meetings.cancel(db.session.get(Meeting, meeting.id), db.session.get(User, w.ben.id), "meeting")
+        groups.leave(circle, ana)
+    _calendars_end_cancelled(app, w, mailbox)
+
+
+def test_a_cancel_racing_a_leave_is_not_undone_in_the_calendars(app, circle, mailbox):
+    w = circle
+    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
+    meeting = the_meeting(app, w.circle_id)
+    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    mailbox.clear()
+    clock.advance(minutes=5)
+
+    def cancelling():
+        row, user = db.session.get(Meeting, meeting.id), db.session.get(User, w.ben.id)
+        _ = [(m.left_at, m.membership.user) for m in meetings.item_of(row).members]
+        return lambda: meetings.cancel(row, user, "meeting")
+
+    outcomes = _race(app, _leaving(w.circle_id, w.ana.id), cancelling)
+    assert outcomes == ["done", "done"]
+    _calendars_end_cancelled(app, w, mailbox)
+
+
+def _calendars_end_cancelled(app, w, mailbox):
+    stored = the_meeting(app, w.circle_id)
+    assert stored.state == "cancelled"
+    for stays in (w.mentee, w.ben, w.mentor):
+        events = _events(mailbox, stays.email)
+        assert events
+        last = max(events, key=lambda e: int(e["sequence"]))
+        assert str(last["status"]) == "CANCELLED", f"{stays.name}'s calendar shows the meeting cancelled"
+        assert int(last["sequence"]) == stored.sequence
+        assert len({int(e["sequence"]) for e in events}) == len(events), "no two versions with one SEQUENCE"
+
+
+def test_a_pick_on_a_page_read_before_a_member_left_does_not_invite_them(app, circle, mailbox):
+    w = circle
+    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
+    meeting = the_meeting(app, w.circle_id)
+    [slot] = slot_ids(app, meeting.id)
+    mailbox.clear()
+    with app.app_context():
+        row, ben = db.session.get(Meeting, meeting.id), db.session.get(User, w.ben.id)
+        assert meetings.side_of(meetings.item_of(row), ben) == "member"  # the pick read the circle
+        with app.app_context():
+            groups.leave(db.session.get(Circle, w.circle_id), db.session.get(User, w.ana.id))
+        meetings.pick(row, ben, slot)
+    assert not _events(mailbox, w.ana.email), "she left before it was booked: no invitation"
+    _nobody_invites(w, mailbox, w.ana)
+
+
+def _nobody_invites(w, mailbox, leaver):
+    for stays in (w.mentee, w.ben, w.mentor):
+        last = max(_events(mailbox, stays.email), key=lambda e: int(e["sequence"]))
+        found = last.get("attendee")
+        emails = {str(a).removeprefix("mailto:") for a in (found if isinstance(found, list) else [found])}
+        assert leaver.email not in emails, "the leaver is not on the others' calendars"
+
+
+def test_a_member_who_left_in_another_tab_cannot_pick_from_the_page_left_open(app, circle, mailbox):
+    w = circle
+    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
+    meeting = the_meeting(app, w.circle_id)
+    [slot] = slot_ids(app, meeting.id)
+    with app.app_context():
+        row, ana = db.session.get(Meeting, meeting.id), db.session.get(User, w.ana.id)
+        assert meetings.side_of(meetings.item_of(row), ana) == "member"
+        with app.app_context():
+            groups.leave(db.session.get(Circle, w.circle_id), db.session.get(User, w.ana.id))
+        mailbox.clear()
+        try:
+            meetings.pick(row, ana, slot)
+        except ServiceError:
+            db.session.rollback()
+    assert the_meeting(app, w.circle_id).state == "proposed"
+    assert mailbox == []
+
+
+def test_a_pick_racing_a_leave_does_not_invite_the_leaver_back(app, circle, mailbox):
+    w = circle
+    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
+    meeting = the_meeting(app, w.circle_id)
+    [slot] = slot_ids(app, meeting.id)
+    mailbox.clear()
+
+    def picking():
+        row, user = db.session.get(Meeting, meeting.id), db.session.get(User, w.ben.id)
+        _ = [(m.left_at, m.membership.user) for m in meetings.item_of(row).members]
+        return lambda: meetings.pick(row, user, slot)
+
+    outcomes = _race(app, _leaving(w.circle_id, w.ana.id), picking)
+    assert outcomes == ["done", "done"]
+    stored = the_meeting(app, w.circle_id)
+    assert stored.state == "booked"
+    ana = _events(mailbox, w.ana.email)
+    if ana:  # booked before she left: her cancellation is the last word
+        assert str(max(ana, key=lambda e: int(e["sequence"]))["status"]) == "CANCELLED"
+    _nobody_invites(w, mailbox, w.ana)
+
