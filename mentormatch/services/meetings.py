@@ -608,10 +608,16 @@ def leave_booked(circle: Circle, leaver: Membership) -> list[Meeting]:
             _done_if_all_answered(meeting, circle)  # the leaver may have been the last one yet to answer
             continue
         in_calendar = meeting.state == "booked" or (meeting.state == "proposed" and meeting.booked_at is not None)
+        stay = parties.people(circle)
         if not in_calendar or meeting.starts_at is None or meeting.starts_at <= now:
+            if meeting.state == "proposed" and meeting.organizer_membership_id == leaver.id and stay:
+                # In no calendar now (its booked time passed with new times open), but a pick would
+                # send it out with them as its ORGANIZER: it passes on too.
+                db.session.execute(db.update(Meeting).where(Meeting.id == meeting.id, Meeting.state == "proposed")
+                                   .values(organizer_membership_id=stay[0].id)
+                                   .execution_options(synchronize_session=False))
             continue
         values = {"sequence": Meeting.sequence + 1}
-        stay = parties.people(circle)
         if meeting.organizer_membership_id == leaver.id and stay:
             values["organizer_membership_id"] = stay[0].id
         # Only while it is still in the calendars: a cancel made since this read stands (an update

@@ -191,3 +191,24 @@ def test_a_pick_racing_a_leave_does_not_invite_the_leaver_back(app, circle, mail
         assert str(max(ana, key=lambda e: int(e["sequence"]))["status"]) == "CANCELLED"
     _nobody_invites(w, mailbox, w.ana)
 
+
+def test_the_organizer_of_a_reschedule_pending_past_its_booked_time_passes_on_when_they_leave(app, circle, mailbox):
+    """Booked Thursday; Ben proposes new times; Thursday passes with them still open; the organizer
+    (the mentee, who proposed the first times) leaves; Ana then picks Ben's time: the invitation's
+    ORGANIZER must be someone in the meeting, not the one who left."""
+    w = circle
+    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
+    meeting = the_meeting(app, w.circle_id)
+    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    propose(as_user(app, w.ben), w, [(THU.replace(day=30), "16:00")])
+    clock.set_now(clock.now().replace(day=27))  # Thursday's booked time has passed
+    assert post_form(as_user(app, w.mentee), f"/circles/{w.circle_id}/leave", {},
+                     page=f"/circles/{w.circle_id}").status_code == 303
+    mailbox.clear()
+    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    assert the_meeting(app, w.circle_id).state == "booked"
+    for stays in (w.ana, w.ben, w.mentor):
+        [event] = _events(mailbox, stays.email)
+        found = event.get("attendee")
+        emails = {str(a).removeprefix("mailto:") for a in (found if isinstance(found, list) else [found])}
+        assert str(event["organizer"]).removeprefix("mailto:") in emails - {w.mentee.email}
