@@ -51,14 +51,18 @@
   // A field's feedback is re-checked when it loses focus, often because the next control is being pressed.
   // Swapping it in mid-press moves the page under the pointer and the click lands elsewhere, so a
   // feedback swap waits for the press to end (the click is dispatched before the timeout runs).
+  // A release the page never hears (a select's popup or a context menu takes it, the window is left
+  // mid-press) must not hold feedback for good: a key pressed or the window left ends the press too.
   var pressed = false, held = [];
+  function release() {
+    pressed = false;
+    setTimeout(function () { held.splice(0).forEach(function (swap) { swap(); }); }, 0);
+  }
   document.addEventListener("pointerdown", function () { pressed = true; }, true);
-  ["pointerup", "pointercancel"].forEach(function (type) {
-    document.addEventListener(type, function () {
-      pressed = false;
-      setTimeout(function () { held.splice(0).forEach(function (swap) { swap(); }); }, 0);
-    }, true);
+  ["pointerup", "pointercancel", "keydown", "contextmenu"].forEach(function (type) {
+    document.addEventListener(type, release, true);
   });
+  window.addEventListener("blur", release);
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
     if (!pressed || !event.detail.shouldSwap || !target.classList.contains("feedback")) return;

@@ -31,3 +31,17 @@ def test_a_box_pressed_while_the_hint_above_it_goes_away_still_gets_the_click(br
 
     expect(page.get_by_label("Career")).to_be_checked()
     expect(page.locator("#body-feedback .hint")).to_have_count(0)  # and shown once it is released
+
+
+def test_a_press_whose_release_never_reaches_the_page_does_not_hold_feedback_for_good(browser, live_server, q):
+    """A press released where the page never hears it (a select's popup, a context menu, the window
+    left mid-press): the next feedback, reached by keyboard, still shows."""
+    page = browser.new_context(viewport=PHONE).new_page()
+    ui_login(page, live_server, q.w.mentee.email, PASSWORD)
+    page.goto(f"{live_server}/asks/programs/{q.w.program.id}/new")
+    page.evaluate("document.dispatchEvent(new PointerEvent('pointerdown', {bubbles: true}))")  # no pointerup follows
+    question = page.get_by_label("Your one question")
+    question.focus()
+    question.press_sequentially("Any advice on my career?", delay=5)
+    page.keyboard.press("Tab")
+    expect(page.locator("#body-feedback .hint")).to_be_visible()
