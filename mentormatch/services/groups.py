@@ -136,6 +136,7 @@ def leave(circle: Circle, user: User) -> None:
     if circle.ended_at is not None:
         raise ServiceError(_("This circle has already ended."))
     now = clock.now()
+    title = parties.circle_title(circle)  # as the others know it: a pair's title is its members' names
     done = db.session.execute(db.update(CircleMember).where(
         CircleMember.circle_id == circle.id, CircleMember.membership_id == me.id, CircleMember.left_at.is_(None))
         .values(left_at=now).execution_options(synchronize_session=False))
@@ -152,7 +153,6 @@ def leave(circle: Circle, user: User) -> None:
         if meeting.state == "proposed" and meeting.proposer_membership_id == me.id:
             meetings.withdraw(meeting)
     changed = meetings.leave_booked(circle, me)
-    title = parties.circle_title(circle)
     alone = len(parties.people(circle)) < 2
     if alone:
         db.session.execute(db.update(Circle).where(Circle.id == circle.id, Circle.ended_at.is_(None))

@@ -212,3 +212,17 @@ def test_the_organizer_of_a_reschedule_pending_past_its_booked_time_passes_on_wh
         found = event.get("attendee")
         emails = {str(a).removeprefix("mailto:") for a in (found if isinstance(found, list) else [found])}
         assert str(event["organizer"]).removeprefix("mailto:") in emails - {w.mentee.email}
+
+
+def test_the_news_of_a_leaving_names_the_circle_as_it_was_not_after_the_leaver(app, circle, mailbox):
+    """A peer pair has no name: its title is its members' first names. The one left must not read
+    "Ana has left your circle “Mira”" (their own name)."""
+    w = circle
+    ids = w.program.memberships
+    w.circle_id = make_circle(app, w.program.id, [ids[w.mentee.id], ids[w.ana.id]], name="", kind="pair")
+    mailbox.clear()
+    assert post_form(as_user(app, w.ana), f"/circles/{w.circle_id}/leave", {},
+                     page=f"/circles/{w.circle_id}").status_code == 303
+    [news] = [m for m in mailbox if m.to[0] == w.mentee.email]
+    first = w.mentee.name.split(" ")[0]
+    assert f"“{first}, Ana”" in news.subject, news.subject
