@@ -588,10 +588,11 @@ def _invite(meeting: Meeting, item: Item, person: Membership, others: list[Membe
 
 
 def invitation(meeting: Meeting, person: Membership, method: str = "REQUEST") -> outbox.Attachment:
-    """The meeting's .ics for one person, its title in their language."""
+    """The meeting's .ics for one person, its title in their language; they are always among its
+    attendees (a cancellation to one who left names them, RFC 5546 3.2.5)."""
     locale = outbox.language_of(person.user)
     with force_locale(locale) if locale else nullcontext():
-        return outbox.Attachment("invite.ics", f"text/calendar; method={method}", ics(meeting, method))
+        return outbox.Attachment("invite.ics", f"text/calendar; method={method}", ics(meeting, method, person))
 
 
 def leave_booked(circle: Circle, leaver: Membership) -> list[Meeting]:
@@ -617,23 +618,26 @@ def leave_booked(circle: Circle, leaver: Membership) -> list[Meeting]:
                                    .values(organizer_membership_id=stay[0].id)
                                    .execution_options(synchronize_session=False))
             continue
-        values = {"sequence": Meeting.sequence + 1}
-        if meeting.organizer_membership_id == leaver.id and stay:
-            values["organizer_membership_id"] = stay[0].id
         # Only while it is still in the calendars: a cancel made since this read stands (an update
         # with a higher SEQUENCE would put the meeting back in everyone's calendar).
         done = db.session.execute(db.update(Meeting).where(
             Meeting.id == meeting.id, Meeting.state.in_(("proposed", "booked")), Meeting.booked_at.is_not(None),
-            Meeting.starts_at > now).values(**values).execution_options(synchronize_session=False))
+            Meeting.starts_at > now).values(sequence=Meeting.sequence + 1).execution_options(synchronize_session=False))
         db.session.refresh(meeting)
         if done.rowcount != 1:
             continue
+        # The leaver's cancellation from the organizer their calendar knows (themselves, if it was theirs);
+        # then the meeting passes on, and the others' update names the new organizer.
         _invite(meeting, circle, leaver, stay, "meeting_cancelled", "CANCEL", ended="left")
+        if meeting.organizer_membership_id == leaver.id and stay:
+            db.session.execute(db.update(Meeting).where(Meeting.id == meeting.id)
+                               .values(organizer_membership_id=stay[0].id).execution_options(synchronize_session=False))
+            db.session.refresh(meeting)
         changed.append(meeting)
     return changed
 
 
-def ics(meeting: Meeting, method: str | None = None) -> str:
+def ics(meeting: Meeting, method: str | None = None, recipient: Membership | None = None) -> str:
     """The meeting as an iCalendar object, in the current language: one VEVENT with its stable UID and SEQUENCE, times in UTC,
     the organizer and both people as attendees, the video link and the meeting's page. Nothing
     about anyone else (no coordinator, no other mentor or mentee, no notes)."""
@@ -651,6 +655,8 @@ def ics(meeting: Meeting, method: str | None = None) -> str:
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=meeting.duration))
     everyone = parties.people(item)
+    if recipient is not None and all(p.id != recipient.id for p in everyone):
+        everyone = [*everyone, recipient]
     if isinstance(item, Circle):
         event.add("summary", _("Circle: %(name)s", name=reader_words(parties.circle_title(item))))
     else:

@@ -226,3 +226,21 @@ def test_the_news_of_a_leaving_names_the_circle_as_it_was_not_after_the_leaver(a
     [news] = [m for m in mailbox if m.to[0] == w.mentee.email]
     first = w.mentee.name.split(" ")[0]
     assert f"“{first}, Ana”" in news.subject, news.subject
+
+
+def test_a_leavers_cancellation_names_them_and_the_organizer_their_calendar_knows(app, circle, mailbox):
+    """A CANCEL sent to an attendee being removed lists that attendee (RFC 5546 3.2.5), and comes
+    from the ORGANIZER their copy of the event has: the leaver's own, when the meeting was theirs."""
+    w = circle
+    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
+    meeting = the_meeting(app, w.circle_id)
+    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    mailbox.clear()
+    for leaver in (w.ana, w.mentee):  # an attendee, then the organizer
+        assert post_form(as_user(app, leaver), f"/circles/{w.circle_id}/leave", {},
+                         page=f"/circles/{w.circle_id}").status_code == 303
+        [event] = [e for e in _events(mailbox, leaver.email) if str(e["status"]) == "CANCELLED"]
+        found = event.get("attendee")
+        emails = {str(a).removeprefix("mailto:") for a in (found if isinstance(found, list) else [found])}
+        assert leaver.email in emails
+        assert str(event["organizer"]) == f"mailto:{w.mentee.email}", "the organizer as their calendar has it"
