@@ -168,7 +168,7 @@ def keep(circle_id: int, meeting_id: int):
     circle = member_circle(circle_id)
     meeting = circle_meeting(circle, meeting_id)
     form = KeepForm()
-    if submit(form, lambda: meetings.keep_booking(meeting, current_user)):
+    if submit(form, lambda: meetings.keep_booking(meeting, current_user, form.seen.data or "")):
         return _done(circle, _("The booked time stands."))
     return _meetings_response(circle, error=" ".join(map(str, form.form_errors)))
 

@@ -38,7 +38,9 @@ class CancelForm(FlaskForm):
 
 
 class KeepForm(FlaskForm):
-    """Turn down (or take back) new times for a booked meeting: only the CSRF token."""
+    """Turn down (or take back) new times for a booked meeting."""
+    # The times the page showed (services/meetings.on_offer): keep_booking turns down only those.
+    seen = HiddenField()
 
 
 class MetForm(FlaskForm):

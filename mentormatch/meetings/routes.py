@@ -70,7 +70,7 @@ def cancel(meeting_id: int):
 @bp.route("/<int:meeting_id>/keep", methods=["POST"])
 @roles("mentee", "mentor")
 def keep(meeting_id: int):
-    return _answer(meeting_id, KeepForm, lambda meeting, form: meetings.keep_booking(meeting, current_user),
+    return _answer(meeting_id, KeepForm, lambda meeting, form: meetings.keep_booking(meeting, current_user, form.seen.data or ""),
                    lambda meeting: _("The booked time stands."))
 
 

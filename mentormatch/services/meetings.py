@@ -203,6 +203,7 @@ class Panel:
     past: list[tuple[Meeting, str]] = field(default_factory=list)       # answered or cancelled, newest first
     others: list[tuple[str, str]] = field(default_factory=list)  # (name, zone) of everyone else (a circle)
     my_answers: dict[int, str] = field(default_factory=dict)     # meeting id -> the viewer's answer (a circle)
+    offered: str = ""               # the times on offer as keep_booking checks them (on_offer)
 
 
 def first_name(name: str) -> str:
@@ -243,6 +244,7 @@ def panel(item: Item, user: User) -> Panel:
             view.booked_other_label = when_label(live.starts_at, live.duration, other_zone)
         if live.state == "proposed":
             view.my_turn = side is not None and live.proposer_membership_id != me.id
+            view.offered = on_offer(live)
             whose = [("you", my_zone)] + [(first_name(name), zone) for name, zone in view.others]
             for slot in live.slots:
                 outside = [who for who, zone in whose if outside_hours(slot.starts_at, live.duration, zone)]
@@ -483,17 +485,20 @@ def cancel(meeting: Meeting, user: User, seen: str = "") -> Meeting:
     return meeting
 
 
-def keep_booking(meeting: Meeting, user: User) -> Meeting:
+def keep_booking(meeting: Meeting, user: User, seen: str = "") -> Meeting:
     """New times proposed for a booked meeting are turned down by another side, or taken back by
     their proposer: the booking stands as it was, in everyone's calendar already. The proposer
-    hears of a decline, to propose others. Commits."""
+    hears of a decline, to propose others. `seen`: the ids of the times the page showed (space
+    on_offer's words; "" not said): times proposed in their place since are not turned down unseen (a
+    proposal holds the item too, so this reads them after any other commits). Commits."""
     item = item_of(meeting)
     hold(item)
     side = side_of(item, user)
     if side is None:
         raise ServiceError(_("Only the two people meeting can cancel it."))
+    db.session.refresh(meeting)
     proposer = meeting.proposer
-    if meeting.booked_at is None or not withdraw(meeting):
+    if (seen and seen != on_offer(meeting)) or meeting.booked_at is None or not withdraw(meeting):
         db.session.rollback()
         raise ServiceError(_("This meeting has just changed: reload the page to see it."))
     _record(item, user, "new meeting times declined: the booking stands")
@@ -502,6 +507,13 @@ def keep_booking(meeting: Meeting, user: User) -> Meeting:
                     other_name=user.name, url=page_url(meeting))
     db.session.commit()
     return meeting
+
+
+def on_offer(meeting: Meeting) -> str:
+    """Who proposed the times now on offer, and which: what a page showed, for keep_booking to tell
+    them from times proposed in their place since (slot ids may be used again, SQLite)."""
+    times = sorted(db.session.scalars(db.select(MeetingSlot.starts_at).where(MeetingSlot.meeting_id == meeting.id)))
+    return f"{meeting.proposer_membership_id}:" + ",".join(t.isoformat() for t in times)
 
 
 def withdraw(meeting: Meeting) -> bool:

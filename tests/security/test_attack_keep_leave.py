@@ -1,6 +1,7 @@
 """Attack pass on keep-the-booked-time and leaving a circle: races between leaving and the other
 meeting actions, and two members leaving at once. On PostgreSQL (TEST_DATABASE_URL) these are real
 row-level races; SQLite serializes writers, but each racer has read the circle before the other wrote."""
+import re
 import threading
 
 from icalendar import Calendar
@@ -244,3 +245,29 @@ def test_a_leavers_cancellation_names_them_and_the_organizer_their_calendar_know
         emails = {str(a).removeprefix("mailto:") for a in (found if isinstance(found, list) else [found])}
         assert leaver.email in emails
         assert str(event["organizer"]) == f"mailto:{w.mentee.email}", "the organizer as their calendar has it"
+
+
+def test_keep_on_a_page_read_before_other_times_were_proposed_turns_nothing_down(app, circle, mailbox):
+    """Ben's page shows Ana's new times with "Keep the booked time"; meanwhile Milo proposes others
+    in their place. Ben's keep must not turn down times he never saw (nor tell Milo he cannot make them)."""
+    w = circle
+    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
+    meeting = the_meeting(app, w.circle_id)
+    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    propose(as_user(app, w.ana), w, [(THU, "18:00")])
+    ben = as_user(app, w.ben)
+    html = ben.get(f"/circles/{w.circle_id}").get_data(as_text=True)
+    keep_form = html[html.index(f"/meetings/{meeting.id}/keep"):]
+    keep_form = keep_form[:keep_form.index("</form>")]
+    fields = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', keep_form))
+    assert fields.get("seen") and "csrf_token" in fields
+    propose(as_user(app, w.mentor), w, [(THU, "19:00")])  # in place of Ana's
+    mailbox.clear()
+    ben.post(f"/circles/{w.circle_id}/meetings/{meeting.id}/keep", data=fields)
+    stored = the_meeting(app, w.circle_id)
+    assert stored.state == "proposed" and len(slot_ids(app, meeting.id)) == 1, "Milo's times still stand"
+    assert mailbox == []
+    # From a page that shows Milo's times, the keep does what it says.
+    assert post_form(ben, f"/circles/{w.circle_id}/meetings/{meeting.id}/keep", {},
+                     page=f"/circles/{w.circle_id}").status_code == 303
+    assert the_meeting(app, w.circle_id).state == "booked"
