@@ -271,3 +271,54 @@ def test_keep_on_a_page_read_before_other_times_were_proposed_turns_nothing_down
     assert post_form(ben, f"/circles/{w.circle_id}/meetings/{meeting.id}/keep", {},
                      page=f"/circles/{w.circle_id}").status_code == 303
     assert the_meeting(app, w.circle_id).state == "booked"
+
+
+def _booked_with_new_times(app, w):
+    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
+    meeting = the_meeting(app, w.circle_id)
+    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    booked = the_meeting(app, w.circle_id)
+    propose(as_user(app, w.ana), w, [(THU, "18:00")])
+    return booked
+
+
+def _acting(meeting_id, user_id, act):
+    def load():
+        row, user = db.session.get(Meeting, meeting_id), db.session.get(User, user_id)
+        _ = [(m.left_at, m.membership.user) for m in meetings.item_of(row).members]
+        seen = meetings.on_offer(row)
+        return lambda: act(row, user, seen)
+    return load
+
+
+def test_two_members_keeping_at_once_turn_the_times_down_once(app, circle, mailbox):
+    w = circle
+    booked = _booked_with_new_times(app, w)
+    mailbox.clear()
+    keep = _acting(booked.id, w.ben.id, lambda row, user, seen: meetings.keep_booking(row, user, seen))
+    keep_too = _acting(booked.id, w.mentor.id, lambda row, user, seen: meetings.keep_booking(row, user, seen))
+    outcomes = _race(app, keep, keep_too)
+    assert sorted(o[:4] for o in outcomes) == ["done", "refu"]
+    stored = the_meeting(app, w.circle_id)
+    assert (stored.state, stored.starts_at, stored.sequence) == ("booked", booked.starts_at, booked.sequence)
+    assert [m.to[0] for m in mailbox] == [w.ana.email], "Ana hears it once"
+
+
+def test_a_keep_and_a_pick_at_once_leave_one_outcome_and_calendars_that_match_it(app, circle, mailbox):
+    w = circle
+    booked = _booked_with_new_times(app, w)
+    [slot] = slot_ids(app, booked.id)
+    mailbox.clear()
+    keep = _acting(booked.id, w.ben.id, lambda row, user, seen: meetings.keep_booking(row, user, seen))
+    choose = _acting(booked.id, w.mentor.id, lambda row, user, seen: meetings.pick(row, user, slot))
+    outcomes = _race(app, keep, choose)
+    assert sorted(o[:4] for o in outcomes) == ["done", "refu"]
+    stored = the_meeting(app, w.circle_id)
+    assert stored.state == "booked"
+    if stored.starts_at == booked.starts_at:  # the keep won: no calendar changed
+        assert stored.sequence == booked.sequence and all(not m.attachments for m in mailbox)
+    else:  # the pick won: everyone's calendar moves, one SEQUENCE up
+        assert stored.sequence == booked.sequence + 1
+        for person in w.members:
+            [event] = _events(mailbox, person.email)
+            assert int(event["sequence"]) == stored.sequence
