@@ -120,6 +120,15 @@ def _meetings_response(circle, status: int = 200, **context):
     return _page(circle, status=status, **context)
 
 
+def _left(circle, reason: str):
+    """One who left the circle acts from a page left open: the page with the reason (under htmx a
+    redirect), not a 404 that htmx drops without a word. Answered before the meeting is looked up:
+    which meetings exist since they left is not theirs to learn. None for a current member."""
+    if groups.sees_meetings(circle, current_user):
+        return None
+    return _meetings_response(circle, error=reason)
+
+
 def _done(circle, message: str):
     if is_htmx():
         return _meetings_response(circle, notice=message)
@@ -143,6 +152,8 @@ def propose(circle_id: int):
 @roles("mentee", "mentor")
 def pick(circle_id: int, meeting_id: int):
     circle = member_circle(circle_id)
+    if (gone := _left(circle, _("Only the two people meeting can pick a time."))) is not None:
+        return gone
     meeting = circle_meeting(circle, meeting_id)
     form = PickForm()
     if submit(form, lambda: meetings.pick(meeting, current_user, form.slot_id.data)):
@@ -154,6 +165,8 @@ def pick(circle_id: int, meeting_id: int):
 @roles("mentee", "mentor")
 def cancel(circle_id: int, meeting_id: int):
     circle = member_circle(circle_id)
+    if (gone := _left(circle, _("Only the two people meeting can cancel it."))) is not None:
+        return gone
     meeting = circle_meeting(circle, meeting_id)
     form = CancelForm()
     if submit(form, lambda: meetings.cancel(meeting, current_user, form.seen.data or "")):
@@ -166,6 +179,8 @@ def cancel(circle_id: int, meeting_id: int):
 @roles("mentee", "mentor")
 def keep(circle_id: int, meeting_id: int):
     circle = member_circle(circle_id)
+    if (gone := _left(circle, _("Only the two people meeting can cancel it."))) is not None:
+        return gone
     meeting = circle_meeting(circle, meeting_id)
     form = KeepForm()
     if submit(form, lambda: meetings.keep_booking(meeting, current_user, form.seen.data or "")):
@@ -177,6 +192,8 @@ def keep(circle_id: int, meeting_id: int):
 @roles("mentee", "mentor")
 def met(circle_id: int, meeting_id: int):
     circle = member_circle(circle_id)
+    if (gone := _left(circle, _("Only the two people meeting can answer."))) is not None:
+        return gone
     meeting = circle_meeting(circle, meeting_id)
     form = MetForm()
     if submit(form, lambda: meetings.answer_met(meeting, current_user, form.answer.data, form.note.data)):

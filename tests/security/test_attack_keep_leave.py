@@ -322,3 +322,24 @@ def test_a_keep_and_a_pick_at_once_leave_one_outcome_and_calendars_that_match_it
         for person in w.members:
             [event] = _events(mailbox, person.email)
             assert int(event["sequence"]) == stored.sequence
+
+
+def test_one_who_left_clicking_a_meeting_button_on_a_page_left_open_gets_the_page_and_the_reason(app, circle, mailbox):
+    """htmx drops a 404 without a word: the click did nothing. Like a proposal, the page and why."""
+    w = circle
+    booked = _booked_with_new_times(app, w)
+    [slot] = slot_ids(app, booked.id)
+    milo = as_user(app, w.mentor)
+    stale = milo.get(f"/circles/{w.circle_id}")  # the page open in another tab
+    assert post_form(milo, f"/circles/{w.circle_id}/leave", {}, page=f"/circles/{w.circle_id}").status_code == 303
+    milo.get(f"/circles/{w.circle_id}")  # the leaving's flash read
+    token = re.search(r'name="csrf_token" value="([^"]+)"', stale.get_data(as_text=True)).group(1)
+    base = f"/circles/{w.circle_id}/meetings"
+    for url, data, reason in [(f"{base}/{booked.id}/keep", {}, "Only the two people meeting can cancel it."),
+                              (f"{base}/{booked.id}/pick", {"slot_id": slot}, "Only the two people meeting can pick a time."),
+                              (f"{base}/{booked.id}/cancel", {"seen": "meeting"}, "Only the two people meeting can cancel it."),
+                              (f"{base}/999999/keep", {}, "Only the two people meeting can cancel it.")]:
+        r = milo.post(url, data={"csrf_token": token, **data}, headers={"HX-Request": "true"})
+        assert r.status_code == 204 and r.headers["HX-Redirect"] == f"/circles/{w.circle_id}", url
+        assert reason in milo.get(f"/circles/{w.circle_id}").get_data(as_text=True)
+    assert the_meeting(app, w.circle_id).state == "proposed", "nothing changed"
