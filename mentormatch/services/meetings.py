@@ -204,6 +204,7 @@ class Panel:
     others: list[tuple[str, str]] = field(default_factory=list)  # (name, zone) of everyone else (a circle)
     my_answers: dict[int, str] = field(default_factory=dict)     # meeting id -> the viewer's answer (a circle)
     offered: str = ""               # the times on offer as keep_booking checks them (on_offer)
+    can_keep: bool = False          # new times for a booking still ahead: it can stand instead
 
 
 def first_name(name: str) -> str:
@@ -245,6 +246,7 @@ def panel(item: Item, user: User) -> Panel:
         if live.state == "proposed":
             view.my_turn = side is not None and live.proposer_membership_id != me.id
             view.offered = on_offer(live)
+            view.can_keep = side is not None and live.booked_at is not None and live.starts_at > now
             whose = [("you", my_zone)] + [(first_name(name), zone) for name, zone in view.others]
             for slot in live.slots:
                 outside = [who for who, zone in whose if outside_hours(slot.starts_at, live.duration, zone)]
@@ -498,13 +500,22 @@ def keep_booking(meeting: Meeting, user: User, seen: str = "") -> Meeting:
         raise ServiceError(_("Only the two people meeting can cancel it."))
     db.session.refresh(meeting)
     proposer = meeting.proposer
-    if (seen and seen != on_offer(meeting)) or meeting.booked_at is None or not withdraw(meeting):
+    if (seen and seen != on_offer(meeting)) or meeting.booked_at is None:
+        db.session.rollback()
+        raise ServiceError(_("This meeting has just changed: reload the page to see it."))
+    if meeting.starts_at <= clock.now():  # over: nothing left to keep, only new times to pick
+        db.session.rollback()
+        raise ServiceError(_("Its booked time has passed: pick one of the new times, or propose others."))
+    if not withdraw(meeting):
         db.session.rollback()
         raise ServiceError(_("This meeting has just changed: reload the page to see it."))
     _record(item, user, "new meeting times declined: the booking stands")
     if proposer.id != _me(item, side, user).id:
+        zone = zone_of(proposer)
         outbox.send(proposer.user, "meeting_declined", program_id=item.program_id, name=proposer.user.name,
-                    other_name=user.name, url=page_url(meeting))
+                    other_name=user.name, url=page_url(meeting),
+                    kept=when_label(meeting.starts_at, meeting.duration, zone, outbox.language_of(proposer.user)),
+                    zone=zone)
     db.session.commit()
     return meeting
 

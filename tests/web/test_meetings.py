@@ -314,12 +314,29 @@ def test_new_times_for_a_booked_meeting_can_be_turned_down_and_the_booking_stand
     assert slot_ids(app, meeting.id) == []
     assert [m.to[0] for m in mailbox] == [w.mentee.email], "she hears of it; no calendar changes"
     assert not mailbox[0].attachments and mailbox[0].subject == f"{w.mentor.name} cannot make the times you proposed"
+    assert "the meeting stays booked for Thu 26 Mar 2026, 16:00–16:30 CET (Europe/Berlin)" in mailbox[0].body
     page = mentor.get(pair_page(w, "mentor")).get_data(as_text=True)
     assert "Keep the booked time" not in page and "Booked" in page
     # Again, from the page left open: nothing is pending any more.
     again = post_form(mentor, f"/meetings/{meeting.id}/keep", {}, page=pair_page(w, "mentor"), follow_redirects=True)
     assert "This meeting has just changed" in again.get_data(as_text=True)
     assert the_meeting(app, w.pairing_id).state == "booked"
+
+
+def test_a_booking_whose_time_passed_cannot_be_kept_only_new_times_picked(app, pair, mailbox):
+    w = pair
+    mentee, mentor = as_user(app, w.mentee), as_user(app, w.mentor)
+    propose(mentee, w, "mentee", [(THU, "16:00")])
+    meeting = the_meeting(app, w.pairing_id)
+    pick(mentor, w, "mentor", meeting.id, slot_ids(app, meeting.id)[0])
+    propose(mentee, w, "mentee", [(MON, "15:00")])
+    clock.set_now(datetime(2026, 3, 27, 9, 0))  # the booked Thursday is over, the new times still open
+    assert "Keep the booked time" not in mentor.get(pair_page(w, "mentor")).get_data(as_text=True)
+    mailbox.clear()
+    refused = post_form(mentor, f"/meetings/{meeting.id}/keep", {}, page=pair_page(w, "mentor"))
+    assert "Its booked time has passed" in refused.get_data(as_text=True)
+    assert the_meeting(app, w.pairing_id).state == "proposed" and len(slot_ids(app, meeting.id)) == 1
+    assert mailbox == []
 
 
 def test_keeping_times_never_booked_is_refused_and_changes_nothing(app, pair, mailbox):
