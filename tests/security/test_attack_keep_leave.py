@@ -11,7 +11,17 @@ from mentormatch.extensions import db
 from mentormatch.models import Circle, Meeting, User
 from mentormatch.services import ServiceError, groups, meetings
 from tests.conftest import post_form
-from tests.web.test_circles import THU, as_user, circle, make_circle, pick, propose, slot_ids, the_meeting  # noqa: F401
+from tests.web.test_circles import (  # noqa: F401
+    THU,
+    as_user,
+    booked_by_ana,
+    circle,
+    make_circle,
+    pick,
+    propose,
+    slot_ids,
+    the_meeting,
+)
 from tests.web.test_lifecycle_data import mailbox, mid  # noqa: F401 (fixture)
 
 
@@ -62,9 +72,7 @@ def test_the_last_two_leaving_a_circle_of_three_at_once_end_it_once(app, circle,
     w = circle
     ids = w.program.memberships
     w.circle_id = make_circle(app, w.program.id, [ids[w.mentee.id], ids[w.ana.id], ids[w.ben.id]], name="Three")
-    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
-    meeting = the_meeting(app, w.circle_id)
-    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    booked_by_ana(app, w)
     mailbox.clear()
 
     outcomes = _race(app, _leaving(w.circle_id, w.ana.id), _leaving(w.circle_id, w.ben.id))
@@ -84,9 +92,7 @@ def test_a_leave_that_read_a_meeting_booked_does_not_undo_a_cancel_made_meanwhil
     """Ana's leave read the meeting booked; Ben cancelled it before her leave wrote: the others'
     calendars must keep the cancellation (no REQUEST with a higher SEQUENCE after the CANCEL)."""
     w = circle
-    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
-    meeting = the_meeting(app, w.circle_id)
-    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    meeting = booked_by_ana(app, w)
     mailbox.clear()
     clock.advance(minutes=5)
     with app.app_context():
@@ -100,9 +106,7 @@ def test_a_leave_that_read_a_meeting_booked_does_not_undo_a_cancel_made_meanwhil
 
 def test_a_cancel_racing_a_leave_is_not_undone_in_the_calendars(app, circle, mailbox):
     w = circle
-    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
-    meeting = the_meeting(app, w.circle_id)
-    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    meeting = booked_by_ana(app, w)
     mailbox.clear()
     clock.advance(minutes=5)
 
@@ -198,9 +202,7 @@ def test_the_organizer_of_a_reschedule_pending_past_its_booked_time_passes_on_wh
     (the mentee, who proposed the first times) leaves; Ana then picks Ben's time: the invitation's
     ORGANIZER must be someone in the meeting, not the one who left."""
     w = circle
-    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
-    meeting = the_meeting(app, w.circle_id)
-    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    meeting = booked_by_ana(app, w)
     propose(as_user(app, w.ben), w, [(THU.replace(day=30), "16:00")])
     clock.set_now(clock.now().replace(day=27))  # Thursday's booked time has passed
     assert post_form(as_user(app, w.mentee), f"/circles/{w.circle_id}/leave", {},
@@ -233,9 +235,7 @@ def test_a_leavers_cancellation_names_them_and_the_organizer_their_calendar_know
     """A CANCEL sent to an attendee being removed lists that attendee (RFC 5546 3.2.5), and comes
     from the ORGANIZER their copy of the event has: the leaver's own, when the meeting was theirs."""
     w = circle
-    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
-    meeting = the_meeting(app, w.circle_id)
-    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    booked_by_ana(app, w)
     mailbox.clear()
     for leaver in (w.ana, w.mentee):  # an attendee, then the organizer
         assert post_form(as_user(app, leaver), f"/circles/{w.circle_id}/leave", {},
@@ -251,9 +251,7 @@ def test_keep_on_a_page_read_before_other_times_were_proposed_turns_nothing_down
     """Ben's page shows Ana's new times with "Keep the booked time"; meanwhile Milo proposes others
     in their place. Ben's keep must not turn down times he never saw (nor tell Milo he cannot make them)."""
     w = circle
-    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
-    meeting = the_meeting(app, w.circle_id)
-    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    meeting = booked_by_ana(app, w)
     propose(as_user(app, w.ana), w, [(THU, "18:00")])
     ben = as_user(app, w.ben)
     html = ben.get(f"/circles/{w.circle_id}").get_data(as_text=True)
@@ -274,9 +272,7 @@ def test_keep_on_a_page_read_before_other_times_were_proposed_turns_nothing_down
 
 
 def _booked_with_new_times(app, w):
-    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
-    meeting = the_meeting(app, w.circle_id)
-    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    booked_by_ana(app, w)
     booked = the_meeting(app, w.circle_id)
     propose(as_user(app, w.ana), w, [(THU, "18:00")])
     return booked

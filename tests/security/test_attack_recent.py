@@ -12,7 +12,7 @@ from mentormatch.models import Meeting, MeetingSlot, OutboxMessage, User
 from mentormatch.services import ServiceError, meetings
 from tests.conftest import post_form
 from tests.web.test_asks import client_of, new_answer, new_ask, post, q  # noqa: F401 (fixture)
-from tests.web.test_circles import HX, THU, as_user, circle, page, pick, propose, slot_ids, the_meeting  # noqa: F401
+from tests.web.test_circles import HX, THU, as_user, booked_by_ana, circle, page, pick, propose, slot_ids, the_meeting  # noqa: F401
 from tests.web.test_lifecycle_data import mailbox  # noqa: F401 (fixture)
 
 
@@ -24,9 +24,7 @@ def test_a_leaver_with_new_times_pending_on_a_booked_meeting_gets_it_off_their_c
     """Booked, then someone proposes other times (a reschedule, not yet picked): the meeting is still
     in everyone's calendar at the booked time, so a leaver must get the cancellation too."""
     w = circle
-    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
-    meeting = the_meeting(app, w.circle_id)
-    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    booked_by_ana(app, w)
     propose(as_user(app, w.ben), w, [(THU, "18:00")])  # a reschedule: state proposed, booked_at kept
     pending = the_meeting(app, w.circle_id)
     assert pending.state == "proposed" and pending.booked_at is not None
@@ -46,9 +44,7 @@ def test_a_leaver_with_new_times_pending_on_a_booked_meeting_gets_it_off_their_c
 
 def test_a_leaver_who_proposed_new_times_for_a_booked_meeting_gets_it_off_their_calendar(app, circle, mailbox):
     w = circle
-    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
-    meeting = the_meeting(app, w.circle_id)
-    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    booked_by_ana(app, w)
     booked = the_meeting(app, w.circle_id)
     propose(as_user(app, w.ana), w, [(THU, "18:00")])  # the leaver's own reschedule
     mailbox.clear()

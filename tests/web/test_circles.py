@@ -115,6 +115,14 @@ def pick(client, w, meeting_id, slot_id):
     return post_form(client, f"{page(w)}/meetings/{meeting_id}/pick", {"slot_id": str(slot_id)}, page=page(w))
 
 
+def booked_by_ana(app, w) -> Meeting:
+    """The mentee proposes Thursday 16:00 and Ana picks it: the meeting as read before the pick."""
+    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
+    meeting = the_meeting(app, w.circle_id)
+    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    return meeting
+
+
 # -- the page --------------------------------------------------------------------------------------
 
 def test_the_page_shows_members_facilitator_channels_and_why_in_the_readers_language(app, circle):
@@ -386,9 +394,7 @@ def test_did_you_meet_is_asked_of_each_member_once_and_answered_once_each(app, c
 
 def test_cancelling_a_booked_meeting_tells_every_member(app, circle, mailbox):
     w = circle
-    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
-    meeting = the_meeting(app, w.circle_id)
-    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    meeting = booked_by_ana(app, w)
     mailbox.clear()
     ben = as_user(app, w.ben)
     assert post_form(ben, f"{page(w)}/meetings/{meeting.id}/cancel", {}, page=page(w)).status_code == 303
@@ -399,9 +405,7 @@ def test_cancelling_a_booked_meeting_tells_every_member(app, circle, mailbox):
 
 def test_a_member_keeps_the_booked_time_when_another_proposes_new_ones(app, circle, mailbox):
     w = circle
-    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
-    meeting = the_meeting(app, w.circle_id)
-    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    meeting = booked_by_ana(app, w)
     propose(as_user(app, w.ben), w, [(THU, "18:00")])
     mailbox.clear()
     ana = as_user(app, w.ana)

@@ -8,7 +8,18 @@ from mentormatch.core import clock
 from mentormatch.extensions import db
 from mentormatch.models import Circle
 from tests.conftest import post_form
-from tests.web.test_circles import THU, as_user, circle, make_circle, page, pick, propose, slot_ids, the_meeting  # noqa: F401
+from tests.web.test_circles import (  # noqa: F401
+    THU,
+    as_user,
+    booked_by_ana,
+    circle,
+    make_circle,
+    page,
+    pick,
+    propose,
+    slot_ids,
+    the_meeting,
+)
 from tests.web.test_lifecycle_data import mailbox  # noqa: F401 (fixture)
 
 
@@ -81,9 +92,7 @@ def test_when_one_of_a_peer_pair_leaves_the_pair_ends_and_its_meeting_is_called_
 
 def book(app, w, mailbox):
     """The mentee proposes a time, Ana books it; five minutes later, with the mailbox empty."""
-    propose(as_user(app, w.mentee), w, [(THU, "16:00")])
-    meeting = the_meeting(app, w.circle_id)
-    pick(as_user(app, w.ana), w, meeting.id, slot_ids(app, meeting.id)[0])
+    booked_by_ana(app, w)
     booked = the_meeting(app, w.circle_id)
     assert booked.state == "booked"
     mailbox.clear()
