@@ -627,12 +627,12 @@ def leave_booked(circle: Circle, leaver: Membership) -> list[Meeting]:
     over that only the leaver had yet to answer is done. No commit."""
     now = clock.now()
     changed = []
+    stay = parties.people(circle)
     for meeting in meetings_of(circle):
         if meeting.state == "booked" and meeting.starts_at + timedelta(minutes=meeting.duration) <= now:
             _done_if_all_answered(meeting, circle)  # the leaver may have been the last one yet to answer
             continue
         in_calendar = meeting.state == "booked" or (meeting.state == "proposed" and meeting.booked_at is not None)
-        stay = parties.people(circle)
         if not in_calendar or meeting.starts_at is None or meeting.starts_at <= now:
             if meeting.state == "proposed" and meeting.organizer_membership_id == leaver.id and stay:
                 # In no calendar now (its booked time passed with new times open), but a pick would
